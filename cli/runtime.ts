@@ -1,0 +1,91 @@
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { buildApp } from '../services/api/app.js';
+import type { Config } from '../shared/config/config.js';
+import { createDb, type Db } from '../shared/db/client.js';
+import { safeUrl, type Logger } from '../shared/logger.js';
+import { createMetrics, registerQueueGauges, type Metrics } from '../shared/metrics.js';
+import { QueueName } from '../shared/queues/queue.catalog.js';
+import { createQueues, type Queues } from '../shared/queues/queues.js';
+import { createRedis } from '../shared/queues/redis.js';
+import { alertHandlers } from '../workers/alert/alert.worker.js';
+import { classifyHandlers } from '../workers/classify/classify.worker.js';
+import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
+import { syncSources } from '../workers/ingest/source-schedule.js';
+import { startWorker, type WorkerDeps } from '../workers/worker.runner.js';
+
+export const WORKER_KINDS = ['ingest', 'classify', 'alert'] as const;
+export type WorkerKind = (typeof WORKER_KINDS)[number];
+export type Role = WorkerKind | 'api';
+
+// Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
+const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64 };
+const SHUTDOWN_GRACE_MS = 25_000;
+
+export interface Runtime {
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  metrics: Metrics;
+  app?: FastifyInstance;
+  /** The URL the API listens on, when it was asked to listen. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: Readonly<Config>, log: Logger, roles: Role[], opts: { listen: boolean } = { listen: true }): Promise<Runtime> {
+  const kinds = WORKER_KINDS.filter((k) => roles.includes(k));
+  const db = createDb(config.database.url, config.database.poolSize);
+  const redis = createRedis(config.redis.url, kinds.length ? 'worker' : 'request');
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const queues = createQueues(redis, config.redis.prefix, log);
+  const metrics = createMetrics();
+  const workers: Worker[] = [];
+  let app: FastifyInstance | undefined;
+  let apiRedis: Redis | undefined;
+  let url: string | undefined;
+
+  const close = async () => {
+    await Promise.race([Promise.allSettled(workers.map((w) => w.close())), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
+    await Promise.allSettled(workers.map((w) => w.close(true)));
+    if (app) await app.close();
+    await queues.close();
+    await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit()]);
+  };
+
+  try {
+    log.info({ redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles }, 'starting');
+    const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics };
+    const baseUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
+
+    if (kinds.includes('alert')) {
+      const handlers = alertHandlers({ db, redis, prefix: config.redis.prefix, rules: config.alerts.rules, itemUrl: (id) => `${url ?? baseUrl}/api/items/${id}`, log: log.child({ worker: 'alert' }) });
+      workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
+    }
+    if (kinds.includes('classify')) {
+      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues }), deps, CONCURRENCY.classify));
+    }
+    if (kinds.includes('ingest')) {
+      const handlers = ingestHandlers({ db, redis, queues, config, log: log.child({ worker: 'ingest' }) });
+      workers.push(startWorker(QueueName.Ingest, handlers, deps, CONCURRENCY.ingest));
+      await syncSources(db, queues, config, log.child({ module: 'sources' }));
+    }
+    if (roles.includes('api')) {
+      apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined;
+      apiRedis?.on('error', () => undefined); // reported through /healthz
+      registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
+      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log });
+      if (opts.listen) {
+        await app.listen({ host: config.http.host, port: config.http.port });
+        const address = app.server.address();
+        url = typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : baseUrl;
+        log.info({ url, items: `${url}/api/items` }, 'review API listening');
+      }
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { db, redis, queues, metrics, app, url, close };
+}

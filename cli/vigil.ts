@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../shared/config/config.js';
+import { createDb } from '../shared/db/client.js';
+import { ensureDatabase, migrateToLatest } from '../shared/db/migrate.js';
+import { createLogger, safeUrl, type Logger } from '../shared/logger.js';
+import { classifyStream, describeText } from './classify.command.js';
+import { startRuntime, WORKER_KINDS, type Role, type WorkerKind } from './runtime.js';
+
+const HELP = `vigil — watches public channels for hate-incentive campaigns
+
+Usage: npx vigil <command> [options]
+
+Commands:
+  start                 migrate, then run every worker and the HTTP API in one process (default)
+  worker <kind>         run one worker kind (${WORKER_KINDS.join(' | ')}), for scaling out
+  api                   run the HTTP API alone
+  migrate               create the database if needed and apply migrations
+  classify              JSON Lines on stdin ({"id", "text"}) -> one verdict per line on stdout
+  classify --text "…"   classify one text and print the verdict readably
+  help                  this text
+
+Configuration: environment variables (REDIS_URL, DATABASE_URL, PORT, HOST, LOG_LEVEL, LOG_FORMAT,
+VIGIL_QUEUE_PREFIX) over an optional vigil.config.yaml (path: VIGIL_CONFIG). See README.md.
+`;
+
+const EXIT_USAGE = 2;
+const EXIT_CONFIG = 78;
+
+async function migrate(config: Readonly<Config>, log: Logger): Promise<void> {
+  if (await ensureDatabase(config.database.url)) log.info({ database: safeUrl(config.database.url) }, 'database created');
+  const db = createDb(config.database.url, 2);
+  try {
+    const { results } = await migrateToLatest(db);
+    for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down in order; a second signal forces exit. */
+async function serve(config: Readonly<Config>, log: Logger, roles: Role[]): Promise<void> {
+  const runtime = await startRuntime(config, log, roles);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      process.once(signal, () => process.exit(1));
+      runtime.close().then(resolve, (err) => {
+        log.error({ err }, 'unclean shutdown');
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  log.info('stopped');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command === 'classify') {
+    const { values } = parseArgs({ args: rest, options: { text: { type: 'string' } } });
+    if (values.text !== undefined) {
+      process.stdout.write(`${describeText(values.text)}\n`);
+      return 0;
+    }
+    return classifyStream(process.stdin, process.stdout);
+  }
+
+  const config = loadConfig();
+  const log = createLogger(config.log, config.env);
+  switch (command) {
+    case 'migrate':
+      await migrate(config, log);
+      return 0;
+    case 'start':
+      await migrate(config, log);
+      await serve(config, log, ['api', ...WORKER_KINDS]);
+      return 0;
+    case 'api':
+      await serve(config, log, ['api']);
+      return 0;
+    case 'worker': {
+      const kind = rest[0] as WorkerKind | undefined;
+      if (!kind || !WORKER_KINDS.includes(kind)) {
+        process.stderr.write(`vigil worker: expected one of ${WORKER_KINDS.join(', ')}, got ${kind ?? 'nothing'}\n`);
+        return EXIT_USAGE;
+      }
+      await serve(config, log, [kind]);
+      return 0;
+    }
+    default:
+      process.stderr.write(`vigil: unknown command "${command}"\n\n${HELP}`);
+      return EXIT_USAGE;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vigil: ${err.message}\n`);
+      process.exitCode = EXIT_CONFIG;
+      return;
+    }
+    process.stderr.write(`vigil: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like "500ms", "30s", "10m", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+
+const sourceName = z.string().regex(/^[\w.@-]{1,100}$/, 'letters, digits, "_", "-", ".", "@" only');
+
+/** A JSON Lines file replayed line by line; new lines appended later are picked up. */
+const fileSource = z
+  .object({
+    kind: z.literal('file'),
+    name: sourceName.optional(),
+    path: z.string().min(1),
+    platform: z.string().min(1).default('file'),
+    channel: z.string().min(1).optional(),
+    pollInterval: duration.default(5_000),
+  })
+  .strict();
+
+/** A Telegram Desktop export (result.json) that an analyst captured by hand. */
+const telegramExportSource = z
+  .object({
+    kind: z.literal('telegram-export'),
+    name: sourceName.optional(),
+    path: z.string().min(1),
+    pollInterval: duration.default(60_000),
+  })
+  .strict();
+
+export const sourceSchema = z.discriminatedUnion('kind', [fileSource, telegramExportSource]);
+
+const alertChannel = z.enum(['telegram', 'email', 'webhook']);
+const severity = z.enum(['low', 'medium', 'high', 'critical']);
+
+const alertsSchema = z
+  .object({
+    telegram: z
+      .object({ botToken: z.string().min(1), chatId: z.union([z.number().int(), z.string().min(1)]), apiRoot: url(['http:', 'https:']).default('https://api.telegram.org') })
+      .strict()
+      .optional(),
+    email: z
+      .object({ smtpUrl: url(['smtp:', 'smtps:']), from: z.string().min(3), to: z.array(z.string().min(3)).min(1) })
+      .strict()
+      .optional(),
+    webhook: z.object({ url: url(['http:', 'https:']), secret: z.string().min(16) }).strict().optional(),
+    rules: z.array(z.object({ minSeverity: severity, channels: z.array(alertChannel).min(1) }).strict()).default([]),
+    escalation: z.object({ after: duration, channels: z.array(alertChannel).min(1) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((alerts, ctx) => {
+    const check = (channels: string[], path: (string | number)[]) =>
+      channels.forEach((channel, i) => {
+        if (!alerts[channel as 'telegram' | 'email' | 'webhook']) ctx.addIssue({ code: 'custom', path: [...path, i], message: `channel "${channel}" is used but alerts.${channel} is not configured` });
+      });
+    alerts.rules.forEach((rule, i) => check(rule.channels, ['rules', i, 'channels']));
+    if (alerts.escalation) check(alerts.escalation.channels, ['escalation', 'channels']);
+  });
+
+export const configSchema = z
+  .object({
+    env: z.enum(['development', 'production', 'test']).default('development'),
+    redis: z
+      .object({
+        url: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+        // Braces make a Redis Cluster hash tag: every key of every queue lands in one slot.
+        prefix: z.string().regex(/^\{[\w:.-]+\}$/, 'expected a hash-tag like "{vigil}"').default('{vigil}'),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({ url: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/vigil'), poolSize: z.coerce.number().int().min(1).max(200).default(10) })
+      .strict()
+      .prefault({}),
+    http: z
+      .object({ host: z.string().min(1).default('127.0.0.1'), port: z.coerce.number().int().min(0).max(65535).default(3000), publicUrl: url(['http:', 'https:']).optional() })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), format: z.enum(['json', 'pretty', 'auto']).default('auto') })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        batchSize: z.coerce.number().int().min(1).max(500).default(50),
+        seenTtl: duration.default(30 * 86_400_000),
+        maxPostBytes: z.coerce.number().int().min(1024).default(256 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    // The bundled demo runs only while no sources are configured; `demo: false` turns it off entirely.
+    demo: z.boolean().default(true),
+    sources: z.array(sourceSchema).default([]),
+    alerts: alertsSchema.prefault({}),
+  })
+  .strict();
+
+export type Config = z.output<typeof configSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type SourceKind = SourceConfig['kind'];

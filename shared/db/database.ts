@@ -1,0 +1,153 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export type ReviewStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
+export type AlertStatus = 'pending' | 'sent' | 'failed';
+export type SourceOrigin = 'config' | 'demo' | 'api';
+export type UserRole = 'analyst' | 'duty_officer' | 'admin' | 'auditor';
+
+/** A configured feed (a file, a channel, an RSS URL…); its cursor lets a restarted worker resume. */
+export interface SourceTable {
+  id: Generated<number>;
+  name: string;
+  kind: string;
+  /** Who manages it: the config file, the bundled demo, or an admin through the API. */
+  origin: SourceOrigin;
+  config: Json<Record<string, unknown>>;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  cursor: Json<Record<string, unknown> | null> | null;
+  last_polled_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A channel, group or feed on a platform, as posts name it. */
+export interface ChannelTable {
+  id: Generated<number>;
+  platform: string;
+  handle: string;
+  title: string | null;
+  created_at: CreatedAt;
+}
+
+/** A flagged post, byte-exact as captured: the evidentiary copy. Never updated in place. */
+export interface PostTable {
+  id: Generated<number>;
+  post_key: string;
+  source_id: number | null;
+  channel_id: number;
+  platform: string;
+  external_id: string;
+  version: number;
+  url: string | null;
+  author: string | null;
+  published_at: Timestamp | null;
+  edited_at: Timestamp | null;
+  text: string;
+  reply_to: string | null;
+  forwarded_from: string | null;
+  media: Json<unknown[]>;
+  raw: Buffer;
+  raw_sha256: string;
+  raw_content_type: string;
+  capture: Json<Record<string, unknown>>;
+  captured_at: Timestamp;
+  deleted_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface ClassificationTable {
+  id: Generated<number>;
+  post_id: number;
+  classifier_version: string;
+  flagged: boolean;
+  labels: string[];
+  severity: string;
+  scores: Json<Record<string, number>>;
+  rationale: Json<unknown[]>;
+  entities: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface ReviewItemTable {
+  id: Generated<number>;
+  post_id: number;
+  classification_id: number;
+  status: ColumnType<ReviewStatus, ReviewStatus | undefined, ReviewStatus>;
+  severity: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** The alert outbox: written with its review item, delivered after commit. */
+export interface AlertTable {
+  id: Generated<number>;
+  review_item_id: number;
+  channel: string;
+  idempotency_key: string;
+  status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: number | null;
+}
+
+export interface AppUserTable {
+  id: Generated<number>;
+  email: string;
+  role: UserRole;
+  password_hash: string | null;
+  created_at: CreatedAt;
+  disabled_at: Timestamp | null;
+}
+
+/** Append-only; each row hashes the previous one so tampering is detectable. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor_id: number | null;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  details: Json<Record<string, unknown>>;
+  prev_hash: string | null;
+  hash: string;
+}
+
+/** Input that could not become a post, kept with its bytes so it can be inspected and re-driven. */
+export interface QuarantineTable {
+  id: Generated<number>;
+  source_id: number | null;
+  stage: string;
+  reason: string;
+  raw: Buffer;
+  raw_sha256: string;
+  context: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  source: SourceTable;
+  channel: ChannelTable;
+  post: PostTable;
+  classification: ClassificationTable;
+  review_item: ReviewItemTable;
+  alert: AlertTable;
+  app_user: AppUserTable;
+  audit_log: AuditLogTable;
+  quarantine: QuarantineTable;
+}
+
+export type SourceRow = Selectable<SourceTable>;
+export type PostRow = Selectable<PostTable>;
+export type NewPost = Insertable<PostTable>;
+export type ReviewItemRow = Selectable<ReviewItemTable>;
+export type NewQuarantine = Insertable<QuarantineTable>;

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Queues } from './queues/queues.js';
+import { QUEUE_NAMES } from './queues/queue.catalog.js';
+
+/** Pipeline totals kept in Redis, so every worker process adds to the same numbers. */
+export const STAT_NAMES = ['posts_ingested', 'posts_duplicate', 'posts_quarantined', 'posts_classified', 'posts_flagged', 'review_items_created'] as const;
+export type StatName = (typeof STAT_NAMES)[number];
+
+export const statsKey = (prefix: string) => `${prefix}:stats`;
+
+export async function addStats(redis: Redis, prefix: string, counts: Partial<Record<StatName, number>>): Promise<void> {
+  const entries = Object.entries(counts).filter(([, n]) => n);
+  if (entries.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const [name, n] of entries) pipeline.hincrby(statsKey(prefix), name, n!);
+  await pipeline.exec();
+}
+
+export async function readStats(redis: Redis, prefix: string): Promise<Record<StatName, number>> {
+  const raw = await redis.hgetall(statsKey(prefix));
+  return Object.fromEntries(STAT_NAMES.map((n) => [n, Number(raw[n] ?? 0)])) as Record<StatName, number>;
+}
+
+/** The per-process metrics: workers record into them, the API serves them with queue depths added. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_process_' });
+  return {
+    registry,
+    jobsProcessed: new Counter({
+      name: 'vigil_jobs_processed_total',
+      help: 'Jobs finished by this process, by queue, job name and outcome',
+      labelNames: ['queue', 'job', 'outcome'] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'vigil_job_duration_seconds',
+      help: 'Time a processor spent on a job',
+      labelNames: ['queue', 'job'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    jobLatency: new Histogram({
+      name: 'vigil_job_latency_seconds',
+      help: 'Time from a job being enqueued to its processor finishing',
+      labelNames: ['queue'] as const,
+      buckets: [0.005, 0.01, 0.015, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 5, 30],
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Adds gauges read from Redis at scrape time: queue depths and the pipeline totals. */
+export function registerQueueGauges(metrics: Metrics, queues: Queues, redis: Redis, prefix: string): void {
+  new Gauge({
+    name: 'vigil_queue_jobs',
+    help: 'Jobs in each queue by state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      for (const name of QUEUE_NAMES) {
+        const counts = await queues.byName[name].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+        for (const [state, n] of Object.entries(counts)) this.set({ queue: name, state }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'vigil_pipeline_total',
+    help: 'Pipeline totals across all processes (posts ingested, classified, flagged, review items created)',
+    labelNames: ['stat'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const stats = await readStats(redis, prefix);
+      for (const [stat, n] of Object.entries(stats)) this.set({ stat }, n);
+    },
+  });
+}

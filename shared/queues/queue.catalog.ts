@@ -1,0 +1,69 @@
+import type { DefaultJobOptions, Job } from 'bullmq';
+import { z } from 'zod';
+import { capturedPostSchema } from '../domain/post.js';
+import { verdictSchema } from '../domain/verdict.js';
+
+/** Queue names are a persisted contract: renaming one strands the jobs already in it. */
+export const QueueName = { Ingest: 'ingest', Classify: 'classify', Alert: 'alert' } as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+export const QUEUE_NAMES = Object.values(QueueName);
+
+/** Ingest packs up to this many posts into one job; one job per post would cost two job lifecycles per post. */
+export const MAX_POSTS_PER_JOB = 500;
+
+const jobMeta = z.object({
+  enqueuedAt: z.iso.datetime({ offset: true }),
+  requestId: z.string().max(100).optional(),
+});
+export type JobMeta = z.infer<typeof jobMeta>;
+
+const flaggedItem = z.object({ post: capturedPostSchema, verdict: verdictSchema });
+export type FlaggedItem = z.infer<typeof flaggedItem>;
+
+/** Every job's payload, validated again at the worker that takes it. Job names are `<entity>.<verb>`. */
+export const jobSchemas = {
+  // Scheduled by a BullMQ job scheduler, so it carries no enqueue time of its own.
+  'source.poll': z.object({ sourceId: z.number().int().positive(), meta: jobMeta.optional() }),
+  'posts.classify': z.object({ posts: z.array(capturedPostSchema).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
+  'items.alert': z.object({ items: z.array(flaggedItem).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
+};
+
+export type JobName = keyof typeof jobSchemas;
+export type JobData = { [N in JobName]: z.infer<(typeof jobSchemas)[N]> };
+
+export const jobQueue = {
+  'source.poll': QueueName.Ingest,
+  'posts.classify': QueueName.Classify,
+  'items.alert': QueueName.Alert,
+} as const satisfies Record<JobName, QueueName>;
+
+export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof jobQueue)[N] extends Q ? N : never }[JobName];
+export const jobsOf = (queue: QueueName): JobName[] => (Object.keys(jobQueue) as JobName[]).filter((n) => jobQueue[n] === queue);
+
+/** A handler per job of a queue: a job without one is a compile error. Handlers fail only by throwing. */
+export type Handlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobData[N], job: Job<JobData[N]>) => Promise<unknown> };
+
+const DAY_S = 86_400;
+
+// Failed jobs are the dead-letter queue: they are kept a fortnight, completed ones are dropped at once.
+export const defaultJobOptions: Record<QueueName, DefaultJobOptions> = {
+  [QueueName.Ingest]: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+    removeOnComplete: { count: 100 },
+    removeOnFail: { age: 14 * DAY_S, count: 5_000 },
+  },
+  [QueueName.Classify]: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+    removeOnComplete: true,
+    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
+  },
+  // Persisting must survive a Postgres restart: ten attempts back off for about 17 minutes in all.
+  [QueueName.Alert]: {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+    removeOnComplete: true,
+    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
+  },
+};

@@ -1,0 +1,31 @@
+import type { Db } from '../db/client.js';
+import { sha256Hex } from '../domain/post.js';
+
+export interface QuarantineEntry {
+  sourceId: number | null;
+  stage: string;
+  reason: string;
+  raw: Uint8Array;
+  context: Record<string, unknown>;
+}
+
+/** Records input that could not be processed; the same bytes at the same stage are kept once. */
+export async function quarantine(db: Db, entries: QuarantineEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const rows = await db
+    .insertInto('quarantine')
+    .values(
+      entries.map((e) => ({
+        source_id: e.sourceId,
+        stage: e.stage,
+        reason: e.reason,
+        raw: Buffer.from(e.raw),
+        raw_sha256: sha256Hex(e.raw),
+        context: JSON.stringify(e.context),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['source_id', 'stage', 'raw_sha256']).doNothing())
+    .returning('id')
+    .execute();
+  return rows.length;
+}

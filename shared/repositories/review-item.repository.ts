@@ -1,0 +1,153 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, ReviewStatus } from '../db/database.js';
+import type { CapturedPost } from '../domain/post.js';
+import type { Verdict } from '../domain/verdict.js';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface FlaggedInput {
+  post: CapturedPost;
+  verdict: Verdict;
+}
+
+export interface CreatedItem {
+  reviewItemId: number;
+  postKey: string;
+  severity: string;
+}
+
+const unique = <T>(values: T[]) => [...new Set(values)];
+
+/**
+ * Writes a batch of flagged posts with their classifications and review items, in multi-row statements.
+ * Every insert is keyed, so a retried batch adds nothing; only review items created now are returned.
+ */
+export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promise<CreatedItem[]> {
+  const byKey = new Map(items.map((i) => [i.post.key, i]));
+  const batch = [...byKey.values()];
+
+  const channels = await trx
+    .insertInto('channel')
+    .values(unique(batch.map((i) => JSON.stringify([i.post.platform, i.post.channel]))).map((k) => {
+      const [platform, handle] = JSON.parse(k) as [string, string];
+      const title = batch.find((i) => i.post.platform === platform && i.post.channel === handle)?.post.channelTitle ?? null;
+      return { platform, handle, title };
+    }))
+    .onConflict((oc) => oc.columns(['platform', 'handle']).doUpdateSet((eb) => ({ title: eb.fn.coalesce('excluded.title', 'channel.title') })))
+    .returning(['id', 'platform', 'handle'])
+    .execute();
+  const channelId = new Map(channels.map((c) => [JSON.stringify([c.platform, c.handle]), c.id]));
+
+  const sources = await trx.selectFrom('source').select(['id', 'name']).where('name', 'in', unique(batch.map((i) => i.post.source))).execute();
+  const sourceId = new Map(sources.map((s) => [s.name, s.id]));
+
+  await trx
+    .insertInto('post')
+    .values(batch.map(({ post }) => ({
+      post_key: post.key,
+      source_id: sourceId.get(post.source) ?? null,
+      channel_id: channelId.get(JSON.stringify([post.platform, post.channel]))!,
+      platform: post.platform,
+      external_id: post.externalId,
+      version: post.version,
+      url: post.url,
+      author: post.author,
+      published_at: post.publishedAt,
+      edited_at: post.editedAt,
+      text: post.text,
+      reply_to: post.replyTo,
+      forwarded_from: post.forwardedFrom,
+      media: JSON.stringify(post.media),
+      raw: Buffer.from(post.raw.base64, 'base64'),
+      raw_sha256: post.raw.sha256,
+      raw_content_type: post.raw.contentType,
+      capture: JSON.stringify(post.capture),
+      captured_at: post.capture.fetchedAt,
+    })))
+    .onConflict((oc) => oc.column('post_key').doNothing())
+    .execute();
+  const posts = await trx.selectFrom('post').select(['id', 'post_key']).where('post_key', 'in', [...byKey.keys()]).execute();
+  const postId = new Map(posts.map((p) => [p.post_key, p.id]));
+
+  await trx
+    .insertInto('classification')
+    .values(batch.map(({ post, verdict }) => ({
+      post_id: postId.get(post.key)!,
+      classifier_version: verdict.classifier,
+      flagged: verdict.flagged,
+      labels: verdict.labels,
+      severity: verdict.severity,
+      scores: JSON.stringify(verdict.scores),
+      rationale: JSON.stringify(verdict.rationale),
+      entities: JSON.stringify(verdict.entities),
+    })))
+    .onConflict((oc) => oc.columns(['post_id', 'classifier_version']).doNothing())
+    .execute();
+  const classifications = await trx
+    .selectFrom('classification')
+    .select(['id', 'post_id', 'classifier_version'])
+    .where('post_id', 'in', [...postId.values()])
+    .execute();
+  const classificationId = new Map(classifications.map((c) => [`${c.post_id}/${c.classifier_version}`, c.id]));
+
+  const created = await trx
+    .insertInto('review_item')
+    .values(batch.map(({ post, verdict }) => {
+      const id = postId.get(post.key)!;
+      return { post_id: id, classification_id: classificationId.get(`${id}/${verdict.classifier}`)!, severity: verdict.severity, updated_at: new Date() };
+    }))
+    .onConflict((oc) => oc.column('post_id').doNothing())
+    .returning(['id', 'post_id', 'severity'])
+    .execute();
+  const keyOf = new Map(posts.map((p) => [p.id, p.post_key]));
+  return created.map((r) => ({ reviewItemId: r.id, postKey: keyOf.get(r.post_id)!, severity: r.severity }));
+}
+
+export interface ItemQuery {
+  status?: ReviewStatus;
+  limit: number;
+  offset: number;
+}
+
+const itemColumns = [
+  'review_item.id',
+  'review_item.status',
+  'review_item.severity',
+  'review_item.created_at',
+  'post.platform',
+  'channel.handle as channel',
+  'channel.title as channel_title',
+  'post.external_id',
+  'post.version',
+  'post.url',
+  'post.author',
+  'post.published_at',
+  'post.text',
+  'post.raw_sha256',
+  'post.captured_at',
+  'classification.classifier_version',
+  'classification.labels',
+  'classification.scores',
+  'classification.rationale',
+  'classification.entities',
+] as const;
+
+function itemsBase(db: Executor) {
+  return db
+    .selectFrom('review_item')
+    .innerJoin('post', 'post.id', 'review_item.post_id')
+    .innerJoin('channel', 'channel.id', 'post.channel_id')
+    .innerJoin('classification', 'classification.id', 'review_item.classification_id')
+    .select(itemColumns);
+}
+
+/** Newest first; the review desk adds filters and ranking. */
+export function listItems(db: Executor, q: ItemQuery) {
+  let query = itemsBase(db);
+  if (q.status) query = query.where('review_item.status', '=', q.status);
+  return query.orderBy('review_item.created_at', 'desc').orderBy('review_item.id', 'desc').limit(q.limit).offset(q.offset).execute();
+}
+
+export const findItem = (db: Executor, id: number) => itemsBase(db).where('review_item.id', '=', id).executeTakeFirst();
+
+export type ItemRow = Awaited<ReturnType<typeof findItem>> & {};

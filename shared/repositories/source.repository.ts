@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/client.js';
+import type { SourceOrigin, SourceRow } from '../db/database.js';
+
+/** Upserts a source declared in config; returns its row. */
+export async function upsertSource(db: Db, name: string, kind: string, config: object, origin: Exclude<SourceOrigin, 'api'>): Promise<SourceRow> {
+  return db
+    .insertInto('source')
+    .values({ name, kind, origin, config: JSON.stringify(config), enabled: true, updated_at: new Date() })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ kind, origin, config: JSON.stringify(config), enabled: true, updated_at: new Date() }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Disables config-managed sources no longer in the config (rows stay: posts and audit refer to them). */
+export async function disableSourcesExcept(db: Db, keep: string[]): Promise<SourceRow[]> {
+  let query = db
+    .updateTable('source')
+    .set({ enabled: false, updated_at: new Date() })
+    .where('enabled', '=', true)
+    .where('origin', 'in', ['config', 'demo']);
+  if (keep.length) query = query.where('name', 'not in', keep);
+  return query.returningAll().execute();
+}
+
+export const findSource = (db: Db, id: number) => db.selectFrom('source').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listSources = (db: Db) => db.selectFrom('source').selectAll().orderBy('id').execute();
+
+export async function saveCursor(db: Db, id: number, cursor: Record<string, unknown> | null): Promise<void> {
+  await db
+    .updateTable('source')
+    .set({ cursor: JSON.stringify(cursor), last_polled_at: new Date(), last_error: null, last_error_at: null, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordSourceError(db: Db, id: number, message: string): Promise<void> {
+  await db.updateTable('source').set({ last_error: message.slice(0, 2000), last_error_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/**
+ * Runs `fn` holding a session-level advisory lock on the source, so two workers never poll one source
+ * at once and race on its cursor. Returns undefined when another worker holds the lock.
+ */
+export async function withSourceLock<T>(db: Db, id: number, fn: () => Promise<T>): Promise<T | undefined> {
+  return db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('vigil.source'), ${id}) as locked`.execute(conn);
+    if (!rows[0]?.locked) return undefined;
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('vigil.source'), ${id})`.execute(conn);
+    }
+  });
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../shared/config/config.js';
+import { sourceSchema } from '../../shared/config/config.schema.js';
+import type { Db } from '../../shared/db/client.js';
+import type { CapturedPost } from '../../shared/domain/post.js';
+import type { Logger } from '../../shared/logger.js';
+import { addStats } from '../../shared/metrics.js';
+import type { Handlers } from '../../shared/queues/queue.catalog.js';
+import { jobMeta, type Queues } from '../../shared/queues/queues.js';
+import { filterUnseen, markSeen } from '../../shared/queues/seen-set.js';
+import { quarantine } from '../../shared/repositories/quarantine.repository.js';
+import { findSource, recordSourceError, saveCursor, withSourceLock } from '../../shared/repositories/source.repository.js';
+import { readerFor } from './source-readers.js';
+
+export interface IngestDeps {
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  config: Pick<Config, 'ingest' | 'redis'>;
+  log: Logger;
+}
+
+/** Reads caps per poll job, so one huge backlog cannot hold a worker for minutes. */
+const MAX_READS_PER_POLL = 50;
+
+const batchJobId = (posts: CapturedPost[]) => createHash('sha256').update(posts.map((p) => p.key).join()).digest('hex').slice(0, 40);
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
+  const { db, redis, queues, config } = deps;
+  const prefix = config.redis.prefix;
+
+  /** Enqueues the posts not seen before, in batches; returns how many were new. */
+  async function enqueueNew(posts: CapturedPost[]): Promise<number> {
+    const unseen = await filterUnseen(redis, prefix, posts.map((p) => p.key));
+    const fresh = posts.filter((p) => unseen.delete(p.key)); // delete: a key repeated within the read is taken once
+    const meta = jobMeta();
+    await queues.enqueueBulk(
+      'posts.classify',
+      chunk(fresh, config.ingest.batchSize).map((batch) => ({ data: { posts: batch, meta }, opts: { jobId: `posts-${batchJobId(batch)}` } })),
+    );
+    await markSeen(redis, prefix, fresh.map((p) => p.key), config.ingest.seenTtl);
+    return fresh.length;
+  }
+
+  return {
+    'source.poll': async ({ sourceId }, job) => {
+      const source = await findSource(db, sourceId);
+      if (!source) throw new UnrecoverableError(`source ${sourceId} does not exist`);
+      if (!source.enabled) return { skipped: 'disabled' };
+      const parsed = sourceSchema.safeParse(source.config);
+      if (!parsed.success) throw new UnrecoverableError(`source ${source.name} has an invalid stored config: ${parsed.error.issues[0]?.message}`);
+      const log = deps.log.child({ source: source.name, jobId: job.id });
+      const read = readerFor(parsed.data);
+
+      const totals = { read: 0, enqueued: 0, quarantined: 0 };
+      const outcome = await withSourceLock(db, sourceId, async () => {
+        let cursor = source.cursor;
+        try {
+          for (let i = 0; i < MAX_READS_PER_POLL; i++) {
+            const result = await read(parsed.data, { sourceName: source.name, cursor, maxPostBytes: config.ingest.maxPostBytes, log });
+            if (result.rejects.length) {
+              for (const r of result.rejects) log.error({ reason: r.reason, context: r.context }, 'input quarantined');
+              totals.quarantined += result.rejects.length;
+              await quarantine(db, result.rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })));
+            }
+            totals.read += result.posts.length;
+            totals.enqueued += await enqueueNew(result.posts);
+            await saveCursor(db, sourceId, result.cursor);
+            cursor = result.cursor;
+            if (!result.more) break;
+          }
+        } catch (err) {
+          await recordSourceError(db, sourceId, (err as Error).message).catch(() => undefined);
+          throw err;
+        }
+        return totals;
+      });
+      if (!outcome) return { skipped: 'another worker is polling this source' };
+      await addStats(redis, prefix, { posts_ingested: totals.enqueued, posts_duplicate: totals.read - totals.enqueued, posts_quarantined: totals.quarantined });
+      if (totals.read || totals.quarantined) log.info(totals, 'source polled');
+      return totals;
+    },
+  };
+}

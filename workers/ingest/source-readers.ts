@@ -1,0 +1,14 @@
+import type { SourceConfig, SourceKind } from '../../shared/config/config.js';
+import type { SourceReader } from './source.js';
+import { readFileSource } from './sources/file.source.js';
+import { readTelegramExport } from './sources/telegram-export.source.js';
+
+/** One reader per source kind; a kind without one is a compile error. */
+export const sourceReaders: { [K in SourceKind]: SourceReader<Extract<SourceConfig, { kind: K }>> } = {
+  file: readFileSource,
+  'telegram-export': readTelegramExport,
+};
+
+export function readerFor(config: SourceConfig): SourceReader {
+  return sourceReaders[config.kind] as SourceReader;
+}

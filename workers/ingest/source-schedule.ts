@@ -1,0 +1,50 @@
+import { basename } from 'node:path';
+import type { Config, SourceConfig } from '../../shared/config/config.js';
+import type { Db } from '../../shared/db/client.js';
+import type { Logger } from '../../shared/logger.js';
+import { DEMO_EXPORT } from '../../shared/paths.js';
+import { QueueName } from '../../shared/queues/queue.catalog.js';
+import type { Queues } from '../../shared/queues/queues.js';
+import { disableSourcesExcept, listSources, upsertSource } from '../../shared/repositories/source.repository.js';
+import { sourceSchema } from '../../shared/config/config.schema.js';
+
+export const DEMO_SOURCE_NAME = 'demo';
+
+export const sourceName = (s: SourceConfig): string => s.name ?? `${s.kind}-${basename(s.path)}`.replace(/[^\w.@-]/g, '_').slice(0, 100);
+
+const schedulerId = (sourceId: number) => `source-${sourceId}`;
+
+/** The demo plays only while no source is configured, so a fresh install shows something. */
+export function desiredSources(config: Pick<Config, 'sources' | 'demo'>): { name: string; source: SourceConfig; origin: 'config' | 'demo' }[] {
+  if (config.sources.length) return config.sources.map((source) => ({ name: sourceName(source), source, origin: 'config' as const }));
+  if (!config.demo) return [];
+  return [{ name: DEMO_SOURCE_NAME, source: { kind: 'telegram-export', path: DEMO_EXPORT(), pollInterval: 60_000 }, origin: 'demo' as const }];
+}
+
+/**
+ * Brings the source table in line with the config and gives every enabled source a BullMQ job
+ * scheduler; sources dropped from the config are disabled (never deleted) and unscheduled.
+ */
+export async function syncSources(db: Db, queues: Queues, config: Pick<Config, 'sources' | 'demo'>, log: Logger): Promise<void> {
+  const desired = desiredSources(config);
+  const names = desired.map((d) => d.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new Error(`two sources share the name "${duplicate}"; give each a distinct "name"`);
+
+  for (const d of desired) await upsertSource(db, d.name, d.source.kind, d.source, d.origin);
+  const ingest = queues.byName[QueueName.Ingest];
+  for (const row of await disableSourcesExcept(db, names)) {
+    await ingest.removeJobScheduler(schedulerId(row.id));
+    log.info({ source: row.name }, 'source no longer configured; disabled');
+  }
+  for (const row of await listSources(db)) {
+    if (!row.enabled) continue;
+    const parsed = sourceSchema.safeParse(row.config);
+    if (!parsed.success) {
+      log.error({ source: row.name, problem: parsed.error.issues[0]?.message }, 'stored source config is invalid; not scheduled');
+      continue;
+    }
+    await ingest.upsertJobScheduler(schedulerId(row.id), { every: parsed.data.pollInterval }, { name: 'source.poll', data: { sourceId: row.id } });
+    log.info({ source: row.name, kind: row.kind, every: parsed.data.pollInterval }, 'source scheduled');
+  }
+}

@@ -1,0 +1,68 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import { jobSchemas, jobsOf, type Handlers, type JobName, type QueueName } from '../shared/queues/queue.catalog.js';
+
+export interface WorkerDeps {
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Catches a handler map that drifted from the catalog, at start-up rather than at the first job. */
+function assertHandlersComplete(queue: QueueName, handlers: object): void {
+  const expected = jobsOf(queue).sort();
+  const actual = Object.keys(handlers).sort();
+  if (expected.join() !== actual.join()) {
+    throw new Error(`queue "${queue}" needs handlers for [${expected.join(', ')}], got [${actual.join(', ')}]`);
+  }
+}
+
+/**
+ * Runs one queue's handlers in a BullMQ Worker. Payloads are validated here, at the boundary;
+ * one that can never be valid fails at once (UnrecoverableError) and stays in the failed set.
+ */
+export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>, deps: WorkerDeps, concurrency: number): Worker {
+  assertHandlersComplete(queue, handlers);
+  const log = deps.log.child({ queue });
+  const table = handlers as unknown as Record<string, (data: unknown, job: Job) => Promise<unknown>>;
+
+  const worker = new Worker(
+    queue,
+    async (job: Job) => {
+      const handler = table[job.name];
+      if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${queue}"`);
+      const parsed = jobSchemas[job.name as JobName].safeParse(job.data);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        throw new UnrecoverableError(`invalid ${job.name} payload at ${first?.path.join('.') || '(root)'}: ${first?.message}`);
+      }
+      const stop = deps.metrics.jobDuration.startTimer({ queue, job: job.name });
+      try {
+        return await handler(parsed.data, job);
+      } finally {
+        stop();
+      }
+    },
+    { connection: deps.connection, prefix: deps.prefix, concurrency, autorun: true },
+  );
+
+  worker.on('completed', (job) => {
+    deps.metrics.jobsProcessed.inc({ queue, job: job.name, outcome: 'completed' });
+    const enqueuedAt = Date.parse((job.data as { meta?: { enqueuedAt?: string } }).meta?.enqueuedAt ?? '');
+    if (Number.isFinite(enqueuedAt)) deps.metrics.jobLatency.observe({ queue }, (Date.now() - enqueuedAt) / 1000);
+  });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    deps.metrics.jobsProcessed.inc({ queue, job: job.name, outcome: final ? 'failed' : 'retried' });
+    const fields = { err, jobId: job.id, job: job.name, attempt: job.attemptsMade };
+    if (final) log.error(fields, 'job failed for good; kept in the failed set for re-drive');
+    else log.warn(fields, 'job failed; will retry with backoff');
+  });
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  log.info({ concurrency }, 'worker started');
+  return worker;
+}
