@@ -99,13 +99,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
   }
   const result = configSchema.safeParse(data);
   if (!result.success) {
+    const describe = (path: PropertyKey[], message: string) => {
+      const dotted = path.map(String).join('.');
+      const envName = envByPath.get(dotted);
+      const where = envName ? `${envName} (environment)` : `${dotted || '(top level)'}${file ? ` in ${file}` : ''}`;
+      return `${where}: ${message}`;
+    };
     throw new ConfigError(
-      result.error.issues.map((issue) => {
-        const dotted = issue.path.join('.');
-        const envName = envByPath.get(dotted);
-        const where = envName ? `${envName} (environment)` : `${dotted || '(top level)'}${file ? ` in ${file}` : ''}`;
-        return `${where}: ${issue.message}`;
-      }),
+      result.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys' ? issue.keys.map((key) => describe([...issue.path, key], 'unknown key')) : [describe(issue.path, issue.message)],
+      ),
     );
   }
   return deepFreeze(result.data);

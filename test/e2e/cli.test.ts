@@ -1,0 +1,94 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../shared/paths.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { dropPrefix, testPrefix } from '../support/redis.js';
+import { waitFor } from '../support/wait.js';
+
+// The CLI as users run it: the compiled bin (npm test builds it first).
+const BIN = join(packageRoot(), 'bin', 'vigil.js');
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+
+function run(args: string[], env: Record<string, string> = {}, input?: string) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: mkdtempSync(join(tmpdir(), 'vigil-cli-')), env: { ...baseEnv, ...env }, input, encoding: 'utf8', timeout: 20_000 });
+}
+
+describe('vigil command line', () => {
+  it('stops with one clear message naming the bad key and a non-zero exit', () => {
+    const result = run(['start'], { PORT: 'abc', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toMatch(/^vigil: Invalid configuration:\n {2}- PORT \(environment\): /);
+    expect(result.stdout).toBe('');
+  });
+
+  it('names an unknown key of the config file', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+    writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: file\n    path: x.jsonl\n    pollEvery: 5s\n');
+    const result = spawnSync(process.execPath, [BIN, 'migrate'], { cwd, env: baseEnv, encoding: 'utf8' });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toMatch(/ {2}- sources\.0\.pollEvery in .*vigil\.config\.yaml: unknown key\n/);
+  });
+
+  it('classifies JSON Lines with nothing but JSON on stdout, answering bad lines in place', () => {
+    const input = ['{"id":1,"text":"Ton for whoever daubs the church hall in SE27, photo proof to the admin."}', '{broken', '{"id":"b","text":"Lovely weather today"}'].join('\n');
+    const result = run(['classify'], {}, input);
+    expect(result.status).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.id, l.flagged ?? l.error !== undefined])).toEqual([[1, true], [null, true], ['b', false]]);
+    expect(lines[0]).toMatchObject({ severity: 'critical', classifier: expect.any(String), labels: expect.arrayContaining(['bounty_offer']) });
+  });
+
+  it('answers an unknown command with usage and exit 2', () => {
+    const result = run(['frobnicate']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
+
+describe('vigil start on a fresh install', () => {
+  let testDb: TestDb;
+  const prefix = testPrefix();
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+  });
+  afterAll(async () => {
+    await testDb?.drop();
+    await dropPrefix(prefix);
+  });
+
+  it('ingests the bundled demo, serves the flagged posts, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      cwd: mkdtempSync(join(tmpdir(), 'vigil-start-')),
+      env: { ...baseEnv, DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0', LOG_FORMAT: 'json', NODE_ENV: 'production' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const logs: Record<string, unknown>[] = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const listening = await waitFor(async () => logs.find((l) => l.msg === 'review API listening'), 'the API to listen');
+      const itemsUrl = listening.items as string;
+      const body = await waitFor(async () => {
+        const res = await fetch(itemsUrl);
+        const json = (await res.json()) as { items: { post: { externalId: string } }[] };
+        return json.items.length === 9 ? json : undefined;
+      }, 'the nine flagged demo posts');
+      expect(body.items.map((i) => i.post.externalId).sort((a, b) => Number(a) - Number(b))).toEqual(['6', '9', '13', '17', '19', '21', '24', '28', '32']);
+      expect(logs.filter((l) => l.msg === 'flagged post queued for review')).toHaveLength(9);
+      expect(logs.find((l) => l.msg === 'flagged post queued for review')?.open).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/items\/\d+$/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(logs.at(-1)?.msg).toBe('stopped');
+    expect(stderr).toBe('');
+  });
+});

@@ -1,0 +1,111 @@
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRuntime, type Runtime } from '../../cli/runtime.js';
+import { loadConfig } from '../../shared/config/config.js';
+import { sha256Hex } from '../../shared/domain/post.js';
+import { readStats } from '../../shared/metrics.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { testLog } from '../support/log.js';
+import { dropPrefix, testPrefix } from '../support/redis.js';
+import { waitFor } from '../support/wait.js';
+
+const OFFER = '{"id":"m-1","text":"£100 to anyone who sprays the mosque on Leyton High Road E10. Send a pic to @payday_admin","channel":"east_watch","date":"2025-01-10T21:14:05Z"}';
+const BENIGN = '{"id":"m-2","text":"Bins are late again on our road, anyone know why?","channel":"east_watch","date":"2025-01-10T21:20:00Z"}';
+
+describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () => {
+  let testDb: TestDb;
+  let runtime: Runtime;
+  const prefix = testPrefix();
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+    const input = join(dir, 'posts.jsonl');
+    writeFileSync(input, `${OFFER}\n${BENIGN}\n`);
+    utimesSync(input, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    writeFileSync(
+      join(dir, 'vigil.config.yaml'),
+      [
+        'sources:',
+        `  - { kind: file, name: replay, path: "${input}", pollInterval: 200ms }`,
+        'alerts:',
+        '  webhook: { url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123" }',
+        '  rules:',
+        '    - { minSeverity: high, channels: [webhook] }',
+      ].join('\n'),
+    );
+    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
+    runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    await testDb?.drop();
+    await dropPrefix(prefix);
+  });
+
+  const counts = async () => ({
+    posts: (await testDb.db.selectFrom('post').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    items: (await testDb.db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    classifications: (await testDb.db.selectFrom('classification').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    alerts: (await testDb.db.selectFrom('alert').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+  });
+
+  it('turns the offer into one review item with its evidence and an outbox row, and keeps the benign post out', async () => {
+    await waitFor(async () => (await readStats(runtime.redis, prefix)).posts_classified === 2 && (await counts()).items === 1, 'both posts classified and one item');
+
+    const post = await testDb.db.selectFrom('post').selectAll().executeTakeFirstOrThrow();
+    expect(post.external_id).toBe('m-1');
+    expect(post.raw.toString('utf8')).toBe(OFFER);
+    expect(post.raw_sha256).toBe(sha256Hex(OFFER));
+    expect(post.capture).toMatchObject({ fetcher: expect.stringMatching(/^vigil\//), url: expect.stringMatching(/posts\.jsonl#L1$/) });
+    const alert = await testDb.db.selectFrom('alert').selectAll().executeTakeFirstOrThrow();
+    expect(alert).toMatchObject({ channel: 'webhook', status: 'pending' });
+    expect(await counts()).toEqual({ posts: 1, items: 1, classifications: 1, alerts: 1 });
+
+    const response = await runtime.app!.inject({ method: 'GET', url: '/api/items' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    const body = response.json() as { items: { severity: string; post: { externalId: string; text: string; rawSha256: string }; classification: { labels: string[] } }[] };
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0]).toMatchObject({ severity: 'critical', post: { externalId: 'm-1', rawSha256: sha256Hex(OFFER) }, classification: { labels: expect.arrayContaining(['bounty_offer']) } });
+    expect(JSON.stringify(body)).not.toContain('Bins are late');
+  });
+
+  it('adds nothing when the same input is replayed, even after Redis forgot it was seen', async () => {
+    const before = await counts();
+    const source = await testDb.db.selectFrom('source').select('id').where('name', '=', 'replay').executeTakeFirstOrThrow();
+    const replay = async () => {
+      await testDb.db.updateTable('source').set({ cursor: null }).where('id', '=', source.id).execute();
+      await waitFor(async () => (await testDb.db.selectFrom('source').select('cursor').where('id', '=', source.id).executeTakeFirstOrThrow()).cursor !== null, 'the replay to be read');
+    };
+
+    const duplicatesBefore = (await readStats(runtime.redis, prefix)).posts_duplicate;
+    await replay();
+    await waitFor(async () => (await readStats(runtime.redis, prefix)).posts_duplicate === duplicatesBefore + 2, 'both replayed posts to count as duplicates');
+
+    // Without the seen-set the posts go through the pipeline again; Postgres' unique keys absorb them.
+    const seen = await runtime.redis.keys(`${prefix}:seen:*`);
+    expect(seen).toHaveLength(2);
+    await runtime.redis.del(...seen);
+    const classified = (await readStats(runtime.redis, prefix)).posts_classified;
+    await replay();
+    await waitFor(async () => (await readStats(runtime.redis, prefix)).posts_classified === classified + 2, 'the replayed posts to be classified');
+    const pending = async () => Object.values(await runtime.queues.byName.alert.getJobCounts('waiting', 'active', 'delayed')).reduce((a, b) => a + b, 0);
+    await waitFor(async () => (await pending()) === 0, 'the alert queue to drain');
+    expect(await counts()).toEqual(before);
+    expect((await readStats(runtime.redis, prefix)).review_items_created).toBe(1);
+  });
+
+  it('serves health and metrics without authentication', async () => {
+    const health = await runtime.app!.inject({ method: 'GET', url: '/healthz' });
+    expect(health.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' } });
+    const metrics = await runtime.app!.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/vigil_queue_jobs\{queue="classify",state="waiting"\} \d+/);
+    expect(metrics.body).toMatch(/vigil_pipeline_total\{stat="review_items_created"\} 1/);
+    expect(metrics.body).toMatch(/vigil_job_duration_seconds_count\{queue="alert",job="items.alert"\} [1-9]/);
+  });
+});

@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { capturePost, type CapturedPost } from '../../shared/domain/post.js';
+import { createMetrics } from '../../shared/metrics.js';
+import { QueueName } from '../../shared/queues/queue.catalog.js';
+import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
+import { startWorker } from '../../workers/worker.runner.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { testLog } from '../support/log.js';
+import { dropPrefix, testPrefix } from '../support/redis.js';
+import { waitFor } from '../support/wait.js';
+
+const post = (externalId: string, text: string): CapturedPost =>
+  capturePost({ source: 'test', platform: 'file', channel: 'c', externalId, text }, Buffer.from(text), 'text/plain', {
+    url: 'file:///test',
+    fetchedAt: new Date().toISOString(),
+    fetcher: 'test',
+  });
+
+describe('worker runner on real Redis', () => {
+  let redis: Redis;
+  let queues: Queues;
+  let worker: Worker | undefined;
+  let prefix: string;
+
+  beforeAll(() => {
+    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  });
+  afterEach(async () => {
+    await worker?.close();
+    await queues?.close();
+    await dropPrefix(prefix);
+  });
+  afterAll(() => redis.disconnect());
+
+  function start(handler: (posts: CapturedPost[]) => Promise<void>) {
+    prefix = testPrefix();
+    queues = createQueues(redis, prefix, testLog);
+    const metrics = createMetrics();
+    worker = startWorker(QueueName.Classify, { 'posts.classify': ({ posts }) => handler(posts) }, { connection: redis, prefix, log: testLog, metrics }, 4);
+    return metrics;
+  }
+
+  it('retries a throwing job with exponential backoff, then keeps it in the failed set, while other jobs complete', async () => {
+    const attempts: number[] = [];
+    const done: string[] = [];
+    const metrics = start(async (posts) => {
+      if (posts[0]!.text === 'poison') {
+        attempts.push(Date.now());
+        throw new Error('poisoned batch');
+      }
+      done.push(posts[0]!.externalId);
+    });
+    await queues.enqueue('posts.classify', { posts: [post('p', 'poison')], meta: jobMeta() }, { jobId: 'poison', attempts: 3, backoff: { type: 'exponential', delay: 200 } });
+    for (const id of ['a', 'b', 'c']) await queues.enqueue('posts.classify', { posts: [post(id, 'fine')], meta: jobMeta() });
+
+    const classify = queues.byName[QueueName.Classify];
+    await waitFor(async () => (await classify.getJobCounts('failed')).failed === 1, 'the poisoned job to fail for good');
+    const failed = (await classify.getFailed())[0]!;
+    expect(failed.id).toBe('poison');
+    expect(failed.attemptsMade).toBe(3);
+    expect(failed.failedReason).toBe('poisoned batch');
+    expect(attempts).toHaveLength(3);
+    // Exponential: ~200 ms then ~400 ms between attempts.
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(190);
+    expect(attempts[2]! - attempts[1]!).toBeGreaterThanOrEqual(390);
+    expect(done.sort()).toEqual(['a', 'b', 'c']);
+    const counted = await metrics.jobsProcessed.get();
+    expect(counted.values.find((v) => v.labels.outcome === 'failed')?.value).toBe(1);
+    expect(counted.values.find((v) => v.labels.outcome === 'retried')?.value).toBe(2);
+  });
+
+  it('fails a payload that breaks the catalog schema at once, without retrying it', async () => {
+    let calls = 0;
+    start(async () => {
+      calls += 1;
+    });
+    const classify = queues.byName[QueueName.Classify];
+    await classify.add('posts.classify', { posts: [{ text: 'no key, no raw' }], meta: jobMeta() }, { jobId: 'malformed', attempts: 5 });
+    await waitFor(async () => (await classify.getJobCounts('failed')).failed === 1, 'the malformed job to fail');
+    const failed = (await classify.getFailed())[0]!;
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toMatch(/^invalid posts\.classify payload at posts\.0\./);
+    expect(calls).toBe(0);
+  });
+
+  it('refuses a handler map that does not match the catalog', () => {
+    prefix = testPrefix();
+    queues = createQueues(redis, prefix, testLog);
+    expect(() => startWorker(QueueName.Classify, {} as never, { connection: redis, prefix, log: testLog, metrics: createMetrics() }, 1)).toThrow(/needs handlers for \[posts\.classify\]/);
+  });
+});
