@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/tmp.js';
 import { packageRoot } from '../../shared/paths.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -15,7 +15,7 @@ const BIN = join(packageRoot(), 'bin', 'vigil.js');
 const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
 
 function run(args: string[], env: Record<string, string> = {}, input?: string) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: mkdtempSync(join(tmpdir(), 'vigil-cli-')), env: { ...baseEnv, ...env }, input, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: tempDir(), env: { ...baseEnv, ...env }, input, encoding: 'utf8', timeout: 20_000 });
 }
 
 describe('vigil command line', () => {
@@ -27,7 +27,7 @@ describe('vigil command line', () => {
   });
 
   it('names an unknown key of the config file', () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
+    const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: file\n    path: x.jsonl\n    pollEvery: 5s\n');
     const result = spawnSync(process.execPath, [BIN, 'migrate'], { cwd, env: baseEnv, encoding: 'utf8' });
     expect(result.status).toBe(78);
@@ -64,7 +64,7 @@ describe('vigil start on a fresh install', () => {
 
   it('ingests the bundled demo, serves the flagged posts, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'start'], {
-      cwd: mkdtempSync(join(tmpdir(), 'vigil-start-')),
+      cwd: tempDir(),
       env: { ...baseEnv, DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0', LOG_FORMAT: 'json', NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/tmp.js';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { sha256Hex } from '../../shared/domain/post.js';
@@ -22,7 +22,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
 
   beforeAll(async () => {
     testDb = await createTestDb();
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+    const dir = tempDir();
     const input = join(dir, 'posts.jsonl');
     writeFileSync(input, `${OFFER}\n${BENIGN}\n`);
     utimesSync(input, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../support/tmp.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'vigil-config-'));
+
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -18,7 +18,7 @@ function problemsOf(fn: () => unknown): string[] {
 
 describe('loadConfig', () => {
   it('defaults to the local services when nothing is set', () => {
-    const sut = loadConfig({}, dir());
+    const sut = loadConfig({}, tempDir());
     expect(sut.redis.url).toBe('redis://127.0.0.1:6379');
     expect(sut.database.url).toBe('postgres://postgres@127.0.0.1:5432/vigil');
     expect(sut.http).toMatchObject({ host: '127.0.0.1', port: 3000 });
@@ -28,7 +28,7 @@ describe('loadConfig', () => {
   });
 
   it('lets environment variables override the file', () => {
-    const cwd = dir();
+    const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'http: { port: 4000 }\nlog: { level: debug }\n');
     const sut = loadConfig({ PORT: '5000', DATABASE_URL: 'postgres://u:p@db:5432/x' }, cwd);
     expect(sut.http.port).toBe(5000);
@@ -37,7 +37,7 @@ describe('loadConfig', () => {
   });
 
   it('reports every bad value at once, naming the env var or the file key', () => {
-    const cwd = dir();
+    const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: file\n    path: /tmp/x.jsonl\n    pollInterval: soon\n    colour: red\n');
     const problems = problemsOf(() => loadConfig({ PORT: 'abc', REDIS_URL: 'http://nope' }, cwd));
     expect(problems.some((p) => p.startsWith('PORT (environment)'))).toBe(true);
@@ -47,13 +47,13 @@ describe('loadConfig', () => {
   });
 
   it('refuses an unknown source kind with its path', () => {
-    const cwd = dir();
+    const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: myspace\n    url: http://x\n');
     expect(problemsOf(() => loadConfig({}, cwd)).join('\n')).toMatch(/^sources\.0\.kind/m);
   });
 
   it('fills ${VARS} from the environment and refuses a missing one', () => {
-    const cwd = dir();
+    const cwd = tempDir();
     writeFileSync(
       join(cwd, 'custom.yaml'),
       'alerts:\n  webhook: { url: "http://127.0.0.1:9000/hook", secret: "${HOOK_SECRET}" }\n  rules:\n    - { minSeverity: high, channels: [webhook] }\n',
@@ -64,19 +64,19 @@ describe('loadConfig', () => {
   });
 
   it('refuses a rule that names an alert channel nobody configured', () => {
-    const cwd = dir();
+    const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'alerts:\n  rules:\n    - { minSeverity: high, channels: [email] }\n');
     expect(problemsOf(() => loadConfig({}, cwd))[0]).toMatch(/alerts\.email is not configured/);
   });
 
   it('names a VIGIL_CONFIG file that does not exist, and a file that is not YAML', () => {
-    const cwd = dir();
+    const cwd = tempDir();
     expect(problemsOf(() => loadConfig({ VIGIL_CONFIG: 'missing.yaml' }, cwd))[0]).toMatch(/^VIGIL_CONFIG: file .*missing\.yaml does not exist/);
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources: [\n');
     expect(problemsOf(() => loadConfig({}, cwd))[0]).toMatch(/not valid YAML/);
   });
 
   it('requires a Redis Cluster hash tag as the queue prefix', () => {
-    expect(problemsOf(() => loadConfig({ VIGIL_QUEUE_PREFIX: 'vigil' }, dir()))[0]).toMatch(/^VIGIL_QUEUE_PREFIX \(environment\): expected a hash-tag/);
+    expect(problemsOf(() => loadConfig({ VIGIL_QUEUE_PREFIX: 'vigil' }, tempDir()))[0]).toMatch(/^VIGIL_QUEUE_PREFIX \(environment\): expected a hash-tag/);
   });
 });

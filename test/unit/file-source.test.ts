@@ -1,6 +1,6 @@
-import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../support/tmp.js';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/domain/post.js';
 import type { ReadContext } from '../../workers/ingest/source.js';
@@ -11,7 +11,7 @@ const config = (path: string) => ({ kind: 'file' as const, path, platform: 'file
 const ctx = (cursor: ReadContext['cursor'] = null): ReadContext => ({ sourceName: 'replay', cursor, maxPostBytes: 4096, log: testLog });
 
 function file(content: string | Buffer, settled = true): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'vigil-file-')), 'posts.jsonl');
+  const path = join(tempDir(), 'posts.jsonl');
   writeFileSync(path, content);
   if (settled) utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
   return path;

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../support/tmp.js';
 import { describe, expect, it } from 'vitest';
 import { DEMO_EXPORT } from '../../shared/paths.js';
 import { readTelegramExport } from '../../workers/ingest/sources/telegram-export.source.js';
@@ -10,7 +10,7 @@ const ctx = (cursor: Record<string, unknown> | null = null) => ({ sourceName: 'e
 const config = (path: string) => ({ kind: 'telegram-export' as const, path, pollInterval: 60_000 });
 
 function exportFile(doc: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'vigil-export-')), 'result.json');
+  const path = join(tempDir(), 'result.json');
   writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc));
   return path;
 }
