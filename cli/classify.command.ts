@@ -16,7 +16,8 @@ export async function classifyStream(input: NodeJS.ReadableStream, output: NodeJ
       if (!record || typeof record !== 'object' || Array.isArray(record)) throw new Error('expected a JSON object');
       if (typeof record.text !== 'string') throw new Error('"text" must be a string');
       if (record.id === undefined) throw new Error('"id" is required');
-      answer = { id: record.id, ...classify(record.text) };
+      const v = classify(record.text);
+      answer = { id: record.id, flagged: v.flagged, labels: v.labels, scores: v.scores, severity: v.severity, rationale: v.rationale, entities: v.entities, classifier: v.classifier };
     } catch (err) {
       failed += 1;
       answer = { id: null, error: err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message };

@@ -9,15 +9,14 @@ import { createMetrics, registerQueueGauges, type Metrics } from '../shared/metr
 import { QueueName } from '../shared/queues/queue.catalog.js';
 import { createQueues, type Queues } from '../shared/queues/queues.js';
 import { createRedis } from '../shared/queues/redis.js';
+import { quarantineFailedJob } from '../shared/repositories/quarantine.repository.js';
 import { alertHandlers } from '../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
 import { syncSources } from '../workers/ingest/source-schedule.js';
 import { startWorker, type WorkerDeps } from '../workers/worker.runner.js';
+import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
 
-export const WORKER_KINDS = ['ingest', 'classify', 'alert'] as const;
-export type WorkerKind = (typeof WORKER_KINDS)[number];
-export type Role = WorkerKind | 'api';
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
 const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64 };
@@ -56,7 +55,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
 
   try {
     log.info({ redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles }, 'starting');
-    const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics };
+    const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics, onFinalFailure: (f) => quarantineFailedJob(db, f) };
     const baseUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
 
     if (kinds.includes('alert')) {

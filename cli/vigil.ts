@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../shared/config/config.js';
-import { createDb } from '../shared/db/client.js';
-import { ensureDatabase, migrateToLatest } from '../shared/db/migrate.js';
 import { createLogger, safeUrl, type Logger } from '../shared/logger.js';
 import { classifyStream, describeText } from './classify.command.js';
-import { startRuntime, WORKER_KINDS, type Role, type WorkerKind } from './runtime.js';
+import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
 
 const HELP = `vigil — watches public channels for hate-incentive campaigns
 
@@ -26,7 +24,10 @@ VIGIL_QUEUE_PREFIX) over an optional vigil.config.yaml (path: VIGIL_CONFIG). See
 const EXIT_USAGE = 2;
 const EXIT_CONFIG = 78;
 
+// Database and queue modules load only for the commands that use them, so `vigil classify` starts fast.
 async function migrate(config: Readonly<Config>, log: Logger): Promise<void> {
+  const { createDb } = await import('../shared/db/client.js');
+  const { ensureDatabase, migrateToLatest } = await import('../shared/db/migrate.js');
   if (await ensureDatabase(config.database.url)) log.info({ database: safeUrl(config.database.url) }, 'database created');
   const db = createDb(config.database.url, 2);
   try {
@@ -39,6 +40,7 @@ async function migrate(config: Readonly<Config>, log: Logger): Promise<void> {
 
 /** Runs until SIGINT/SIGTERM, then shuts down in order; a second signal forces exit. */
 async function serve(config: Readonly<Config>, log: Logger, roles: Role[]): Promise<void> {
+  const { startRuntime } = await import('./runtime.js');
   const runtime = await startRuntime(config, log, roles);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

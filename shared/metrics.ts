@@ -13,7 +13,7 @@ export async function addStats(redis: Redis, prefix: string, counts: Partial<Rec
   const entries = Object.entries(counts).filter(([, n]) => n);
   if (entries.length === 0) return;
   const pipeline = redis.pipeline();
-  for (const [name, n] of entries) pipeline.hincrby(statsKey(prefix), name, n!);
+  for (const [name, n] of entries) pipeline.hincrby(statsKey(prefix), name, n);
   await pipeline.exec();
 }
 

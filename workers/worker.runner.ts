@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import type { FailedJob } from '../shared/repositories/quarantine.repository.js';
 import { jobSchemas, jobsOf, type Handlers, type JobName, type QueueName } from '../shared/queues/queue.catalog.js';
 
 export interface WorkerDeps {
@@ -9,6 +10,8 @@ export interface WorkerDeps {
   prefix: string;
   log: Logger;
   metrics: Metrics;
+  /** Records a job that failed for good where analysts can see it (the quarantine table). */
+  onFinalFailure?: (failure: FailedJob) => Promise<void>;
 }
 
 /** Catches a handler map that drifted from the catalog, at start-up rather than at the first job. */
@@ -59,8 +62,13 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     deps.metrics.jobsProcessed.inc({ queue, job: job.name, outcome: final ? 'failed' : 'retried' });
     const fields = { err, jobId: job.id, job: job.name, attempt: job.attemptsMade };
-    if (final) log.error(fields, 'job failed for good; kept in the failed set for re-drive');
-    else log.warn(fields, 'job failed; will retry with backoff');
+    if (!final) {
+      log.warn(fields, 'job failed; will retry with backoff');
+      return;
+    }
+    log.error(fields, 'job failed for good; kept in the failed set for re-drive');
+    const failure = { queue, jobId: job.id, jobName: job.name, attempts: job.attemptsMade, reason: err.message, data: job.data as unknown };
+    deps.onFinalFailure?.(failure).catch((hookErr: unknown) => log.error({ err: hookErr, jobId: job.id }, 'could not record the failed job'));
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   log.info({ concurrency }, 'worker started');

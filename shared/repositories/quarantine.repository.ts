@@ -29,3 +29,28 @@ export async function quarantine(db: Db, entries: QuarantineEntry[]): Promise<nu
     .execute();
   return rows.length;
 }
+
+/** Failed-job payloads are capped: enough to diagnose, not a second copy of the stream. */
+const MAX_JOB_BYTES = 1024 * 1024;
+
+export interface FailedJob {
+  queue: string;
+  jobId: string | undefined;
+  jobName: string;
+  attempts: number;
+  reason: string;
+  data: unknown;
+}
+
+export async function quarantineFailedJob(db: Db, f: FailedJob): Promise<void> {
+  const raw = Buffer.from(JSON.stringify(f.data) ?? 'null');
+  await quarantine(db, [
+    {
+      sourceId: null,
+      stage: `job:${f.queue}`,
+      reason: f.reason.slice(0, 2000),
+      raw: raw.subarray(0, MAX_JOB_BYTES),
+      context: { queue: f.queue, jobId: f.jobId, jobName: f.jobName, attempts: f.attempts, ...(raw.length > MAX_JOB_BYTES ? { truncated: true, size: raw.length } : {}) },
+    },
+  ]);
+}

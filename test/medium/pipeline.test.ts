@@ -69,7 +69,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     const response = await runtime.app!.inject({ method: 'GET', url: '/api/items' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
-    const body = response.json() as { items: { severity: string; post: { externalId: string; text: string; rawSha256: string }; classification: { labels: string[] } }[] };
+    const body = response.json<{ items: { severity: string; post: { externalId: string; text: string; rawSha256: string }; classification: { labels: string[] } }[] }>();
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toMatchObject({ severity: 'critical', post: { externalId: 'm-1', rawSha256: sha256Hex(OFFER) }, classification: { labels: expect.arrayContaining(['bounty_offer']) } });
     expect(JSON.stringify(body)).not.toContain('Bins are late');
@@ -98,6 +98,15 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     await waitFor(async () => (await pending()) === 0, 'the alert queue to drain');
     expect(await counts()).toEqual(before);
     expect((await readStats(runtime.redis, prefix)).review_items_created).toBe(1);
+  });
+
+  it('quarantines a job whose payload can never be valid and keeps working', async () => {
+    await runtime.queues.byName.classify.add('posts.classify', { posts: [{ text: 'no key, no raw bytes' }], meta: { enqueuedAt: new Date().toISOString() } }, { jobId: 'malformed-1' });
+    const row = await waitFor(() => testDb.db.selectFrom('quarantine').selectAll().where('stage', '=', 'job:classify').executeTakeFirst(), 'a quarantine record');
+    expect(row.reason).toMatch(/^invalid posts\.classify payload at posts\.0\./);
+    expect(row.context).toMatchObject({ queue: 'classify', jobId: 'malformed-1', jobName: 'posts.classify', attempts: 1 });
+    expect(JSON.parse(row.raw.toString('utf8'))).toMatchObject({ posts: [{ text: 'no key, no raw bytes' }] });
+    expect((await runtime.queues.byName.classify.getJobCounts('failed')).failed).toBe(1);
   });
 
   it('serves health and metrics without authentication', async () => {

@@ -1,0 +1,3 @@
+export const WORKER_KINDS = ['ingest', 'classify', 'alert'] as const;
+export type WorkerKind = (typeof WORKER_KINDS)[number];
+export type Role = WorkerKind | 'api';
