@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { classify } from '../shared/classifier/classify.js';
+import { classify } from '../shared/classifier/index.js';
 
 /**
  * JSON Lines in, one JSON line out per input, in order. A bad line answers `{"id": null, "error": ...}`

@@ -15,6 +15,10 @@ Commands:
   migrate               create the database if needed and apply migrations
   classify              JSON Lines on stdin ({"id", "text"}) -> one verdict per line on stdout
   classify --text "…"   classify one text and print the verdict readably
+  eval [--data FILE]    precision, recall, F1 and misses on the corpus dev split (or FILE), beside a keyword baseline
+  eval-external [DIR]   false-alarm check on outside data (HateCheck, Hatemoji, Davidson); DIR or VIGIL_EXTERNAL_DATA
+  train [--no-db] [--out FILE]
+                        rebuild the classifier from the corpus and analysts' decisions in Postgres
   help                  this text
 
 Configuration: environment variables (REDIS_URL, DATABASE_URL, PORT, HOST, LOG_LEVEL, LOG_FORMAT,
@@ -33,6 +37,22 @@ async function migrate(config: Readonly<Config>, log: Logger): Promise<void> {
   try {
     const { results } = await migrateToLatest(db);
     for (const r of results ?? []) log.info({ migration: r.migrationName, status: r.status }, 'migration');
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Analysts' confirmed and dismissed items; training goes on from the corpus alone if Postgres can't be read. */
+async function readDecisions() {
+  const config = loadConfig();
+  const { createDb } = await import('../shared/db/client.js');
+  const { listDecisions } = await import('../shared/repositories/review-item.repository.js');
+  const db = createDb(config.database.url, 1);
+  try {
+    return await listDecisions(db);
+  } catch (err) {
+    process.stderr.write(`vigil train: could not read analysts' decisions from ${safeUrl(config.database.url)} (${(err as Error).message}); training on the corpus alone\n`);
+    return [];
   } finally {
     await db.destroy();
   }
@@ -70,6 +90,30 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     return classifyStream(process.stdin, process.stdout);
+  }
+
+  if (command === 'eval') {
+    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' } } });
+    const { runEval } = await import('./eval.command.js');
+    process.stdout.write(runEval(values.data));
+    return 0;
+  }
+  if (command === 'eval-external') {
+    const { externalDataDir, externalReport, formatExternal } = await import('./eval-external.command.js');
+    const dir = externalDataDir(rest[0], process.env);
+    if (!dir) {
+      process.stdout.write('eval-external: skipped, no outside data found (pass a folder holding hatecheck/, hatemoji/, davidson/ or set VIGIL_EXTERNAL_DATA)\n');
+      return 0;
+    }
+    process.stdout.write(formatExternal(externalReport(dir)));
+    return 0;
+  }
+  if (command === 'train') {
+    const { values } = parseArgs({ args: rest, options: { 'no-db': { type: 'boolean' }, out: { type: 'string' } } });
+    const decisions = values['no-db'] ? [] : await readDecisions();
+    const { runTrain } = await import('./train.command.js');
+    process.stdout.write(runTrain({ decisions, ...(values.out ? { out: values.out } : {}) }));
+    return 0;
   }
 
   const config = loadConfig();

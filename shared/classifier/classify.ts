@@ -1,74 +1,177 @@
 import type { Label, RationaleSpan, Severity, Verdict } from '../domain/verdict.js';
-import { normalize, originalSpan } from './normalize.js';
+import { analyse, MAX_ANALYSED_CHARS, type SegmentAnalysis } from './analyse.js';
+import { MODEL_LABELS, type LoadedModel, type ModelLabel } from './model.js';
+import type { Hit } from './features.js';
+import { originalSpan } from './normalize.js';
+
+const has = (fired: Set<string>, prefix: string) => {
+  for (const f of fired) if (f.startsWith(prefix)) return true;
+  return false;
+};
+const hasTarget = (f: Set<string>) => f.has('target_place') || f.has('target_group') || f.has('postcode') || f.has('place_name');
 
 /**
- * A first, rule-based classifier: enough to carry real decisions through the pipeline.
- * The statistical classifier (issue 4) replaces it behind the same `classify(text)` signature.
+ * What a segment must contain before the model may call it an offer or a call: an offer names a
+ * reward and an act; a call names an act and a target and urges (an imperative, a plan, a time);
+ * neither is reported, condemned or quoted.
  */
-export const CLASSIFIER_VERSION = 'rules-0.1.0';
-
-const FEATURES = {
-  money: /(?:[£$€]\s?\d[\d,.]*\s?k?\b|\b\d[\d,.]*\s?k?\s?(?:quid|pounds?|gbp|usd|usdt|eur|euros?|dollars?|btc)\b|\b(?:a|one)\s+(?:ton|monkey|pony|grand)\b|\bton (?:for|to) (?:anyone|whoever|every|each)\b|\bin\s+(?:btc|crypto|usdt)\b|💷|💰|💵|🤑)/gu,
-  offer: /\b(?:pay(?:s|ing)?|gets? paid|reward|bounty|cash|offer(?:ing)?|earn|(?:for|to) (?:anyone|whoever|every|each)|whoever|each|per (?:window|wall|tag))\b/gu,
-  act: /\b(?:spray(?:ed|ing|s)?|tag(?:ged|ging)?|daub(?:ed|ing|s)?|paint(?:ed|ing|s)?|graffiti|smash(?:ed|ing)?|(?:put (?:the |their )?)?windows? (?:put )?in|burn(?:ed|ing|t)?|torch(?:es|ed|ing)?|stickers?|stencil(?:led|s)?|wreck(?:ed|ing)?|vandali[sz]e|pig'?s head|bricks?)\b|🔥|🎨|🧱/gu,
-  target: /\b(?:mosques?|masjids?|islamic cent(?:re|er)s?|synagogues?|gurdwaras?|temples?|churche?s?|schools?|asylum hotels?|refugee cent(?:re|er)s?|hostels?)\b|🕌|🕍|⛪/gu,
-  proof: /\b(?:send (?:a |us )?(?:pic|photo|video)s?|(?:video|photo) proof|proof|pics or it didn'?t happen)\b/gu,
-  contact: /(?:@[a-z0-9_]{4,}|\bdm\b|\bmessage the admin\b|\bpayment bot\b)/gu,
-  call: /\b(?:go and|someone (?:needs|should) to|who'?s up for|tonight|bring bricks|let'?s|get down (?:to|there))\b/gu,
-  reported: /\b(?:said|says|reportedly|was offering|were offering|court heard|detectives|police|according to|investigat\w*|report (?:it|this)|condemn\w*|appeal\w*|101|crimestoppers|reward for information|information leading|fundrais\w*|donat\w*|repairs?)\b/gu,
-} as const;
-type Feature = keyof typeof FEATURES;
-
-// Postcode districts are matched on the original text: upper case is what makes "E10" a district.
-const POSTCODE_DISTRICT = /\b(?:[A-Z]{1,2}[0-9][0-9A-Z]?)(?:\s[0-9][A-Z]{2})?\b/g;
-
-function findAll(pattern: RegExp, text: string): { start: number; end: number }[] {
-  return [...text.matchAll(pattern)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+function gate(label: ModelLabel, f: Set<string>): boolean {
+  switch (label) {
+    case 'bounty_offer':
+      return (
+        (f.has('money') || f.has('status_reward')) &&
+        // "£100 for the mosque in E10, pics to me" leaves the act unsaid; the proof request says it.
+        (has(f, 'act_') || (f.has('target_place') && f.has('proof'))) &&
+        (hasTarget(f) || (f.has('proof') && f.has('contact'))) &&
+        !reportedOrCondemned(f) &&
+        !lawfulOrLeisure(f)
+      );
+    case 'call_to_action':
+      return has(f, 'act_') && hasTarget(f) && (f.has('call') || f.has('imperative') || f.has('time')) && !reportedOrCondemned(f) && !lawfulOrLeisure(f);
+    case 'hate':
+      // Counter-speech names groups too; it is hate only where hostile words outweigh the condemnation.
+      return f.has('hate_word') || (f.has('target_group') && !f.has('condemn'));
+  }
 }
 
-export function classify(text: string): Verdict {
-  const norm = normalize(text);
-  const rationale: RationaleSpan[] = [];
-  const hits = {} as Record<Feature, number>;
-  for (const feature of Object.keys(FEATURES) as Feature[]) {
-    const spans = findAll(FEATURES[feature], norm.text);
-    hits[feature] = spans.length;
-    for (const s of spans) {
-      const o = originalSpan(norm, s.start, s.end);
-      rationale.push({ feature, start: o.start, end: o.end, text: text.slice(o.start, o.end) });
-    }
+/**
+ * Reported speech, condemnation, quotation and appeals describe an offer without making one. Reporting
+ * words in a post that also speaks to the reader ("send me the pic, before the police come") do not veto.
+ */
+function reportedOrCondemned(f: Set<string>): boolean {
+  if (f.has('info_reward') || f.has('quote') || f.has('condemn')) return true;
+  return (f.has('reported') || f.has('news_source') || f.has('doc_news')) && !f.has('direct');
+}
+
+/**
+ * Paid work, sport, marketing and clean-ups use the same verbs and prices ("paint the fence, £150").
+ * They veto unless the segment names a place to attack and asks for proof or contact, or urges, the way
+ * offers and calls do.
+ */
+function lawfulOrLeisure(f: Set<string>): boolean {
+  if (!(f.has('lawful') || f.has('leisure') || f.has('fundraise'))) return false;
+  return !(f.has('target_place') && (f.has('proof') || f.has('contact') || f.has('call')));
+}
+
+/** A segment that fails its gate keeps a quarter of its score, so it can still be ranked but never decides. */
+const GATED_FACTOR = 0.25;
+
+interface SegmentScore {
+  analysis: SegmentAnalysis;
+  scores: Record<ModelLabel, number>;
+  decided: Record<ModelLabel, boolean>;
+}
+
+function scoreSegment(a: SegmentAnalysis, model: LoadedModel): SegmentScore {
+  const scores = {} as Record<ModelLabel, number>;
+  const decided = {} as Record<ModelLabel, boolean>;
+  const probabilities = model.scorer.probabilities(a.tokens);
+  for (const [i, label] of MODEL_LABELS.entries()) {
+    const p = probabilities[i]!;
+    const open = gate(label, a.features.fired);
+    scores[label] = open ? p : p * GATED_FACTOR;
+    decided[label] = open && p >= model.thresholds[label];
   }
-  const postcodes = findAll(POSTCODE_DISTRICT, text).map((s) => ({ feature: 'postcode', ...s, text: text.slice(s.start, s.end) }));
-  rationale.push(...postcodes);
+  // A call to action offers no payment; where there is one, the offer is what the post is.
+  if (decided.bounty_offer) decided.call_to_action = false;
+  if (decided.bounty_offer || decided.call_to_action) decided.hate = false;
+  return { analysis: a, scores, decided };
+}
 
-  const reported = hits.reported > 0;
-  const hasTarget = hits.target > 0 || postcodes.length > 0;
-  const bounty = !reported && hits.money > 0 && hits.act > 0 && (hits.offer > 0 || hits.proof > 0) && hasTarget;
-  const call = !reported && !bounty && hits.act > 0 && hits.target > 0 && hits.call > 0;
+/** How surely a segment names a target; quoted hits count, since a quoted offer still names its target. */
+function targetScore(hits: Hit[]): number {
+  let place = false;
+  let postcode = false;
+  let located = false;
+  let group = false;
+  for (const h of hits) {
+    if (h.feature === 'target_place') place = true;
+    else if (h.feature === 'postcode') postcode = located = true;
+    else if (h.feature === 'place_name') located = true;
+    else if (h.feature === 'target_group') group = true;
+  }
+  if (place && located) return 0.97;
+  if (place || postcode) return 0.9;
+  if (group || located) return 0.4;
+  return 0.02;
+}
 
-  const scores: Record<Label, number> = {
-    bounty_offer: bounty ? 0.9 : hits.money && hits.act ? 0.3 : 0.01,
-    call_to_action: call ? 0.8 : hits.act && hits.call ? 0.3 : 0.01,
-    target_info: hasTarget ? 0.9 : 0.01,
-    hate: 0.01,
-  };
-  const labels: Label[] = [];
-  if (bounty) labels.push('bounty_offer');
-  if (call) labels.push('call_to_action');
-  if (hasTarget) labels.push('target_info');
+function severityOf(labels: Set<Label>, fired: Set<string>, maxGbp: number): Severity {
+  const specific = fired.has('postcode') || fired.has('place_name');
+  if (labels.has('bounty_offer')) {
+    const actionable = fired.has('proof') || fired.has('contact') || fired.has('time') || maxGbp >= 100;
+    return specific && actionable ? 'critical' : 'high';
+  }
+  if (labels.has('call_to_action')) {
+    const dangerous = fired.has('act_fire') || fired.has('act_violence');
+    return (specific && fired.has('time')) || dangerous ? 'high' : 'medium';
+  }
+  return 'low';
+}
 
-  let severity: Severity = 'low';
-  if (bounty) severity = postcodes.length > 0 || hits.proof > 0 ? 'critical' : 'high';
-  else if (call) severity = postcodes.length > 0 ? 'high' : 'medium';
+const ENTITY_FEATURES: Record<string, string> = { time: 'times', proof: 'proof', contact: 'contacts', crypto: 'paymentChannels' };
 
-  rationale.sort((a, b) => a.start - b.start || a.end - b.end);
+/** Classifies one text: pure, deterministic, no I/O. */
+export function classifyWith(model: LoadedModel, text: string): Verdict {
+  const segments = analyse(text).map((a) => scoreSegment(a, model));
+  const labels = new Set<Label>();
+  const scores: Record<Label, number> = { bounty_offer: 0, call_to_action: 0, target_info: 0, hate: 0 };
+  for (const s of segments) {
+    for (const label of MODEL_LABELS) {
+      scores[label] = Math.max(scores[label], s.scores[label]);
+      if (s.decided[label]) labels.add(label);
+    }
+    scores.target_info = Math.max(scores.target_info, targetScore(s.analysis.features.hits));
+  }
+  if (scores.target_info >= 0.6) labels.add('target_info');
+
+  // The segments that decided a label explain the verdict; with none, the one that came closest.
+  let focus = segments.filter((s) => MODEL_LABELS.some((l) => s.decided[l]));
+  if (focus.length === 0) {
+    const top = (s: SegmentScore) => Math.max(s.scores.bounty_offer, s.scores.call_to_action, s.scores.hate);
+    focus = [segments.reduce((best, s) => (top(s) > top(best) ? s : best))];
+  }
+
+  const rationale: RationaleSpan[] = [];
+  const entities = { amounts: [] as object[], targets: [] as object[], postcodeDistricts: [] as string[], places: [] as string[], times: [] as string[], proof: [] as string[], contacts: [] as string[], paymentChannels: [] as string[] };
+  const fired = new Set<string>();
+  let maxGbp = 0;
+  for (const s of segments) {
+    const { norm, features, segment, text: segText } = s.analysis;
+    const toOriginal = (start: number, end: number) => {
+      const o = originalSpan(norm, segText, start, end);
+      return { start: segment.start + o.start, end: segment.start + o.end, text: segText.slice(o.start, o.end) };
+    };
+    for (const a of features.amounts) {
+      if (features.hits.some((h) => h.quoted && h.start === a.start)) continue;
+      entities.amounts.push({ ...toOriginal(a.start, a.end), value: a.value, currency: a.currency, gbp: a.gbp, slang: a.slang });
+    }
+    for (const p of features.postcodes) entities.postcodeDistricts.push(p.district);
+    for (const p of features.places) entities.places.push(toOriginal(p.start, p.end).text);
+    for (const h of features.hits) {
+      if (h.quoted) continue;
+      if (h.feature === 'target_place' || h.feature === 'target_group') entities.targets.push({ type: h.feature === 'target_place' ? 'place' : 'group', ...toOriginal(h.start, h.end) });
+      const key = ENTITY_FEATURES[h.feature] as keyof typeof entities | undefined;
+      if (key) (entities[key] as string[]).push(toOriginal(h.start, h.end).text);
+    }
+    if (!focus.includes(s)) continue;
+    for (const f of features.fired) fired.add(f);
+    for (const a of features.amounts) maxGbp = Math.max(maxGbp, a.gbp ?? 0);
+    for (const label of MODEL_LABELS) {
+      if (s.decided[label]) rationale.push({ feature: `segment:${label}`, start: segment.start, end: segment.end, text: segText });
+    }
+    for (const h of features.hits) rationale.push({ feature: h.quoted ? `quoted:${h.feature}` : h.feature, ...toOriginal(h.start, h.end) });
+  }
+  for (const key of ['postcodeDistricts', 'places', 'times', 'proof', 'contacts', 'paymentChannels'] as const) entities[key] = [...new Set(entities[key])];
+
+  const rounded = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, Math.round(v * 1000) / 1000])) as Record<Label, number>;
   return {
-    classifier: CLASSIFIER_VERSION,
-    flagged: bounty || call,
-    labels,
-    scores,
-    severity,
-    rationale,
-    entities: { postcodeDistricts: [...new Set(postcodes.map((p) => p.text.split(' ')[0]))] },
+    classifier: model.version,
+    flagged: labels.has('bounty_offer') || labels.has('call_to_action'),
+    labels: (['bounty_offer', 'call_to_action', 'target_info', 'hate'] as const).filter((l) => labels.has(l)),
+    scores: rounded,
+    severity: severityOf(labels, fired, maxGbp),
+    rationale: rationale.sort((a, b) => a.start - b.start || a.end - b.end),
+    entities: { ...entities, ...(text.length > MAX_ANALYSED_CHARS ? { truncatedAt: MAX_ANALYSED_CHARS } : {}) },
   };
 }

@@ -151,3 +151,16 @@ export function listItems(db: Executor, q: ItemQuery) {
 export const findItem = (db: Executor, id: number) => itemsBase(db).where('review_item.id', '=', id).executeTakeFirst();
 
 export type ItemRow = Awaited<ReturnType<typeof findItem>> & {};
+
+/** Analysts' decisions as training examples: a confirmed item keeps its labels, a dismissed one has none. */
+export async function listDecisions(db: Executor): Promise<{ id: string; text: string; labels: string[] }[]> {
+  const rows = await db
+    .selectFrom('review_item')
+    .innerJoin('post', 'post.id', 'review_item.post_id')
+    .innerJoin('classification', 'classification.id', 'review_item.classification_id')
+    .select(['review_item.id', 'review_item.status', 'post.text', 'classification.labels'])
+    .where('review_item.status', 'in', ['confirmed', 'dismissed'])
+    .orderBy('review_item.id')
+    .execute();
+  return rows.map((r) => ({ id: `decision-${r.id}`, text: r.text, labels: r.status === 'confirmed' ? r.labels : [] }));
+}

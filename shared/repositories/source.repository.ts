@@ -41,16 +41,25 @@ export async function recordSourceError(db: Db, id: number, message: string): Pr
 
 /**
  * Runs `fn` holding a session-level advisory lock on the source, so two workers never poll one source
- * at once and race on its cursor. Returns undefined when another worker holds the lock.
+ * at once and nobody moves its cursor under a running poll. Without `wait`, returns undefined when
+ * another holds the lock.
  */
-export async function withSourceLock<T>(db: Db, id: number, fn: () => Promise<T>): Promise<T | undefined> {
+export async function withSourceLock<T>(db: Db, id: number, fn: () => Promise<T>, wait = false): Promise<T | undefined> {
   return db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('vigil.source'), ${id}) as locked`.execute(conn);
-    if (!rows[0]?.locked) return undefined;
+    if (wait) await sql`select pg_advisory_lock(hashtext('vigil.source'), ${id})`.execute(conn);
+    else {
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('vigil.source'), ${id}) as locked`.execute(conn);
+      if (!rows[0]?.locked) return undefined;
+    }
     try {
       return await fn();
     } finally {
       await sql`select pg_advisory_unlock(hashtext('vigil.source'), ${id})`.execute(conn);
     }
   });
+}
+
+/** Makes the next poll read the source from the start; waits for a poll in progress to finish first. */
+export async function resetCursor(db: Db, id: number): Promise<void> {
+  await withSourceLock(db, id, () => db.updateTable('source').set({ cursor: null, updated_at: new Date() }).where('id', '=', id).execute(), true);
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,33 @@ describe('vigil command line', () => {
     const lines = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.id, l.flagged ?? l.error !== undefined])).toEqual([[1, true], [null, true], ['b', false]]);
     expect(lines[0]).toMatchObject({ severity: 'critical', classifier: expect.any(String), labels: expect.arrayContaining(['bounty_offer']) });
+  });
+
+  it('evaluates the classifier beside the keyword baseline', () => {
+    const result = run(['eval']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^classifier vigil-nb-\S+ vs keyword baseline on the corpus dev split/);
+    expect(result.stdout).toMatch(/^bounty_offer\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}/m);
+    expect(result.stdout).toContain('confusion matrix of vigil');
+    expect(result.stdout).toContain('confusion matrix of keywords');
+    expect(result.stdout).toMatch(/^ {2}news\s+vigil: 0\/\d+/m);
+  });
+
+  it('trains a model and prints the dev metrics before and after', () => {
+    const out = join(tempDir(), 'model.json');
+    const result = run(['train', '--no-db', '--out', out]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^trained vigil-nb-\S+ on \d+ corpus examples \+ 0 analyst decisions/);
+    expect(result.stdout).toMatch(/dev split \(\d+ examples\): before = vigil-nb-\S+, after = vigil-nb-\S+/);
+    const model = JSON.parse(readFileSync(out, 'utf8')) as { vocabulary: string[]; labels: Record<string, unknown> };
+    expect(model.vocabulary.length).toBeGreaterThan(500);
+    expect(Object.keys(model.labels)).toEqual(['bounty_offer', 'call_to_action', 'hate']);
+  });
+
+  it('skips the external check with a clear message when there is no outside data', () => {
+    const result = run(['eval-external', join(tempDir(), 'nothing-here')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^eval-external: skipped, no outside data found/);
   });
 
   it('answers an unknown command with usage and exit 2', () => {

@@ -6,6 +6,7 @@ import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { sha256Hex } from '../../shared/domain/post.js';
 import { readStats } from '../../shared/metrics.js';
+import { resetCursor } from '../../shared/repositories/source.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
@@ -79,7 +80,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     const before = await counts();
     const source = await testDb.db.selectFrom('source').select('id').where('name', '=', 'replay').executeTakeFirstOrThrow();
     const replay = async () => {
-      await testDb.db.updateTable('source').set({ cursor: null }).where('id', '=', source.id).execute();
+      await resetCursor(testDb.db, source.id);
       await waitFor(async () => (await testDb.db.selectFrom('source').select('cursor').where('id', '=', source.id).executeTakeFirstOrThrow()).cursor !== null, 'the replay to be read');
     };
 

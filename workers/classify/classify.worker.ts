@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { classify } from '../../shared/classifier/classify.js';
+import { classify } from '../../shared/classifier/index.js';
 import type { FlaggedItem, Handlers } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
 import { addStats } from '../../shared/metrics.js';
