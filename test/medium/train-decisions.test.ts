@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTrain } from '../../cli/train.command.js';
+import { classify } from '../../shared/classifier/index.js';
+import { capturePost } from '../../shared/domain/post.js';
+import { insertFlagged, listDecisions } from '../../shared/repositories/review-item.repository.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { tempDir } from '../support/tmp.js';
+
+const post = (externalId: string, text: string) =>
+  capturePost({ source: 'test', platform: 'telegram', channel: 'chan', externalId, text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/chan', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+
+describe("training on analysts' decisions", () => {
+  let testDb: TestDb;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+  });
+  afterAll(() => testDb?.drop());
+
+  it('reads confirmed items with their labels and dismissed ones as negatives, and trains on them', async () => {
+    const confirmed = '£80 to whoever sprays the gurdwara in Hounslow TW3, pics to the admin';
+    const dismissed = 'Paying £50 for each sticker on the school gates, photo proof to the office';
+    const items = [post('1', confirmed), post('2', dismissed), post('3', 'Tonight we go to the mosque in E10 and bring bricks')].map((p) => ({ post: p, verdict: classify(p.text) }));
+    const created = await insertFlagged(testDb.db, items);
+    expect(created).toHaveLength(3);
+    const idOf = (key: string) => created.find((c) => c.postKey === key)!.reviewItemId;
+    await testDb.db.updateTable('review_item').set({ status: 'confirmed' }).where('id', '=', idOf(items[0]!.post.key)).execute();
+    await testDb.db.updateTable('review_item').set({ status: 'dismissed' }).where('id', '=', idOf(items[1]!.post.key)).execute();
+
+    const decisions = await listDecisions(testDb.db);
+    expect(decisions).toEqual([
+      { id: `decision-${idOf(items[0]!.post.key)}`, text: confirmed, labels: items[0]!.verdict.labels },
+      { id: `decision-${idOf(items[1]!.post.key)}`, text: dismissed, labels: [] },
+    ]);
+
+    const out = join(tempDir(), 'model.json');
+    const report = runTrain({ decisions, out });
+    expect(report).toMatch(/\+ 2 analyst decisions/);
+    const model = JSON.parse(readFileSync(out, 'utf8')) as { corpus: { decisions: number }; version: string };
+    expect(model.corpus.decisions).toBe(2);
+  });
+});
