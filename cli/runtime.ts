@@ -5,13 +5,14 @@ import { buildApp } from '../services/api/app.js';
 import type { Config } from '../shared/config/config.js';
 import { createDb, type Db } from '../shared/db/client.js';
 import { safeUrl, type Logger } from '../shared/logger.js';
-import { createMetrics, registerQueueGauges, type Metrics } from '../shared/metrics.js';
+import { createMetrics, registerQueueGauges, registerSourceGauges, type Metrics } from '../shared/metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
 import { createQueues, type Queues } from '../shared/queues/queues.js';
 import { createRedis } from '../shared/queues/redis.js';
 import { quarantineFailedJob } from '../shared/repositories/quarantine.repository.js';
 import { alertHandlers } from '../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
+import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
 import { syncSources } from '../workers/ingest/source-schedule.js';
 import { startWorker, type WorkerDeps } from '../workers/worker.runner.js';
@@ -66,7 +67,13 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues }), deps, CONCURRENCY.classify));
     }
     if (kinds.includes('ingest')) {
-      const handlers = ingestHandlers({ db, redis, queues, config, log: log.child({ worker: 'ingest' }) });
+      const fetcher = createFetcher({
+        timeoutMs: config.ingest.fetchTimeout,
+        maxBytes: config.ingest.maxResponseBytes,
+        allowPrivateNetworks: config.ingest.allowPrivateNetworks,
+        perHostIntervalMs: config.ingest.perHostInterval,
+      });
+      const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
       workers.push(startWorker(QueueName.Ingest, handlers, deps, CONCURRENCY.ingest));
       await syncSources(db, queues, config, log.child({ module: 'sources' }));
     }
@@ -74,6 +81,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined;
       apiRedis?.on('error', () => undefined); // reported through /healthz
       registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
+      registerSourceGauges(metrics, db);
       app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });

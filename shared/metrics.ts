@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Db } from './db/client.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queues } from './queues/queues.js';
 import { QUEUE_NAMES } from './queues/queue.catalog.js';
@@ -74,6 +75,31 @@ export function registerQueueGauges(metrics: Metrics, queues: Queues, redis: Red
     async collect() {
       const stats = await readStats(redis, prefix);
       for (const [stat, n] of Object.entries(stats)) this.set({ stat }, n);
+    },
+  });
+}
+
+/** Source health at scrape time: up (no error since the last success) and the time of the last success. */
+export function registerSourceGauges(metrics: Metrics, db: Db): void {
+  const rows = () => db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at']).where('enabled', '=', true).execute();
+  new Gauge({
+    name: 'vigil_source_up',
+    help: 'Whether each enabled source read successfully last time (1) or is failing (0)',
+    labelNames: ['source', 'kind'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows()) this.set({ source: r.name, kind: r.kind }, r.last_error === null ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'vigil_source_last_success_timestamp_seconds',
+    help: 'Unix time of each source\'s last successful read',
+    labelNames: ['source', 'kind'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows()) if (r.last_success_at) this.set({ source: r.name, kind: r.kind }, r.last_success_at.getTime() / 1000);
     },
   });
 }

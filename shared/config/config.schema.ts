@@ -43,7 +43,44 @@ const telegramExportSource = z
   })
   .strict();
 
-export const sourceSchema = z.discriminatedUnion('kind', [fileSource, telegramExportSource]);
+const channelName = z.string().regex(/^[A-Za-z0-9_]{3,64}$/, 'a public channel username (letters, digits, "_")');
+
+/** A public channel's web preview, https://t.me/s/<channel>: no account needed. */
+const telegramWebSource = z
+  .object({
+    kind: z.literal('telegram-web'),
+    name: sourceName.optional(),
+    channel: channelName,
+    baseUrl: url(['http:', 'https:']).default('https://t.me'),
+    pollInterval: duration.default(60_000),
+    /** Posts to read back on first sight of the channel. */
+    backfill: z.number().int().min(0).max(5_000).default(200),
+  })
+  .strict();
+
+const rssSource = z
+  .object({
+    kind: z.literal('rss'),
+    name: sourceName.optional(),
+    url: url(['http:', 'https:']),
+    pollInterval: duration.default(300_000),
+  })
+  .strict();
+
+const mastodonSource = z
+  .object({
+    kind: z.literal('mastodon'),
+    name: sourceName.optional(),
+    instance: url(['http:', 'https:']),
+    /** A hashtag timeline (without '#'), or the instance's public timeline when absent. */
+    hashtag: z.string().regex(/^[\p{L}\p{N}_]{1,100}$/u, 'a hashtag without "#"').optional(),
+    local: z.boolean().default(false),
+    accessToken: z.string().min(1).optional(),
+    pollInterval: duration.default(60_000),
+  })
+  .strict();
+
+export const sourceSchema = z.discriminatedUnion('kind', [fileSource, telegramExportSource, telegramWebSource, rssSource, mastodonSource]);
 
 const alertChannel = z.enum(['telegram', 'email', 'webhook']);
 const severity = z.enum(['low', 'medium', 'high', 'critical']);
@@ -100,6 +137,11 @@ export const configSchema = z
         batchSize: z.coerce.number().int().min(1).max(500).default(50),
         seenTtl: duration.default(30 * 86_400_000),
         maxPostBytes: z.coerce.number().int().min(1024).default(256 * 1024),
+        /** Fetching from loopback and private ranges is refused unless this is set (tests, self-hosted feeds). */
+        allowPrivateNetworks: z.boolean().default(false),
+        fetchTimeout: duration.default(20_000),
+        maxResponseBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+        perHostInterval: duration.default(1_000),
       })
       .strict()
       .prefault({}),

@@ -22,8 +22,23 @@ export interface SourceTable {
   last_polled_at: Timestamp | null;
   last_error: string | null;
   last_error_at: Timestamp | null;
+  /** Polls are skipped until then: a 429's Retry-After, or backoff after consecutive failures. */
+  backoff_until: Timestamp | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  last_success_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** A hash of each post's text as last seen, to detect edits and deletions without keeping the text. */
+export interface PostSeenTable {
+  source_id: number;
+  external_id: string;
+  version: number;
+  text_sha256: string;
+  first_seen_at: CreatedAt;
+  last_seen_at: Timestamp;
+  deleted_at: Timestamp | null;
 }
 
 /** A channel, group or feed on a platform, as posts name it. */
@@ -144,6 +159,7 @@ export interface Database {
   app_user: AppUserTable;
   audit_log: AuditLogTable;
   quarantine: QuarantineTable;
+  post_seen: PostSeenTable;
 }
 
 export type SourceRow = Selectable<SourceTable>;

@@ -9,6 +9,8 @@ export const captureSchema = z.object({
   status: z.number().int().optional(),
   headers: z.record(z.string(), z.string()).optional(),
   file: z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+  /** The whole HTTP response a post was cut from (a channel page, a feed), so the page itself can be checked. */
+  response: z.object({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 
 export const mediaRefSchema = z.object({

@@ -27,16 +27,24 @@ export const findSource = (db: Db, id: number) => db.selectFrom('source').select
 
 export const listSources = (db: Db) => db.selectFrom('source').selectAll().orderBy('id').execute();
 
+/** A successful read: the cursor moves on and the source is healthy again. */
 export async function saveCursor(db: Db, id: number, cursor: Record<string, unknown> | null): Promise<void> {
+  const now = new Date();
   await db
     .updateTable('source')
-    .set({ cursor: JSON.stringify(cursor), last_polled_at: new Date(), last_error: null, last_error_at: null, updated_at: new Date() })
+    .set({ cursor: JSON.stringify(cursor), last_polled_at: now, last_success_at: now, last_error: null, last_error_at: null, consecutive_failures: 0, backoff_until: null, updated_at: now })
     .where('id', '=', id)
     .execute();
 }
 
-export async function recordSourceError(db: Db, id: number, message: string): Promise<void> {
-  await db.updateTable('source').set({ last_error: message.slice(0, 2000), last_error_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
+/** Marks the source unhealthy with its error; polls are skipped until `backoffUntil`. */
+export async function recordSourceError(db: Db, id: number, message: string, backoffUntil: Date | null): Promise<void> {
+  const now = new Date();
+  await db
+    .updateTable('source')
+    .set((eb) => ({ last_error: message.slice(0, 2000), last_error_at: now, last_polled_at: now, backoff_until: backoffUntil, consecutive_failures: eb('consecutive_failures', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .execute();
 }
 
 /**

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../shared/domain/post.js';
 import type { ReadContext } from '../../workers/ingest/source.js';
 import { readFileSource } from '../../workers/ingest/sources/file.source.js';
-import { testLog } from '../support/log.js';
+import { readContext } from '../support/read-context.js';
 
 const config = (path: string) => ({ kind: 'file' as const, path, platform: 'file', channel: 'replay', pollInterval: 1000 });
-const ctx = (cursor: ReadContext['cursor'] = null): ReadContext => ({ sourceName: 'replay', cursor, maxPostBytes: 4096, log: testLog });
+const ctx = (cursor: ReadContext['cursor'] = null): ReadContext => readContext({ sourceName: 'replay', cursor, maxPostBytes: 4096 });
 
 function file(content: string | Buffer, settled = true): string {
   const path = join(tempDir(), 'posts.jsonl');

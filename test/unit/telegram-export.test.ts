@@ -4,9 +4,9 @@ import { tempDir } from '../support/tmp.js';
 import { describe, expect, it } from 'vitest';
 import { DEMO_EXPORT } from '../../shared/paths.js';
 import { readTelegramExport } from '../../workers/ingest/sources/telegram-export.source.js';
-import { testLog } from '../support/log.js';
+import { readContext } from '../support/read-context.js';
 
-const ctx = (cursor: Record<string, unknown> | null = null) => ({ sourceName: 'export', cursor, maxPostBytes: 64 * 1024, log: testLog });
+const ctx = (cursor: Record<string, unknown> | null = null) => readContext({ sourceName: 'export', cursor });
 const config = (path: string) => ({ kind: 'telegram-export' as const, path, pollInterval: 60_000 });
 
 function exportFile(doc: unknown): string {

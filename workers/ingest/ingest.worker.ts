@@ -10,20 +10,26 @@ import { addStats } from '../../shared/metrics.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
 import { jobMeta, type Queues } from '../../shared/queues/queues.js';
 import { filterUnseen, markSeen } from '../../shared/queues/seen-set.js';
+import { findSeen, markDeleted, recordSeen, seenIdsBetween } from '../../shared/repositories/post-seen.repository.js';
 import { quarantine } from '../../shared/repositories/quarantine.repository.js';
 import { findSource, recordSourceError, saveCursor, withSourceLock } from '../../shared/repositories/source.repository.js';
+import { FetchError, type Fetcher } from './http-fetcher.js';
+import { assignVersions } from './post-versions.js';
 import { readerFor } from './source-readers.js';
 
 export interface IngestDeps {
   db: Db;
   redis: Redis;
   queues: Queues;
+  fetcher: Fetcher;
   config: Pick<Config, 'ingest' | 'redis'>;
   log: Logger;
 }
 
 /** Reads caps per poll job, so one huge backlog cannot hold a worker for minutes. */
 const MAX_READS_PER_POLL = 50;
+/** Backoff after consecutive failures: 30 s doubling, at most an hour, with jitter. */
+const failureBackoffMs = (failures: number) => Math.min(3_600_000, 30_000 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() * 0.5);
 
 const batchJobId = (posts: CapturedPost[]) => createHash('sha256').update(posts.map((p) => p.key).join()).digest('hex').slice(0, 40);
 
@@ -55,38 +61,61 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
       const source = await findSource(db, sourceId);
       if (!source) throw new UnrecoverableError(`source ${sourceId} does not exist`);
       if (!source.enabled) return { skipped: 'disabled' };
+      if (source.backoff_until && source.backoff_until.getTime() > Date.now()) return { skipped: `backing off until ${source.backoff_until.toISOString()}` };
       const parsed = sourceSchema.safeParse(source.config);
       if (!parsed.success) throw new UnrecoverableError(`source ${source.name} has an invalid stored config: ${parsed.error.issues[0]?.message}`);
       const log = deps.log.child({ source: source.name, jobId: job.id });
       const read = readerFor(parsed.data);
 
-      const totals = { read: 0, enqueued: 0, quarantined: 0 };
+      const totals = { read: 0, enqueued: 0, edits: 0, deleted: 0, quarantined: 0 };
       const outcome = await withSourceLock(db, sourceId, async () => {
         let cursor = source.cursor;
         try {
           for (let i = 0; i < MAX_READS_PER_POLL; i++) {
-            const result = await read(parsed.data, { sourceName: source.name, cursor, maxPostBytes: config.ingest.maxPostBytes, log });
+            const result = await read(parsed.data, {
+              sourceName: source.name,
+              cursor,
+              maxPostBytes: config.ingest.maxPostBytes,
+              log,
+              fetcher: deps.fetcher,
+              seenIdsBetween: (from, to) => seenIdsBetween(db, sourceId, from, to),
+            });
             if (result.rejects.length) {
               for (const r of result.rejects) log.error({ reason: r.reason, context: r.context }, 'input quarantined');
               totals.quarantined += result.rejects.length;
               await quarantine(db, result.rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })));
             }
+            const versioned = assignVersions(result.posts, await findSeen(db, sourceId, result.posts.map((p) => p.externalId)));
             totals.read += result.posts.length;
-            totals.enqueued += await enqueueNew(result.posts);
+            totals.edits += versioned.filter((v) => v.post.version > 1).length;
+            totals.enqueued += await enqueueNew(versioned.map((v) => v.post));
+            // Recorded after the enqueue: a crash in between re-sends posts, which Postgres' unique keys absorb.
+            await recordSeen(db, sourceId, versioned.map((v) => ({ externalId: v.post.externalId, version: v.post.version, textSha256: v.textSha256 })));
+            if (result.gone?.length) {
+              totals.deleted += result.gone.length;
+              await markDeleted(db, sourceId, result.gone);
+            }
             await saveCursor(db, sourceId, result.cursor);
             cursor = result.cursor;
             if (!result.more) break;
           }
         } catch (err) {
-          await recordSourceError(db, sourceId, (err as Error).message).catch(() => undefined);
+          const rateLimited = err instanceof FetchError && err.kind === 'rate_limited';
+          const waitMs = rateLimited ? (err.retryAfterMs ?? 60_000) : failureBackoffMs(source.consecutive_failures);
+          await recordSourceError(db, sourceId, (err as Error).message, new Date(Date.now() + waitMs)).catch(() => undefined);
+          // A 429 is the source asking for time, not a fault: wait it out instead of retrying the job.
+          if (rateLimited) {
+            log.warn({ retryAfterMs: waitMs }, 'source rate-limited us; polls paused');
+            return { ...totals, rateLimited: true };
+          }
           throw err;
         }
         return totals;
       });
       if (!outcome) return { skipped: 'another worker is polling this source' };
       await addStats(redis, prefix, { posts_ingested: totals.enqueued, posts_duplicate: totals.read - totals.enqueued, posts_quarantined: totals.quarantined });
-      if (totals.read || totals.quarantined) log.info(totals, 'source polled');
-      return totals;
+      if (totals.read || totals.quarantined || totals.deleted) log.info(totals, 'source polled');
+      return outcome;
     },
   };
 }

@@ -10,7 +10,23 @@ import { sourceSchema } from '../../shared/config/config.schema.js';
 
 export const DEMO_SOURCE_NAME = 'demo';
 
-export const sourceName = (s: SourceConfig): string => s.name ?? `${s.kind}-${basename(s.path)}`.replace(/[^\w.@-]/g, '_').slice(0, 100);
+function defaultName(s: SourceConfig): string {
+  switch (s.kind) {
+    case 'file':
+    case 'telegram-export':
+      return `${s.kind}-${basename(s.path)}`;
+    case 'telegram-web':
+      return `telegram-web-${s.channel}`;
+    case 'rss': {
+      const u = new URL(s.url);
+      return `rss-${u.host}${u.pathname}`;
+    }
+    case 'mastodon':
+      return `mastodon-${new URL(s.instance).host}-${s.hashtag ?? (s.local ? 'local' : 'public')}`;
+  }
+}
+
+export const sourceName = (s: SourceConfig): string => s.name ?? defaultName(s).replace(/[^\w.@-]/g, '_').slice(0, 100);
 
 const schedulerId = (sourceId: number) => `source-${sourceId}`;
 

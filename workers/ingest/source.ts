@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../../shared/config/config.js';
 import type { CapturedPost } from '../../shared/domain/post.js';
 import type { Logger } from '../../shared/logger.js';
+import type { Fetcher } from './http-fetcher.js';
 import { VIGIL_VERSION } from '../../shared/version.js';
 
 export const FETCHER = `vigil/${VIGIL_VERSION}`;
@@ -15,6 +16,8 @@ export interface Reject {
 export interface ReadResult {
   posts: CapturedPost[];
   rejects: Reject[];
+  /** External ids confirmed deleted at the source since they were seen. */
+  gone?: string[];
   /** Where the next read starts; saved only after the posts are safely enqueued. */
   cursor: Record<string, unknown> | null;
   /** True when the source has more to read right away (the reader caps what one read returns). */
@@ -26,6 +29,9 @@ export interface ReadContext {
   cursor: Record<string, unknown> | null;
   maxPostBytes: number;
   log: Logger;
+  fetcher: Fetcher;
+  /** Numeric post ids this source has seen in [from, to] and not known deleted. */
+  seenIdsBetween(from: number, to: number): Promise<string[]>;
 }
 
 export type SourceReader<C extends SourceConfig = SourceConfig> = (config: C, ctx: ReadContext) => Promise<ReadResult>;

@@ -17,23 +17,42 @@ async function check(probe: () => Promise<unknown>): Promise<string> {
 }
 
 const checkResult = { type: 'string' } as const;
-
-export const healthRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, redis }) => {
-  app.get(
-    '/healthz',
-    {
-      logLevel: 'warn',
-      schema: {
-        response: {
-          '2xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', properties: { postgres: checkResult, redis: checkResult } } } },
-          '5xx': { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', properties: { postgres: checkResult, redis: checkResult } } } },
+const healthBody = {
+  type: 'object',
+  properties: {
+    status: { type: 'string' },
+    checks: { type: 'object', properties: { postgres: checkResult, redis: checkResult } },
+    sources: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          kind: { type: 'string' },
+          healthy: { type: 'boolean' },
+          lastError: { type: ['string', 'null'] },
+          lastSuccessAt: { type: ['string', 'null'] },
+          backoffUntil: { type: ['string', 'null'] },
         },
       },
     },
-    async (_request, reply) => {
-      const [postgres, redisState] = await Promise.all([check(() => sql`select 1`.execute(db)), check(() => redis.ping())]);
-      const healthy = postgres === 'ok' && redisState === 'ok';
-      return reply.status(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks: { postgres, redis: redisState } });
-    },
-  );
+  },
+} as const;
+
+/**
+ * 200 while Postgres and Redis answer ("degraded" if a source is failing: the others keep running),
+ * 503 when either does not.
+ */
+export const healthRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, redis }) => {
+  app.get('/healthz', { logLevel: 'warn', schema: { response: { '2xx': healthBody, '5xx': healthBody } } }, async (_request, reply) => {
+    const [postgres, redisState] = await Promise.all([check(() => sql`select 1`.execute(db)), check(() => redis.ping())]);
+    const sources = postgres === 'ok' ? await db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at', 'backoff_until']).where('enabled', '=', true).orderBy('name').execute() : [];
+    const reachable = postgres === 'ok' && redisState === 'ok';
+    const degraded = sources.some((s) => s.last_error !== null);
+    return reply.status(reachable ? 200 : 503).send({
+      status: reachable ? (degraded ? 'degraded' : 'ok') : 'unavailable',
+      checks: { postgres, redis: redisState },
+      sources: sources.map((s) => ({ name: s.name, kind: s.kind, healthy: s.last_error === null, lastError: s.last_error, lastSuccessAt: s.last_success_at?.toISOString() ?? null, backoffUntil: s.backoff_until?.toISOString() ?? null })),
+    });
+  });
 };

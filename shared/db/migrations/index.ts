@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-21T00-00_initial.js';
+import * as sourceHealth from './2026-11-21T01-00_source-health-and-seen.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00_initial': initial,
+  '2026-11-21T01-00_source-health-and-seen': sourceHealth,
 };

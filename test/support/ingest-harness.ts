@@ -1,0 +1,55 @@
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { SourceConfig } from '../../shared/config/config.js';
+import { sourceSchema } from '../../shared/config/config.schema.js';
+import type { CapturedPost } from '../../shared/domain/post.js';
+import { QueueName, type JobData } from '../../shared/queues/queue.catalog.js';
+import { createQueues } from '../../shared/queues/queues.js';
+import { upsertSource } from '../../shared/repositories/source.repository.js';
+import { createFetcher } from '../../workers/ingest/http-fetcher.js';
+import { ingestHandlers } from '../../workers/ingest/ingest.worker.js';
+import { createTestDb } from './db.js';
+import { TEST_REDIS_URL } from './env.js';
+import { testLog } from './log.js';
+import { dropPrefix, testPrefix } from './redis.js';
+
+/** The ingest handler on a real database copy and a real Redis prefix, polled by hand. */
+export async function ingestHarness() {
+  const testDb = await createTestDb();
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const prefix = testPrefix();
+  const queues = createQueues(redis, prefix, testLog);
+  const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: true, perHostIntervalMs: 0 });
+  const config = { redis: { url: TEST_REDIS_URL, prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: true, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 } };
+  const handlers = ingestHandlers({ db: testDb.db, redis, queues, fetcher, config, log: testLog });
+  let jobs = 0;
+
+  return {
+    db: testDb.db,
+    redis,
+    prefix,
+    queues,
+    async addSource(name: string, source: Record<string, unknown>) {
+      const parsed: SourceConfig = sourceSchema.parse(source);
+      return (await upsertSource(testDb.db, name, parsed.kind, parsed, 'config')).id;
+    },
+    poll(sourceId: number) {
+      jobs += 1;
+      return handlers['source.poll']({ sourceId }, { id: `poll-${jobs}` } as Job<JobData['source.poll']>);
+    },
+    /** Every post enqueued for classification so far, oldest job first. */
+    async enqueued(): Promise<CapturedPost[]> {
+      const waiting = await queues.byName[QueueName.Classify].getJobs(['waiting', 'prioritized', 'delayed'], 0, -1, true);
+      return (waiting as Job<JobData['posts.classify']>[]).flatMap((j) => j.data.posts);
+    },
+    source: (id: number) => testDb.db.selectFrom('source').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      await testDb.drop();
+      await dropPrefix(prefix);
+    },
+  };
+}
+
+export type IngestHarness = Awaited<ReturnType<typeof ingestHarness>>;

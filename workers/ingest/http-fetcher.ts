@@ -1,0 +1,150 @@
+import { lookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+import PQueue from 'p-queue';
+import { VIGIL_VERSION } from '../../shared/version.js';
+
+export interface FetchPolicy {
+  timeoutMs: number;
+  /** Bodies beyond this are refused, not truncated: a 10 MB "page" is not a page. */
+  maxBytes: number;
+  /** Loopback and private ranges are refused unless allowed (tests and self-hosted feeds). */
+  allowPrivateNetworks: boolean;
+  /** At most one request per host per this many milliseconds. */
+  perHostIntervalMs: number;
+  userAgent?: string;
+}
+
+export type FetchErrorKind = 'refused' | 'timeout' | 'too_large' | 'rate_limited' | 'http' | 'network';
+
+export class FetchError extends Error {
+  constructor(
+    message: string,
+    readonly kind: FetchErrorKind,
+    readonly status?: number,
+    /** For 429s: when the server says to come back. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+export interface Fetched {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  fetchedAt: string;
+}
+
+export interface FetchOptions {
+  headers?: Record<string, string>;
+  /** Return 3xx answers instead of following them (t.me answers 302 for a channel without a preview). */
+  manualRedirect?: boolean;
+  /** Statuses to return rather than throw on (304 for conditional GET). */
+  accept?: number[];
+}
+
+const MAX_REDIRECTS = 5;
+
+/** Milliseconds to wait from Retry-After (seconds or a date) or an X-RateLimit-Reset date. */
+export function retryAfterMs(headers: Headers | Record<string, string>, now = Date.now()): number | undefined {
+  const get = (name: string) => (headers instanceof Headers ? headers.get(name) : headers[name]) ?? undefined;
+  const value = get('retry-after') ?? get('x-ratelimit-reset');
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+async function assertPublic(url: URL, allowPrivate: boolean): Promise<void> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`refusing ${url.protocol} URL ${url.href}: only http(s) is fetched`, 'refused');
+  if (allowPrivate) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const addresses = ipaddr.isValid(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+  for (const address of addresses) {
+    let parsed = ipaddr.parse(address);
+    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+    const range = parsed.range();
+    if (range !== 'unicast') throw new FetchError(`refusing ${url.host}: it resolves to ${address} (${range}); set ingest.allowPrivateNetworks to allow`, 'refused');
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number, url: string): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new FetchError(`${url} declares ${declared} bytes, over the ${maxBytes}-byte limit`, 'too_large', response.status);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (response.body) {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        await response.body.cancel().catch(() => undefined);
+        throw new FetchError(`${url} sent more than ${maxBytes} bytes`, 'too_large', response.status);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * HTTP for sources: http(s) only, public addresses only (checked again on every redirect), a timeout,
+ * a size cap, and one request per host per interval so a busy watch-list stays polite.
+ */
+export function createFetcher(policy: FetchPolicy) {
+  const hosts = new Map<string, PQueue>();
+  const queueFor = (host: string) => {
+    let q = hosts.get(host);
+    if (!q) {
+      q = new PQueue({ concurrency: 1, interval: policy.perHostIntervalMs, intervalCap: 1 });
+      hosts.set(host, q);
+    }
+    return q;
+  };
+  const userAgent = policy.userAgent ?? `Vigil/${VIGIL_VERSION} (+public-channel monitoring for hate-incentive campaigns)`;
+
+  async function once(url: URL, opts: FetchOptions): Promise<Response> {
+    await assertPublic(url, policy.allowPrivateNetworks);
+    try {
+      return await fetch(url, { redirect: 'manual', headers: { 'user-agent': userAgent, ...opts.headers }, signal: AbortSignal.timeout(policy.timeoutMs) });
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new FetchError(`${url.href} did not answer within ${policy.timeoutMs} ms`, 'timeout');
+      throw new FetchError(`${url.href}: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
+    }
+  }
+
+  async function get(raw: string, opts: FetchOptions = {}): Promise<Fetched> {
+    let url = new URL(raw);
+    for (let hop = 0; ; hop++) {
+      const response = await queueFor(url.host).add(() => once(url, opts), { throwOnTimeout: true });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location && !opts.manualRedirect && response.status !== 304) {
+        await response.body?.cancel();
+        if (hop >= MAX_REDIRECTS) throw new FetchError(`${raw}: more than ${MAX_REDIRECTS} redirects`, 'http', response.status);
+        url = new URL(location, url);
+        continue;
+      }
+      const headers = Object.fromEntries(response.headers);
+      if (response.status === 429) {
+        await response.body?.cancel();
+        throw new FetchError(`${url.href} answered 429 Too Many Requests`, 'rate_limited', 429, retryAfterMs(response.headers) ?? 60_000);
+      }
+      const ok = (response.status >= 200 && response.status < 400) || opts.accept?.includes(response.status);
+      if (!ok) {
+        await response.body?.cancel();
+        throw new FetchError(`${url.href} answered ${response.status}`, 'http', response.status);
+      }
+      const body = await readCapped(response, policy.maxBytes, url.href);
+      return { url: url.href, status: response.status, headers, body, fetchedAt: new Date().toISOString() };
+    }
+  }
+
+  return { get };
+}
+
+export type Fetcher = ReturnType<typeof createFetcher>;
