@@ -14,7 +14,7 @@ import { alertHandlers } from '../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
-import { syncSources } from '../workers/ingest/source-schedule.js';
+import { scheduleSources, syncSources } from '../workers/ingest/source-schedule.js';
 import { startWorker, type WorkerDeps } from '../workers/worker.runner.js';
 import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
 
@@ -22,6 +22,8 @@ import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
 const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64 };
 const SHUTDOWN_GRACE_MS = 25_000;
+/** How often sources added or disabled in the database are picked up. */
+const SOURCE_RESYNC_MS = 30_000;
 
 export interface Runtime {
   db: Db;
@@ -45,8 +47,10 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   let app: FastifyInstance | undefined;
   let apiRedis: Redis | undefined;
   let url: string | undefined;
+  let resync: NodeJS.Timeout | undefined;
 
   const close = async () => {
+    clearInterval(resync);
     await Promise.race([Promise.allSettled(workers.map((w) => w.close())), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
     await Promise.allSettled(workers.map((w) => w.close(true)));
     if (app) await app.close();
@@ -75,7 +79,10 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       });
       const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
       workers.push(startWorker(QueueName.Ingest, handlers, deps, CONCURRENCY.ingest));
-      await syncSources(db, queues, config, log.child({ module: 'sources' }));
+      const sourcesLog = log.child({ module: 'sources' });
+      await syncSources(db, queues, config, sourcesLog);
+      resync = setInterval(() => void scheduleSources(db, queues, sourcesLog).catch((err: unknown) => sourcesLog.warn({ err }, 'source schedule sync failed')), SOURCE_RESYNC_MS);
+      resync.unref();
     }
     if (roles.includes('api')) {
       apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined;

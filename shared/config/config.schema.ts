@@ -80,7 +80,25 @@ const mastodonSource = z
   })
   .strict();
 
-export const sourceSchema = z.discriminatedUnion('kind', [fileSource, telegramExportSource, telegramWebSource, rssSource, mastodonSource]);
+/**
+ * A bot added to groups or channels (as an administrator, for channel posts). Each poll is one
+ * long-poll getUpdates; the offset moves on only after the updates are safely queued.
+ */
+const telegramBotSource = z
+  .object({
+    kind: z.literal('telegram-bot'),
+    name: sourceName.optional(),
+    botToken: z.string().regex(/^\d+:[\w-]{20,}$/, 'a Bot API token like 123456:ABC…'),
+    apiRoot: url(['http:', 'https:']).default('https://api.telegram.org'),
+    /** Chats whose posts are kept (ids or @usernames); posts from any other chat are quarantined. Empty: all. */
+    chats: z.array(z.union([z.number().int(), z.string().min(1)])).default([]),
+    /** How long one getUpdates waits for news, in seconds. */
+    longPoll: z.number().int().min(0).max(50).default(20),
+    pollInterval: duration.default(1_000),
+  })
+  .strict();
+
+export const sourceSchema = z.discriminatedUnion('kind', [fileSource, telegramExportSource, telegramWebSource, rssSource, mastodonSource, telegramBotSource]);
 
 const alertChannel = z.enum(['telegram', 'email', 'webhook']);
 const severity = z.enum(['low', 'medium', 'high', 'critical']);
@@ -137,8 +155,8 @@ export const configSchema = z
         batchSize: z.coerce.number().int().min(1).max(500).default(50),
         seenTtl: duration.default(30 * 86_400_000),
         maxPostBytes: z.coerce.number().int().min(1024).default(256 * 1024),
-        /** Fetching from loopback and private ranges is refused unless this is set (tests, self-hosted feeds). */
-        allowPrivateNetworks: z.boolean().default(false),
+        /** Fetching from loopback and private ranges is refused unless allowed: true for all, "loopback" for 127.0.0.0/8 and ::1 only. */
+        allowPrivateNetworks: z.union([z.boolean(), z.literal('loopback')]).default(false),
         fetchTimeout: duration.default(20_000),
         maxResponseBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
         perHostInterval: duration.default(1_000),

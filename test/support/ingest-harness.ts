@@ -19,8 +19,8 @@ export async function ingestHarness() {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = testPrefix();
   const queues = createQueues(redis, prefix, testLog);
-  const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: true, perHostIntervalMs: 0 });
-  const config = { redis: { url: TEST_REDIS_URL, prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: true, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 } };
+  const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
+  const config = { redis: { url: TEST_REDIS_URL, prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: 'loopback' as const, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 } };
   const handlers = ingestHandlers({ db: testDb.db, redis, queues, fetcher, config, log: testLog });
   let jobs = 0;
 

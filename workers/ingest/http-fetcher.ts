@@ -7,8 +7,8 @@ export interface FetchPolicy {
   timeoutMs: number;
   /** Bodies beyond this are refused, not truncated: a 10 MB "page" is not a page. */
   maxBytes: number;
-  /** Loopback and private ranges are refused unless allowed (tests and self-hosted feeds). */
-  allowPrivateNetworks: boolean;
+  /** Loopback and private ranges are refused unless allowed: all of them, or loopback only (tests). */
+  allowPrivateNetworks: boolean | 'loopback';
   /** At most one request per host per this many milliseconds. */
   perHostIntervalMs: number;
   userAgent?: string;
@@ -57,16 +57,16 @@ export function retryAfterMs(headers: Headers | Record<string, string>, now = Da
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
-async function assertPublic(url: URL, allowPrivate: boolean): Promise<void> {
+async function assertPublic(url: URL, allowPrivate: boolean | 'loopback'): Promise<void> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`refusing ${url.protocol} URL ${url.href}: only http(s) is fetched`, 'refused');
-  if (allowPrivate) return;
+  if (allowPrivate === true) return;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = ipaddr.isValid(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
   for (const address of addresses) {
     let parsed = ipaddr.parse(address);
     if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
     const range = parsed.range();
-    if (range !== 'unicast') throw new FetchError(`refusing ${url.host}: it resolves to ${address} (${range}); set ingest.allowPrivateNetworks to allow`, 'refused');
+    if (range !== 'unicast' && !(allowPrivate === 'loopback' && range === 'loopback')) throw new FetchError(`refusing ${url.host}: it resolves to ${address} (${range}); set ingest.allowPrivateNetworks to allow`, 'refused');
   }
 }
 

@@ -3,6 +3,7 @@ import type { SourceReader } from './source.js';
 import { readFileSource } from './sources/file.source.js';
 import { readMastodon } from './sources/mastodon.source.js';
 import { readRss } from './sources/rss.source.js';
+import { readTelegramBot } from './sources/telegram-bot.source.js';
 import { readTelegramExport } from './sources/telegram-export.source.js';
 import { readTelegramWeb } from './sources/telegram-web.source.js';
 
@@ -13,6 +14,7 @@ export const sourceReaders: { [K in SourceKind]: SourceReader<Extract<SourceConf
   'telegram-web': readTelegramWeb,
   rss: readRss,
   mastodon: readMastodon,
+  'telegram-bot': readTelegramBot,
 };
 
 export function readerFor(config: SourceConfig): SourceReader {

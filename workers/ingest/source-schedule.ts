@@ -23,6 +23,9 @@ function defaultName(s: SourceConfig): string {
     }
     case 'mastodon':
       return `mastodon-${new URL(s.instance).host}-${s.hashtag ?? (s.local ? 'local' : 'public')}`;
+    case 'telegram-bot':
+      // The bot's numeric id, never the secret half of the token.
+      return `telegram-bot-${s.botToken.split(':')[0]}`;
   }
 }
 
@@ -48,19 +51,33 @@ export async function syncSources(db: Db, queues: Queues, config: Pick<Config, '
   if (duplicate) throw new Error(`two sources share the name "${duplicate}"; give each a distinct "name"`);
 
   for (const d of desired) await upsertSource(db, d.name, d.source.kind, d.source, d.origin);
+  for (const row of await disableSourcesExcept(db, names)) log.info({ source: row.name }, 'source no longer configured; disabled');
+  await scheduleSources(db, queues, log);
+}
+
+/**
+ * Gives every enabled source in the table a job scheduler and removes those of disabled ones. Runs at
+ * start and then periodically, so sources added or switched off in the database take effect without a restart.
+ */
+export async function scheduleSources(db: Db, queues: Queues, log: Logger): Promise<number> {
   const ingest = queues.byName[QueueName.Ingest];
-  for (const row of await disableSourcesExcept(db, names)) {
-    await ingest.removeJobScheduler(schedulerId(row.id));
-    log.info({ source: row.name }, 'source no longer configured; disabled');
-  }
+  let scheduled = 0;
   for (const row of await listSources(db)) {
-    if (!row.enabled) continue;
+    const id = schedulerId(row.id);
     const parsed = sourceSchema.safeParse(row.config);
-    if (!parsed.success) {
-      log.error({ source: row.name, problem: parsed.error.issues[0]?.message }, 'stored source config is invalid; not scheduled');
+    if (!row.enabled || !parsed.success) {
+      if (!parsed.success && row.enabled) log.error({ source: row.name, problem: parsed.error.issues[0]?.message }, 'stored source config is invalid; not scheduled');
+      await ingest.removeJobScheduler(id);
       continue;
     }
-    await ingest.upsertJobScheduler(schedulerId(row.id), { every: parsed.data.pollInterval }, { name: 'source.poll', data: { sourceId: row.id } });
+    const existing = await ingest.getJobScheduler(id);
+    if (existing?.every === parsed.data.pollInterval) {
+      scheduled += 1;
+      continue;
+    }
+    await ingest.upsertJobScheduler(id, { every: parsed.data.pollInterval }, { name: 'source.poll', data: { sourceId: row.id } });
     log.info({ source: row.name, kind: row.kind, every: parsed.data.pollInterval }, 'source scheduled');
+    scheduled += 1;
   }
+  return scheduled;
 }

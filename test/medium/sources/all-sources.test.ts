@@ -6,6 +6,7 @@ import { loadConfig } from '../../../shared/config/config.js';
 import { DEMO_EXPORT } from '../../../shared/paths.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { TEST_REDIS_URL } from '../../support/env.js';
+import { startFakeBotApi } from '../../support/fake-bot-api.js';
 import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
 import { renderChannelPage } from '../../support/fake-tme.js';
 import { testLog } from '../../support/log.js';
@@ -19,10 +20,15 @@ describe('every source kind at once, into the same queues', () => {
   let testDb: TestDb;
   let runtime: Runtime;
   let web: FakeServer;
+  let bot: Awaited<ReturnType<typeof startFakeBotApi>>;
   const prefix = testPrefix();
+  const token = '987654321:AAFakeTokenForVigilTestsOnly_0123456';
 
   beforeAll(async () => {
     testDb = await createTestDb();
+    bot = await startFakeBotApi(token);
+    const chat = { id: -1001, title: 'Bot Chat', type: 'channel', username: 'bot_chat' };
+    bot.push({ update_id: 1, channel_post: { message_id: 5, chat, date: 1736543645, text: OFFER('B6') } });
     web = await startFakeServer((_req, res, url) => {
       if (url.pathname === '/s/east_watch') return send(res, 200, renderChannelPage('east_watch', [{ id: 10, text: 'weather is grim' }, { id: 11, text: OFFER('E10') }], null));
       if (url.pathname === '/s/gone_private') return send(res, 302, '', { location: 'https://t.me/gone_private' });
@@ -42,7 +48,7 @@ describe('every source kind at once, into the same queues', () => {
     writeFileSync(
       join(dir, 'vigil.config.yaml'),
       [
-        'ingest: { allowPrivateNetworks: true, perHostInterval: 0ms }',
+        'ingest: { allowPrivateNetworks: loopback, perHostInterval: 0ms }',
         'sources:',
         `  - { kind: file, name: jsonl, path: "${jsonl}", pollInterval: 300ms }`,
         `  - { kind: telegram-export, name: export, path: "${DEMO_EXPORT()}", pollInterval: 300ms }`,
@@ -50,6 +56,7 @@ describe('every source kind at once, into the same queues', () => {
         `  - { kind: telegram-web, name: private, channel: gone_private, baseUrl: "${web.url}", pollInterval: 300ms }`,
         `  - { kind: rss, name: feed, url: "${web.url}/feed.xml", pollInterval: 300ms }`,
         `  - { kind: mastodon, name: masto, instance: "${web.url}", hashtag: hoot, pollInterval: 300ms }`,
+        `  - { kind: telegram-bot, name: bot, botToken: "${token}", apiRoot: "${bot.apiRoot}", longPoll: 1, pollInterval: 300ms }`,
       ].join('\n'),
     );
     runtime = await startRuntime(loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, dir), testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
@@ -58,6 +65,7 @@ describe('every source kind at once, into the same queues', () => {
   afterAll(async () => {
     await runtime?.close();
     await web?.close();
+    await bot?.close();
     await testDb?.drop();
     await dropPrefix(prefix);
   });
@@ -77,13 +85,13 @@ describe('every source kind at once, into the same queues', () => {
       );
     const counts = await waitFor(async () => {
       const c = await bySource();
-      return ['jsonl', 'export', 'web', 'feed', 'masto'].every((s) => c[s]) ? c : undefined;
+      return ['jsonl', 'export', 'web', 'feed', 'masto', 'bot'].every((s) => c[s]) ? c : undefined;
     }, 'an item from every working source', 20_000);
-    expect(counts).toEqual({ jsonl: 1, export: 9, web: 1, feed: 1, masto: 1 });
+    expect(counts).toEqual({ jsonl: 1, export: 9, web: 1, feed: 1, masto: 1, bot: 1 });
 
     const health = (await runtime.app!.inject({ method: 'GET', url: '/healthz' })).json<{ status: string; sources: { name: string; healthy: boolean; lastError: string | null }[] }>();
     expect(health.status).toBe('degraded');
     expect(health.sources.find((s) => s.name === 'private')).toMatchObject({ healthy: false, lastError: expect.stringMatching(/no public preview/) });
-    expect(health.sources.filter((s) => s.healthy).map((s) => s.name).sort()).toEqual(['export', 'feed', 'jsonl', 'masto', 'web']);
+    expect(health.sources.filter((s) => s.healthy).map((s) => s.name).sort()).toEqual(['bot', 'export', 'feed', 'jsonl', 'masto', 'web']);
   });
 });
