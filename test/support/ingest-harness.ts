@@ -21,7 +21,8 @@ export async function ingestHarness() {
   const queues = createQueues(redis, prefix, testLog);
   const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
   const config = { redis: { url: TEST_REDIS_URL, prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: 'loopback' as const, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 } };
-  const handlers = ingestHandlers({ db: testDb.db, redis, queues, fetcher, config, log: testLog });
+  const build = () => ingestHandlers({ db: testDb.db, redis, queues, fetcher, config, log: testLog });
+  let handlers = build();
   let jobs = 0;
 
   return {
@@ -32,6 +33,10 @@ export async function ingestHarness() {
     async addSource(name: string, source: Record<string, unknown>) {
       const parsed: SourceConfig = sourceSchema.parse(source);
       return (await upsertSource(testDb.db, name, parsed.kind, parsed, 'config')).id;
+    },
+    /** A new worker on the same database and Redis, as after a restart: nothing in memory survives. */
+    restart() {
+      handlers = build();
     },
     poll(sourceId: number) {
       jobs += 1;

@@ -23,6 +23,8 @@ export class FetchError extends Error {
     readonly status?: number,
     /** For 429s: when the server says to come back. */
     readonly retryAfterMs?: number,
+    /** For oversized bodies: what was read before giving up, for the quarantine. */
+    readonly partial?: Buffer,
   ) {
     super(message);
     this.name = 'FetchError';
@@ -81,11 +83,11 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
   if (response.body) {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
       size += chunk.byteLength;
+      chunks.push(Buffer.from(chunk));
       if (size > maxBytes) {
         await response.body.cancel().catch(() => undefined);
-        throw new FetchError(`${url} sent more than ${maxBytes} bytes`, 'too_large', response.status);
+        throw new FetchError(`${url} sent more than ${maxBytes} bytes`, 'too_large', response.status, undefined, Buffer.concat(chunks).subarray(0, maxBytes));
       }
-      chunks.push(Buffer.from(chunk));
     }
   }
   return Buffer.concat(chunks);

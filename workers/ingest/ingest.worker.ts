@@ -100,6 +100,11 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
             if (!result.more) break;
           }
         } catch (err) {
+          if (err instanceof FetchError && err.partial) {
+            // An oversized response is bad input too: keep what was read, as for any other.
+            totals.quarantined += 1;
+            await quarantine(db, [{ sourceId, stage: 'ingest', reason: err.message, raw: err.partial.subarray(0, 1024 * 1024), context: { truncated: true } }]).catch(() => undefined);
+          }
           const rateLimited = err instanceof FetchError && err.kind === 'rate_limited';
           const waitMs = rateLimited ? (err.retryAfterMs ?? 60_000) : failureBackoffMs(source.consecutive_failures);
           await recordSourceError(db, sourceId, (err as Error).message, new Date(Date.now() + waitMs)).catch(() => undefined);

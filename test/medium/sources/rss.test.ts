@@ -58,6 +58,9 @@ describe('rss source against a fake feed host', () => {
     const id = await h.addSource('rss-huge', { kind: 'rss', url: `${host.url}/huge.xml` });
     await expect(h.poll(id)).rejects.toThrow(/over the 2097152-byte limit|more than 2097152 bytes/);
     expect((await h.source(id)).last_error).toMatch(/2097152/);
+    const q = await h.db.selectFrom('quarantine').selectAll().where('source_id', '=', id).executeTakeFirstOrThrow();
+    expect(q.raw.subarray(0, 5).toString()).toBe('<rss>');
+    expect(q.context).toEqual({ truncated: true });
   });
 
   it.skipIf(!hasFixtures)('reads real RSS 2.0 and Atom feeds (BBC, Guardian, heise)', async () => {

@@ -23,7 +23,7 @@ const updates = [
   },
   {
     update_id: 502,
-    channel_post: { message_id: 43, chat: channel, date: 1736543800, text: 'Forwarded for info', forward_origin: { type: 'channel', chat: { id: -100999, title: 'Night Jobs Board', type: 'channel', username: 'night_jobs' }, message_id: 7, date: 1736540000 } },
+    channel_post: { message_id: 43, chat: channel, date: 1736543800, text: 'Forwarded for info', entities: [{ type: 'text_link', offset: 0, length: 9, url: 'https://t.me/pay_bot' }], forward_origin: { type: 'channel', chat: { id: -100999, title: 'Night Jobs Board', type: 'channel', username: 'night_jobs' }, message_id: 7, date: 1736540000 } },
   },
 ];
 
@@ -51,7 +51,7 @@ describe('telegram-bot source against a fake Bot API', () => {
     expect(offer.text).toMatch(/^£100 to anyone/);
     expect(JSON.parse(Buffer.from(offer.raw.base64, 'base64').toString())).toEqual(updates[1]);
     expect(offer.capture.url).not.toContain(TOKEN.split(':')[1]);
-    expect(posts.find((p) => p.externalId === '43')!.forwardedFrom).toBe('@night_jobs');
+    expect(posts.find((p) => p.externalId === '43')).toMatchObject({ forwardedFrom: '@night_jobs', media: [{ kind: 'link', url: 'https://t.me/pay_bot' }] });
     expect(posts.find((p) => p.externalId === '41')!.author).toBe('Admin');
 
     // The next poll asks from 503: Telegram may now drop 500–502, which are safely queued.

@@ -51,6 +51,14 @@ describe('telegram-web source against a fake t.me', () => {
     expect(Math.max(...enqueued)).toBe(169);
 
     expect(await h.poll(id)).toMatchObject({ enqueued: 0 });
+
+    // A restarted worker resumes from the stored cursor: no gap, no duplicate.
+    h.restart();
+    posts.push({ id: 170, text: 'after the restart' });
+    tme.requests.length = 0;
+    expect(await h.poll(id)).toMatchObject({ enqueued: 1 });
+    expect(tme.requests.map((r) => r.url)).toEqual(['/s/east_watch']);
+    expect((await h.enqueued()).filter((p) => p.channel === 'east_watch').map((p) => p.externalId).at(-1)).toBe('170');
   });
 
   it('keeps an edit as a new version beside the old one, and marks a deletion without erasing', async () => {

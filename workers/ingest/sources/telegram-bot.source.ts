@@ -34,6 +34,8 @@ const messageSchema = z
     document: z.object({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).loose().optional(),
     animation: z.object({ file_id: z.string(), mime_type: z.string().optional() }).loose().optional(),
     media_group_id: z.string().optional(),
+    entities: z.array(z.object({ type: z.string(), url: z.string().optional() }).loose()).optional(),
+    caption_entities: z.array(z.object({ type: z.string(), url: z.string().optional() }).loose()).optional(),
   })
   .loose();
 type Message = z.infer<typeof messageSchema>;
@@ -45,6 +47,8 @@ function mediaOf(m: Message): MediaRef[] {
   if (m.video) media.push({ kind: 'video', fileName: m.video.file_id, ...(m.video.mime_type ? { mimeType: m.video.mime_type } : {}) });
   if (m.animation) media.push({ kind: 'animation', fileName: m.animation.file_id });
   if (m.document) media.push({ kind: 'document', fileName: m.document.file_name ?? m.document.file_id, ...(m.document.mime_type ? { mimeType: m.document.mime_type } : {}) });
+  // Hidden links (text_link entities) are not in the text itself; payment bots and channels hide behind them.
+  for (const e of [...(m.entities ?? []), ...(m.caption_entities ?? [])]) if (e.type === 'text_link' && e.url) media.push({ kind: 'link', url: e.url });
   return media;
 }
 
