@@ -12,6 +12,7 @@ import { createRedis } from '../shared/queues/redis.js';
 import { quarantineFailedJob } from '../shared/repositories/quarantine.repository.js';
 import { alertHandlers } from '../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
+import { deliverHandlers } from '../workers/deliver/deliver.worker.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
 import { scheduleSources, syncSources } from '../workers/ingest/source-schedule.js';
@@ -20,10 +21,22 @@ import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
-const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64 };
+const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8 };
 const SHUTDOWN_GRACE_MS = 25_000;
 /** How often sources added or disabled in the database are picked up. */
 const SOURCE_RESYNC_MS = 30_000;
+
+/** The deliverer's periodic chores, as BullMQ job schedulers (one runs at a time whatever the process count). */
+async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']): Promise<void> {
+  const deliver = queues.byName[QueueName.Deliver];
+  await deliver.upsertJobScheduler('outbox-sweep', { every: 15_000 }, { name: 'outbox.sweep', data: {} });
+  // Checked often enough that an escalation goes out within a quarter of its delay.
+  const escalateEvery = alerts.escalation ? Math.min(15_000, Math.max(500, Math.round(alerts.escalation.after / 4))) : 0;
+  if (alerts.escalation) await deliver.upsertJobScheduler('alerts-escalate', { every: escalateEvery }, { name: 'alerts.escalate', data: {} });
+  else await deliver.removeJobScheduler('alerts-escalate');
+  if (alerts.telegram) await deliver.upsertJobScheduler('alertbot-poll', { every: 2_000 }, { name: 'alertbot.poll', data: {} });
+  else await deliver.removeJobScheduler('alertbot-poll');
+}
 
 export interface Runtime {
   db: Db;
@@ -62,10 +75,16 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
     log.info({ redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles }, 'starting');
     const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics, onFinalFailure: (f) => quarantineFailedJob(db, f) };
     const baseUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
+    const itemUrl = (id: number) => `${url ?? baseUrl}/api/items/${id}`;
 
     if (kinds.includes('alert')) {
-      const handlers = alertHandlers({ db, redis, prefix: config.redis.prefix, rules: config.alerts.rules, itemUrl: (id) => `${url ?? baseUrl}/api/items/${id}`, log: log.child({ worker: 'alert' }) });
+      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'alert' }) });
       workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
+    }
+    if (kinds.includes('deliver')) {
+      const handlers = deliverHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'deliver' }) });
+      workers.push(startWorker(QueueName.Deliver, handlers, deps, CONCURRENCY.deliver));
+      await scheduleDeliveryChores(queues, config.alerts);
     }
     if (kinds.includes('classify')) {
       workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues }), deps, CONCURRENCY.classify));

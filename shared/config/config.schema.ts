@@ -114,8 +114,37 @@ const alertsSchema = z
       .strict()
       .optional(),
     webhook: z.object({ url: url(['http:', 'https:']), secret: z.string().min(16) }).strict().optional(),
-    rules: z.array(z.object({ minSeverity: severity, channels: z.array(alertChannel).min(1) }).strict()).default([]),
+    rules: z
+      .array(
+        z
+          .object({
+            minSeverity: severity,
+            channels: z.array(alertChannel).min(1),
+            /** Only items naming one of these postcode districts or areas ("E10", "SE"); absent: anywhere. */
+            postcodes: z.array(z.string().regex(/^[A-Za-z]{1,2}(?:\d{1,2}[A-Za-z]?)?$/, 'a postcode area or district like "E" or "E10"')).optional(),
+            /** Only items from these sources (by name); absent: any source. */
+            sources: z.array(z.string().min(1)).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     escalation: z.object({ after: duration, channels: z.array(alertChannel).min(1) }).strict().optional(),
+    /** Non-critical alerts wait until quiet hours end; critical ones never wait. */
+    quietHours: z
+      .object({
+        start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        timeZone: z.string().refine((tz) => {
+          try {
+            new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'an IANA time zone like "Europe/London"').default('Europe/London'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((alerts, ctx) => {

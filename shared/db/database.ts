@@ -5,7 +5,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
 export type ReviewStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
-export type AlertStatus = 'pending' | 'sent' | 'failed';
+export type AlertStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 export type SourceOrigin = 'config' | 'demo' | 'api';
 export type UserRole = 'analyst' | 'duty_officer' | 'admin' | 'auditor';
 
@@ -112,6 +112,16 @@ export interface AlertTable {
   sent_at: Timestamp | null;
   acknowledged_at: Timestamp | null;
   acknowledged_by: number | null;
+  /** 0 for the first page, 1 for the first escalation, and so on. */
+  tier: ColumnType<number, number | undefined, number>;
+  /** Held back until then (quiet hours); null: send at once. */
+  deliver_after: Timestamp | null;
+  /** When this alert, unacknowledged, set off the next tier. */
+  escalated_at: Timestamp | null;
+  /** Who acknowledged, and how ("telegram:@officer", "api:user 3"). */
+  acknowledged_via: string | null;
+  /** What the receiver answered (status, message id), for the record. */
+  receipt: Json<Record<string, unknown> | null> | null;
 }
 
 export interface AppUserTable {

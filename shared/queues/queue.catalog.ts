@@ -4,7 +4,7 @@ import { capturedPostSchema } from '../domain/post.js';
 import { verdictSchema } from '../domain/verdict.js';
 
 /** Queue names are a persisted contract: renaming one strands the jobs already in it. */
-export const QueueName = { Ingest: 'ingest', Classify: 'classify', Alert: 'alert' } as const;
+export const QueueName = { Ingest: 'ingest', Classify: 'classify', Alert: 'alert', Deliver: 'deliver' } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const QUEUE_NAMES = Object.values(QueueName);
 
@@ -26,6 +26,14 @@ export const jobSchemas = {
   'source.poll': z.object({ sourceId: z.number().int().positive(), meta: jobMeta.optional() }),
   'posts.classify': z.object({ posts: z.array(capturedPostSchema).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
   'items.alert': z.object({ items: z.array(flaggedItem).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
+  /** Sends one outbox row; the row, not the job, is the record of what must be sent. */
+  'alert.deliver': z.object({ alertId: z.number().int().positive(), meta: jobMeta.optional() }),
+  /** Re-enqueues outbox rows whose delivery job was lost (a crash between commit and enqueue). */
+  'outbox.sweep': z.object({}),
+  /** Sends the next tier for alerts nobody acknowledged in time. */
+  'alerts.escalate': z.object({}),
+  /** Reads the duty bot's button presses (Acknowledge). */
+  'alertbot.poll': z.object({}),
 };
 
 export type JobName = keyof typeof jobSchemas;
@@ -35,6 +43,10 @@ export const jobQueue = {
   'source.poll': QueueName.Ingest,
   'posts.classify': QueueName.Classify,
   'items.alert': QueueName.Alert,
+  'alert.deliver': QueueName.Deliver,
+  'outbox.sweep': QueueName.Deliver,
+  'alerts.escalate': QueueName.Deliver,
+  'alertbot.poll': QueueName.Deliver,
 } as const satisfies Record<JobName, QueueName>;
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof jobQueue)[N] extends Q ? N : never }[JobName];
@@ -63,6 +75,13 @@ export const defaultJobOptions: Record<QueueName, DefaultJobOptions> = {
   [QueueName.Alert]: {
     attempts: 10,
     backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+    removeOnComplete: true,
+    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
+  },
+  // A receiver that is down gets eight tries over about four minutes; the sweep re-drives what is left pending.
+  [QueueName.Deliver]: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.3 },
     removeOnComplete: true,
     removeOnFail: { age: 14 * DAY_S, count: 50_000 },
   },

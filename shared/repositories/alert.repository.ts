@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -6,19 +6,125 @@ type Executor = Kysely<Database> | Transaction<Database>;
 export interface OutboxEntry {
   reviewItemId: number;
   channel: string;
+  tier?: number;
+  deliverAfter?: Date | null;
 }
 
 /** The key a receiver uses to drop a second delivery of the same alert (webhook header, email Message-ID). */
-export const alertIdempotencyKey = (e: OutboxEntry) => `vigil-alert-${e.reviewItemId}-${e.channel}`;
+export const alertIdempotencyKey = (e: OutboxEntry) => `vigil-alert-${e.reviewItemId}-${e.channel}${e.tier ? `-t${e.tier}` : ''}`;
 
-/** Writes outbox rows; call it in the transaction that creates the review items they announce. */
-export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promise<number> {
-  if (entries.length === 0) return 0;
-  const rows = await trx
+/** Writes outbox rows; call it in the transaction that creates what they announce. Returns the new rows. */
+export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promise<{ id: number; deliver_after: Date | null }[]> {
+  if (entries.length === 0) return [];
+  return trx
     .insertInto('alert')
-    .values(entries.map((e) => ({ review_item_id: e.reviewItemId, channel: e.channel, idempotency_key: alertIdempotencyKey(e) })))
+    .values(entries.map((e) => ({ review_item_id: e.reviewItemId, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey(e) })))
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
+    .returning(['id', 'deliver_after'])
     .execute();
-  return rows.length;
+}
+
+/** An alert with what its message needs: the item, the post, the classification. */
+export function findAlertForDelivery(db: Executor, id: number) {
+  return db
+    .selectFrom('alert')
+    .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
+    .innerJoin('post', 'post.id', 'review_item.post_id')
+    .innerJoin('channel', 'channel.id', 'post.channel_id')
+    .innerJoin('classification', 'classification.id', 'review_item.classification_id')
+    .leftJoin('source', 'source.id', 'post.source_id')
+    .select([
+      'alert.id',
+      'alert.channel',
+      'alert.status',
+      'alert.tier',
+      'alert.idempotency_key',
+      'alert.deliver_after',
+      'alert.review_item_id',
+      'review_item.severity',
+      'post.platform',
+      'channel.handle as channel_handle',
+      'channel.title as channel_title',
+      'post.url',
+      'post.text',
+      'post.published_at',
+      'post.captured_at',
+      'classification.labels',
+      'classification.entities',
+      'source.name as source_name',
+      sql<boolean>`exists (select 1 from alert a where a.review_item_id = alert.review_item_id and a.acknowledged_at is not null)`.as('acknowledged'),
+    ])
+    .where('alert.id', '=', id)
+    .executeTakeFirst();
+}
+export type AlertForDelivery = NonNullable<Awaited<ReturnType<typeof findAlertForDelivery>>>;
+
+/** Marks the send; only a still-pending row moves, so a duplicate job cannot rewrite history. */
+export async function markSent(db: Executor, id: number, receipt: Record<string, unknown>): Promise<boolean> {
+  const r = await db
+    .updateTable('alert')
+    .set((eb) => ({ status: 'sent', sent_at: new Date(), attempts: eb('attempts', '+', 1), receipt: JSON.stringify(receipt), last_error: null }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function markAttemptFailed(db: Executor, id: number, error: string, final: boolean): Promise<void> {
+  await db
+    .updateTable('alert')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 2000), ...(final ? { status: 'failed' as const } : {}) }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function cancelAlert(db: Executor, id: number, reason: string): Promise<void> {
+  await db.updateTable('alert').set({ status: 'cancelled', last_error: reason }).where('id', '=', id).where('status', '=', 'pending').execute();
+}
+
+/** Pending rows due now whose job may have been lost; older than `graceMs` so fresh ones are left to their job. */
+export async function duePending(db: Executor, graceMs: number, limit = 500): Promise<number[]> {
+  const rows = await db
+    .selectFrom('alert')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('deliver_after', 'is', null), eb('deliver_after', '<=', new Date())]))
+    .where('created_at', '<', new Date(Date.now() - graceMs))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Sent alerts of the given tier that nobody acknowledged within `afterMs` and that have not escalated yet. */
+export async function dueForEscalation(db: Executor, tier: number, afterMs: number, limit = 500): Promise<{ id: number; review_item_id: number }[]> {
+  return db
+    .selectFrom('alert')
+    .select(['id', 'review_item_id'])
+    .where('status', '=', 'sent')
+    .where('tier', '=', tier)
+    .where('escalated_at', 'is', null)
+    .where('sent_at', '<=', new Date(Date.now() - afterMs))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('alert as a').select('a.id').whereRef('a.review_item_id', '=', 'alert.review_item_id').where('a.acknowledged_at', 'is not', null))))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function markEscalated(db: Executor, ids: number[]): Promise<void> {
+  if (ids.length) await db.updateTable('alert').set({ escalated_at: new Date() }).where('id', 'in', ids).execute();
+}
+
+/** Acknowledges every alert of the item the given alert belongs to; returns the item id, or undefined if unknown. */
+export async function acknowledge(db: Executor, alertId: number, via: string, userId: number | null = null): Promise<{ reviewItemId: number; already: boolean } | undefined> {
+  const alert = await db.selectFrom('alert').select(['review_item_id', 'acknowledged_at']).where('id', '=', alertId).executeTakeFirst();
+  if (!alert) return undefined;
+  const r = await db
+    .updateTable('alert')
+    .set({ acknowledged_at: new Date(), acknowledged_via: via, acknowledged_by: userId })
+    .where('review_item_id', '=', alert.review_item_id)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+  return { reviewItemId: alert.review_item_id, already: Number(r.numUpdatedRows) === 0 };
 }

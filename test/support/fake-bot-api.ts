@@ -16,6 +16,9 @@ export async function startFakeBotApi(token: string) {
   const updates: Record<string, unknown>[] = [];
   const waiting = new Set<() => void>();
   const offsets: number[] = [];
+  /** Every call other than getUpdates, with its JSON body: what the bot sent. */
+  const calls: { method: string; body: Record<string, unknown> }[] = [];
+  let messageId = 1000;
   let failNext: { code: number; description: string; parameters?: Record<string, unknown> } | undefined;
 
   const server = await startFakeServer(async (req, res, url) => {
@@ -30,6 +33,12 @@ export async function startFakeBotApi(token: string) {
       return send(res, f.code, JSON.stringify({ ok: false, error_code: f.code, description: f.description, ...(f.parameters ? { parameters: f.parameters } : {}) }), { 'content-type': 'application/json' });
     }
     if (method === 'getMe') return send(res, 200, JSON.stringify({ ok: true, result: { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Vigil test', username: 'vigil_test_bot' } }));
+    if (method !== 'getUpdates') calls.push({ method, body });
+    if (method === 'sendMessage') {
+      messageId += 1;
+      return send(res, 200, JSON.stringify({ ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id, type: 'supergroup', title: 'Duty' }, text: body.text } }));
+    }
+    if (method === 'answerCallbackQuery') return send(res, 200, JSON.stringify({ ok: true, result: true }));
     if (method !== 'getUpdates') return send(res, 404, JSON.stringify({ ok: false, error_code: 404, description: 'Not Found: method not found' }));
     const offset = Number(body.offset ?? 0);
     const limit = Number(body.limit ?? 100);
@@ -51,6 +60,7 @@ export async function startFakeBotApi(token: string) {
   return {
     apiRoot: server.url,
     offsets,
+    calls,
     push(...items: Record<string, unknown>[]) {
       updates.push(...items);
       for (const wake of waiting) wake();

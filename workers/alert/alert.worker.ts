@@ -5,17 +5,27 @@ import type { Db } from '../../shared/db/client.js';
 import type { Logger } from '../../shared/logger.js';
 import { addStats } from '../../shared/metrics.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
+import type { Queues } from '../../shared/queues/queues.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 
 export interface AlertDeps {
   db: Db;
   redis: Redis;
+  queues: Queues;
   prefix: string;
-  rules: Config['alerts']['rules'];
+  alerts: Config['alerts'];
   /** Where an analyst opens an item, for the log line. */
   itemUrl: (id: number) => string;
   log: Logger;
+}
+
+/** Delivery jobs for new outbox rows, after their commit; the sweep re-drives any lost in between. */
+export async function enqueueDeliveries(queues: Queues, rows: { id: number; deliver_after: Date | null }[]): Promise<void> {
+  await queues.enqueueBulk(
+    'alert.deliver',
+    rows.map((r) => ({ data: { alertId: r.id }, opts: { jobId: `deliver-${r.id}`, delay: r.deliver_after ? Math.max(0, r.deliver_after.getTime() - Date.now()) : 0 } })),
+  );
 }
 
 /**
@@ -25,14 +35,18 @@ export interface AlertDeps {
 export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
   return {
     'items.alert': async ({ items }, job) => {
-      const severityOf = new Map(items.map((i) => [i.post.key, i.verdict.severity]));
-      const { created, outboxed } = await deps.db.transaction().execute(async (trx) => {
-        const created = await insertFlagged(trx, items);
-        const outbox = created.flatMap((c) => routeAlert(severityOf.get(c.postKey)!, deps.rules).map((channel) => ({ reviewItemId: c.reviewItemId, channel })));
-        return { created, outboxed: await insertOutbox(trx, outbox) };
-      });
-      await addStats(deps.redis, deps.prefix, { review_items_created: created.length });
       const byKey = new Map(items.map((i) => [i.post.key, i]));
+      const { created, outbox } = await deps.db.transaction().execute(async (trx) => {
+        const created = await insertFlagged(trx, items);
+        const entries = created.flatMap((c) => {
+          const { post, verdict } = byKey.get(c.postKey)!;
+          const districts = (verdict.entities.postcodeDistricts as string[] | undefined) ?? [];
+          return routeAlert({ severity: verdict.severity, postcodeDistricts: districts, source: post.source }, deps.alerts).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));
+        });
+        return { created, outbox: await insertOutbox(trx, entries) };
+      });
+      await enqueueDeliveries(deps.queues, outbox);
+      await addStats(deps.redis, deps.prefix, { review_items_created: created.length });
       for (const c of created) {
         const { post, verdict } = byKey.get(c.postKey)!;
         deps.log.info(
@@ -40,7 +54,7 @@ export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
           'flagged post queued for review',
         );
       }
-      return { created: created.length, outboxed };
+      return { created: created.length, outboxed: outbox.length };
     },
   };
 }

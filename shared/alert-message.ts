@@ -1,0 +1,54 @@
+import type { AlertForDelivery } from './repositories/alert.repository.js';
+
+export interface AlertMessage {
+  subject: string;
+  /** Plain text: post text is attacker-controlled and is never sent as markup. */
+  text: string;
+  /** The JSON a webhook receives. */
+  payload: Record<string, unknown>;
+}
+
+const LABEL_NAMES: Record<string, string> = { bounty_offer: 'Bounty offer', call_to_action: 'Call to action', hate: 'Hate', target_info: 'Target named' };
+const MAX_TEXT = 600;
+
+/** What a duty officer reads: what, where, how much, from which channel, and where to open it. */
+export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage {
+  const entities = a.entities as { postcodeDistricts?: string[]; places?: string[]; amounts?: { text: string }[]; targets?: { text: string }[] };
+  const what = a.labels.filter((l) => l !== 'target_info').map((l) => LABEL_NAMES[l] ?? l).join(', ') || 'Flagged post';
+  const where = [...(entities.targets ?? []).map((t) => t.text), ...(entities.places ?? []), ...(entities.postcodeDistricts ?? [])];
+  const uniqueWhere = [...new Set(where)].join(', ');
+  const channel = a.channel_title ? `${a.channel_title} (${a.channel_handle})` : a.channel_handle;
+  const excerpt = a.text.length > MAX_TEXT ? `${a.text.slice(0, MAX_TEXT)}…` : a.text;
+  const subject = `[Vigil ${a.severity.toUpperCase()}] ${what}${uniqueWhere ? ` · ${uniqueWhere}` : ''}${a.tier ? ' · ESCALATED' : ''}`;
+  const lines = [
+    subject,
+    '',
+    `Channel: ${a.platform} / ${channel}`,
+    ...(uniqueWhere ? [`Where: ${uniqueWhere}`] : []),
+    ...(entities.amounts?.length ? [`Amount: ${entities.amounts.map((x) => x.text).join(', ')}`] : []),
+    `Posted: ${a.published_at?.toISOString() ?? 'unknown'} · captured ${a.captured_at.toISOString()}`,
+    ...(a.url ? [`Source: ${a.url}`] : []),
+    '',
+    excerpt,
+    '',
+    `Open: ${itemUrl}`,
+    `Alert: ${a.idempotency_key}`,
+  ];
+  return {
+    subject,
+    text: lines.join('\n'),
+    payload: {
+      idempotencyKey: a.idempotency_key,
+      alertId: a.id,
+      reviewItemId: a.review_item_id,
+      tier: a.tier,
+      severity: a.severity,
+      labels: a.labels,
+      where: uniqueWhere ? uniqueWhere.split(', ') : [],
+      amounts: (entities.amounts ?? []).map((x) => x.text),
+      channel: { platform: a.platform, handle: a.channel_handle, title: a.channel_title },
+      post: { url: a.url, text: excerpt, publishedAt: a.published_at?.toISOString() ?? null, capturedAt: a.captured_at.toISOString() },
+      itemUrl,
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { Telegram } from 'telegraf';
+import type { Redis } from 'ioredis';
+import { composeAlert } from '../../shared/alert-message.js';
+import type { Config } from '../../shared/config/config.js';
+import type { Db } from '../../shared/db/client.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Handlers } from '../../shared/queues/queue.catalog.js';
+import type { Queues } from '../../shared/queues/queues.js';
+import {
+  acknowledge,
+  cancelAlert,
+  dueForEscalation,
+  duePending,
+  findAlertForDelivery,
+  insertOutbox,
+  markAttemptFailed,
+  markEscalated,
+  markSent,
+} from '../../shared/repositories/alert.repository.js';
+import { appendAudit } from '../../shared/repositories/audit.repository.js';
+import { enqueueDeliveries } from '../alert/alert.worker.js';
+import { emailNotifier } from './notifiers/email.notifier.js';
+import type { Notifier } from './notifiers/notifier.js';
+import { ACK_PREFIX, telegramNotifier } from './notifiers/telegram.notifier.js';
+import { webhookNotifier } from './notifiers/webhook.notifier.js';
+
+export interface DeliverDeps {
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  prefix: string;
+  alerts: Config['alerts'];
+  itemUrl: (reviewItemId: number) => string;
+  log: Logger;
+}
+
+/** A delivery job older than this that left its row pending was lost; the sweep sends it again. */
+const SWEEP_GRACE_MS = 30_000;
+
+export function notifiersFor(alerts: Config['alerts']): Partial<Record<string, Notifier>> {
+  return {
+    ...(alerts.webhook ? { webhook: webhookNotifier(alerts.webhook) } : {}),
+    ...(alerts.email ? { email: emailNotifier(alerts.email) } : {}),
+    ...(alerts.telegram ? { telegram: telegramNotifier(alerts.telegram) } : {}),
+  };
+}
+
+/**
+ * Sends the outbox at least once. The row is marked sent right after the receiver takes it, so a crash
+ * can repeat an alert only inside that window, and the idempotency key lets the receiver drop the repeat.
+ */
+export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps.alerts)): Handlers<'deliver'> {
+  const { db, queues, alerts, log } = deps;
+  const offsetKey = `${deps.prefix}:alertbot:offset`;
+
+  return {
+    'alert.deliver': async ({ alertId }, job) => {
+      const alert = await findAlertForDelivery(db, alertId);
+      if (!alert || alert.status !== 'pending') return { skipped: alert ? alert.status : 'missing' };
+      if (alert.tier > 0 && alert.acknowledged) {
+        await cancelAlert(db, alertId, 'acknowledged before the escalation went out');
+        return { skipped: 'acknowledged' };
+      }
+      const notifier = notifiers[alert.channel];
+      if (!notifier) {
+        await markAttemptFailed(db, alertId, `no ${alert.channel} channel is configured`, true);
+        return { skipped: 'channel not configured' };
+      }
+      const message = composeAlert(alert, deps.itemUrl(alert.review_item_id));
+      let receipt: Record<string, unknown>;
+      try {
+        receipt = await notifier({ alertId, idempotencyKey: alert.idempotency_key, message });
+      } catch (err) {
+        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await markAttemptFailed(db, alertId, (err as Error).message, final);
+        throw err;
+      }
+      await markSent(db, alertId, receipt);
+      log.info({ alertId, channel: alert.channel, tier: alert.tier, key: alert.idempotency_key }, 'alert delivered');
+      return { sent: alert.channel };
+    },
+
+    'outbox.sweep': async () => {
+      const ids = await duePending(db, SWEEP_GRACE_MS);
+      // Same job ids as the original deliveries: a job still queued is not duplicated.
+      await enqueueDeliveries(queues, ids.map((id) => ({ id, deliver_after: null })));
+      return { requeued: ids.length };
+    },
+
+    'alerts.escalate': async () => {
+      if (!alerts.escalation) return { skipped: 'no escalation configured' };
+      const due = await dueForEscalation(db, 0, alerts.escalation.after);
+      if (due.length === 0) return { escalated: 0 };
+      const items = [...new Set(due.map((d) => d.review_item_id))];
+      const rows = await db.transaction().execute(async (trx) => {
+        const created = await insertOutbox(trx, items.flatMap((reviewItemId) => alerts.escalation!.channels.map((channel) => ({ reviewItemId, channel, tier: 1 }))));
+        await markEscalated(trx, due.map((d) => d.id));
+        return created;
+      });
+      await enqueueDeliveries(queues, rows);
+      log.warn({ items, alerts: rows.length }, 'unacknowledged alerts escalated');
+      return { escalated: items.length };
+    },
+
+    'alertbot.poll': async () => {
+      if (!alerts.telegram) return { skipped: 'no telegram channel configured' };
+      const telegram = new Telegram(alerts.telegram.botToken, { apiRoot: alerts.telegram.apiRoot });
+      const offset = Number((await deps.redis.get(offsetKey)) ?? 0);
+      const updates = await telegram.getUpdates(0, 100, offset, ['callback_query']);
+      let acknowledged = 0;
+      for (const u of updates) {
+        const q = 'callback_query' in u ? u.callback_query : undefined;
+        const data = q && 'data' in q ? q.data : undefined;
+        if (q && data?.startsWith(ACK_PREFIX)) {
+          const who = `telegram:${q.from.username ? `@${q.from.username}` : q.from.id}`;
+          const result = await db.transaction().execute(async (trx) => {
+            const r = await acknowledge(trx, Number(data.slice(ACK_PREFIX.length)), who);
+            if (r && !r.already) await appendAudit(trx, { actor: who, action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: Number(data.slice(ACK_PREFIX.length)) } });
+            return r;
+          });
+          await telegram.answerCbQuery(q.id, result ? (result.already ? 'Already acknowledged' : 'Acknowledged') : 'Unknown alert').catch(() => undefined);
+          if (result && !result.already) acknowledged += 1;
+        }
+        // Moved past each update once it is handled: a crash repeats at most one, and acknowledging twice is harmless.
+        await deps.redis.set(offsetKey, String(u.update_id + 1));
+      }
+      return { acknowledged };
+    },
+  };
+}
