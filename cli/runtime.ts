@@ -108,12 +108,14 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       apiRedis?.on('error', () => undefined); // reported through /healthz
       registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
       registerSourceGauges(metrics, db);
-      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log });
+      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });
         const address = app.server.address();
         url = typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : baseUrl;
-        log.info({ url, items: `${url}/api/items` }, 'review API listening');
+        log.info({ url, items: `${url}/api/items`, docs: `${url}/docs` }, 'review API listening');
+        const users = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        if (users.n === 0) log.warn('no users yet: add one with `npx vigil user add --email you@example.org --role admin`, then `npx vigil token create --email you@example.org`');
       }
     }
   } catch (err) {

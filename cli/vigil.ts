@@ -19,6 +19,11 @@ Commands:
   eval-external [DIR]   false-alarm check on outside data (HateCheck, Hatemoji, Davidson); DIR or VIGIL_EXTERNAL_DATA
   train [--no-db] [--out FILE]
                         rebuild the classifier from the corpus and analysts' decisions in Postgres
+  user add --email E --role R
+                        add a user (analyst | duty_officer | admin | auditor); password from stdin or generated
+  token create --email E [--name N]
+                        print a new API token (last line) for "Authorization: Bearer <token>"
+  audit verify          check every hash and link of the audit log; exit 1 if anything was altered
   help                  this text
 
 Configuration: environment variables (REDIS_URL, DATABASE_URL, PORT, HOST, LOG_LEVEL, LOG_FORMAT,
@@ -137,6 +142,18 @@ async function main(argv: string[]): Promise<number> {
       }
       await serve(config, log, [kind]);
       return 0;
+    }
+    case 'user':
+    case 'token':
+    case 'audit': {
+      const { runAdmin, UsageError } = await import('./admin.command.js');
+      try {
+        return await runAdmin(command, rest, config);
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        process.stderr.write(`vigil ${err.message}\n`);
+        return EXIT_USAGE;
+      }
     }
     default:
       process.stderr.write(`vigil: unknown command "${command}"\n\n${HELP}`);

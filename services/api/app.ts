@@ -1,34 +1,43 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../shared/db/client.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics.js';
+import { VIGIL_VERSION } from '../../shared/version.js';
+import { installAuth } from './auth.js';
+import { alertRoutes } from './routes/alerts.route.js';
+import { auditRoutes } from './routes/audit.route.js';
 import { healthRoutes } from './routes/health.route.js';
 import { itemRoutes } from './routes/items.route.js';
 import { metricsRoutes } from './routes/metrics.route.js';
+import { sessionRoutes } from './routes/session.route.js';
+import { sourceRoutes } from './routes/sources.route.js';
 
 export interface ApiDeps {
   db: Db;
   redis: Redis;
   metrics: Metrics;
   log: Logger;
+  /** Set the Secure flag on the session cookie (the service is behind TLS). */
+  secureCookies?: boolean;
 }
 
 /** The HTTP service as a factory, so tests call `app.inject()` without opening a port. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // Typed as Fastify's logger so the app keeps Fastify's default generics.
   const logger: FastifyBaseLogger = deps.log.child({ module: 'api' });
-  const app = Fastify({
-    loggerInstance: logger,
-    requestIdHeader: 'x-request-id',
-    bodyLimit: 1024 * 1024,
-  });
+  const app = Fastify({ loggerInstance: logger, requestIdHeader: 'x-request-id', bodyLimit: 1024 * 1024, trustProxy: false });
 
-  app.addHook('onSend', async (_request, reply) => {
-    // Post text is attacker-controlled: never let a browser sniff a JSON answer into HTML.
+  app.addHook('onSend', async (request, reply) => {
+    // Post text is attacker-controlled: never let a browser sniff an answer into something else.
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
     reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (!request.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -41,8 +50,25 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, requestId: request.id }));
 
+  await app.register(cookie);
+  // Only routes that ask for it (login) are limited; the store is in memory, per API process.
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Vigil API', version: VIGIL_VERSION, description: 'Review desk, alerts, watch-list and audit log. Every route but /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  installAuth(app, deps.db);
+
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
+  await app.register(sessionRoutes, { ...deps, prefix: '/api' });
   await app.register(itemRoutes, { ...deps, prefix: '/api' });
+  await app.register(alertRoutes, { ...deps, prefix: '/api' });
+  await app.register(sourceRoutes, { ...deps, prefix: '/api' });
+  await app.register(auditRoutes, { ...deps, prefix: '/api' });
   return app;
 }

@@ -97,6 +97,39 @@ export interface ReviewItemTable {
   severity: string;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  assigned_to: number | null;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+}
+
+export interface SessionTable {
+  id: Generated<number>;
+  /** Only the hash of the cookie value is stored. */
+  token_sha256: string;
+  csrf_token: string;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+/** Bearer tokens for scripts; only their hash is stored. */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  token_sha256: string;
+  user_id: number;
+  name: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ReviewNoteTable {
+  id: Generated<number>;
+  review_item_id: number;
+  user_id: number;
+  text: string;
+  created_at: CreatedAt;
 }
 
 /** The alert outbox: written with its review item, delivered after commit. */
@@ -170,6 +203,9 @@ export interface Database {
   audit_log: AuditLogTable;
   quarantine: QuarantineTable;
   post_seen: PostSeenTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  review_note: ReviewNoteTable;
 }
 
 export type SourceRow = Selectable<SourceTable>;

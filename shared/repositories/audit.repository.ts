@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import canonicalize from 'canonicalize';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 
 export interface AuditEntry {
@@ -11,10 +12,13 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-/** The hash of one row: its content and the previous row's hash, so editing any row breaks the chain after it. */
+/**
+ * The hash of one row: its content and the previous row's hash, so editing any row breaks the chain.
+ * Canonical JSON (RFC 8785): Postgres' jsonb reorders object keys, and a verifier must get the same bytes.
+ */
 export function auditHash(prevHash: string | null, at: string, e: AuditEntry): string {
   return createHash('sha256')
-    .update(JSON.stringify([prevHash, at, e.actor, e.actorId ?? null, e.action, e.entity, e.entityId ?? null, e.details ?? {}]))
+    .update(canonicalize([prevHash, at, e.actor, e.actorId ?? null, e.action, e.entity, e.entityId ?? null, e.details ?? {}]) ?? '')
     .digest('hex');
 }
 
@@ -28,4 +32,30 @@ export async function appendAudit(trx: Transaction<Database>, e: AuditEntry): Pr
     .insertInto('audit_log')
     .values({ at, actor: e.actor, actor_id: e.actorId ?? null, action: e.action, entity: e.entity, entity_id: e.entityId ?? null, details: JSON.stringify(e.details ?? {}), prev_hash: prev, hash: auditHash(prev, at, e) })
     .execute();
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  checked: number;
+  /** The first row that does not fit the chain, and why. */
+  broken?: { id: number; reason: string };
+}
+
+/** Recomputes every row's hash in order and checks each link to the row before it. */
+export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainCheck> {
+  let prev: string | null = null;
+  let afterId = 0;
+  let checked = 0;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(1000).execute();
+    if (rows.length === 0) return { ok: true, checked };
+    for (const r of rows) {
+      if (r.prev_hash !== prev) return { ok: false, checked, broken: { id: r.id, reason: `prev_hash does not match the hash of the row before (row removed, inserted or reordered)` } };
+      const expected = auditHash(r.prev_hash, r.at.toISOString(), { actor: r.actor, actorId: r.actor_id, action: r.action, entity: r.entity, entityId: r.entity_id, details: r.details });
+      if (expected !== r.hash) return { ok: false, checked, broken: { id: r.id, reason: 'the row was edited: its content no longer matches its hash' } };
+      prev = r.hash;
+      checked += 1;
+      afterId = r.id;
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, ReviewStatus } from '../db/database.js';
 import type { CapturedPost } from '../domain/post.js';
 import type { Verdict } from '../domain/verdict.js';
@@ -105,6 +105,14 @@ export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promi
 
 export interface ItemQuery {
   status?: ReviewStatus;
+  severity?: string;
+  label?: string;
+  source?: string;
+  channel?: string;
+  from?: string;
+  to?: string;
+  /** Words to find in the post text (case-insensitive). */
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -114,7 +122,12 @@ const itemColumns = [
   'review_item.status',
   'review_item.severity',
   'review_item.created_at',
+  'review_item.assigned_to',
+  'review_item.decided_by',
+  'review_item.decided_at',
+  'review_item.decision_reason',
   'post.platform',
+  'post.deleted_at',
   'channel.handle as channel',
   'channel.title as channel_title',
   'post.external_id',
@@ -141,11 +154,24 @@ function itemsBase(db: Executor) {
     .select(itemColumns);
 }
 
-/** Newest first; the review desk adds filters and ranking. */
+/** Newest first, worst first within a minute; every filter optional. */
 export function listItems(db: Executor, q: ItemQuery) {
   let query = itemsBase(db);
   if (q.status) query = query.where('review_item.status', '=', q.status);
-  return query.orderBy('review_item.created_at', 'desc').orderBy('review_item.id', 'desc').limit(q.limit).offset(q.offset).execute();
+  if (q.severity) query = query.where('review_item.severity', '=', q.severity);
+  if (q.label) query = query.where(sql<boolean>`${q.label} = any(classification.labels)`);
+  if (q.channel) query = query.where('channel.handle', '=', q.channel);
+  if (q.source) query = query.where('post.source_id', 'in', db.selectFrom('source').select('id').where('name', '=', q.source));
+  if (q.from) query = query.where('review_item.created_at', '>=', new Date(q.from));
+  if (q.to) query = query.where('review_item.created_at', '<', new Date(q.to));
+  if (q.q) query = query.where('post.text', 'ilike', `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  return query
+    .orderBy(sql`date_trunc('minute', review_item.created_at)`, 'desc')
+    .orderBy(sql`array_position(array['critical','high','medium','low'], review_item.severity)`)
+    .orderBy('review_item.id', 'desc')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
 }
 
 export const findItem = (db: Executor, id: number) => itemsBase(db).where('review_item.id', '=', id).executeTakeFirst();
@@ -164,3 +190,34 @@ export async function listDecisions(db: Executor): Promise<{ id: string; text: s
     .execute();
   return rows.map((r) => ({ id: `decision-${r.id}`, text: r.text, labels: r.status === 'confirmed' ? r.labels : [] }));
 }
+
+export type Decision = 'confirm' | 'dismiss' | 'escalate';
+const STATUS_OF: Record<Decision, ReviewStatus> = { confirm: 'confirmed', dismiss: 'dismissed', escalate: 'escalated' };
+
+export async function decideItem(db: Executor, id: number, decision: Decision, userId: number, reason: string | null): Promise<boolean> {
+  const r = await db
+    .updateTable('review_item')
+    .set({ status: STATUS_OF[decision], decided_by: userId, decided_at: new Date(), decision_reason: reason, updated_at: new Date() })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function assignItem(db: Executor, id: number, userId: number | null): Promise<boolean> {
+  const r = await db.updateTable('review_item').set({ assigned_to: userId, updated_at: new Date() }).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function addNote(db: Executor, itemId: number, userId: number, text: string): Promise<number> {
+  const row = await db.insertInto('review_note').values({ review_item_id: itemId, user_id: userId, text }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export const listNotes = (db: Executor, itemId: number) =>
+  db
+    .selectFrom('review_note')
+    .innerJoin('app_user', 'app_user.id', 'review_note.user_id')
+    .select(['review_note.id', 'review_note.text', 'review_note.created_at', 'app_user.email as author'])
+    .where('review_note.review_item_id', '=', itemId)
+    .orderBy('review_note.id')
+    .execute();

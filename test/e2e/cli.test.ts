@@ -103,8 +103,14 @@ describe('vigil start on a fresh install', () => {
     try {
       const listening = await waitFor(async () => logs.find((l) => l.msg === 'review API listening'), 'the API to listen');
       const itemsUrl = listening.items as string;
+      expect((await fetch(itemsUrl)).status).toBe(401);
+      const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
+      expect(run(['user', 'add', '--email', 'analyst@example.org', '--role', 'analyst'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^created user \d+ analyst@example.org \(analyst\)\npassword: \S{24}\n$/) });
+      const tokenRun = run(['token', 'create', '--email', 'analyst@example.org'], env);
+      expect(tokenRun.status).toBe(0);
+      const token = tokenRun.stdout.trimEnd().split('\n').at(-1)!;
       const body = await waitFor(async () => {
-        const res = await fetch(itemsUrl);
+        const res = await fetch(itemsUrl, { headers: { authorization: `Bearer ${token}` } });
         const json = (await res.json()) as { items: { post: { externalId: string } }[] };
         return json.items.length === 9 ? json : undefined;
       }, 'the nine flagged demo posts');

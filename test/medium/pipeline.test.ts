@@ -7,6 +7,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import { sha256Hex } from '../../shared/domain/post.js';
 import { readStats } from '../../shared/metrics.js';
 import { resetCursor } from '../../shared/repositories/source.repository.js';
+import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
@@ -19,6 +20,7 @@ const BENIGN = '{"id":"m-2","text":"Bins are late again on our road, anyone know
 describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () => {
   let testDb: TestDb;
   let runtime: Runtime;
+  let auth: Record<string, string>;
   const prefix = testPrefix();
 
   beforeAll(async () => {
@@ -40,6 +42,8 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     );
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
     runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
+    const analyst = await createUser(testDb.db, 'analyst@example.org', 'analyst', null);
+    auth = { authorization: `Bearer ${await createApiToken(testDb.db, analyst.id, 'test')}` };
   });
 
   afterAll(async () => {
@@ -67,7 +71,8 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     expect(alert).toMatchObject({ channel: 'webhook', status: 'pending' });
     expect(await counts()).toEqual({ posts: 1, items: 1, classifications: 1, alerts: 1 });
 
-    const response = await runtime.app!.inject({ method: 'GET', url: '/api/items' });
+    expect((await runtime.app!.inject({ method: 'GET', url: '/api/items' })).statusCode).toBe(401);
+    const response = await runtime.app!.inject({ method: 'GET', url: '/api/items', headers: auth });
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     const body = response.json<{ items: { severity: string; post: { externalId: string; text: string; rawSha256: string }; classification: { labels: string[] } }[] }>();

@@ -44,7 +44,7 @@ const healthBody = {
  * 503 when either does not.
  */
 export const healthRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, redis }) => {
-  app.get('/healthz', { logLevel: 'warn', schema: { response: { '2xx': healthBody, '5xx': healthBody } } }, async (_request, reply) => {
+  app.get('/healthz', { logLevel: 'warn', config: { public: true }, schema: { response: { '2xx': healthBody, '5xx': healthBody } } }, async (_request, reply) => {
     const [postgres, redisState] = await Promise.all([check(() => sql`select 1`.execute(db)), check(() => redis.ping())]);
     const sources = postgres === 'ok' ? await db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at', 'backoff_until']).where('enabled', '=', true).orderBy('name').execute() : [];
     const reachable = postgres === 'ok' && redisState === 'ok';

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-21T00-00_initial.js';
 import * as sourceHealth from './2026-11-21T01-00_source-health-and-seen.js';
 import * as alertTiers from './2026-11-21T02-00_alert-tiers.js';
+import * as reviewDesk from './2026-11-21T03-00_review-desk.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00_initial': initial,
   '2026-11-21T01-00_source-health-and-seen': sourceHealth,
   '2026-11-21T02-00_alert-tiers': alertTiers,
+  '2026-11-21T03-00_review-desk': reviewDesk,
 };

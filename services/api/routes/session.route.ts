@@ -1,0 +1,39 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { appendAudit } from '../../../shared/repositories/audit.repository.js';
+import { createSession, deleteSession, findUserByEmail } from '../../../shared/repositories/user.repository.js';
+import { verifyPassword } from '../../../shared/password.js';
+import type { ApiDeps } from '../app.js';
+import { SESSION_COOKIE } from '../auth.js';
+
+const user = { type: 'object', properties: { id: { type: 'integer' }, email: { type: 'string' }, role: { type: 'string' } } } as const;
+
+export const sessionRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, secureCookies }) => {
+  app.post<{ Body: { email: string; password: string } }>(
+    '/login',
+    {
+      config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        body: { type: 'object', required: ['email', 'password'], additionalProperties: false, properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 } } },
+        response: { 200: { type: 'object', properties: { user, csrfToken: { type: 'string' } } } },
+      },
+    },
+    async (request, reply) => {
+      const found = await findUserByEmail(db, request.body.email);
+      const ok = found?.password_hash ? await verifyPassword(request.body.password, found.password_hash) : false;
+      await db.transaction().execute((trx) => appendAudit(trx, { actor: `login:${request.body.email.toLowerCase()}`, actorId: ok ? found!.id : null, action: ok ? 'session.login' : 'session.login_failed', entity: 'app_user', entityId: found ? String(found.id) : null, details: { ip: request.ip } }));
+      if (!found || !ok) return reply.status(401).send({ error: 'unauthenticated', message: 'wrong email or password', requestId: request.id });
+      const session = await createSession(db, found.id);
+      reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: session.expiresAt });
+      return { user: { id: found.id, email: found.email, role: found.role }, csrfToken: session.csrf };
+    },
+  );
+
+  app.post('/logout', { schema: { response: { 204: { type: 'null' } } } }, async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) await deleteSession(db, cookie);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/me', { schema: { response: { 200: { type: 'object', properties: { user, csrfToken: { type: ['string', 'null'] } } } } } }, async (request) => ({ user: request.user, csrfToken: request.csrf ?? null }));
+};

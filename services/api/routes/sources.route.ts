@@ -1,0 +1,85 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { sourceSchema } from '../../../shared/config/config.schema.js';
+import { appendAudit } from '../../../shared/repositories/audit.repository.js';
+import { listSources } from '../../../shared/repositories/source.repository.js';
+import type { ApiDeps } from '../app.js';
+import { actorOf } from '../auth.js';
+
+const sourceDto = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    origin: { type: 'string' },
+    enabled: { type: 'boolean' },
+    lastError: { type: ['string', 'null'] },
+    lastSuccessAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+/**
+ * The watch-list, for admins. Which channels are watched, why and on whose approval is itself
+ * audited: every change names a reason. Secrets in a source's config are never returned.
+ */
+export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
+  app.get('/sources', { config: { roles: ['admin'] }, schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceDto } } } } } }, async () => ({
+    sources: (await listSources(db)).map((s) => ({ id: s.id, name: s.name, kind: s.kind, origin: s.origin, enabled: s.enabled, lastError: s.last_error, lastSuccessAt: s.last_success_at?.toISOString() ?? null })),
+  }));
+
+  app.post<{ Body: { name: string; source: Record<string, unknown>; reason: string } }>(
+    '/sources',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['name', 'source', 'reason'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', pattern: '^[\\w.@-]{1,100}$' }, source: { type: 'object' }, reason: { type: 'string', minLength: 5, maxLength: 2000 } },
+        },
+        response: { 201: sourceDto },
+      },
+    },
+    async (request, reply) => {
+      const parsed = sourceSchema.safeParse(request.body.source);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return reply.status(400).send({ error: 'bad_request', message: `source.${issue?.path.join('.')}: ${issue?.message}`, requestId: request.id });
+      }
+      const row = await db.transaction().execute(async (trx) => {
+        const created = await trx
+          .insertInto('source')
+          .values({ name: request.body.name, kind: parsed.data.kind, origin: 'api', config: JSON.stringify(parsed.data), updated_at: new Date() })
+          .onConflict((oc) => oc.column('name').doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (created) await appendAudit(trx, { ...actorOf(request), action: 'source.create', entity: 'source', entityId: String(created.id), details: { name: created.name, kind: created.kind, reason: request.body.reason } });
+        return created;
+      });
+      if (!row) return reply.status(409).send({ error: 'conflict', message: `a source named ${request.body.name} exists`, requestId: request.id });
+      return reply.status(201).send({ id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: null, lastSuccessAt: null });
+    },
+  );
+
+  app.patch<{ Params: { id: number }; Body: { enabled: boolean; reason: string } }>(
+    '/sources/:id',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        body: { type: 'object', required: ['enabled', 'reason'], additionalProperties: false, properties: { enabled: { type: 'boolean' }, reason: { type: 'string', minLength: 5, maxLength: 2000 } } },
+        response: { 200: sourceDto },
+      },
+    },
+    async (request, reply) => {
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await trx.updateTable('source').set({ enabled: request.body.enabled, updated_at: new Date() }).where('id', '=', request.params.id).returningAll().executeTakeFirst();
+        if (updated) await appendAudit(trx, { ...actorOf(request), action: request.body.enabled ? 'source.enable' : 'source.disable', entity: 'source', entityId: String(updated.id), details: { reason: request.body.reason } });
+        return updated;
+      });
+      if (!row) return reply.status(404).send({ error: 'not_found', message: `no source ${request.params.id}`, requestId: request.id });
+      return { id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: row.last_error, lastSuccessAt: row.last_success_at?.toISOString() ?? null };
+    },
+  );
+};

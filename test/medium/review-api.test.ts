@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../services/api/app.js';
+import { classify } from '../../shared/classifier/index.js';
+import { capturePost } from '../../shared/domain/post.js';
+import { createMetrics } from '../../shared/metrics.js';
+import { hashPassword } from '../../shared/password.js';
+import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
+import { packageRoot } from '../../shared/paths.js';
+import { createRedis } from '../../shared/queues/redis.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { testLog } from '../support/log.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+describe('review desk API: authentication, roles, CSRF, decisions and the audit log', () => {
+  let testDb: TestDb;
+  let app: FastifyInstance;
+  let redis: ReturnType<typeof createRedis>;
+  const bearer: Record<string, Record<string, string>> = {};
+  let itemId: number;
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    redis = createRedis(TEST_REDIS_URL, 'request');
+    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog });
+    for (const role of ['analyst', 'duty_officer', 'admin', 'auditor'] as const) {
+      const user = await createUser(testDb.db, `${role}@example.org`, role, await hashPassword(PASSWORD));
+      bearer[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'test')}` };
+    }
+    const text = '£100 to anyone who sprays the mosque in E10, send a pic to @payday_admin';
+    const post = capturePost({ source: 'test', platform: 'telegram', channel: 'east_watch', externalId: '1', text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/east_watch', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+    itemId = (await insertFlagged(testDb.db, [{ post, verdict: classify(text) }]))[0]!.reviewItemId;
+  });
+  afterAll(async () => {
+    await app?.close();
+    redis?.disconnect();
+    await testDb?.drop();
+  });
+
+  const login = async (email: string, password = PASSWORD) => {
+    const res = await app.inject({ method: 'POST', url: '/api/login', payload: { email, password } });
+    const cookie = res.cookies.find((c) => c.name === 'vigil_session');
+    return { res, cookie, csrf: res.json<{ csrfToken?: string }>().csrfToken };
+  };
+
+  it('answers nothing but /healthz and /metrics without authentication', async () => {
+    for (const url of ['/api/items', `/api/items/${itemId}`, '/api/alerts', '/api/sources', '/api/audit', '/api/me', '/docs', '/docs/json']) {
+      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(401);
+    }
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/items', headers: { authorization: 'Bearer vgl_not-a-token' } })).statusCode).toBe(401);
+  });
+
+  it('signs in with a password into an HttpOnly, SameSite session, and refuses a wrong one', async () => {
+    expect((await login('analyst@example.org', 'wrong password here')).res.statusCode).toBe(401);
+    const { res, cookie, csrf } = await login('ANALYST@example.org');
+    expect(res.statusCode).toBe(200);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(csrf).toMatch(/^[\w-]{40,}$/);
+    const me = await app.inject({ method: 'GET', url: '/api/me', cookies: { vigil_session: cookie!.value } });
+    expect(me.json()).toEqual({ user: { id: expect.any(Number), email: 'analyst@example.org', role: 'analyst' }, csrfToken: csrf });
+  });
+
+  it('requires the CSRF token on state changes made with a session cookie, not with a bearer token', async () => {
+    const { cookie, csrf } = await login('analyst@example.org');
+    const decide = (headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url: `/api/items/${itemId}/decision`, cookies: { vigil_session: cookie!.value }, headers, payload: { decision: 'escalate' } });
+    expect((await decide({})).statusCode).toBe(403);
+    expect((await decide({ 'x-csrf-token': 'guess' })).statusCode).toBe(403);
+    const ok = await decide({ 'x-csrf-token': csrf! });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ status: 'escalated' });
+  });
+
+  it('records decisions, assignment and notes, each in the audit log; a dismissal needs a reason', async () => {
+    const post = (url: string, payload: object, role = 'analyst') => app.inject({ method: 'POST', url, headers: bearer[role], payload });
+    expect((await post(`/api/items/${itemId}/decision`, { decision: 'dismiss' })).statusCode).toBe(400);
+    expect((await post(`/api/items/${itemId}/decision`, { decision: 'confirm' })).json()).toMatchObject({ status: 'confirmed', decidedAt: expect.any(String) });
+    expect((await post(`/api/items/${itemId}/assign`, { userId: null })).statusCode).toBe(200);
+    expect((await post(`/api/items/${itemId}/notes`, { text: 'Same wording as the E15 offer last week.' })).statusCode).toBe(201);
+    expect((await post(`/api/items/${itemId}/decision`, { decision: 'confirm' }, 'duty_officer')).statusCode).toBe(403);
+    expect((await post('/api/items/999999/decision', { decision: 'confirm' })).statusCode).toBe(404);
+
+    const detail = await app.inject({ method: 'GET', url: `/api/items/${itemId}`, headers: bearer.auditor });
+    expect(detail.json()).toMatchObject({ status: 'confirmed', notes: [{ text: 'Same wording as the E15 offer last week.', author: 'analyst@example.org' }] });
+    const actions = (await testDb.db.selectFrom('audit_log').select(['actor', 'action']).orderBy('id').execute()).map((a) => `${a.actor} ${a.action}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'user:analyst@example.org item.escalate',
+        'user:analyst@example.org item.confirm',
+        'user:analyst@example.org item.assign',
+        'user:analyst@example.org item.note',
+        'user:auditor@example.org item.view',
+        'login:analyst@example.org session.login_failed',
+      ]),
+    );
+  });
+
+  it('keeps the watch-list to admins, with a reason for every change, and the audit log to auditors', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/sources', headers: bearer.analyst })).statusCode).toBe(403);
+    const body = { name: 'tme-example', source: { kind: 'telegram-web', channel: 'example_channel' }, reason: 'Offers seen here by Tell MAMA on 2025-01-10' };
+    const created = await app.inject({ method: 'POST', url: '/api/sources', headers: bearer.admin, payload: body });
+    expect(created.statusCode).toBe(201);
+    expect((await app.inject({ method: 'POST', url: '/api/sources', headers: bearer.admin, payload: { ...body, name: 'bad', source: { kind: 'telegram-web', channel: 'x' } } })).json()).toMatchObject({ message: expect.stringMatching(/^source\.channel: /) });
+    expect((await app.inject({ method: 'PATCH', url: `/api/sources/${created.json<{ id: number }>().id}`, headers: bearer.admin, payload: { enabled: false, reason: 'Channel deleted by Telegram' } })).json()).toMatchObject({ enabled: false });
+
+    expect((await app.inject({ method: 'GET', url: '/api/audit', headers: bearer.analyst })).statusCode).toBe(403);
+    const audit = await app.inject({ method: 'GET', url: '/api/audit', headers: bearer.auditor });
+    const entries = audit.json<{ entries: { action: string; details: Record<string, unknown> }[] }>().entries;
+    expect(entries.find((e) => e.action === 'source.create')!.details).toMatchObject({ reason: body.reason, kind: 'telegram-web' });
+    expect(entries.find((e) => e.action === 'source.disable')!.details).toEqual({ reason: 'Channel deleted by Telegram' });
+  });
+
+  it('lets duty officers acknowledge alerts through the API', async () => {
+    const [alert] = await testDb.db.insertInto('alert').values({ review_item_id: itemId, channel: 'email', idempotency_key: 'vigil-alert-api-ack', status: 'sent' }).returning('id').execute();
+    const ack = await app.inject({ method: 'POST', url: `/api/alerts/${alert!.id}/ack`, headers: bearer.duty_officer });
+    expect(ack.json()).toEqual({ reviewItemId: itemId, already: false });
+    expect((await app.inject({ method: 'POST', url: `/api/alerts/${alert!.id}/ack`, headers: bearer.auditor })).statusCode).toBe(403);
+  });
+
+  it('`vigil audit verify` passes on the chain, and names the row edited by hand', async () => {
+    const bin = join(packageRoot(), 'bin', 'vigil.js');
+    const verify = () => spawnSync(process.execPath, [bin, 'audit', 'verify'], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDb.url }, encoding: 'utf8' });
+    const good = verify();
+    expect(good.stdout + good.stderr).toMatch(/^audit log intact/);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(/^audit log intact: \d+ entries/);
+    const victim = await testDb.db.selectFrom('audit_log').select('id').where('action', '=', 'item.confirm').executeTakeFirstOrThrow();
+    await testDb.db.updateTable('audit_log').set({ details: JSON.stringify({ reason: 'rewritten' }) }).where('id', '=', victim.id).execute();
+    const bad = verify();
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(`AUDIT LOG TAMPERED: entry ${victim.id}: the row was edited`);
+  });
+
+  it('limits login attempts', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await app.inject({ method: 'POST', url: '/api/login', payload: { email: 'nobody@example.org', password: 'x' } })).statusCode);
+    expect(codes).toContain(429);
+  });
+});
