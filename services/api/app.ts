@@ -16,6 +16,7 @@ import { itemRoutes } from './routes/items.route.js';
 import { metricsRoutes } from './routes/metrics.route.js';
 import { sessionRoutes } from './routes/session.route.js';
 import { sourceRoutes } from './routes/sources.route.js';
+import { uiRoutes } from './routes/ui.route.js';
 
 export interface ApiDeps {
   db: Db;
@@ -37,7 +38,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
-    if (!request.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!request.url.startsWith('/docs') && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -70,5 +71,6 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { ...deps, prefix: '/api' });
   await app.register(sourceRoutes, { ...deps, prefix: '/api' });
   await app.register(auditRoutes, { ...deps, prefix: '/api' });
+  await app.register(uiRoutes, deps);
   return app;
 }

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { packageRoot } from '../../../shared/paths.js';
+import type { ApiDeps } from '../app.js';
+
+/** The review desk's own script and style only; no inline code, nothing from elsewhere. */
+export const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const ASSETS: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' };
+
+/**
+ * Serves the three files of the review desk, read once at start. They hold no data: the shell must load
+ * before anyone can sign in, and every call it makes needs a session.
+ */
+export const uiRoutes: FastifyPluginAsync<ApiDeps> = async (app) => {
+  const dir = join(packageRoot(), 'services', 'api', 'ui');
+  const files = Object.fromEntries(Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(join(dir, name)) }]));
+  app.get('/', { config: { public: true } }, (_request, reply) => reply.redirect('/ui/'));
+  app.get<{ Params: { file?: string } }>('/ui/:file?', { config: { public: true } }, (request, reply) => {
+    const asset = files[request.params.file || 'index.html'];
+    if (!asset) return reply.status(404).send({ error: 'not_found', message: 'no such file', requestId: request.id });
+    return reply.header('content-security-policy', UI_CSP).header('cache-control', 'no-cache').type(asset.type).send(asset.body);
+  });
+};

@@ -1,0 +1,253 @@
+// Vigil review desk. Post text is attacker-controlled: it only ever reaches the page through
+// textContent and text nodes, never innerHTML; the page's CSP allows no inline script or style.
+
+const $ = (id) => document.getElementById(id);
+const state = { user: null, csrf: null, items: [], selected: 0, view: 'queue' };
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function status(message, error = false) {
+  const s = $('status');
+  s.textContent = message;
+  s.className = error ? 'error' : '';
+}
+
+async function api(path, { method = 'GET', body } = {}) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && state.csrf) headers['x-csrf-token'] = state.csrf;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401 && path !== '/api/login') {
+    showLogin();
+    throw new Error('signed out');
+  }
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) throw Object.assign(new Error(data?.message ?? `HTTP ${res.status}`), { status: res.status });
+  return data;
+}
+
+function show(view) {
+  state.view = view;
+  for (const id of ['login', 'queue', 'alerts', 'sources', 'audit']) $(id).hidden = id !== view;
+  for (const b of document.querySelectorAll('nav button[data-view]')) b.classList.toggle('active', b.dataset.view === view);
+  if (view === 'queue') loadQueue();
+  if (view === 'alerts') loadAlerts();
+  if (view === 'sources') loadSources();
+  if (view === 'audit') loadAudit();
+}
+
+function showLogin() {
+  state.user = null;
+  $('nav').hidden = true;
+  show('login');
+}
+
+function signedIn(user, csrf) {
+  state.user = user;
+  state.csrf = csrf;
+  $('whoami').textContent = `${user.email} (${user.role})`;
+  $('nav').hidden = false;
+  show('queue');
+}
+
+// ---- queue -------------------------------------------------------------------------------
+
+async function loadQueue() {
+  try {
+    const { items } = await api('/api/items?status=new&limit=200');
+    const selectedId = state.items[state.selected]?.id;
+    state.items = items;
+    const again = items.findIndex((i) => i.id === selectedId);
+    state.selected = again >= 0 ? again : Math.min(state.selected, Math.max(0, items.length - 1));
+    renderQueue();
+    renderChart(items);
+  } catch (err) {
+    if (err.message !== 'signed out') status(err.message, true);
+  }
+}
+
+function renderQueue() {
+  const list = $('items');
+  list.replaceChildren(
+    ...state.items.map((item, i) =>
+      el(
+        'li',
+        { class: i === state.selected ? 'selected' : '', 'data-id': String(item.id), onclick: () => select(i, true) },
+        el('span', { class: `sev sev-${item.severity}`, text: item.severity }),
+        el('span', { text: item.post.channelTitle ?? item.post.channel }),
+        el('span', { class: 'excerpt', text: item.post.text }),
+        el('time', { text: item.createdAt.slice(0, 16).replace('T', ' ') }),
+      ),
+    ),
+  );
+  if (state.items.length === 0) list.replaceChildren(el('li', { text: 'Nothing new to review.' }));
+}
+
+function renderChart(items) {
+  const perDay = new Map();
+  for (const item of items) perDay.set(item.createdAt.slice(0, 10), (perDay.get(item.createdAt.slice(0, 10)) ?? 0) + 1);
+  const days = [...perDay.keys()].sort().slice(-30);
+  const max = Math.max(1, ...perDay.values());
+  $('chart').replaceChildren(
+    ...days.map((d) => {
+      const bar = el('div', { class: 'bar', title: `${d}: ${perDay.get(d)} flagged` });
+      bar.style.height = `${Math.round((80 * perDay.get(d)) / max)}px`;
+      return bar;
+    }),
+  );
+}
+
+function select(i, open = false) {
+  if (state.items.length === 0) return;
+  state.selected = Math.max(0, Math.min(state.items.length - 1, i));
+  renderQueue();
+  document.querySelector('#items li.selected')?.scrollIntoView({ block: 'nearest' });
+  if (open) openDetail(state.items[state.selected].id);
+}
+
+/** The post text with the rationale spans highlighted, built from text nodes only. */
+function highlighted(text, rationale) {
+  const spans = rationale
+    .filter((r) => !r.feature.startsWith('segment:') && r.end > r.start)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const out = el('div', { class: 'post-text' });
+  let pos = 0;
+  for (const r of spans) {
+    if (r.start < pos) continue;
+    out.append(document.createTextNode(text.slice(pos, r.start)));
+    out.append(el('mark', { class: `f-${r.feature.replace(/[^\w-]/g, '_')}`, title: r.feature, text: text.slice(r.start, r.end) }));
+    pos = r.end;
+  }
+  out.append(document.createTextNode(text.slice(pos)));
+  return out;
+}
+
+async function openDetail(id) {
+  try {
+    const item = await api(`/api/items/${id}`);
+    const d = $('detail');
+    const entities = item.classification.entities ?? {};
+    d.replaceChildren(
+      el('h2', { text: `${item.severity.toUpperCase()} · ${item.classification.labels.join(', ')}` }),
+      el('p', { text: `${item.post.platform} / ${item.post.channelTitle ?? item.post.channel} · posted ${item.post.publishedAt ?? 'unknown'} · captured ${item.post.capturedAt}${item.post.deletedAt ? ` · DELETED at source ${item.post.deletedAt}` : ''}` }),
+      highlighted(item.post.text, item.classification.rationale),
+      el('p', { text: `Where: ${[...(entities.postcodeDistricts ?? []), ...(entities.places ?? [])].join(', ') || '—'} · Amounts: ${(entities.amounts ?? []).map((a) => a.text).join(', ') || '—'}` }),
+      el('p', { text: `SHA-256 of the captured bytes: ${item.post.rawSha256}` }),
+      ...(item.post.url ? [el('p', {}, el('a', { href: item.post.url, rel: 'noopener noreferrer', target: '_blank', text: 'Open at the source' }))] : []),
+      el('h3', { text: 'Notes' }),
+      el('ul', {}, ...item.notes.map((n) => el('li', { text: `${n.author}: ${n.text}` }))),
+    );
+    d.hidden = false;
+  } catch (err) {
+    if (err.message !== 'signed out') status(err.message, true);
+  }
+}
+
+async function decide(decision) {
+  const item = state.items[state.selected];
+  if (!item) return;
+  let reason;
+  if (decision === 'dismiss') {
+    reason = window.prompt('Why dismiss this item?');
+    if (!reason) return;
+  }
+  try {
+    await api(`/api/items/${item.id}/decision`, { method: 'POST', body: reason ? { decision, reason } : { decision } });
+    status(`Item ${item.id}: ${decision}ed`);
+    state.items.splice(state.selected, 1);
+    select(Math.min(state.selected, state.items.length - 1));
+    if (state.items.length === 0) renderQueue();
+  } catch (err) {
+    status(err.message, true);
+  }
+}
+
+document.addEventListener('keydown', (event) => {
+  if (state.view !== 'queue' || event.target instanceof HTMLInputElement || event.metaKey || event.ctrlKey) return;
+  const actions = { j: () => select(state.selected + 1), k: () => select(state.selected - 1), c: () => decide('confirm'), d: () => decide('dismiss'), e: () => decide('escalate'), Enter: () => select(state.selected, true) };
+  const action = actions[event.key];
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+});
+
+// ---- alerts, sources, audit ------------------------------------------------------------------
+
+async function loadAlerts() {
+  try {
+    const { alerts } = await api('/api/alerts?limit=100');
+    $('alert-list').replaceChildren(
+      ...alerts.map((a) =>
+        el(
+          'li',
+          {},
+          el('span', { text: `#${a.id} item ${a.reviewItemId} · ${a.channel} · ${a.status}${a.tier ? ` · tier ${a.tier}` : ''} · ` }),
+          a.acknowledgedAt
+            ? el('span', { text: `acknowledged by ${a.acknowledgedVia}` })
+            : el('button', { text: 'Acknowledge', onclick: async () => { await api(`/api/alerts/${a.id}/ack`, { method: 'POST' }).catch((e) => status(e.message, true)); loadAlerts(); } }),
+        ),
+      ),
+    );
+  } catch (err) {
+    if (err.message !== 'signed out') status(err.message, true);
+  }
+}
+
+async function loadSources() {
+  try {
+    const { sources } = await api('/api/sources');
+    $('source-list').replaceChildren(el('ul', {}, ...sources.map((s) => el('li', { text: `${s.name} (${s.kind}) · ${s.enabled ? 'on' : 'off'}${s.lastError ? ` · failing: ${s.lastError}` : ''}` }))));
+  } catch (err) {
+    if (err.status === 403) $('source-list').replaceChildren(el('p', { class: 'error', text: 'Not allowed for your role: the watch-list is for administrators.' }));
+    else if (err.message !== 'signed out') status(err.message, true);
+  }
+}
+
+async function loadAudit() {
+  try {
+    const { entries } = await api('/api/audit?limit=200');
+    $('audit-list').replaceChildren(...entries.map((e) => el('li', { text: `${e.at} ${e.actor} ${e.action} ${e.entity} ${e.entityId ?? ''}` })));
+  } catch (err) {
+    if (err.status === 403) $('audit-list').replaceChildren(el('li', { class: 'error', text: 'Not allowed for your role: the audit log is for auditors.' }));
+    else if (err.message !== 'signed out') status(err.message, true);
+  }
+}
+
+// ---- start -----------------------------------------------------------------------------------
+
+$('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  try {
+    const { user, csrfToken } = await api('/api/login', { method: 'POST', body: { email: form.get('email'), password: form.get('password') } });
+    $('login-error').textContent = '';
+    signedIn(user, csrfToken);
+  } catch (err) {
+    $('login-error').textContent = err.status === 429 ? 'Too many attempts; wait a minute.' : 'Wrong email or password.';
+  }
+});
+for (const b of document.querySelectorAll('nav button[data-view]')) b.addEventListener('click', () => show(b.dataset.view));
+$('logout').addEventListener('click', async () => {
+  await api('/api/logout', { method: 'POST' }).catch(() => undefined);
+  showLogin();
+});
+
+// New items appear without a reload.
+setInterval(() => {
+  if (state.user && state.view === 'queue') loadQueue();
+}, 5_000);
+
+api('/api/me')
+  .then(({ user, csrfToken }) => signedIn(user, csrfToken))
+  .catch(() => showLogin());

@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRuntime, type Runtime } from '../../cli/runtime.js';
+import { classify } from '../../shared/classifier/index.js';
+import { loadConfig } from '../../shared/config/config.js';
+import { capturePost } from '../../shared/domain/post.js';
+import { hashPassword } from '../../shared/password.js';
+import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { createUser } from '../../shared/repositories/user.repository.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { TEST_REDIS_URL } from '../support/env.js';
+import { testLog } from '../support/log.js';
+import { dropPrefix, testPrefix } from '../support/redis.js';
+import { tempDir } from '../support/tmp.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery staple';
+const HOSTILE = '£100 to anyone who sprays the mosque in E10, send a pic <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+
+describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Chromium, playwright-core)', () => {
+  let testDb: TestDb;
+  let runtime: Runtime;
+  let browser: Browser;
+  const prefix = testPrefix();
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    await createUser(testDb.db, 'analyst@example.org', 'analyst', await hashPassword(PASSWORD));
+    const texts = [HOSTILE, 'A ton for whoever puts the windows in at the Islamic centre SE25. Video proof, DM me.', 'Everyone get down to the mosque on Romford Road tonight and bring bricks.'];
+    const items = texts.map((text, i) => ({
+      post: capturePost({ source: 'test', platform: 'telegram', channel: 'east_watch', externalId: String(i + 1), text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/east_watch', fetchedAt: new Date().toISOString(), fetcher: 'test' }),
+      verdict: classify(text),
+    }));
+    expect(items.every((i) => i.verdict.flagged)).toBe(true);
+    await insertFlagged(testDb.db, items);
+    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0' }, tempDir());
+    runtime = await startRuntime(config, testLog, ['api']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+    await testDb?.drop();
+    await dropPrefix(prefix);
+  });
+
+  async function signIn(): Promise<Page> {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.goto(`${runtime.url}/`);
+    await page.fill('input[name=email]', 'analyst@example.org');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#items li[data-id]');
+    return Object.assign(page, { violations });
+  }
+
+  it('signs in, renders a hostile post inert with its rationale highlighted, and triages by keyboard', async () => {
+    const page = await signIn();
+    expect(await page.locator('#items li[data-id]').count()).toBe(3);
+    const hostileRow = page.locator('#items li', { hasText: 'window.__pwned' });
+    await hostileRow.click();
+    await page.waitForSelector('#detail .post-text');
+    expect(await page.locator('#detail .post-text').innerText()).toContain('<script>window.__pwned = 1</script>');
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(await page.locator('#detail script, #detail img').count()).toBe(0);
+    const marks = await page.locator('#detail mark').allInnerTexts();
+    expect(marks).toEqual(expect.arrayContaining(['£100', 'mosque', 'E10']));
+
+    // Keyboard: k to the top, c to confirm, then d with a reason to dismiss the next.
+    await page.keyboard.press('k');
+    await page.keyboard.press('k');
+    const firstId = Number(await page.locator('#items li.selected').getAttribute('data-id'));
+    await page.keyboard.press('c');
+    await page.waitForSelector(`#items li[data-id="${firstId}"]`, { state: 'detached' });
+    const secondId = Number(await page.locator('#items li.selected').getAttribute('data-id'));
+    page.once('dialog', (d) => void d.accept('Lawful mural commission, not an offer'));
+    await page.keyboard.press('d');
+    await page.waitForSelector(`#items li[data-id="${secondId}"]`, { state: 'detached' });
+
+    const rows = await testDb.db.selectFrom('review_item').select(['id', 'status', 'decision_reason']).where('id', 'in', [firstId, secondId]).execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.decision_reason]]))).toEqual({ [firstId]: ['confirmed', null], [secondId]: ['dismissed', 'Lawful mural commission, not an offer'] });
+    const audit = await testDb.db.selectFrom('audit_log').select('action').where('actor', '=', 'user:analyst@example.org').execute();
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['item.view', 'item.confirm', 'item.dismiss']));
+    expect((page as Page & { violations: string[] }).violations).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses the admin pages to an analyst', async () => {
+    const page = await signIn();
+    await page.click('nav button[data-view=sources]');
+    await page.waitForSelector('#source-list .error');
+    expect(await page.locator('#source-list .error').innerText()).toMatch(/Not allowed for your role/);
+    await page.click('nav button[data-view=audit]');
+    await page.waitForSelector('#audit-list .error');
+    await page.close();
+  });
+
+  it('serves the page with a strict Content-Security-Policy', async () => {
+    const res = await fetch(`${runtime.url}/ui/`);
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
