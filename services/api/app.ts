@@ -11,6 +11,7 @@ import { VIGIL_VERSION } from '../../shared/version.js';
 import { installAuth } from './auth.js';
 import { alertRoutes } from './routes/alerts.route.js';
 import { auditRoutes } from './routes/audit.route.js';
+import { campaignRoutes } from './routes/campaigns.route.js';
 import { healthRoutes } from './routes/health.route.js';
 import { itemRoutes } from './routes/items.route.js';
 import { metricsRoutes } from './routes/metrics.route.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, { ...deps, prefix: '/api' });
   await app.register(itemRoutes, { ...deps, prefix: '/api' });
   await app.register(alertRoutes, { ...deps, prefix: '/api' });
+  await app.register(campaignRoutes, { ...deps, prefix: '/api' });
   await app.register(sourceRoutes, { ...deps, prefix: '/api' });
   await app.register(auditRoutes, { ...deps, prefix: '/api' });
   await app.register(uiRoutes, deps);

@@ -101,6 +101,22 @@ export interface ReviewItemTable {
   decided_by: number | null;
   decided_at: Timestamp | null;
   decision_reason: string | null;
+  campaign_id: number | null;
+}
+
+/** The same offer reposted or lightly edited, across channels: one campaign. */
+export interface CampaignTable {
+  id: Generated<number>;
+  /** 64-bit SimHash of the normalised text, hex. */
+  simhash: string;
+  first_seen_at: CreatedAt;
+  last_seen_at: Timestamp;
+  item_count: ColumnType<number, number | undefined, number>;
+  channels: string[];
+  targets: string[];
+  amounts: string[];
+  /** Payment and contact handles ("@payday_admin", "payment bot"). */
+  handles: string[];
 }
 
 export interface SessionTable {
@@ -206,6 +222,7 @@ export interface Database {
   session: SessionTable;
   api_token: ApiTokenTable;
   review_note: ReviewNoteTable;
+  campaign: CampaignTable;
 }
 
 export type SourceRow = Selectable<SourceTable>;

@@ -113,6 +113,7 @@ export interface ItemQuery {
   to?: string;
   /** Words to find in the post text (case-insensitive). */
   q?: string;
+  campaignId?: number;
   limit: number;
   offset: number;
 }
@@ -126,6 +127,7 @@ const itemColumns = [
   'review_item.decided_by',
   'review_item.decided_at',
   'review_item.decision_reason',
+  'review_item.campaign_id',
   'post.platform',
   'post.deleted_at',
   'channel.handle as channel',
@@ -158,6 +160,7 @@ function itemsBase(db: Executor) {
 export function listItems(db: Executor, q: ItemQuery) {
   let query = itemsBase(db);
   if (q.status) query = query.where('review_item.status', '=', q.status);
+  if (q.campaignId) query = query.where('review_item.campaign_id', '=', q.campaignId);
   if (q.severity) query = query.where('review_item.severity', '=', q.severity);
   if (q.label) query = query.where(sql<boolean>`${q.label} = any(classification.labels)`);
   if (q.channel) query = query.where('channel.handle', '=', q.channel);

@@ -6,6 +6,7 @@ import { classify } from '../../shared/classifier/index.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { hashPassword } from '../../shared/password.js';
+import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -33,7 +34,8 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
       verdict: classify(text),
     }));
     expect(items.every((i) => i.verdict.flagged)).toBe(true);
-    await insertFlagged(testDb.db, items);
+    const created = await insertFlagged(testDb.db, items);
+    await testDb.db.transaction().execute((trx) => assignCampaigns(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, input: items.find((i) => i.post.key === c.postKey)! }))));
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0' }, tempDir());
     runtime = await startRuntime(config, testLog, ['api']);
     browser = await chromium.launch({
@@ -91,6 +93,17 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     const audit = await testDb.db.selectFrom('audit_log').select('action').where('actor', '=', 'user:analyst@example.org').execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['item.view', 'item.confirm', 'item.dismiss']));
     expect((page as Page & { violations: string[] }).violations).toEqual([]);
+    await page.close();
+  });
+
+  it('shows campaigns with their timeline', async () => {
+    const page = await signIn();
+    await page.click('nav button[data-view=campaigns]');
+    await page.waitForSelector('#campaign-list li');
+    expect(await page.locator('#campaign-list li').count()).toBe(3);
+    await page.locator('#campaign-list li', { hasText: 'se25' }).click();
+    await page.waitForSelector('#campaign-detail .timeline li');
+    expect(await page.locator('#campaign-detail .timeline li').innerText()).toContain('A ton for whoever puts the windows in');
     await page.close();
   });
 

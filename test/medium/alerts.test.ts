@@ -135,6 +135,30 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
     expect((await alertsOf('m-2')).filter((r) => r.tier === 1)).toHaveLength(1);
   });
 
+  it('joins reposts to one campaign without paging again, unless a new target appears', async () => {
+    const before = bot.calls.filter((c) => c.method === 'sendMessage').length;
+    ingest('m-3', '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight! Send a pic to @payday_admin');
+    ingest('m-4', '£100 to anyone who sprays the mosque on Leyton High Road E10 and the school in E15 tonight. Send a pic to @payday_admin');
+    const items = await waitFor(async () => {
+      const rows = await testDb.db
+        .selectFrom('review_item')
+        .innerJoin('post', 'post.id', 'review_item.post_id')
+        .select(['post.external_id', 'review_item.campaign_id'])
+        .where('post.external_id', 'in', ['m-1', 'm-3', 'm-4'])
+        .execute();
+      return rows.length === 3 ? Object.fromEntries(rows.map((r) => [r.external_id, r.campaign_id])) : undefined;
+    }, 'the reposts to become review items');
+    expect(items['m-3']).toBe(items['m-1']);
+    expect(items['m-4']).toBe(items['m-1']);
+    await waitFor(async () => (await alertsOf('m-4')).length === 3 && (await alertsOf('m-4')).every((r) => r.status === 'sent'), 'the new-target repost to page');
+    expect(await alertsOf('m-3')).toEqual([]);
+    expect(bot.calls.filter((c) => c.method === 'sendMessage').length).toBe(before + 1);
+    const campaign = await testDb.db.selectFrom('campaign').selectAll().where('id', '=', items['m-1']!).executeTakeFirstOrThrow();
+    expect(campaign.item_count).toBe(3);
+    expect(campaign.targets).toEqual(expect.arrayContaining(['e10', 'e15', 'leyton high road']));
+    expect(campaign.handles).toEqual(['@payday_admin']);
+  });
+
   it('re-drives an outbox row whose delivery job was lost, and never sends a sent row again', async () => {
     const [row] = await testDb.db
       .insertInto('alert')

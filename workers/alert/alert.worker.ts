@@ -7,6 +7,7 @@ import { addStats } from '../../shared/metrics.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 
 export interface AlertDeps {
@@ -38,7 +39,11 @@ export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
       const byKey = new Map(items.map((i) => [i.post.key, i]));
       const { created, outbox } = await deps.db.transaction().execute(async (trx) => {
         const created = await insertFlagged(trx, items);
+        const campaigns = await assignCampaigns(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, input: byKey.get(c.postKey)! })));
         const entries = created.flatMap((c) => {
+          // A repost of a known campaign updates it without paging anyone again, unless it names a new target.
+          const campaign = campaigns.get(c.reviewItemId);
+          if (campaign?.repeat && !campaign.newTarget) return [];
           const { post, verdict } = byKey.get(c.postKey)!;
           const districts = (verdict.entities.postcodeDistricts as string[] | undefined) ?? [];
           return routeAlert({ severity: verdict.severity, postcodeDistricts: districts, source: post.source }, deps.alerts).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));

@@ -19,6 +19,7 @@ export const itemSchema = {
     decidedBy: { type: ['integer', 'null'] },
     decidedAt: nullableString,
     decisionReason: nullableString,
+    campaignId: { type: ['integer', 'null'] },
     post: {
       type: 'object',
       properties: {
@@ -60,6 +61,7 @@ export const toItemDto = (r: ItemRow) => ({
   decidedBy: r.decided_by,
   decidedAt: iso(r.decided_at),
   decisionReason: r.decision_reason,
+  campaignId: r.campaign_id,
   post: {
     platform: r.platform,
     channel: r.channel,
@@ -86,6 +88,7 @@ interface ListQuery {
   from?: string;
   to?: string;
   q?: string;
+  campaign?: number;
   limit: number;
   offset: number;
 }
@@ -111,6 +114,7 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
             from: { type: 'string', format: 'date-time' },
             to: { type: 'string', format: 'date-time' },
             q: { type: 'string', maxLength: 200 },
+            campaign: { type: 'integer', minimum: 1 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
             offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
           },
@@ -118,7 +122,10 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: itemSchema }, limit: { type: 'integer' }, offset: { type: 'integer' } } } },
       },
     },
-    async (request) => ({ items: (await listItems(db, request.query)).map(toItemDto), limit: request.query.limit, offset: request.query.offset }),
+    async (request) => {
+      const { campaign, ...query } = request.query;
+      return { items: (await listItems(db, { ...query, ...(campaign ? { campaignId: campaign } : {}) })).map(toItemDto), limit: query.limit, offset: query.offset };
+    },
   );
 
   app.get<{ Params: { id: number } }>(

@@ -38,9 +38,10 @@ async function api(path, { method = 'GET', body } = {}) {
 
 function show(view) {
   state.view = view;
-  for (const id of ['login', 'queue', 'alerts', 'sources', 'audit']) $(id).hidden = id !== view;
+  for (const id of ['login', 'queue', 'campaigns', 'alerts', 'sources', 'audit']) $(id).hidden = id !== view;
   for (const b of document.querySelectorAll('nav button[data-view]')) b.classList.toggle('active', b.dataset.view === view);
   if (view === 'queue') loadQueue();
+  if (view === 'campaigns') loadCampaigns();
   if (view === 'alerts') loadAlerts();
   if (view === 'sources') loadSources();
   if (view === 'audit') loadAudit();
@@ -143,6 +144,7 @@ async function openDetail(id) {
       highlighted(item.post.text, item.classification.rationale),
       el('p', { text: `Where: ${[...(entities.postcodeDistricts ?? []), ...(entities.places ?? [])].join(', ') || '—'} · Amounts: ${(entities.amounts ?? []).map((a) => a.text).join(', ') || '—'}` }),
       el('p', { text: `SHA-256 of the captured bytes: ${item.post.rawSha256}` }),
+      ...(item.campaignId ? [el('p', {}, el('button', { text: `Campaign ${item.campaignId}`, onclick: () => { show('campaigns'); openCampaign(item.campaignId); } }))] : []),
       ...(item.post.url ? [el('p', {}, el('a', { href: item.post.url, rel: 'noopener noreferrer', target: '_blank', text: 'Open at the source' }))] : []),
       el('h3', { text: 'Notes' }),
       el('ul', {}, ...item.notes.map((n) => el('li', { text: `${n.author}: ${n.text}` }))),
@@ -181,6 +183,38 @@ document.addEventListener('keydown', (event) => {
     action();
   }
 });
+
+// ---- campaigns -------------------------------------------------------------------------------
+
+async function loadCampaigns() {
+  try {
+    const { campaigns } = await api('/api/campaigns');
+    $('campaign-list').replaceChildren(
+      ...campaigns.map((c) =>
+        el('li', { 'data-id': String(c.id), onclick: () => openCampaign(c.id) },
+          el('strong', { text: `Campaign ${c.id}: ${c.itemCount} post${c.itemCount === 1 ? '' : 's'}` }),
+          el('span', { text: ` · ${c.firstSeenAt.slice(0, 16).replace('T', ' ')} → ${c.lastSeenAt.slice(0, 16).replace('T', ' ')} · targets ${c.targets.join(', ') || '—'} · channels ${c.channels.join(', ')} · ${c.amounts.join(', ')}` }),
+        ),
+      ),
+    );
+  } catch (err) {
+    if (err.message !== 'signed out') status(err.message, true);
+  }
+}
+
+async function openCampaign(id) {
+  try {
+    const c = await api(`/api/campaigns/${id}`);
+    const d = $('campaign-detail');
+    d.replaceChildren(
+      el('h2', { text: `Campaign ${c.id} · timeline` }),
+      el('ol', { class: 'timeline' }, ...c.items.map((item) => el('li', {}, el('time', { text: `${item.createdAt.slice(0, 16).replace('T', ' ')} ` }), el('span', { text: `${item.post.channelTitle ?? item.post.channel}: ` }), el('span', { text: item.post.text })))),
+    );
+    d.hidden = false;
+  } catch (err) {
+    if (err.message !== 'signed out') status(err.message, true);
+  }
+}
 
 // ---- alerts, sources, audit ------------------------------------------------------------------
 

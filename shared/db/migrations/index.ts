@@ -3,6 +3,7 @@ import * as initial from './2026-11-21T00-00_initial.js';
 import * as sourceHealth from './2026-11-21T01-00_source-health-and-seen.js';
 import * as alertTiers from './2026-11-21T02-00_alert-tiers.js';
 import * as reviewDesk from './2026-11-21T03-00_review-desk.js';
+import * as campaigns from './2026-11-21T04-00_campaigns.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T01-00_source-health-and-seen': sourceHealth,
   '2026-11-21T02-00_alert-tiers': alertTiers,
   '2026-11-21T03-00_review-desk': reviewDesk,
+  '2026-11-21T04-00_campaigns': campaigns,
 };
