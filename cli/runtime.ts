@@ -73,7 +73,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
 
   try {
     log.info({ redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles }, 'starting');
-    const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics, onFinalFailure: (f) => quarantineFailedJob(db, f) };
+    const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics, lockDuration: config.workers.lockDuration, onFinalFailure: (f) => quarantineFailedJob(db, f) };
     const baseUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
     const itemUrl = (id: number) => `${url ?? baseUrl}/api/items/${id}`;
 

@@ -10,6 +10,8 @@ export interface WorkerDeps {
   prefix: string;
   log: Logger;
   metrics: Metrics;
+  /** Lock and stalled-check period; see config `workers.lockDuration`. */
+  lockDuration?: number;
   /** Records a job that failed for good where analysts can see it (the quarantine table). */
   onFinalFailure?: (failure: FailedJob) => Promise<void>;
 }
@@ -49,7 +51,13 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
         stop();
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency, autorun: true },
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency,
+      autorun: true,
+      ...(deps.lockDuration ? { lockDuration: deps.lockDuration, stalledInterval: deps.lockDuration } : {}),
+    },
   );
 
   worker.on('completed', (job) => {

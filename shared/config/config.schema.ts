@@ -192,6 +192,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    workers: z
+      .object({
+        /** How long a job stays locked to a worker without renewal; a killed worker's jobs are retried after it. */
+        lockDuration: duration.default(30_000),
+      })
+      .strict()
+      .prefault({}),
     // The bundled demo runs only while no sources are configured; `demo: false` turns it off entirely.
     demo: z.boolean().default(true),
     sources: z.array(sourceSchema).default([]),

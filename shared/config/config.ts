@@ -17,6 +17,7 @@ const ENV_KEYS = {
   PUBLIC_URL: ['http', 'publicUrl'],
   LOG_LEVEL: ['log', 'level'],
   LOG_FORMAT: ['log', 'format'],
+  VIGIL_LOCK_DURATION: ['workers', 'lockDuration'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const DEFAULT_CONFIG_FILE = 'vigil.config.yaml';

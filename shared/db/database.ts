@@ -74,6 +74,12 @@ export interface PostTable {
   captured_at: Timestamp;
   deleted_at: Timestamp | null;
   created_at: CreatedAt;
+  context: Json<PostContext | null> | null;
+}
+
+export interface PostContext {
+  before: { externalId: string; text: string }[];
+  after: { externalId: string; text: string }[];
 }
 
 export interface ClassificationTable {

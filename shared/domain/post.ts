@@ -20,6 +20,8 @@ export const mediaRefSchema = z.object({
   mimeType: z.string().max(200).optional(),
 });
 
+const contextPost = z.object({ externalId: z.string().max(200), text: z.string().max(1000) });
+
 /** A post as captured, carried through the queues; only flagged posts are written to Postgres. */
 export const capturedPostSchema = z.object({
   key: z.string().regex(/^[0-9a-f]{64}$/),
@@ -39,6 +41,8 @@ export const capturedPostSchema = z.object({
   media: z.array(mediaRefSchema).max(100),
   raw: z.object({ base64: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), contentType: z.string().max(200) }),
   capture: captureSchema,
+  /** Neighbouring posts of the same channel from the same read, so a flagged post keeps its context. */
+  context: z.object({ before: z.array(contextPost).max(5), after: z.array(contextPost).max(5) }).optional(),
 });
 
 export type CapturedPost = z.infer<typeof capturedPostSchema>;

@@ -63,6 +63,7 @@ export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promi
       raw_content_type: post.raw.contentType,
       capture: JSON.stringify(post.capture),
       captured_at: post.capture.fetchedAt,
+      context: post.context ? JSON.stringify(post.context) : null,
     })))
     .onConflict((oc) => oc.column('post_key').doNothing())
     .execute();
@@ -130,6 +131,7 @@ const itemColumns = [
   'review_item.campaign_id',
   'post.platform',
   'post.deleted_at',
+  'post.context',
   'channel.handle as channel',
   'channel.title as channel_title',
   'post.external_id',

@@ -14,6 +14,7 @@ import { findSeen, markDeleted, recordSeen, seenIdsBetween } from '../../shared/
 import { quarantine } from '../../shared/repositories/quarantine.repository.js';
 import { findSource, recordSourceError, saveCursor, withSourceLock } from '../../shared/repositories/source.repository.js';
 import { FetchError, type Fetcher } from './http-fetcher.js';
+import { withContext } from './post-context.js';
 import { assignVersions } from './post-versions.js';
 import { readerFor } from './source-readers.js';
 
@@ -85,7 +86,7 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
               totals.quarantined += result.rejects.length;
               await quarantine(db, result.rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })));
             }
-            const versioned = assignVersions(result.posts, await findSeen(db, sourceId, result.posts.map((p) => p.externalId)));
+            const versioned = assignVersions(withContext(result.posts), await findSeen(db, sourceId, result.posts.map((p) => p.externalId)));
             totals.read += result.posts.length;
             totals.edits += versioned.filter((v) => v.post.version > 1).length;
             totals.enqueued += await enqueueNew(versioned.map((v) => v.post));

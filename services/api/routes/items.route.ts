@@ -35,6 +35,13 @@ export const itemSchema = {
         deletedAt: nullableString,
         text: { type: 'string' },
         rawSha256: { type: 'string' },
+        context: {
+          type: ['object', 'null'],
+          properties: {
+            before: { type: 'array', items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } } },
+            after: { type: 'array', items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } } },
+          },
+        },
       },
     },
     classification: {
@@ -75,6 +82,7 @@ export const toItemDto = (r: ItemRow) => ({
     deletedAt: iso(r.deleted_at),
     text: r.text,
     rawSha256: r.raw_sha256,
+    context: r.context,
   },
   classification: { classifier: r.classifier_version, labels: r.labels, scores: r.scores, rationale: r.rationale, entities: r.entities },
 });

@@ -141,7 +141,9 @@ async function openDetail(id) {
     d.replaceChildren(
       el('h2', { text: `${item.severity.toUpperCase()} · ${item.classification.labels.join(', ')}` }),
       el('p', { text: `${item.post.platform} / ${item.post.channelTitle ?? item.post.channel} · posted ${item.post.publishedAt ?? 'unknown'} · captured ${item.post.capturedAt}${item.post.deletedAt ? ` · DELETED at source ${item.post.deletedAt}` : ''}` }),
+      ...(item.post.context?.before ?? []).map((c) => el('p', { class: 'context', text: `before · ${c.text}` })),
       highlighted(item.post.text, item.classification.rationale),
+      ...(item.post.context?.after ?? []).map((c) => el('p', { class: 'context', text: `after · ${c.text}` })),
       el('p', { text: `Where: ${[...(entities.postcodeDistricts ?? []), ...(entities.places ?? [])].join(', ') || '—'} · Amounts: ${(entities.amounts ?? []).map((a) => a.text).join(', ') || '—'}` }),
       el('p', { text: `SHA-256 of the captured bytes: ${item.post.rawSha256}` }),
       ...(item.campaignId ? [el('p', {}, el('button', { text: `Campaign ${item.campaignId}`, onclick: () => { show('campaigns'); openCampaign(item.campaignId); } }))] : []),

@@ -4,6 +4,7 @@ import * as sourceHealth from './2026-11-21T01-00_source-health-and-seen.js';
 import * as alertTiers from './2026-11-21T02-00_alert-tiers.js';
 import * as reviewDesk from './2026-11-21T03-00_review-desk.js';
 import * as campaigns from './2026-11-21T04-00_campaigns.js';
+import * as postContext from './2026-11-21T05-00_post-context.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T02-00_alert-tiers': alertTiers,
   '2026-11-21T03-00_review-desk': reviewDesk,
   '2026-11-21T04-00_campaigns': campaigns,
+  '2026-11-21T05-00_post-context': postContext,
 };
