@@ -108,7 +108,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       apiRedis?.on('error', () => undefined); // reported through /healthz
       registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
       registerSourceGauges(metrics, db);
-      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false });
+      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false, evidence: config.evidence });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });
         const address = app.server.address();

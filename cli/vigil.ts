@@ -24,6 +24,10 @@ Commands:
   token create --email E [--name N]
                         print a new API token (last line) for "Authorization: Bearer <token>"
   audit verify          check every hash and link of the audit log; exit 1 if anything was altered
+  export (--item ID… | --campaign ID) --out FILE.zip --recipient R --purpose P [--as EMAIL]
+                        write a signed evidence bundle
+  verify FILE.zip [--public-key PEM] [--fingerprint HEX]
+                        check a bundle's signature, files and custody; exit 1 naming what was altered
   help                  this text
 
 Configuration: environment variables (REDIS_URL, DATABASE_URL, PORT, HOST, LOG_LEVEL, LOG_FORMAT,
@@ -113,6 +117,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatExternal(externalReport(dir)));
     return 0;
   }
+  if (command === 'verify') {
+    const { runVerify } = await import('./evidence.command.js');
+    const { UsageError } = await import('./admin.command.js');
+    return runVerify(rest).catch((err: unknown) => {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`vigil ${err.message}\n`);
+      return EXIT_USAGE;
+    });
+  }
   if (command === 'train') {
     const { values } = parseArgs({ args: rest, options: { 'no-db': { type: 'boolean' }, out: { type: 'string' } } });
     const decisions = values['no-db'] ? [] : await readDecisions();
@@ -145,10 +158,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'user':
     case 'token':
-    case 'audit': {
+    case 'audit':
+    case 'export': {
       const { runAdmin, UsageError } = await import('./admin.command.js');
+      const { runExport } = await import('./evidence.command.js');
       try {
-        return await runAdmin(command, rest, config);
+        return await (command === 'export' ? runExport(rest, config) : runAdmin(command, rest, config));
       } catch (err) {
         if (!(err instanceof UsageError)) throw err;
         process.stderr.write(`vigil ${err.message}\n`);

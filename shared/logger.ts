@@ -8,7 +8,7 @@ const REDACT = [
   'password', '*.password', 'token', '*.token', '*.botToken', 'secret', '*.secret', '*.passwordHash',
   'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
   'headers.authorization', 'headers.cookie', '*.headers.authorization', '*.headers.cookie',
-  'config.alerts', 'redisUrl', 'databaseUrl',
+  'config.alerts', 'config.evidence', '*.keyPassphrase', 'redisUrl', 'databaseUrl',
 ];
 
 /** One root logger per process; modules take children of it. */

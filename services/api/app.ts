@@ -12,6 +12,7 @@ import { installAuth } from './auth.js';
 import { alertRoutes } from './routes/alerts.route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { campaignRoutes } from './routes/campaigns.route.js';
+import { exportRoutes } from './routes/exports.route.js';
 import { healthRoutes } from './routes/health.route.js';
 import { itemRoutes } from './routes/items.route.js';
 import { metricsRoutes } from './routes/metrics.route.js';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   log: Logger;
   /** Set the Secure flag on the session cookie (the service is behind TLS). */
   secureCookies?: boolean;
+  /** Where the evidence signing key lives; exports answer 503 without it. */
+  evidence?: { keyFile: string; keyPassphrase?: string | undefined };
 }
 
 /** The HTTP service as a factory, so tests call `app.inject()` without opening a port. */
@@ -71,6 +74,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(itemRoutes, { ...deps, prefix: '/api' });
   await app.register(alertRoutes, { ...deps, prefix: '/api' });
   await app.register(campaignRoutes, { ...deps, prefix: '/api' });
+  await app.register(exportRoutes, { ...deps, prefix: '/api' });
   await app.register(sourceRoutes, { ...deps, prefix: '/api' });
   await app.register(auditRoutes, { ...deps, prefix: '/api' });
   await app.register(uiRoutes, deps);

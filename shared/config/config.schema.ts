@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
@@ -189,6 +191,15 @@ export const configSchema = z
         fetchTimeout: duration.default(20_000),
         maxResponseBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
         perHostInterval: duration.default(1_000),
+      })
+      .strict()
+      .prefault({}),
+    evidence: z
+      .object({
+        /** The instance's Ed25519 signing key (PKCS#8 PEM), created on first export; keep it outside the repository. */
+        keyFile: z.string().min(1).default(join(homedir(), '.config', 'vigil', 'evidence-ed25519.pem')),
+        /** Encrypts the key file at rest (AES-256) when set. */
+        keyPassphrase: z.string().min(12).optional(),
       })
       .strict()
       .prefault({}),

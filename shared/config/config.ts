@@ -18,6 +18,8 @@ const ENV_KEYS = {
   LOG_LEVEL: ['log', 'level'],
   LOG_FORMAT: ['log', 'format'],
   VIGIL_LOCK_DURATION: ['workers', 'lockDuration'],
+  VIGIL_EVIDENCE_KEY_FILE: ['evidence', 'keyFile'],
+  VIGIL_EVIDENCE_KEY_PASSPHRASE: ['evidence', 'keyPassphrase'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const DEFAULT_CONFIG_FILE = 'vigil.config.yaml';

@@ -37,7 +37,7 @@ export interface PostSeenTable {
   version: number;
   text_sha256: string;
   first_seen_at: CreatedAt;
-  last_seen_at: Timestamp;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
   deleted_at: Timestamp | null;
 }
 

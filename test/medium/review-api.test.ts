@@ -14,6 +14,9 @@ import { createRedis } from '../../shared/queues/redis.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
+import { tempDir } from '../support/tmp.js';
+import { verifyBundle } from '../../shared/evidence/verify.js';
+import { writeFileSync } from 'node:fs';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -27,7 +30,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
   beforeAll(async () => {
     testDb = await createTestDb();
     redis = createRedis(TEST_REDIS_URL, 'request');
-    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog });
+    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
     for (const role of ['analyst', 'duty_officer', 'admin', 'auditor'] as const) {
       const user = await createUser(testDb.db, `${role}@example.org`, role, await hashPassword(PASSWORD));
       bearer[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'test')}` };
@@ -124,6 +127,26 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     expect((await app.inject({ method: 'POST', url: `/api/alerts/${alert!.id}/ack`, headers: bearer.auditor })).statusCode).toBe(403);
   });
 
+  it('streams a signed evidence bundle from POST /api/exports, to analysts and admins only', async () => {
+    const payload = { itemIds: [itemId], recipient: 'Tell MAMA', purpose: 'Victim support referral' };
+    expect((await app.inject({ method: 'POST', url: '/api/exports', headers: bearer.duty_officer, payload })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/exports', headers: bearer.analyst, payload: { ...payload, itemIds: [999999] } })).statusCode).toBe(404);
+    const res = await app.inject({ method: 'POST', url: '/api/exports', headers: bearer.analyst, payload });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const file = join(tempDir(), 'api.zip');
+    writeFileSync(file, res.rawPayload);
+    expect(await verifyBundle(file)).toMatchObject({ ok: true, problems: [] });
+    const entry = await testDb.db.selectFrom('audit_log').selectAll().where('action', '=', 'evidence.export').executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ actor: 'user:analyst@example.org', details: { recipient: 'Tell MAMA', purpose: 'Victim support referral', itemIds: [itemId] } });
+  });
+
+  it('limits login attempts', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await app.inject({ method: 'POST', url: '/api/login', payload: { email: 'nobody@example.org', password: 'x' } })).statusCode);
+    expect(codes).toContain(429);
+  });
+  // Last: it edits the audit log by hand.
   it('`vigil audit verify` passes on the chain, and names the row edited by hand', async () => {
     const bin = join(packageRoot(), 'bin', 'vigil.js');
     const verify = () => spawnSync(process.execPath, [bin, 'audit', 'verify'], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDb.url }, encoding: 'utf8' });
@@ -138,9 +161,4 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     expect(bad.stdout).toContain(`AUDIT LOG TAMPERED: entry ${victim.id}: the row was edited`);
   });
 
-  it('limits login attempts', async () => {
-    const codes: number[] = [];
-    for (let i = 0; i < 12; i++) codes.push((await app.inject({ method: 'POST', url: '/api/login', payload: { email: 'nobody@example.org', password: 'x' } })).statusCode);
-    expect(codes).toContain(429);
-  });
 });

@@ -147,6 +147,7 @@ async function openDetail(id) {
       el('p', { text: `Where: ${[...(entities.postcodeDistricts ?? []), ...(entities.places ?? [])].join(', ') || '—'} · Amounts: ${(entities.amounts ?? []).map((a) => a.text).join(', ') || '—'}` }),
       el('p', { text: `SHA-256 of the captured bytes: ${item.post.rawSha256}` }),
       ...(item.campaignId ? [el('p', {}, el('button', { text: `Campaign ${item.campaignId}`, onclick: () => { show('campaigns'); openCampaign(item.campaignId); } }))] : []),
+      el('p', {}, el('button', { text: 'Export evidence', onclick: () => exportEvidence({ itemIds: [item.id] }) })),
       ...(item.post.url ? [el('p', {}, el('a', { href: item.post.url, rel: 'noopener noreferrer', target: '_blank', text: 'Open at the source' }))] : []),
       el('h3', { text: 'Notes' }),
       el('ul', {}, ...item.notes.map((n) => el('li', { text: `${n.author}: ${n.text}` }))),
@@ -186,6 +187,29 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
+// ---- evidence ----------------------------------------------------------------------------------
+
+/** Streams a signed bundle and saves it; the export, its recipient and purpose go to the audit log. */
+async function exportEvidence(selection) {
+  const recipient = window.prompt('Who receives this evidence bundle?');
+  if (!recipient) return;
+  const purpose = window.prompt('For what purpose?');
+  if (!purpose) return;
+  try {
+    const res = await fetch('/api/exports', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', 'x-csrf-token': state.csrf }, body: JSON.stringify({ ...selection, recipient, purpose }) });
+    if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? `HTTP ${res.status}`);
+    const url = URL.createObjectURL(await res.blob());
+    const a = el('a', { href: url, download: `vigil-evidence-${new Date().toISOString().slice(0, 10)}.zip` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    status('Evidence bundle exported');
+  } catch (err) {
+    status(err.message, true);
+  }
+}
+
 // ---- campaigns -------------------------------------------------------------------------------
 
 async function loadCampaigns() {
@@ -210,6 +234,7 @@ async function openCampaign(id) {
     const d = $('campaign-detail');
     d.replaceChildren(
       el('h2', { text: `Campaign ${c.id} · timeline` }),
+      el('p', {}, el('button', { text: 'Export campaign evidence', onclick: () => exportEvidence({ campaignId: c.id }) })),
       el('ol', { class: 'timeline' }, ...c.items.map((item) => el('li', {}, el('time', { text: `${item.createdAt.slice(0, 16).replace('T', ' ')} ` }), el('span', { text: `${item.post.channelTitle ?? item.post.channel}: ` }), el('span', { text: item.post.text })))),
     );
     d.hidden = false;

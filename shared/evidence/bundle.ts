@@ -1,0 +1,175 @@
+import { createHash, randomUUID, sign } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { ZipArchive } from 'archiver';
+import type { Db } from '../db/client.js';
+import { appendAudit } from '../repositories/audit.repository.js';
+import { custodyEntries, exportItemIds, loadEvidence, type Evidence } from '../repositories/evidence.repository.js';
+import { VIGIL_VERSION } from '../version.js';
+import { itemSection, reportFoot, reportHead, timelineEnd, timelineRow } from './report.js';
+import type { SigningKey } from './signing-key.js';
+import { verifyInstructions } from './verify-instructions.js';
+
+export const BUNDLE_FORMAT = 'vigil-evidence-bundle/1';
+/** Files of the signature layer, outside the manifest's file list (the manifest cannot list its own signature). */
+export const SIGNATURE_FILES = ['manifest.json', 'manifest.sig', 'public-key.pem'] as const;
+
+export interface ExportRequest {
+  itemIds?: number[];
+  campaignId?: number;
+  createdBy: string;
+  createdById: number | null;
+  recipient: string;
+  purpose: string;
+}
+
+export interface FileEntry {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export class NothingToExport extends Error {}
+
+const BATCH = 200;
+/** Entries queued in the archiver before the writer waits: keeps memory flat for 10,000-post campaigns. */
+const MAX_QUEUED = 64;
+
+const EXTENSION: [RegExp, string][] = [[/html/, 'html'], [/json/, 'json'], [/xml/, 'xml'], [/text\/plain/, 'txt']];
+const extensionOf = (contentType: string) => EXTENSION.find(([re]) => re.test(contentType))?.[1] ?? 'bin';
+
+const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * The files of one item: every kept version's raw bytes exactly as captured, and one item.json with the
+ * capture metadata and normalised post of each version, the classification with its rationale, the
+ * review (decision, notes) and the state at the source (deletion). Few files per item keep a
+ * 10,000-post bundle quick to write and to check.
+ */
+function itemFiles(e: Evidence): [string, Buffer][] {
+  const dir = `items/${e.item.id}`;
+  const files: [string, Buffer][] = e.versions.map((v) => [`${dir}/v${v.version}/raw.${extensionOf(v.raw_content_type)}`, v.raw]);
+  files.push([
+    `${dir}/item.json`,
+    json({
+      reviewItemId: e.item.id,
+      versions: e.versions.map((v) => ({
+        version: v.version,
+        raw: { path: `v${v.version}/raw.${extensionOf(v.raw_content_type)}`, sha256: v.raw_sha256, contentType: v.raw_content_type },
+        capture: { ...(v.capture as object), capturedAt: v.captured_at.toISOString() },
+        post: { postKey: v.post_key, platform: v.platform, channel: e.item.channel, channelTitle: e.item.channel_title, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
+      })),
+      mediaNote: 'media are references (URLs, file ids); Vigil does not download media files',
+      classification: { classifier: e.item.classifier_version, classifiedAt: e.item.classified_at.toISOString(), flagged: e.item.flagged, labels: e.item.labels, severity: e.item.classified_severity, scores: e.item.scores, rationale: e.item.rationale, entities: e.item.entities },
+      review: { status: e.item.status, severity: e.item.severity, createdAt: e.item.created_at.toISOString(), assignedTo: e.item.assigned_to, decidedBy: e.item.decided_by, decidedAt: e.item.decided_at?.toISOString() ?? null, decisionReason: e.item.decision_reason, campaignId: e.item.campaign_id, notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })) },
+      atSource: { deletedAt: e.deletedAt?.toISOString() ?? null, versionsSeen: e.seen?.version ?? null, firstSeenAt: e.seen?.first_seen_at.toISOString() ?? null, lastSeenAt: e.seen?.last_seen_at.toISOString() ?? null },
+    }),
+  ]);
+  return files;
+}
+
+async function write(stream: WriteStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/**
+ * Streams an evidence bundle (zip) to `out`: per item the raw bytes of every kept version, capture
+ * metadata, the normalised post, classification with rationale, the review, the deletion mark; then
+ * custody.json, report.html, VERIFY.md, SHA256SUMS, and manifest.json signed with the instance's key.
+ */
+export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
+  const ids = await exportItemIds(db, req);
+  if (ids.length === 0) throw new NothingToExport(req.campaignId !== undefined ? `campaign ${req.campaignId} has no items` : 'none of the items exist');
+  const bundleId = randomUUID();
+  const createdAt = new Date();
+  // The export is recorded before any byte leaves, with who receives it and why.
+  await db.transaction().execute((trx) =>
+    appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export', entity: 'evidence_bundle', entityId: bundleId, details: { recipient: req.recipient, purpose: req.purpose, items: ids.length, ...(req.campaignId !== undefined ? { campaignId: req.campaignId } : { itemIds: ids }) } }),
+  );
+
+  const archive = new ZipArchive(process.env.VIGIL_BUNDLE_STORE ? { store: true } : { zlib: { level: 6 } });
+  let queued = 0;
+  archive.on('entry', () => {
+    queued -= 1;
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('finish', resolve);
+    out.on('error', reject);
+    archive.on('error', reject);
+  });
+  archive.pipe(out);
+  const files: FileEntry[] = [];
+  const add = async (path: string, data: Buffer) => {
+    files.push({ path, size: data.length, sha256: sha256(data) });
+    archive.append(data, { name: path, date: createdAt });
+    queued += 1;
+    while (queued > MAX_QUEUED) await once(archive, 'entry');
+  };
+
+  const tmp = mkdtempSync(join(tmpdir(), 'vigil-bundle-'));
+  try {
+    const timeline = createWriteStream(join(tmp, 'timeline'));
+    const sections = createWriteStream(join(tmp, 'sections'));
+    const summaries: Record<string, unknown>[] = [];
+    const classifiers = new Set<string>();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      for (const e of await loadEvidence(db, ids.slice(i, i + BATCH))) {
+        const mine: FileEntry[] = [];
+        for (const [path, data] of itemFiles(e)) {
+          await add(path, data);
+          mine.push(files[files.length - 1]!);
+        }
+        classifiers.add(e.item.classifier_version);
+        summaries.push({ reviewItemId: e.item.id, platform: e.item.platform, channel: e.item.channel, externalId: e.item.external_id, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.labels });
+        await write(timeline, timelineRow(e));
+        await write(sections, itemSection(e, mine));
+      }
+    }
+    timeline.end();
+    sections.end();
+    await Promise.all([once(timeline, 'close'), once(sections, 'close')]);
+
+    const idSet = new Set(ids.map(String));
+    const custody = (await custodyEntries(db, ids)).filter((a) => a.entity === 'review_item' || (a.entity === 'evidence_bundle' && (a.entity_id === bundleId || ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))));
+    await add('custody.json', json({ note: 'Audit entries about these items, oldest first. Each hash = SHA-256 of RFC 8785 JSON [prevHash, at, actor, actorId, action, entity, entityId, details]; prevHash links to the entry before it in the full log.', entries: custody.map((a) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, actorId: a.actor_id, action: a.action, entity: a.entity, entityId: a.entity_id, details: a.details, prevHash: a.prev_hash, hash: a.hash })) }));
+
+    const report = createWriteStream(join(tmp, 'report'));
+    await write(report, reportHead({ bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, items: ids.length }));
+    for (const part of ['timeline', 'sections']) {
+      for await (const chunk of createReadStream(join(tmp, part))) await write(report, (chunk as Buffer).toString('utf8'));
+      if (part === 'timeline') await write(report, timelineEnd());
+    }
+    await write(report, reportFoot(key.fingerprint));
+    report.end();
+    await once(report, 'close');
+    const reportHash = createHash('sha256');
+    let reportSize = 0;
+    for await (const chunk of createReadStream(join(tmp, 'report'))) {
+      reportHash.update(chunk as Buffer);
+      reportSize += (chunk as Buffer).length;
+    }
+    files.push({ path: 'report.html', size: reportSize, sha256: reportHash.digest('hex') });
+    archive.append(createReadStream(join(tmp, 'report')), { name: 'report.html', date: createdAt });
+
+    await add('VERIFY.md', Buffer.from(verifyInstructions(key.fingerprint)));
+    await add('SHA256SUMS', Buffer.from(files.map((f) => `${f.sha256}  ${f.path}\n`).join('')));
+    const manifest = Buffer.from(
+      `${JSON.stringify({ format: BUNDLE_FORMAT, bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, vigilVersion: VIGIL_VERSION, classifierVersions: [...classifiers], publicKeyFingerprint: key.fingerprint, items: summaries }, null, 2).slice(0, -2)},\n  "files": [\n${files.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]\n}\n`,
+    );
+    archive.append(manifest, { name: 'manifest.json', date: createdAt });
+    archive.append(sign(null, manifest, key.privateKey), { name: 'manifest.sig', date: createdAt });
+    archive.append(key.publicKeyPem, { name: 'public-key.pem', date: createdAt });
+    await archive.finalize();
+    await finished;
+    const manifestSha256 = sha256(manifest);
+    await db.transaction().execute((trx) => appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export.sealed', entity: 'evidence_bundle', entityId: bundleId, details: { manifestSha256, files: files.length } }));
+    return { bundleId, items: ids.length, manifestSha256, files: files.length };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,60 @@
+import escapeHtml from 'escape-html';
+import type { Evidence } from '../repositories/evidence.repository.js';
+
+/** The report's whole style: inline, because a bundle opens offline and loads nothing from anywhere. */
+const STYLE = `body{font:14px/1.45 Georgia,serif;max-width:60rem;margin:2rem auto;color:#111}h1{font-size:1.4rem}h2{font-size:1.1rem;border-top:1px solid #999;padding-top:1rem}
+.meta{color:#444;font-size:.9rem}.text{white-space:pre-wrap;border-left:3px solid #333;padding-left:.8rem}mark{background:#ffe38a}.hash{font-family:monospace;font-size:.8rem;word-break:break-all}
+table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .4rem;text-align:left;font-size:.9rem}`;
+
+export function reportHead(meta: { bundleId: string; createdAt: string; createdBy: string; recipient: string; purpose: string; items: number }): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>Vigil evidence bundle ${escapeHtml(meta.bundleId)}</title><style>${STYLE}</style></head><body>
+<h1>Vigil evidence bundle</h1>
+<p class="meta">Bundle ${escapeHtml(meta.bundleId)} · created ${escapeHtml(meta.createdAt)} by ${escapeHtml(meta.createdBy)} · for ${escapeHtml(meta.recipient)} · purpose: ${escapeHtml(meta.purpose)} · ${meta.items} item(s).
+Times are UTC. Every file of this bundle, with its SHA-256, is listed in manifest.json, which is signed (manifest.sig); VERIFY.md tells how to check them with standard tools.</p>
+<h2>Timeline</h2><table><tr><th>Posted</th><th>Captured</th><th>Channel</th><th>Item</th><th>Severity</th><th>Labels</th></tr>
+`;
+}
+
+export const timelineRow = (e: Evidence) => {
+  const first = e.versions[0];
+  return `<tr><td>${escapeHtml(first?.published_at?.toISOString() ?? 'unknown')}</td><td>${escapeHtml(first?.captured_at.toISOString() ?? '')}</td><td>${escapeHtml(`${e.item.platform}/${e.item.channel}`)}</td><td><a href="#item-${e.item.id}">${e.item.id}</a></td><td>${escapeHtml(e.item.severity)}</td><td>${escapeHtml(e.item.labels.join(', '))}</td></tr>\n`;
+};
+
+export const timelineEnd = () => '</table>\n';
+
+/** The post text with its rationale marked: every piece escaped, spans applied on the original text. */
+function highlighted(text: string, rationale: unknown): string {
+  const spans = (Array.isArray(rationale) ? (rationale as { feature: string; start: number; end: number }[]) : [])
+    .filter((r) => !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  let out = '';
+  let pos = 0;
+  for (const r of spans) {
+    if (r.start < pos) continue;
+    out += `${escapeHtml(text.slice(pos, r.start))}<mark title="${escapeHtml(r.feature)}">${escapeHtml(text.slice(r.start, r.end))}</mark>`;
+    pos = r.end;
+  }
+  return out + escapeHtml(text.slice(pos));
+}
+
+export function itemSection(e: Evidence, files: { path: string; sha256: string }[]): string {
+  const { item } = e;
+  const versions = e.versions
+    .map(
+      (v) => `<h3>Version ${v.version}${v.edited_at ? ` (edited ${escapeHtml(v.edited_at.toISOString())})` : ''}</h3>
+<p class="meta">Source: ${escapeHtml(v.url ?? 'no URL')} · fetched ${escapeHtml(v.captured_at.toISOString())} from ${escapeHtml(String((v.capture as { url?: string }).url ?? ''))} · author ${escapeHtml(v.author ?? 'unknown')}</p>
+<div class="text">${v.version === e.versions.at(-1)?.version ? highlighted(v.text, item.rationale) : escapeHtml(v.text)}</div>
+<p class="hash">SHA-256 of the captured bytes: ${escapeHtml(v.raw_sha256)}</p>`,
+    )
+    .join('\n');
+  return `<h2 id="item-${item.id}">Item ${item.id} · ${escapeHtml(item.severity)} · ${escapeHtml(item.labels.join(', '))}</h2>
+<p class="meta">${escapeHtml(`${item.platform}/${item.channel}`)}${item.channel_title ? ` (${escapeHtml(item.channel_title)})` : ''} · external id ${escapeHtml(item.external_id)} · classifier ${escapeHtml(item.classifier_version)} · review status ${escapeHtml(item.status)}${item.decided_by ? ` by ${escapeHtml(item.decided_by)} at ${escapeHtml(item.decided_at?.toISOString() ?? '')}` : ''}${item.decision_reason ? ` (“${escapeHtml(item.decision_reason)}”)` : ''}</p>
+${e.deletedAt ? `<p><strong>Deleted at the source:</strong> found gone at ${escapeHtml(e.deletedAt.toISOString())}.</p>` : ''}
+${versions}
+${e.notes.length ? `<h3>Analysts' notes</h3><ul>${e.notes.map((n) => `<li>${escapeHtml(n.created_at.toISOString())} ${escapeHtml(n.author)}: ${escapeHtml(n.text)}</li>`).join('')}</ul>` : ''}
+<details><summary>Files</summary><ul>${files.map((f) => `<li class="hash">${escapeHtml(f.path)} ${f.sha256}</li>`).join('')}</ul></details>
+`;
+}
+
+export const reportFoot = (fingerprint: string) => `<h2>Signature</h2><p class="hash">manifest.json is signed with Ed25519; public key fingerprint (SHA-256 of its DER): ${fingerprint}</p></body></html>\n`;

@@ -1,0 +1,37 @@
+/** VERIFY.md: how a recipient checks the bundle with standard tools alone. */
+export const verifyInstructions = (fingerprint: string) => `# Verifying this evidence bundle
+
+You do not need Vigil to check this bundle: \`unzip\`, \`sha256sum\` and \`openssl\` (3.0 or later) suffice.
+Run these commands in the folder where you unzipped the bundle.
+
+1. The manifest is signed by the Vigil instance that captured the posts (Ed25519):
+
+       openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in manifest.json -sigfile manifest.sig
+
+   It must print \`Signature Verified Successfully\`.
+
+2. The key is the instance's key. Its fingerprint (SHA-256 of the public key's DER) is:
+
+       ${fingerprint}
+
+   Compare it with the fingerprint the sender gave you through another channel, and with:
+
+       openssl pkey -pubin -in public-key.pem -outform DER | sha256sum
+
+3. Every file is as listed. \`SHA256SUMS\` holds each file's SHA-256:
+
+       sha256sum -c SHA256SUMS
+
+   Every line must end in \`OK\`. SHA256SUMS itself is listed, with its hash, in the signed manifest:
+
+       sha256sum SHA256SUMS
+       grep '"path":"SHA256SUMS"' manifest.json
+
+   The two hashes must be equal. Any file in the bundle that manifest.json does not list (other than
+   manifest.json, manifest.sig and public-key.pem) was added after signing.
+
+What the signature proves: the files are exactly what this Vigil instance exported. Where a post came from
+is shown by its capture metadata (\`items/*/v*/capture.json\`: URL fetched, time, HTTP status and headers,
+the SHA-256 of the whole response), not by the signature. \`custody.json\` lists who viewed, decided on and
+exported the items, with the hash of each audit entry.
+`;

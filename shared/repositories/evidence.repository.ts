@@ -1,0 +1,90 @@
+import type { Db } from '../db/client.js';
+
+/** Review item ids to export, oldest first: the items named, or every item of a campaign. */
+export async function exportItemIds(db: Db, sel: { itemIds?: number[]; campaignId?: number }): Promise<number[]> {
+  let q = db.selectFrom('review_item').select('id').orderBy('created_at').orderBy('id');
+  if (sel.campaignId !== undefined) q = q.where('campaign_id', '=', sel.campaignId);
+  else q = q.where('id', 'in', sel.itemIds?.length ? sel.itemIds : [-1]);
+  return (await q.execute()).map((r) => r.id);
+}
+
+/** Everything a bundle says about a batch of items: the post and all its kept versions, classification, review. */
+export async function loadEvidence(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  const items = await db
+    .selectFrom('review_item')
+    .innerJoin('post', 'post.id', 'review_item.post_id')
+    .innerJoin('channel', 'channel.id', 'post.channel_id')
+    .innerJoin('classification', 'classification.id', 'review_item.classification_id')
+    .leftJoin('source', 'source.id', 'post.source_id')
+    .leftJoin('app_user as decider', 'decider.id', 'review_item.decided_by')
+    .leftJoin('app_user as assignee', 'assignee.id', 'review_item.assigned_to')
+    .select([
+      'review_item.id',
+      'review_item.status',
+      'review_item.severity',
+      'review_item.created_at',
+      'review_item.decided_at',
+      'review_item.decision_reason',
+      'review_item.campaign_id',
+      'decider.email as decided_by',
+      'assignee.email as assigned_to',
+      'post.platform',
+      'post.channel_id',
+      'post.external_id',
+      'post.source_id',
+      'channel.handle as channel',
+      'channel.title as channel_title',
+      'source.name as source_name',
+      'classification.classifier_version',
+      'classification.flagged',
+      'classification.labels',
+      'classification.severity as classified_severity',
+      'classification.scores',
+      'classification.rationale',
+      'classification.entities',
+      'classification.created_at as classified_at',
+    ])
+    .where('review_item.id', 'in', ids)
+    .execute();
+  const versions = await db
+    .selectFrom('post')
+    .selectAll()
+    .where((eb) => eb.or(items.map((i) => eb.and([eb('post.platform', '=', i.platform), eb('post.channel_id', '=', i.channel_id), eb('post.external_id', '=', i.external_id)]))))
+    .orderBy('version')
+    .execute();
+  const notes = await db
+    .selectFrom('review_note')
+    .innerJoin('app_user', 'app_user.id', 'review_note.user_id')
+    .select(['review_note.review_item_id', 'review_note.text', 'review_note.created_at', 'app_user.email as author'])
+    .where('review_note.review_item_id', 'in', ids)
+    .orderBy('review_note.id')
+    .execute();
+  const seen = await db
+    .selectFrom('post_seen')
+    .select(['source_id', 'external_id', 'version', 'deleted_at', 'first_seen_at', 'last_seen_at'])
+    .where((eb) => eb.or(items.filter((i) => i.source_id !== null).map((i) => eb.and([eb('source_id', '=', i.source_id!), eb('external_id', '=', i.external_id)]))))
+    .execute()
+    .catch(() => []);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => {
+      const item = byId.get(id)!;
+      const seenRow = seen.find((s) => s.source_id === item.source_id && s.external_id === item.external_id);
+      const kept = versions.filter((v) => v.platform === item.platform && v.channel_id === item.channel_id && v.external_id === item.external_id);
+      const deletedAt = seenRow?.deleted_at ?? kept.find((v) => v.deleted_at)?.deleted_at ?? null;
+      return { item, versions: kept, notes: notes.filter((n) => n.review_item_id === id), seen: seenRow ?? null, deletedAt };
+    });
+}
+export type Evidence = Awaited<ReturnType<typeof loadEvidence>>[number];
+
+/** Audit entries about these items, oldest first: who viewed, decided, acknowledged and exported them. */
+export function custodyEntries(db: Db, ids: number[]) {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where((eb) => eb.or([eb.and([eb('entity', '=', 'review_item'), eb('entity_id', 'in', ids.map(String))]), eb('entity', '=', 'evidence_bundle')]))
+    .orderBy('id')
+    .execute();
+}
