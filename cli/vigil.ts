@@ -26,6 +26,8 @@ Commands:
   audit verify          check every hash and link of the audit log; exit 1 if anything was altered
   export (--item ID… | --campaign ID) --out FILE.zip --recipient R --purpose P [--as EMAIL]
                         write a signed evidence bundle
+  jobs failed [--queue Q] | jobs retry [--queue Q] [--id ID…]
+                        list the failed set (dead letters) / put failed jobs back in their queue
   verify FILE.zip [--public-key PEM] [--fingerprint HEX]
                         check a bundle's signature, files and custody; exit 1 naming what was altered
   help                  this text
@@ -159,10 +161,13 @@ async function main(argv: string[]): Promise<number> {
     case 'user':
     case 'token':
     case 'audit':
-    case 'export': {
+    case 'export':
+    case 'jobs': {
       const { runAdmin, UsageError } = await import('./admin.command.js');
       const { runExport } = await import('./evidence.command.js');
+      const { runJobs } = await import('./jobs.command.js');
       try {
+        if (command === 'jobs') return await runJobs(rest, config);
         return await (command === 'export' ? runExport(rest, config) : runAdmin(command, rest, config));
       } catch (err) {
         if (!(err instanceof UsageError)) throw err;

@@ -18,6 +18,19 @@ export async function addStats(redis: Redis, prefix: string, counts: Partial<Rec
   await pipeline.exec();
 }
 
+/** Adds the counts once per `onceKey` (a job id): a job retried after a crash is not counted twice. */
+export async function addStatsOnce(redis: Redis, prefix: string, onceKey: string, counts: Partial<Record<StatName, number>>): Promise<void> {
+  const entries = Object.entries(counts).filter(([, n]) => n);
+  if (entries.length === 0) return;
+  await redis.eval(
+    `if redis.call('SET', KEYS[1], '1', 'NX', 'EX', 86400) then for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end end return 1`,
+    2,
+    `${prefix}:counted:${onceKey}`,
+    statsKey(prefix),
+    ...entries.flatMap(([name, n]) => [name, String(n)]),
+  );
+}
+
 export async function readStats(redis: Redis, prefix: string): Promise<Record<StatName, number>> {
   const raw = await redis.hgetall(statsKey(prefix));
   return Object.fromEntries(STAT_NAMES.map((n) => [n, Number(raw[n] ?? 0)])) as Record<StatName, number>;

@@ -65,7 +65,7 @@ export async function markSent(db: Executor, id: number, receipt: Record<string,
     .updateTable('alert')
     .set((eb) => ({ status: 'sent', sent_at: new Date(), attempts: eb('attempts', '+', 1), receipt: JSON.stringify(receipt), last_error: null }))
     .where('id', '=', id)
-    .where('status', '=', 'pending')
+    .where('status', 'in', ['pending', 'failed'])
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -75,7 +75,7 @@ export async function markAttemptFailed(db: Executor, id: number, error: string,
     .updateTable('alert')
     .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 2000), ...(final ? { status: 'failed' as const } : {}) }))
     .where('id', '=', id)
-    .where('status', '=', 'pending')
+    .where('status', 'in', ['pending', 'failed'])
     .execute();
 }
 

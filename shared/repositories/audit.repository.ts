@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
+import { jsonb } from '../db/jsonb.js';
 
 export interface AuditEntry {
   actor: string;
@@ -28,9 +29,12 @@ export async function appendAudit(trx: Transaction<Database>, e: AuditEntry): Pr
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   const at = new Date().toISOString();
   const prev = last?.hash ?? null;
+  // Hashed as stored: jsonb normalises what it must (NUL), so the verifier recomputes the same bytes.
+  const details = jsonb(e.details ?? {});
+  const stored = { ...e, details: JSON.parse(details) as Record<string, unknown> };
   await trx
     .insertInto('audit_log')
-    .values({ at, actor: e.actor, actor_id: e.actorId ?? null, action: e.action, entity: e.entity, entity_id: e.entityId ?? null, details: JSON.stringify(e.details ?? {}), prev_hash: prev, hash: auditHash(prev, at, e) })
+    .values({ at, actor: e.actor, actor_id: e.actorId ?? null, action: e.action, entity: e.entity, entity_id: e.entityId ?? null, details, prev_hash: prev, hash: auditHash(prev, at, stored) })
     .execute();
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { sha256Hex } from '../domain/post.js';
+import { jsonb } from '../db/jsonb.js';
 
 export interface QuarantineEntry {
   sourceId: number | null;
@@ -21,7 +22,7 @@ export async function quarantine(db: Db, entries: QuarantineEntry[]): Promise<nu
         reason: e.reason,
         raw: Buffer.from(e.raw),
         raw_sha256: sha256Hex(e.raw),
-        context: JSON.stringify(e.context),
+        context: jsonb(e.context),
       })),
     )
     .onConflict((oc) => oc.columns(['source_id', 'stage', 'raw_sha256']).doNothing())

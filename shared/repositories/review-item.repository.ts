@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, ReviewStatus } from '../db/database.js';
+import { jsonb } from '../db/jsonb.js';
 import type { CapturedPost } from '../domain/post.js';
 import type { Verdict } from '../domain/verdict.js';
 
@@ -17,6 +18,8 @@ export interface CreatedItem {
 }
 
 const unique = <T>(values: T[]) => [...new Set(values)];
+/** Postgres text cannot hold NUL; the raw bytea column keeps the post exactly as captured. */
+const pgText = <T extends string | null>(s: T): T => (s === null ? s : (s.replace(/\u0000/g, '\ufffd') as T));
 
 /**
  * Writes a batch of flagged posts with their classifications and review items, in multi-row statements.
@@ -31,7 +34,7 @@ export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promi
     .values(unique(batch.map((i) => JSON.stringify([i.post.platform, i.post.channel]))).map((k) => {
       const [platform, handle] = JSON.parse(k) as [string, string];
       const title = batch.find((i) => i.post.platform === platform && i.post.channel === handle)?.post.channelTitle ?? null;
-      return { platform, handle, title };
+      return { platform, handle: pgText(handle), title: pgText(title) };
     }))
     .onConflict((oc) => oc.columns(['platform', 'handle']).doUpdateSet((eb) => ({ title: eb.fn.coalesce('excluded.title', 'channel.title') })))
     .returning(['id', 'platform', 'handle'])
@@ -46,24 +49,24 @@ export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promi
     .values(batch.map(({ post }) => ({
       post_key: post.key,
       source_id: sourceId.get(post.source) ?? null,
-      channel_id: channelId.get(JSON.stringify([post.platform, post.channel]))!,
+      channel_id: channelId.get(JSON.stringify([post.platform, pgText(post.channel)]))!,
       platform: post.platform,
       external_id: post.externalId,
       version: post.version,
-      url: post.url,
-      author: post.author,
+      url: pgText(post.url),
+      author: pgText(post.author),
       published_at: post.publishedAt,
       edited_at: post.editedAt,
-      text: post.text,
-      reply_to: post.replyTo,
-      forwarded_from: post.forwardedFrom,
-      media: JSON.stringify(post.media),
+      text: pgText(post.text),
+      reply_to: pgText(post.replyTo),
+      forwarded_from: pgText(post.forwardedFrom),
+      media: jsonb(post.media),
       raw: Buffer.from(post.raw.base64, 'base64'),
       raw_sha256: post.raw.sha256,
       raw_content_type: post.raw.contentType,
-      capture: JSON.stringify(post.capture),
+      capture: jsonb(post.capture),
       captured_at: post.capture.fetchedAt,
-      context: post.context ? JSON.stringify(post.context) : null,
+      context: post.context ? jsonb(post.context) : null,
     })))
     .onConflict((oc) => oc.column('post_key').doNothing())
     .execute();
@@ -78,9 +81,9 @@ export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promi
       flagged: verdict.flagged,
       labels: verdict.labels,
       severity: verdict.severity,
-      scores: JSON.stringify(verdict.scores),
-      rationale: JSON.stringify(verdict.rationale),
-      entities: JSON.stringify(verdict.entities),
+      scores: jsonb(verdict.scores),
+      rationale: jsonb(verdict.rationale),
+      entities: jsonb(verdict.entities),
     })))
     .onConflict((oc) => oc.columns(['post_id', 'classifier_version']).doNothing())
     .execute();

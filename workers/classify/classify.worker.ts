@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { classify } from '../../shared/classifier/index.js';
 import type { FlaggedItem, Handlers } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
-import { addStats } from '../../shared/metrics.js';
+import { addStatsOnce } from '../../shared/metrics.js';
 
 export interface ClassifyDeps {
   redis: Redis;
@@ -21,7 +21,8 @@ export function classifyHandlers(deps: ClassifyDeps): Handlers<'classify'> {
       }
       // Derived from this job's id, so a retried classify job does not enqueue its alert batch twice.
       if (flagged.length) await deps.queues.enqueue('items.alert', { items: flagged, meta }, { jobId: `alert-${job.id}` });
-      await addStats(deps.redis, deps.prefix, { posts_classified: posts.length, posts_flagged: flagged.length });
+      // Once per job, not per attempt: a batch retried after a crash is not counted twice.
+      await addStatsOnce(deps.redis, deps.prefix, `classify:${job.id}:${job.timestamp}`, { posts_classified: posts.length, posts_flagged: flagged.length });
       return { classified: posts.length, flagged: flagged.length };
     },
   };

@@ -56,7 +56,8 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
   return {
     'alert.deliver': async ({ alertId }, job) => {
       const alert = await findAlertForDelivery(db, alertId);
-      if (!alert || alert.status !== 'pending') return { skipped: alert ? alert.status : 'missing' };
+      // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
+      if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
       if (alert.tier > 0 && alert.acknowledged) {
         await cancelAlert(db, alertId, 'acknowledged before the escalation went out');
         return { skipped: 'acknowledged' };
