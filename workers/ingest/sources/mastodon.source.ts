@@ -12,8 +12,8 @@ const cursorSchema = z.object({ minId: z.string().regex(/^\d+$/) });
 
 const statusSchema = z
   .object({
-    id: z.string(),
-    created_at: z.string(),
+    id: z.string().regex(/^\d{1,30}$/),
+    created_at: z.iso.datetime({ offset: true }),
     edited_at: z.string().nullable().optional(),
     in_reply_to_id: z.string().nullable().optional(),
     spoiler_text: z.string().optional(),

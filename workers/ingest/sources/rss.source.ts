@@ -115,7 +115,12 @@ export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
   if (xml === undefined) return { posts: [], rejects: [reject('the feed is not valid UTF-8')], cursor: next, more: false };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) return { posts: [], rejects: [reject(`not well-formed XML (${valid.err.msg}, line ${valid.err.line})`)], cursor: next, more: false };
-  const doc = parser.parse(xml) as Record<string, Record<string, unknown> | undefined>;
+  let doc: Record<string, Record<string, unknown> | undefined>;
+  try {
+    doc = parser.parse(xml) as typeof doc;
+  } catch (err) {
+    return { posts: [], rejects: [reject(`not well-formed XML (${(err as Error).message})`)], cursor: next, more: false };
+  }
   const channel = doc.rss?.channel as Record<string, unknown> | undefined;
   const atom = !channel && doc.feed !== undefined;
   if (!channel && !atom) return { posts: [], rejects: [reject('neither an RSS 2.0 channel nor an Atom feed')], cursor: next, more: false };

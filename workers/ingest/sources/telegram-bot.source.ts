@@ -81,8 +81,11 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
   try {
     updates = (await telegram.getUpdates(config.longPoll, BATCH, cursor?.offset ?? 0, UPDATE_TYPES));
   } catch (err) {
-    throw err instanceof TelegramError ? explain(err) : err;
+    if (err instanceof TelegramError) throw explain(err);
+    // Network and parse errors name the request URL, which holds the token: never let it into logs or the source row.
+    throw new Error(`Bot API unreadable: ${(err as Error).message.split(config.botToken).join('<token>')}`);
   }
+  if (!Array.isArray(updates)) throw new Error('Bot API unreadable: getUpdates answered something other than a list of updates');
   const posts: CapturedPost[] = [];
   const rejects: Reject[] = [];
   let offset = cursor?.offset ?? 0;
