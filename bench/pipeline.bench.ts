@@ -109,7 +109,8 @@ async function main() {
 
     // 3. The pipeline, closed loop: N posts in batches of 50 through classify and alert/persist.
     const env = { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-    for (const kind of ['classify', 'alert']) children.push(spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', kind], { env, stdio: 'ignore' }));
+    const classifiers = Number(process.env.BENCH_CLASSIFY_PROCESSES ?? 1);
+    for (const kind of [...Array<string>(classifiers).fill('classify'), 'alert']) children.push(spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', kind], { env, stdio: 'ignore' }));
     await sleep(1_500);
     const queues = createQueues(redis, prefix, log);
     const pids = [process.pid, ...children.map((c) => c.pid!)];
@@ -159,6 +160,7 @@ async function main() {
     const cpuTotal = cpu.redis + cpu.postgres + cpu.node;
     const results = {
       posts: N,
+      classify_processes: classifiers,
       ceiling_jobs_per_s: Math.round(ceiling),
       pipeline_posts_per_s: Math.round(pipeline),
       ratio: Math.round((pipeline / ceiling) * 100) / 100,

@@ -5,7 +5,7 @@ import { buildApp } from '../services/api/app.js';
 import type { Config } from '../shared/config/config.js';
 import { createDb, type Db } from '../shared/db/client.js';
 import { safeUrl, type Logger } from '../shared/logger.js';
-import { createMetrics, registerQueueGauges, registerSourceGauges, type Metrics } from '../shared/metrics.js';
+import { createMetrics, registerDbGauges, registerQueueGauges, type Metrics } from '../shared/metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
 import { createQueues, type Queues } from '../shared/queues/queues.js';
 import { createRedis } from '../shared/queues/redis.js';
@@ -107,8 +107,8 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined;
       apiRedis?.on('error', () => undefined); // reported through /healthz
       registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
-      registerSourceGauges(metrics, db);
-      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false, evidence: config.evidence });
+      registerDbGauges(metrics, db);
+      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false, evidence: config.evidence, queues });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });
         const address = app.server.address();

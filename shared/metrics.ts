@@ -92,8 +92,20 @@ export function registerQueueGauges(metrics: Metrics, queues: Queues, redis: Red
   });
 }
 
-/** Source health at scrape time: up (no error since the last success) and the time of the last success. */
-export function registerSourceGauges(metrics: Metrics, db: Db): void {
+/** From the database at scrape time: source health, and duty alerts by status. */
+export function registerDbGauges(metrics: Metrics, db: Db): void {
+  new Gauge({
+    name: 'vigil_alerts',
+    help: 'Duty alerts (the outbox) by status: pending and failed ones have not reached the officer',
+    labelNames: ['status'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const status of ['pending', 'sent', 'failed', 'cancelled']) this.set({ status }, 0);
+      const rows = await db.selectFrom('alert').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+    },
+  });
   const rows = () => db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at']).where('enabled', '=', true).execute();
   new Gauge({
     name: 'vigil_source_up',

@@ -2,11 +2,15 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../shared/db/client.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics.js';
+import type { Queues } from '../../shared/queues/queues.js';
 import { VIGIL_VERSION } from '../../shared/version.js';
 import { installAuth } from './auth.js';
 import { alertRoutes } from './routes/alerts.route.js';
@@ -20,6 +24,8 @@ import { sessionRoutes } from './routes/session.route.js';
 import { sourceRoutes } from './routes/sources.route.js';
 import { uiRoutes } from './routes/ui.route.js';
 
+export const BULL_BOARD_PATH = '/admin/queues';
+
 export interface ApiDeps {
   db: Db;
   redis: Redis;
@@ -29,6 +35,8 @@ export interface ApiDeps {
   secureCookies?: boolean;
   /** Where the evidence signing key lives; exports answer 503 without it. */
   evidence?: { keyFile: string; keyPassphrase?: string | undefined };
+  /** The queues, for Bull Board at /admin/queues (admins only). */
+  queues?: Queues;
 }
 
 /** The HTTP service as a factory, so tests call `app.inject()` without opening a port. */
@@ -42,7 +50,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
-    if (!request.url.startsWith('/docs') && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!request.url.startsWith('/docs') && !request.url.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -78,5 +86,12 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(sourceRoutes, { ...deps, prefix: '/api' });
   await app.register(auditRoutes, { ...deps, prefix: '/api' });
   await app.register(uiRoutes, deps);
+  if (deps.queues) {
+    // Bull Board: the failed sets (dead letters), retries and queue depths, for admins.
+    const board = new FastifyAdapter();
+    createBullBoard({ queues: Object.values(deps.queues.byName).map((q) => new BullMQAdapter(q)), serverAdapter: board });
+    board.setBasePath(BULL_BOARD_PATH);
+    await app.register(board.registerPlugin(), { prefix: BULL_BOARD_PATH });
+  }
   return app;
 }

@@ -45,6 +45,8 @@ export function installAuth(app: FastifyInstance, db: Db): void {
       request.csrf = session.csrf;
     }
     if (config.roles && !config.roles.includes(request.user.role)) return deny(reply, 403, `this needs one of the roles ${config.roles.join(', ')}`, request);
+    // Routes mounted by plugins under /admin (Bull Board) carry no config of ours: admins only.
+    if (request.url.startsWith('/admin/') && request.user.role !== 'admin') return deny(reply, 403, 'administrators only', request);
   });
 }
 

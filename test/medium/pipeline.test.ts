@@ -1,10 +1,11 @@
-import { utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp.js';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { sha256Hex } from '../../shared/domain/post.js';
+import { packageRoot } from '../../shared/paths.js';
 import { readStats } from '../../shared/metrics.js';
 import { resetCursor } from '../../shared/repositories/source.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
@@ -132,5 +133,11 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     expect(metrics.body).toMatch(/vigil_pipeline_total\{stat="review_items_created"\} 1/);
     expect(metrics.body).toMatch(/vigil_job_duration_seconds_count\{queue="alert",job="items.alert"\} [1-9]/);
     expect(metrics.body).toMatch(/vigil_source_up\{source="replay",kind="file"\} 1/);
+    expect(metrics.body).toMatch(/vigil_alerts\{status="pending"\} 1/);
+    // Every metric the dashboard and the alert rules use exists.
+    const infra = ['infra/observability/grafana-dashboard.json', 'infra/observability/prometheus-rules.yaml'].map((f) => readFileSync(join(packageRoot(), f), 'utf8')).join('\n');
+    const used = new Set([...infra.matchAll(/\bvigil_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
+    expect(used.size).toBeGreaterThan(6);
+    for (const name of used) expect(metrics.body, name).toContain(`# TYPE ${name} `);
   });
 });

@@ -11,6 +11,8 @@ import { insertFlagged } from '../../shared/repositories/review-item.repository.
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { packageRoot } from '../../shared/paths.js';
 import { createRedis } from '../../shared/queues/redis.js';
+import { createQueues } from '../../shared/queues/queues.js';
+import { testPrefix } from '../support/redis.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
@@ -118,6 +120,23 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     const entries = audit.json<{ entries: { action: string; details: Record<string, unknown> }[] }>().entries;
     expect(entries.find((e) => e.action === 'source.create')!.details).toMatchObject({ reason: body.reason, kind: 'telegram-web' });
     expect(entries.find((e) => e.action === 'source.disable')!.details).toEqual({ reason: 'Channel deleted by Telegram' });
+  });
+
+  it('mounts Bull Board for admins only', async () => {
+    const redisQ = createRedis(TEST_REDIS_URL, 'worker');
+    const queues = createQueues(redisQ, testPrefix(), testLog);
+    const withBoard = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, queues });
+    try {
+      expect((await withBoard.inject({ method: 'GET', url: '/admin/queues' })).statusCode).toBe(401);
+      expect((await withBoard.inject({ method: 'GET', url: '/admin/queues', headers: bearer.analyst })).statusCode).toBe(403);
+      const board = await withBoard.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: bearer.admin });
+      expect(board.statusCode).toBe(200);
+      expect(board.json<{ queues: { name: string }[] }>().queues.map((q) => q.name).sort()).toEqual(['alert', 'classify', 'deliver', 'ingest']);
+    } finally {
+      await withBoard.close();
+      await queues.close();
+      redisQ.disconnect();
+    }
   });
 
   it('lets duty officers acknowledge alerts through the API', async () => {
