@@ -10,7 +10,9 @@ export type Db = Kysely<Database>;
 
 export function createDb(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its server must not crash the process; the next query reports the fault.
+  // A client that loses its server (a restart, a failover) must not crash the process with an unhandled
+  // 'error' event, idle or busy; the query in flight fails and is retried by its job.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
