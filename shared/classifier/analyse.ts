@@ -9,8 +9,10 @@ export interface SegmentAnalysis {
   text: string;
   norm: Normalized;
   features: SegmentFeatures;
-  tokens: Set<string>;
 }
+
+/** The model's tokens for a segment; computed only for segments some gate lets through (most posts open none). */
+export const segmentTokens = (a: SegmentAnalysis): Set<string> => modelTokens(a.norm.text, a.features.fired);
 
 /** Longer texts are analysed up to this many characters; ingest already caps a post far below it. */
 export const MAX_ANALYSED_CHARS = 100_000;
@@ -24,7 +26,7 @@ function analyseText(text: string, segment: Segment, extra: string[] = []): Segm
   };
   const features = extractFeatures(norm.text, isUpper);
   for (const f of extra) features.fired.add(f);
-  return { segment, text, norm, features, tokens: modelTokens(norm.text, features.fired) };
+  return { segment, text, norm, features };
 }
 
 /**
@@ -43,4 +45,4 @@ export function analyse(fullText: string): SegmentAnalysis[] {
 }
 
 /** The tokens a training example contributes: the whole text as one segment, as short posts are scored. */
-export const trainingTokens = (text: string): string[] => [...analyseText(text, { start: 0, end: text.length }).tokens];
+export const trainingTokens = (text: string): string[] => [...segmentTokens(analyseText(text, { start: 0, end: text.length }))];

@@ -1,5 +1,5 @@
 import type { Label, RationaleSpan, Severity, Verdict } from '../domain/verdict.js';
-import { analyse, MAX_ANALYSED_CHARS, type SegmentAnalysis } from './analyse.js';
+import { analyse, MAX_ANALYSED_CHARS, segmentTokens, type SegmentAnalysis } from './analyse.js';
 import { MODEL_LABELS, type LoadedModel, type ModelLabel } from './model.js';
 import type { Hit } from './features.js';
 import { originalSpan } from './normalize.js';
@@ -53,7 +53,7 @@ function lawfulOrLeisure(f: Set<string>): boolean {
   return !(f.has('target_place') && (f.has('proof') || f.has('contact') || f.has('call')));
 }
 
-/** A segment that fails its gate keeps a quarter of its score, so it can still be ranked but never decides. */
+/** A label whose gate is shut keeps a quarter of its score (when another label's gate made the segment worth scoring). */
 const GATED_FACTOR = 0.25;
 
 interface SegmentScore {
@@ -65,12 +65,13 @@ interface SegmentScore {
 function scoreSegment(a: SegmentAnalysis, model: LoadedModel): SegmentScore {
   const scores = {} as Record<ModelLabel, number>;
   const decided = {} as Record<ModelLabel, boolean>;
-  const probabilities = model.scorer.probabilities(a.tokens);
+  const open = MODEL_LABELS.map((label) => gate(label, a.features.fired));
+  // A segment no gate lets through cannot decide anything: it is not scored at all (the common case).
+  const probabilities = open.some(Boolean) ? model.scorer.probabilities(segmentTokens(a)) : MODEL_LABELS.map(() => 0);
   for (const [i, label] of MODEL_LABELS.entries()) {
     const p = probabilities[i]!;
-    const open = gate(label, a.features.fired);
-    scores[label] = open ? p : p * GATED_FACTOR;
-    decided[label] = open && p >= model.thresholds[label];
+    scores[label] = open[i] ? p : p * GATED_FACTOR;
+    decided[label] = open[i]! && p >= model.thresholds[label];
   }
   // A call to action offers no payment; where there is one, the offer is what the post is.
   if (decided.bounty_offer) decided.call_to_action = false;
