@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
-import { addNote, assignItem, decideItem, findItem, listItems, listNotes, type Decision, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
+import { addNote, assignItem, decideItem, findItem, listItems, listNotes, type Decision, type ItemQuery, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
 
@@ -87,19 +87,8 @@ export const toItemDto = (r: ItemRow) => ({
   classification: { classifier: r.classifier_version, labels: r.labels, scores: r.scores, rationale: r.rationale, entities: r.entities },
 });
 
-interface ListQuery {
-  status?: 'new' | 'confirmed' | 'dismissed' | 'escalated';
-  severity?: string;
-  label?: string;
-  source?: string;
-  channel?: string;
-  from?: string;
-  to?: string;
-  q?: string;
-  campaign?: number;
-  limit: number;
-  offset: number;
-}
+/** The repository's query, with the campaign filter named as the API names it. */
+type ListQuery = Omit<ItemQuery, 'campaignId'> & { campaign?: number };
 
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } }, required: ['id'] } as const;
 const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no item ${id}`, requestId: request.id });
