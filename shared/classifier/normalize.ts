@@ -61,6 +61,8 @@ function lookupCorrection(token: string): string | null {
 
 /** Text-speak ("any1"), known misspellings ("mosk") and one-edit slips of target words ("synagoge"). */
 function correction(token: string): string | undefined {
+  // Words that start with a digit are text-speak ("2nite") or numbers and ids, which would only fill the memo.
+  if (!/^[a-z]/.test(token)) return Object.hasOwn(TEXT_SPEAK, token) ? TEXT_SPEAK[token] : undefined;
   let hit = correctionMemo.get(token);
   if (hit === undefined) {
     hit = Object.hasOwn(TEXT_SPEAK, token) || Object.hasOwn(VARIANTS, token) || token.length >= 6 ? lookupCorrection(token) : null;

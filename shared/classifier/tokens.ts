@@ -7,10 +7,14 @@ const tokenizer = new AggressiveTokenizer();
 const stemMemo = new Map<string, string>();
 const STEM_MEMO_LIMIT = 200_000;
 
+const NUMBER = /^\d[\d.,]*$/;
+
 function stem(token: string): string {
+  // Numbers are endless and all stem alike: never let them fill the memo.
+  if (NUMBER.test(token)) return '<num>';
   let s = stemMemo.get(token);
   if (s === undefined) {
-    s = /^\d[\d.,]*$/.test(token) ? '<num>' : PorterStemmer.stem(token);
+    s = PorterStemmer.stem(token);
     if (stemMemo.size >= STEM_MEMO_LIMIT) stemMemo.clear();
     stemMemo.set(token, s);
   }
