@@ -106,7 +106,17 @@ export function registerDbGauges(metrics: Metrics, db: Db): void {
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
     },
   });
-  const rows = () => db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at']).where('enabled', '=', true).execute();
+  // Both source gauges are collected together at each scrape: they share one query in flight.
+  let inFlight: Promise<{ name: string; kind: string; last_error: string | null; last_success_at: Date | null }[]> | undefined;
+  const rows = () =>
+    (inFlight ??= db
+      .selectFrom('source')
+      .select(['name', 'kind', 'last_error', 'last_success_at'])
+      .where('enabled', '=', true)
+      .execute()
+      .finally(() => {
+        inFlight = undefined;
+      }));
   new Gauge({
     name: 'vigil_source_up',
     help: 'Whether each enabled source read successfully last time (1) or is failing (0)',

@@ -40,3 +40,11 @@ export function createQueues(connection: Redis, prefix: string, log: Logger): Qu
 }
 
 export const jobMeta = (requestId?: string) => ({ enqueuedAt: new Date().toISOString(), ...(requestId ? { requestId } : {}) });
+
+/** Delivery jobs for new outbox rows, after their commit; the sweep re-drives any lost in between. */
+export async function enqueueDeliveries(queues: Queues, rows: { id: number; deliver_after: Date | null }[]): Promise<void> {
+  await queues.enqueueBulk(
+    'alert.deliver',
+    rows.map((r) => ({ data: { alertId: r.id }, opts: { jobId: `deliver-${r.id}`, delay: r.deliver_after ? Math.max(0, r.deliver_after.getTime() - Date.now()) : 0 } })),
+  );
+}

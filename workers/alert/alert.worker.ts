@@ -5,7 +5,7 @@ import type { Db } from '../../shared/db/client.js';
 import type { Logger } from '../../shared/logger.js';
 import { addStats } from '../../shared/metrics.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
-import type { Queues } from '../../shared/queues/queues.js';
+import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
@@ -19,14 +19,6 @@ export interface AlertDeps {
   /** Where an analyst opens an item, for the log line. */
   itemUrl: (id: number) => string;
   log: Logger;
-}
-
-/** Delivery jobs for new outbox rows, after their commit; the sweep re-drives any lost in between. */
-export async function enqueueDeliveries(queues: Queues, rows: { id: number; deliver_after: Date | null }[]): Promise<void> {
-  await queues.enqueueBulk(
-    'alert.deliver',
-    rows.map((r) => ({ data: { alertId: r.id }, opts: { jobId: `deliver-${r.id}`, delay: r.deliver_after ? Math.max(0, r.deliver_after.getTime() - Date.now()) : 0 } })),
-  );
 }
 
 /**

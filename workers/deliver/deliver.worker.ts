@@ -5,7 +5,7 @@ import type { Config } from '../../shared/config/config.js';
 import type { Db } from '../../shared/db/client.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
-import type { Queues } from '../../shared/queues/queues.js';
+import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import {
   acknowledge,
   cancelAlert,
@@ -18,7 +18,6 @@ import {
   markSent,
 } from '../../shared/repositories/alert.repository.js';
 import { appendAudit } from '../../shared/repositories/audit.repository.js';
-import { enqueueDeliveries } from '../alert/alert.worker.js';
 import { emailNotifier } from './notifiers/email.notifier.js';
 import type { Notifier } from './notifiers/notifier.js';
 import { ACK_PREFIX, telegramNotifier } from './notifiers/telegram.notifier.js';
