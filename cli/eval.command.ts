@@ -1,46 +1,93 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { classifyByKeywords } from '../shared/classifier/keyword-baseline.js';
 import { classify, CLASSIFIER_VERSION } from '../shared/classifier/index.js';
-import { EVAL_LABELS, evaluate, PRIMARY, type Evaluation } from '../shared/classifier/evaluate.js';
+import { EVAL_LABELS, evaluate, summarise, type Evaluation, type Summary } from '../shared/classifier/evaluate.js';
 import type { Example } from '../shared/classifier/train.js';
-import { readCorpus, splitCorpus } from './corpus.js';
+import { packageRoot } from '../shared/paths.js';
+import { readCorpus, readVoices, splitCorpus, VOICES_DIR } from './corpus.js';
 
-const pct = (x: number) => x.toFixed(3);
+const f3 = (x: number) => x.toFixed(3);
 
-/** Renders one or two evaluations side by side as plain text tables. */
-export function formatEvaluation(columns: { name: string; result: Evaluation }[], maxMisses = 40): string {
-  const lines: string[] = [];
-  lines.push(`examples: ${columns[0]!.result.examples}`, '');
-  lines.push(['label'.padEnd(16), ...columns.map((c) => `${c.name}: P      R      F1     TP   FP   FN   TN`.padEnd(62))].join(''));
+/** Per-label precision/recall and per-language flagging of several models on one split, side by side. */
+export function formatSummaries(title: string, columns: { name: string; summary: Summary | undefined }[]): string {
+  const lines = ['', `== ${title}`, `  ${'label'.padEnd(16)}${columns.map((c) => c.name.slice(0, 30).padEnd(32)).join('')}`, `  ${''.padEnd(16)}${columns.map(() => 'P      R      TP/FP/FN'.padEnd(32)).join('')}`];
   for (const label of EVAL_LABELS) {
     const cells = columns.map((c) => {
-      const m = c.result.labels[label];
-      return `${' '.repeat(c.name.length + 2)}${pct(m.precision)}  ${pct(m.recall)}  ${pct(m.f1)}  ${String(m.tp).padEnd(4)} ${String(m.fp).padEnd(4)} ${String(m.fn).padEnd(4)} ${m.tn}`.padEnd(62);
+      const m = c.summary?.labels[label];
+      return (m ? `${f3(m.precision)}  ${f3(m.recall)}  ${m.tp}/${m.fp}/${m.fn}` : '-').padEnd(32);
     });
-    lines.push([label.padEnd(16), ...cells].join(''));
+    lines.push(`  ${label.padEnd(16)}${cells.join('')}`);
   }
-  for (const c of columns) {
-    lines.push('', `confusion matrix of ${c.name} (rows: gold primary label, columns: predicted)`, `  ${''.padEnd(16)}${PRIMARY.map((p) => p.padEnd(16)).join('')}`);
-    for (const gold of PRIMARY) lines.push(`  ${gold.padEnd(16)}${PRIMARY.map((p) => String(c.result.confusion[gold][p]).padEnd(16)).join('')}`);
-  }
-  lines.push('', 'flagged among examples that must not be flagged, by kind:');
-  const kinds = Object.keys(columns[0]!.result.flaggedNegativesByKind).sort();
-  for (const kind of kinds) {
-    lines.push(`  ${kind.padEnd(26)}${columns.map((c) => { const k = c.result.flaggedNegativesByKind[kind]!; return `${c.name}: ${k.flagged}/${k.total}`.padEnd(28); }).join('')}`);
-  }
-  for (const c of columns) {
-    lines.push('', `misclassified by ${c.name} (${c.result.misses.length}):`);
-    for (const m of c.result.misses.slice(0, maxMisses)) lines.push(`  ${m.error === 'false_positive' ? 'FP' : 'FN'} ${m.label.padEnd(15)} ${m.id.padEnd(28)} ${JSON.stringify(m.text.length > 140 ? `${m.text.slice(0, 140)}…` : m.text)}`);
-    if (c.result.misses.length > maxMisses) lines.push(`  … and ${c.result.misses.length - maxMisses} more`);
+  lines.push(`  ${'non-English o+c'.padEnd(16)}${columns.map((c) => (c.summary ? `recall ${f3(c.summary.nonEnglishOfferCallRecall)}` : '-').padEnd(32)).join('')}`);
+  lines.push(`  ${'negatives'.padEnd(16)}${columns.map((c) => (c.summary ? `flagged ${f3(c.summary.negativesFlagged)}` : '-').padEnd(32)).join('')}`);
+  const langs = [...new Set(columns.flatMap((c) => Object.keys(c.summary?.flagging ?? {})))].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+  lines.push(`  by language: positives flagged / negatives flagged`);
+  for (const lang of langs) {
+    lines.push(`  ${lang.padEnd(16)}${columns.map((c) => { const f = c.summary?.flagging[lang]; return (f ? `${f.positivesFlagged}/${f.positives}  ${f.negativesFlagged}/${f.negatives}` : '-').padEnd(32); }).join('')}`);
   }
   return lines.join('\n');
 }
 
-/** `vigil eval`: the dev split (or a given JSON Lines file) scored by the classifier and the keyword baseline. */
-export function runEval(dataFile?: string): string {
-  const examples: Example[] = dataFile ? readCorpus(dataFile) : splitCorpus(readCorpus()).dev;
-  const header = `classifier ${CLASSIFIER_VERSION} vs keyword baseline on ${dataFile ?? 'the corpus dev split'}`;
-  return `${header}\n${formatEvaluation([
-    { name: 'vigil', result: evaluate(examples, classify) },
-    { name: 'keywords', result: evaluate(examples, classifyByKeywords) },
-  ])}\n`;
+function formatMisses(result: Evaluation, max: number): string {
+  const lines = [`  misclassified (${result.misses.length}):`];
+  for (const m of result.misses.filter((x) => x.label !== 'target_info').slice(0, max)) lines.push(`  ${m.error === 'false_positive' ? 'FP' : 'FN'} ${m.label.padEnd(15)} ${m.id.padEnd(24)} ${JSON.stringify(m.text.length > 120 ? `${m.text.slice(0, 120)}…` : m.text)}`);
+  return lines.join('\n');
+}
+
+/** The model Vigil shipped before this one, measured on the same splits and recorded (its code is gone). */
+const PREVIOUS_METRICS = () => join(packageRoot(), 'data', 'metrics', 'vigil-nb-1.3a2a99fbb785.json');
+export const FRESH_DIR = () => join(packageRoot(), 'data', 'fresh');
+
+interface Recorded {
+  version: string;
+  splits: Record<string, Summary>;
+}
+
+function readPrevious(): Recorded | undefined {
+  const file = PREVIOUS_METRICS();
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Recorded) : undefined;
+}
+
+/** Examples written after the model was frozen, by someone else: never trained or tuned on. */
+export function readFresh(): Example[] {
+  const dir = FRESH_DIR();
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().flatMap((f) => readCorpus(join(dir, f)));
+}
+
+export interface EvalOptions {
+  dataFile?: string;
+  voicesDir?: string;
+  misses?: number;
+}
+
+/**
+ * `vigil eval`: the corpus dev split, the voices dev split and the fresh post-freeze set, each scored by
+ * the classifier, the previous model (recorded figures) and a keyword baseline; or one given file.
+ */
+export function runEval(opts: EvalOptions = {}): string {
+  const previous = readPrevious();
+  const splits: [string, Example[]][] = [];
+  const notes: string[] = [];
+  if (opts.dataFile) splits.push([opts.dataFile, readCorpus(opts.dataFile)]);
+  else {
+    splits.push(['corpus dev', splitCorpus(readCorpus()).dev]);
+    const voices = readVoices(opts.voicesDir ?? VOICES_DIR());
+    if (voices) splits.push(['voices dev', splitCorpus(voices).dev]);
+    else notes.push(`voices data not found at ${opts.voicesDir ?? VOICES_DIR()}: its dev split is skipped`);
+    const fresh = readFresh();
+    if (fresh.length) splits.push(['fresh', fresh]);
+  }
+  const out = [`classifier ${CLASSIFIER_VERSION}; previous model ${previous?.version ?? '(not recorded)'} as recorded in data/metrics; keyword baseline`, ...notes];
+  for (const [name, examples] of splits) {
+    const result = evaluate(examples, classify);
+    out.push(formatSummaries(`${name} (${examples.length} examples)`, [
+      { name: CLASSIFIER_VERSION, summary: summarise(result) },
+      { name: `previous ${previous?.version ?? ''}`, summary: previous?.splits[name] },
+      { name: 'keywords', summary: summarise(evaluate(examples, classifyByKeywords)) },
+    ]));
+    out.push(formatMisses(result, opts.misses ?? 30));
+  }
+  return `${out.join('\n')}\n`;
 }

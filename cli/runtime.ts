@@ -38,6 +38,12 @@ async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']):
   else await deliver.removeJobScheduler('alertbot-poll');
 }
 
+/** Near-miss retention, as a BullMQ job scheduler: one prune runs at a time whatever the process count. */
+const NEAR_MISS_PRUNE_EVERY_MS = 10 * 60_000;
+async function scheduleAlertChores(queues: Queues): Promise<void> {
+  await queues.byName[QueueName.Alert].upsertJobScheduler('near-miss-prune', { every: NEAR_MISS_PRUNE_EVERY_MS }, { name: 'near-misses.prune', data: {} });
+}
+
 export interface Runtime {
   db: Db;
   redis: Redis;
@@ -78,8 +84,9 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
     const itemUrl = (id: number) => `${url ?? baseUrl}/api/items/${id}`;
 
     if (kinds.includes('alert')) {
-      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'alert' }) });
+      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, itemUrl, log: log.child({ worker: 'alert' }) });
       workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
+      await scheduleAlertChores(queues);
     }
     if (kinds.includes('deliver')) {
       const handlers = deliverHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'deliver' }) });
@@ -87,7 +94,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       await scheduleDeliveryChores(queues, config.alerts);
     }
     if (kinds.includes('classify')) {
-      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues }), deps, CONCURRENCY.classify));
+      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay }), deps, CONCURRENCY.classify));
     }
     if (kinds.includes('ingest')) {
       const fetcher = createFetcher({

@@ -15,10 +15,13 @@ Commands:
   migrate               create the database if needed and apply migrations
   classify              JSON Lines on stdin ({"id", "text"}) -> one verdict per line on stdout
   classify --text "…"   classify one text and print the verdict readably
-  eval [--data FILE]    precision, recall, F1 and misses on the corpus dev split (or FILE), beside a keyword baseline
+  eval [--data FILE] [--voices DIR]
+                        per-label and per-language figures on the corpus and voices dev splits and the fresh set
+                        (or FILE), beside the previous model's recorded figures and a keyword baseline
   eval-external [DIR]   false-alarm check on outside data (HateCheck, Hatemoji, Davidson); DIR or VIGIL_EXTERNAL_DATA
-  train [--no-db] [--out FILE]
+  train [--no-db] [--out FILE] [--data DIR] [--force]
                         rebuild the classifier from the corpus and analysts' decisions in Postgres
+                        (review items and near misses)
   user add --email E --role R
                         add a user (analyst | duty_officer | admin | auditor); password from stdin or generated
   token create --email E [--name N]
@@ -53,14 +56,15 @@ async function migrate(config: Readonly<Config>, log: Logger): Promise<void> {
   }
 }
 
-/** Analysts' confirmed and dismissed items; training goes on from the corpus alone if Postgres can't be read. */
+/** Analysts' confirmed and dismissed items and their calls on near misses; training goes on from the corpus alone if Postgres can't be read. */
 async function readDecisions() {
   const config = loadConfig();
   const { createDb } = await import('../shared/db/client.js');
   const { listDecisions } = await import('../shared/repositories/review-item.repository.js');
+  const { listNearMissDecisions } = await import('../shared/repositories/near-miss.repository.js');
   const db = createDb(config.database.url, 1);
   try {
-    return await listDecisions(db);
+    return [...(await listDecisions(db)), ...(await listNearMissDecisions(db))];
   } catch (err) {
     process.stderr.write(`vigil train: could not read analysts' decisions from ${safeUrl(config.database.url)} (${(err as Error).message}); training on the corpus alone\n`);
     return [];
@@ -104,9 +108,9 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'eval') {
-    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, voices: { type: 'string' } } });
     const { runEval } = await import('./eval.command.js');
-    process.stdout.write(runEval(values.data));
+    process.stdout.write(runEval({ ...(values.data ? { dataFile: values.data } : {}), ...(values.voices ? { voicesDir: values.voices } : {}) }));
     return 0;
   }
   if (command === 'eval-external') {
@@ -129,11 +133,12 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   if (command === 'train') {
-    const { values } = parseArgs({ args: rest, options: { 'no-db': { type: 'boolean' }, out: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { 'no-db': { type: 'boolean' }, out: { type: 'string' }, data: { type: 'string' }, force: { type: 'boolean' } } });
     const decisions = values['no-db'] ? [] : await readDecisions();
     const { runTrain } = await import('./train.command.js');
-    process.stdout.write(runTrain({ decisions, ...(values.out ? { out: values.out } : {}) }));
-    return 0;
+    const result = runTrain({ decisions, force: values.force === true, ...(values.out ? { out: values.out } : {}), ...(values.data ? { dataDir: values.data } : {}) });
+    process.stdout.write(result.report);
+    return result.written ? 0 : 1;
   }
 
   const config = loadConfig();

@@ -1,3 +1,5 @@
+import { labelName, labelNames } from './domain/label-names.js';
+import { FLAG_LABELS } from './domain/verdict.js';
 import type { AlertForDelivery } from './repositories/alert.repository.js';
 
 export interface AlertMessage {
@@ -8,13 +10,14 @@ export interface AlertMessage {
   payload: Record<string, unknown>;
 }
 
-const LABEL_NAMES: Record<string, string> = { bounty_offer: 'Bounty offer', call_to_action: 'Call to action', hate: 'Hate', target_info: 'Target named' };
 const MAX_TEXT = 600;
 
 /** What a duty officer reads: what, where, how much, from which channel, and where to open it. */
 export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage {
   const entities = a.entities as { postcodeDistricts?: string[]; places?: string[]; amounts?: { text: string }[]; targets?: { text: string }[] };
-  const what = a.labels.filter((l) => l !== 'target_info').map((l) => LABEL_NAMES[l] ?? l).join(', ') || 'Flagged post';
+  const what = a.labels.filter((l) => l !== 'target_info').map(labelName).join(', ') || 'Flagged post';
+  // Why a claim (or the offer behind one) pages: the campaign it joined holds the other half.
+  const campaignHolds = FLAG_LABELS.filter((l) => a.campaign_labels?.includes(l));
   const where = [...(entities.targets ?? []).map((t) => t.text), ...(entities.places ?? []), ...(entities.postcodeDistricts ?? [])];
   const uniqueWhere = [...new Set(where)].join(', ');
   const channel = a.channel_title ? `${a.channel_title} (${a.channel_handle})` : a.channel_handle;
@@ -26,6 +29,7 @@ export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage
     `Channel: ${a.platform} / ${channel}`,
     ...(uniqueWhere ? [`Where: ${uniqueWhere}`] : []),
     ...(entities.amounts?.length ? [`Amount: ${entities.amounts.map((x) => x.text).join(', ')}`] : []),
+    ...(a.campaign_id !== null ? [`Campaign ${a.campaign_id}${campaignHolds.length ? ` holds: ${labelNames(campaignHolds)}` : ''}`] : []),
     `Posted: ${a.published_at?.toISOString() ?? 'unknown'} · captured ${a.captured_at.toISOString()}`,
     ...(a.url ? [`Source: ${a.url}`] : []),
     '',
@@ -44,6 +48,8 @@ export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage
       tier: a.tier,
       severity: a.severity,
       labels: a.labels,
+      labelNames: a.labels.map(labelName),
+      campaign: a.campaign_id !== null ? { id: a.campaign_id, labels: a.campaign_labels ?? [] } : null,
       where: uniqueWhere ? uniqueWhere.split(', ') : [],
       amounts: (entities.amounts ?? []).map((x) => x.text),
       channel: { platform: a.platform, handle: a.channel_handle, title: a.channel_title },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { normalize } from './classifier/normalize.js';
+import type { Severity } from './domain/verdict.js';
 
 /**
  * Differing bits at or below which two texts are the same offer lightly edited (64-bit SimHash). On the
@@ -35,6 +36,8 @@ export interface CampaignSignals {
   simhash: bigint;
   targets: string[];
   handles: string[];
+  /** The item's labels: a claim may join by its handle alone. */
+  labels: readonly string[];
 }
 
 export interface KnownCampaign {
@@ -42,11 +45,14 @@ export interface KnownCampaign {
   simhash: bigint;
   targets: string[];
   handles: string[];
+  /** Every label its items carry. */
+  labels: string[];
 }
 
 /**
  * The campaign a new item belongs to: near-identical text, or the same payment/contact handle offering
- * for a target the campaign already named. Undefined when it starts a new one.
+ * for a target the campaign already named, or, for a claim, the same account handle alone. Undefined
+ * when it starts a new one.
  */
 export function matchCampaign(item: CampaignSignals, campaigns: KnownCampaign[]): KnownCampaign | undefined {
   let best: { c: KnownCampaign; d: number } | undefined;
@@ -55,5 +61,36 @@ export function matchCampaign(item: CampaignSignals, campaigns: KnownCampaign[])
     if (d <= NEAR_DUPLICATE_BITS && (!best || d < best.d)) best = { c, d };
   }
   if (best) return best.c;
-  return campaigns.find((c) => item.handles.some((h) => c.handles.includes(h)) && item.targets.some((t) => c.targets.includes(t)));
+  const byTarget = campaigns.find((c) => item.handles.some((h) => c.handles.includes(h)) && item.targets.some((t) => c.targets.includes(t)));
+  if (byTarget || !item.labels.includes('claim')) return byTarget;
+  return claimByAccount(item, campaigns);
+}
+
+/**
+ * A claim seldom repeats the offer's target ("done, video sent to @the_bot, pay me"), but it reports to the
+ * campaign's own account. Only an account handle (@name) counts: "btc" or "the bot" would join strangers.
+ * A campaign holding an offer comes first, since the claim is evidence that an offer is being acted on.
+ */
+function claimByAccount(item: CampaignSignals, campaigns: KnownCampaign[]): KnownCampaign | undefined {
+  const accounts = item.handles.filter((h) => h.startsWith('@'));
+  const sharing = campaigns.filter((c) => accounts.some((h) => c.handles.includes(h)));
+  return sharing.find((c) => c.labels.includes('bounty_offer')) ?? sharing[0];
+}
+
+/** An offer on one side and a claim on the other: someone says the act that was paid for is done. */
+const offerMeetsClaim = (a: readonly string[], b: readonly string[]) => (a.includes('claim') && b.includes('bounty_offer')) || (a.includes('bounty_offer') && b.includes('claim'));
+
+export interface JoinSeverity {
+  severity: Severity;
+  /** The item gives the campaign its first offer-and-claim pair: worth a page even though the campaign is known. */
+  firstActedOn: boolean;
+}
+
+/**
+ * The severity of an item joining a campaign: a claim joining a campaign that holds a bounty offer, or an
+ * offer joining one that holds a claim, is critical whatever the classifier said of the post alone.
+ */
+export function severityOnJoin(item: { severity: Severity; labels: readonly string[] }, campaignLabels: readonly string[]): JoinSeverity {
+  if (!offerMeetsClaim(item.labels, campaignLabels)) return { severity: item.severity, firstActedOn: false };
+  return { severity: 'critical', firstActedOn: !offerMeetsClaim(campaignLabels, campaignLabels) };
 }

@@ -18,17 +18,31 @@ export async function addStats(redis: Redis, prefix: string, counts: Partial<Rec
   await pipeline.exec();
 }
 
-/** Adds the counts once per `onceKey` (a job id): a job retried after a crash is not counted twice. */
-export async function addStatsOnce(redis: Redis, prefix: string, onceKey: string, counts: Partial<Record<StatName, number>>): Promise<void> {
+/** Adds counts to a hash once per `onceKey` (a job id): a job retried after a crash is not counted twice. */
+async function hincrOnce(redis: Redis, onceKey: string, hashKey: string, counts: Record<string, number | undefined>): Promise<void> {
   const entries = Object.entries(counts).filter(([, n]) => n);
   if (entries.length === 0) return;
   await redis.eval(
     `if redis.call('SET', KEYS[1], '1', 'NX', 'EX', 86400) then for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end end return 1`,
     2,
-    `${prefix}:counted:${onceKey}`,
-    statsKey(prefix),
+    onceKey,
+    hashKey,
     ...entries.flatMap(([name, n]) => [name, String(n)]),
   );
+}
+
+export const addStatsOnce = (redis: Redis, prefix: string, onceKey: string, counts: Partial<Record<StatName, number>>): Promise<void> =>
+  hincrOnce(redis, `${prefix}:counted:${onceKey}`, statsKey(prefix), counts);
+
+/** Posts in a language the classifier does not cover, by language, across every classify process. */
+export const uncoveredKey = (prefix: string) => `${prefix}:stats:uncovered_language`;
+
+export const addUncoveredOnce = (redis: Redis, prefix: string, onceKey: string, byLanguage: Record<string, number>): Promise<void> =>
+  hincrOnce(redis, `${prefix}:counted-uncovered:${onceKey}`, uncoveredKey(prefix), byLanguage);
+
+export async function readUncovered(redis: Redis, prefix: string): Promise<Record<string, number>> {
+  const raw = await redis.hgetall(uncoveredKey(prefix));
+  return Object.fromEntries(Object.entries(raw).map(([lang, n]) => [lang, Number(n)]));
 }
 
 export async function readStats(redis: Redis, prefix: string): Promise<Record<StatName, number>> {
@@ -88,6 +102,18 @@ export function registerQueueGauges(metrics: Metrics, queues: Queues, redis: Red
     async collect() {
       const stats = await readStats(redis, prefix);
       for (const [stat, n] of Object.entries(stats)) this.set({ stat }, n);
+    },
+  });
+  // A counter read from Redis at scrape time: each classify process adds to the shared hash, none holds the total.
+  new Counter({
+    name: 'vigil_posts_uncovered_language_total',
+    help: 'Posts in a language the classifier has no cues or training for, by detected language (ISO 639-1, "und" unknown); a daily sample of each is kept for analysts',
+    labelNames: ['lang'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const counts = await readUncovered(redis, prefix);
+      this.reset();
+      for (const [lang, n] of Object.entries(counts)) this.inc({ lang }, n);
     },
   });
 }

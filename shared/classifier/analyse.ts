@@ -1,7 +1,8 @@
 import { extractFeatures, type SegmentFeatures } from './features.js';
+import { identifyLanguage, type Language } from './language.js';
 import { normalize, originalSpan, type Normalized } from './normalize.js';
 import { splitSegments, type Segment } from './segment.js';
-import { modelTokens } from './tokens.js';
+import { featureVector, wordsOf, type FeatureVector, type Word } from './vectorize.js';
 
 export interface SegmentAnalysis {
   segment: Segment;
@@ -9,10 +10,17 @@ export interface SegmentAnalysis {
   text: string;
   norm: Normalized;
   features: SegmentFeatures;
+  words: Word[];
 }
 
-/** The model's tokens for a segment; computed only for segments some gate lets through (most posts open none). */
-export const segmentTokens = (a: SegmentAnalysis): Set<string> => modelTokens(a.norm.text, a.features.fired);
+export interface Analysis {
+  segments: SegmentAnalysis[];
+  language: Language;
+  /** Every cue fired in any segment. */
+  context: Set<string>;
+}
+
+const contextOf = (segments: SegmentAnalysis[]) => new Set(segments.flatMap((s) => [...s.features.fired]));
 
 /** Longer texts are analysed up to this many characters; ingest already caps a post far below it. */
 export const MAX_ANALYSED_CHARS = 100_000;
@@ -26,23 +34,32 @@ function analyseText(text: string, segment: Segment, extra: string[] = []): Segm
   };
   const features = extractFeatures(norm.text, isUpper);
   for (const f of extra) features.fired.add(f);
-  return { segment, text, norm, features };
+  return { segment, text, norm, features, words: wordsOf(norm.text) };
 }
+
+/** The language of the whole post, read from normalised text so leetspeak and spaced letters do not look foreign. */
+const languageOf = (segments: SegmentAnalysis[]): Language => identifyLanguage(segments.map((s) => s.norm.text).join(' ').slice(0, 2000));
 
 /**
  * Normalises, segments and extracts features. A page where several segments carry reporting cues is
  * news-like as a whole, and every segment learns so ("doc_news"): a scraped news story about an offer
  * restates the offer in a sentence of its own.
  */
-export function analyse(fullText: string): SegmentAnalysis[] {
+export function analyse(fullText: string): Analysis {
   const text = fullText.length > MAX_ANALYSED_CHARS ? fullText.slice(0, MAX_ANALYSED_CHARS) : fullText;
-  const segments = splitSegments(text);
-  const first = segments.map((s) => analyseText(text.slice(s.start, s.end), s));
-  if (first.length < 3) return first;
+  const first = splitSegments(text).map((s) => analyseText(text.slice(s.start, s.end), s));
+  const language = languageOf(first);
+  if (first.length < 3) return { segments: first, language, context: contextOf(first) };
   const reporting = first.filter((a) => a.features.fired.has('reported') || a.features.fired.has('news_source') || a.features.fired.has('condemn')).length;
-  if (reporting < 2) return first;
-  return first.map((a) => analyseText(a.text, a.segment, ['doc_news']));
+  if (reporting < 2) return { segments: first, language, context: contextOf(first) };
+  const segments = first.map((a) => analyseText(a.text, a.segment, ['doc_news']));
+  return { segments, language, context: contextOf(segments) };
 }
 
-/** The tokens a training example contributes: the whole text as one segment, as short posts are scored. */
-export const trainingTokens = (text: string): string[] => [...segmentTokens(analyseText(text, { start: 0, end: text.length }))];
+export const segmentVector = (a: SegmentAnalysis, analysis: Analysis): FeatureVector => featureVector(a.words, a.features.fired, analysis.context, analysis.language.code);
+
+/** The features a training example contributes: the whole text as one segment, as short posts are scored. */
+export function trainingVector(text: string): FeatureVector {
+  const whole = analyseText(text, { start: 0, end: text.length });
+  return segmentVector(whole, { segments: [whole], language: languageOf([whole]), context: whole.features.fired });
+}

@@ -1,82 +1,17 @@
-import type { Label, RationaleSpan, Severity, Verdict } from '../domain/verdict.js';
-import { analyse, MAX_ANALYSED_CHARS, segmentTokens, type SegmentAnalysis } from './analyse.js';
-import { MODEL_LABELS, type LoadedModel, type ModelLabel } from './model.js';
+import { FLAG_LABELS, type Label, type RationaleSpan, type Severity, type Verdict } from '../domain/verdict.js';
+import { analyse, MAX_ANALYSED_CHARS, segmentVector, trainingVector, type SegmentAnalysis } from './analyse.js';
 import type { Hit } from './features.js';
+import { decide, HEADS, logit, MODEL_LABELS, sigmoid, type LoadedModel } from './model.js';
 import { originalSpan } from './normalize.js';
-
-const has = (fired: Set<string>, prefix: string) => {
-  for (const f of fired) if (f.startsWith(prefix)) return true;
-  return false;
-};
-const hasTarget = (f: Set<string>) => f.has('target_place') || f.has('target_group') || f.has('postcode') || f.has('place_name');
-
-/**
- * What a segment must contain before the model may call it an offer or a call: an offer names a
- * reward and an act; a call names an act and a target and urges (an imperative, a plan, a time);
- * neither is reported, condemned or quoted.
- */
-function gate(label: ModelLabel, f: Set<string>): boolean {
-  switch (label) {
-    case 'bounty_offer':
-      return (
-        (f.has('money') || f.has('status_reward')) &&
-        // "£100 for the mosque in E10, pics to me" leaves the act unsaid; the proof request says it.
-        (has(f, 'act_') || (f.has('target_place') && f.has('proof'))) &&
-        (hasTarget(f) || (f.has('proof') && f.has('contact'))) &&
-        !reportedOrCondemned(f) &&
-        !lawfulOrLeisure(f)
-      );
-    case 'call_to_action':
-      return has(f, 'act_') && hasTarget(f) && (f.has('call') || f.has('imperative') || f.has('time')) && !reportedOrCondemned(f) && !lawfulOrLeisure(f);
-    case 'hate':
-      // Counter-speech names groups too; it is hate only where hostile words outweigh the condemnation.
-      return f.has('hate_word') || (f.has('target_group') && !f.has('condemn'));
-  }
-}
-
-/**
- * Reported speech, condemnation, quotation and appeals describe an offer without making one. Reporting
- * words in a post that also speaks to the reader ("send me the pic, before the police come") do not veto.
- */
-function reportedOrCondemned(f: Set<string>): boolean {
-  if (f.has('info_reward') || f.has('quote') || f.has('condemn')) return true;
-  return (f.has('reported') || f.has('news_source') || f.has('doc_news')) && !f.has('direct');
-}
-
-/**
- * Paid work, sport, marketing and clean-ups use the same verbs and prices ("paint the fence, £150").
- * They veto unless the segment names a place to attack and asks for proof or contact, or urges, the way
- * offers and calls do.
- */
-function lawfulOrLeisure(f: Set<string>): boolean {
-  if (!(f.has('lawful') || f.has('leisure') || f.has('fundraise'))) return false;
-  return !(f.has('target_place') && (f.has('proof') || f.has('contact') || f.has('call')));
-}
-
-/** A label whose gate is shut keeps a quarter of its score (when another label's gate made the segment worth scoring). */
-const GATED_FACTOR = 0.25;
+import { charIds, pairId, termOf, valueOf, wordId, type FeatureVector } from './vectorize.js';
 
 interface SegmentScore {
   analysis: SegmentAnalysis;
-  scores: Record<ModelLabel, number>;
-  decided: Record<ModelLabel, boolean>;
-}
-
-function scoreSegment(a: SegmentAnalysis, model: LoadedModel): SegmentScore {
-  const scores = {} as Record<ModelLabel, number>;
-  const decided = {} as Record<ModelLabel, boolean>;
-  const open = MODEL_LABELS.map((label) => gate(label, a.features.fired));
-  // A segment no gate lets through cannot decide anything: it is not scored at all (the common case).
-  const probabilities = open.some(Boolean) ? model.scorer.probabilities(segmentTokens(a)) : MODEL_LABELS.map(() => 0);
-  for (const [i, label] of MODEL_LABELS.entries()) {
-    const p = probabilities[i]!;
-    scores[label] = open[i] ? p : p * GATED_FACTOR;
-    decided[label] = open[i]! && p >= model.thresholds[label];
-  }
-  // A call to action offers no payment; where there is one, the offer is what the post is.
-  if (decided.bounty_offer) decided.call_to_action = false;
-  if (decided.bounty_offer || decided.call_to_action) decided.hate = false;
-  return { analysis: a, scores, decided };
+  vector: FeatureVector;
+  /** Log-odds per head, in HEADS order. */
+  logOdds: Float64Array;
+  /** Per label, in MODEL_LABELS order. */
+  decided: boolean[];
 }
 
 /** How surely a segment names a target; quoted hits count, since a quoted offer still names its target. */
@@ -97,41 +32,86 @@ function targetScore(hits: Hit[]): number {
   return 0.02;
 }
 
-function severityOf(labels: Set<Label>, fired: Set<string>, maxGbp: number): Severity {
-  const specific = fired.has('postcode') || fired.has('place_name');
-  if (labels.has('bounty_offer')) {
-    const actionable = fired.has('proof') || fired.has('contact') || fired.has('time') || maxGbp >= 100;
-    return specific && actionable ? 'critical' : 'high';
-  }
-  if (labels.has('call_to_action')) {
-    const dangerous = fired.has('act_fire') || fired.has('act_violence');
-    return (specific && fired.has('time')) || dangerous ? 'high' : 'medium';
-  }
-  return 'low';
+/**
+ * Severity follows harm: fire and weapons over damage over paint, a named place and a time over a vague
+ * one, a reward with proof or contact over an idle one. A claim is evidence that something happened.
+ */
+export function severityOf(labels: Set<Label>, fired: Set<string>, maxGbp: number): Severity {
+  if (!FLAG_LABELS.some((l) => labels.has(l))) return 'low';
+  let points = labels.has('bounty_offer') || labels.has('claim') ? 2 : 1;
+  if (fired.has('act_fire') || fired.has('act_violence')) points += 2;
+  else if (fired.has('act_damage') || fired.has('act_desecrate')) points += 1;
+  if (fired.has('postcode') || fired.has('place_name')) points += 1;
+  if (fired.has('target_place')) points += 1;
+  if (fired.has('time')) points += 1;
+  if (labels.has('bounty_offer') && (fired.has('proof') || fired.has('contact') || maxGbp >= 100)) points += 1;
+  if (points >= 5) return 'critical';
+  if (points >= 3) return 'high';
+  return points >= 2 ? 'medium' : 'low';
 }
 
 const ENTITY_FEATURES: Record<string, string> = { time: 'times', proof: 'proof', contact: 'contacts', crypto: 'paymentChannels' };
+/** Words shown in a rationale: those adding at least this much to a label's log-odds, at most this many. */
+const MIN_WORD_CONTRIBUTION = 0.1;
+const MAX_RATIONALE_WORDS = 8;
+/** How far below a label's threshold (in log-odds) a long post as a whole may score and still let one of its sentences decide. */
+const WHOLE_POST_SUPPORT = 2;
+
+/** The words of a segment that pushed one label up most, as spans of the normalised text. */
+function topWords(s: SegmentScore, label: number, model: LoadedModel): { start: number; end: number; value: number }[] {
+  const weigh = (id: number) => model.scorer.contribution(id, valueOf(s.vector, id), label);
+  const terms = s.analysis.words.map((w) => termOf(w.token));
+  const words = s.analysis.words.map((w, i) => {
+    let value = weigh(wordId(terms[i]!));
+    for (const id of charIds(w.token)) value += weigh(id);
+    if (i + 1 < terms.length) value += weigh(pairId(terms[i]!, terms[i + 1]!)) / 2;
+    if (i > 0) value += weigh(pairId(terms[i - 1]!, terms[i]!)) / 2;
+    return { start: w.start, end: w.end, value };
+  });
+  return words
+    .filter((w) => w.value >= MIN_WORD_CONTRIBUTION)
+    .sort((a, b) => b.value - a.value)
+    .slice(0, MAX_RATIONALE_WORDS);
+}
 
 /** Classifies one text: pure, deterministic, no I/O. */
 export function classifyWith(model: LoadedModel, text: string): Verdict {
-  const segments = analyse(text).map((a) => scoreSegment(a, model));
-  const labels = new Set<Label>();
-  const scores: Record<Label, number> = { bounty_offer: 0, call_to_action: 0, target_info: 0, hate: 0 };
-  for (const s of segments) {
-    for (const label of MODEL_LABELS) {
-      scores[label] = Math.max(scores[label], s.scores[label]);
-      if (s.decided[label]) labels.add(label);
-    }
-    scores.target_info = Math.max(scores.target_info, targetScore(s.analysis.features.hits));
-  }
-  if (scores.target_info >= 0.6) labels.add('target_info');
+  const analysis = analyse(text);
+  const { segments: analysed, language } = analysis;
+  const cut = HEADS.map((l) => logit(model.thresholds[l]));
+  const flagHead = HEADS.indexOf('flag');
+  // A sentence of a long post decides only where the post as a whole leans the same way: a thread that
+  // warns about offers restates one in a sentence, and a page with an offer in it still reads as one.
+  const whole = analysed.length > 1 ? model.scorer.logOdds(trainingVector(text.slice(0, MAX_ANALYSED_CHARS))) : undefined;
+  const segments: SegmentScore[] = analysed.map((a) => {
+    const vector = segmentVector(a, analysis);
+    const logOdds = model.scorer.logOdds(vector);
+    // Nothing to read (emoji and punctuation that stand for no word, no cue): nothing to decide on.
+    if (a.words.length === 0 && a.features.fired.size === 0) return { analysis: a, vector, logOdds: logOdds.fill(-Infinity), decided: MODEL_LABELS.map(() => false) };
+    const supported = (i: number) => !whole || whole[i]! >= cut[i]! - WHOLE_POST_SUPPORT || whole[flagHead]! >= cut[flagHead]! - WHOLE_POST_SUPPORT;
+    return { analysis: a, vector, logOdds, decided: decide(logOdds, cut).map((d, i) => d && supported(i)) };
+  });
 
-  // The segments that decided a label explain the verdict; with none, the one that came closest.
-  let focus = segments.filter((s) => MODEL_LABELS.some((l) => s.decided[l]));
-  if (focus.length === 0) {
-    const top = (s: SegmentScore) => Math.max(s.scores.bounty_offer, s.scores.call_to_action, s.scores.hate);
-    focus = [segments.reduce((best, s) => (top(s) > top(best) ? s : best))];
+  const labels = new Set<Label>();
+  const best = new Float64Array(MODEL_LABELS.length).fill(-Infinity);
+  let targetInfo = 0;
+  for (const s of segments) {
+    MODEL_LABELS.forEach((label, i) => {
+      best[i] = Math.max(best[i]!, s.logOdds[i]!);
+      if (s.decided[i]) labels.add(label);
+    });
+    targetInfo = Math.max(targetInfo, targetScore(s.analysis.features.hits));
   }
+  if (targetInfo >= 0.6) labels.add('target_info');
+  const flagged = FLAG_LABELS.some((l) => labels.has(l));
+  const flagIndexes = FLAG_LABELS.map((l) => MODEL_LABELS.indexOf(l));
+  const flagBest = Math.max(...segments.map((s) => s.logOdds[flagHead]!));
+  const nearMiss = !flagged && (flagBest >= cut[flagHead]! - model.nearMissBand || flagIndexes.some((i) => best[i]! >= cut[i]! - model.nearMissBand));
+
+  // The segments that decided a label explain the verdict; with none, the one that came closest to a flag.
+  let focus = segments.filter((s) => flagIndexes.some((i) => s.decided[i]));
+  const closest = (s: SegmentScore) => Math.max(...flagIndexes.map((i) => s.logOdds[i]! - cut[i]!));
+  if (focus.length === 0) focus = [segments.reduce((a, b) => (closest(b) > closest(a) ? b : a))];
 
   const rationale: RationaleSpan[] = [];
   const entities = { amounts: [] as object[], targets: [] as object[], postcodeDistricts: [] as string[], places: [] as string[], times: [] as string[], proof: [] as string[], contacts: [] as string[], paymentChannels: [] as string[] };
@@ -158,21 +138,29 @@ export function classifyWith(model: LoadedModel, text: string): Verdict {
     if (!focus.includes(s)) continue;
     for (const f of features.fired) fired.add(f);
     for (const a of features.amounts) maxGbp = Math.max(maxGbp, a.gbp ?? 0);
-    for (const label of MODEL_LABELS) {
-      if (s.decided[label]) rationale.push({ feature: `segment:${label}`, start: segment.start, end: segment.end, text: segText });
+    const explained = s.decided.some((d, i) => d && flagIndexes.includes(i)) ? flagIndexes.filter((i) => s.decided[i]) : [flagIndexes.reduce((a, b) => (s.logOdds[b]! - cut[b]! > s.logOdds[a]! - cut[a]! ? b : a))];
+    for (const i of explained) {
+      if (s.decided[i]) rationale.push({ feature: `segment:${MODEL_LABELS[i]}`, start: segment.start, end: segment.end, text: segText });
+      // Which words weighed most is worth its cost only for posts someone will read: flagged or near misses.
+      if (flagged || nearMiss) for (const w of topWords(s, i, model)) rationale.push({ feature: `word:${MODEL_LABELS[i]}`, ...toOriginal(w.start, w.end) });
     }
-    for (const h of features.hits) rationale.push({ feature: h.quoted ? `quoted:${h.feature}` : h.feature, ...toOriginal(h.start, h.end) });
+    for (const h of features.hits) if (h.feature !== 'number') rationale.push({ feature: h.quoted ? `quoted:${h.feature}` : h.feature, ...toOriginal(h.start, h.end) });
   }
   for (const key of ['postcodeDistricts', 'places', 'times', 'proof', 'contacts', 'paymentChannels'] as const) entities[key] = [...new Set(entities[key])];
 
-  const rounded = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, Math.round(v * 1000) / 1000])) as Record<Label, number>;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const scores = { bounty_offer: 0, call_to_action: 0, claim: 0, target_info: round(targetInfo), hate: 0 } satisfies Record<Label, number>;
+  MODEL_LABELS.forEach((label, i) => (scores[label] = round(sigmoid(best[i]!))));
   return {
     classifier: model.version,
-    flagged: labels.has('bounty_offer') || labels.has('call_to_action'),
-    labels: (['bounty_offer', 'call_to_action', 'target_info', 'hate'] as const).filter((l) => labels.has(l)),
-    scores: rounded,
+    flagged,
+    labels: (['bounty_offer', 'call_to_action', 'claim', 'target_info', 'hate'] as const).filter((l) => labels.has(l)),
+    scores,
     severity: severityOf(labels, fired, maxGbp),
     rationale: rationale.sort((a, b) => a.start - b.start || a.end - b.end),
     entities: { ...entities, ...(text.length > MAX_ANALYSED_CHARS ? { truncatedAt: MAX_ANALYSED_CHARS } : {}) },
+    language: language.code,
+    languageCovered: language.covered,
+    nearMiss,
   };
 }

@@ -34,14 +34,17 @@ export type UpperCheck = (start: number, end: number) => boolean;
 
 const CURRENCY_OF: Record<string, string> = {
   '£': 'GBP', quid: 'GBP', pound: 'GBP', pounds: 'GBP', nicker: 'GBP', gbp: 'GBP', $: 'USD', bucks: 'USD', dollar: 'USD', dollars: 'USD', usd: 'USD',
-  '€': 'EUR', euro: 'EUR', euros: 'EUR', eur: 'EUR', usdt: 'USDT', tether: 'USDT', btc: 'BTC', bitcoin: 'BTC', eth: 'ETH',
+  '€': 'EUR', euro: 'EUR', euros: 'EUR', eur: 'EUR', usdt: 'USDT', tether: 'USDT', btc: 'BTC', bitcoin: 'BTC', eth: 'ETH', ltc: 'LTC', litecoin: 'LTC',
+  zl: 'PLN', zloty: 'PLN', zlotych: 'PLN', pln: 'PLN', rub: 'RUB', руб: 'RUB', рублей: 'RUB', грн: 'UAH', гривень: 'UAH', uah: 'UAH', dolares: 'USD', долларов: 'USD', баксов: 'USD',
 };
 
 const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)`;
 const SYMBOL_AMOUNT = new RegExp(String.raw`([£$€])\s*${NUM}(?:\s?(k|grand)\b)?(?!\d|\.\d)`, 'g');
 /** A bare number in an offer ("there's 250 in it for you"): pounds by default in UK channels. */
 const BARE_AMOUNT = /\b(\d{2,5}) in it for\b/g;
-const SUFFIX_AMOUNT = new RegExp(String.raw`\b${NUM}\s?(k)?\s?(quid|pounds?|nicker|gbp|bucks|dollars?|usd|usdt|tether|euros?|eur|btc|bitcoin|eth)\b`, 'g');
+const SUFFIX_AMOUNT = new RegExp(String.raw`\b${NUM}\s?(k)?\s?(quid|pounds?|nicker|gbp|bucks|dollars?|dolares|usd|usdt|tether|euros?|eur|btc|bitcoin|eth|ltc|litecoin|zl|zloty|zlotych|pln|rub|руб|рублей|грн|гривень|uah|долларов|баксов|[£$€])(?![\p{L}\p{N}])`, 'gu');
+/** A bare number that may be a price ("Stickers 20. Paint 80.", "j'attends mes 200"): not a time, date, id or postcode. */
+const BARE_NUMBER = /(?<![\p{L}\p{N}:.,£$€#@/+-])(\d{2,5})(?![\p{L}\p{N}:/%]|[.,]\d)/gu;
 const WORD_NUMBERS = Object.keys(NUMBER_WORDS).join('|');
 const WORD_AMOUNT = new RegExp(String.raw`\b((?:(?:${WORD_NUMBERS})[\s-]){1,3})(quid|pounds|nicker|euros|dollars|bucks)\b`, 'g');
 const SLANG_AMOUNT = new RegExp(String.raw`\b(?:(a|one|two|three|four|five|ten|\d+)\s)?(${Object.keys(SLANG_GBP).join('|')})s?\b`, 'g');
@@ -50,9 +53,10 @@ const POSTCODE_CONTEXT = /(?:\bin|\bnear|\baround|\bat|\barea|\bpostcode|\()\s*$
 const ROAD_WORD = /\b(?:road|rd|street|lane|avenue|broadway|parade|grove|crescent|hill)\b/;
 const ROAD = /\b((?:[a-z]+ ){1,2}?)(road|rd|street|lane|avenue|high street|high road|broadway|parade|grove|crescent|hill)\b/g;
 const TOWN = /\b(?:in|near|at|around) ([a-z]+(?: [a-z]+)?)\b/g;
-const QUOTE = /(?:^|[\s:(])["“‘'](.{8,}?)["”’'](?=[\s.,;:!?)]|$)/g;
+const QUOTE = /(?:^|[\s:(])["“‘'«„‚](.{8,}?)["”’'»“‘](?=[\s.,;:!?)]|$)/g;
 
 const PATTERN_FEATURES = Object.keys(FEATURE_PATTERNS) as PatternFeature[];
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
 
 const NOT_PLACE = new Set(['the', 'a', 'an', 'our', 'my', 'your', 'their', 'this', 'that', 'every', 'any', 'one', 'which', 'ring', 'main', 'same']);
 
@@ -86,7 +90,7 @@ export function extractAmounts(text: string, offerFramed: boolean): Amount[] {
     const scale = m[3] ? 1000 : 1;
     found.push(amount(m[0], parseNumber(m[2]!) * scale, CURRENCY_OF[m[1]!]!, m.index));
   }
-  for (const m of text.matchAll(SUFFIX_AMOUNT)) found.push(amount(m[0], parseNumber(m[1]!) * (m[2] ? 1000 : 1), CURRENCY_OF[m[3]!]!, m.index));
+  for (const m of text.matchAll(SUFFIX_AMOUNT)) found.push(amount(m[0], parseNumber(m[1]!) * (m[2] ? 1000 : 1), CURRENCY_OF[m[3]!] ?? 'GBP', m.index));
   for (const m of text.matchAll(BARE_AMOUNT)) found.push(amount(m[1]!, Number(m[1]), 'GBP', m.index));
   for (const m of text.matchAll(WORD_AMOUNT)) found.push(amount(m[0], wordsToNumber(m[1]!), CURRENCY_OF[m[2]!]!, m.index));
   if (offerFramed) {
@@ -113,8 +117,9 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
   const hits: Hit[] = [];
   const add = (feature: string, start: number, end: number) => hits.push({ feature, start, end, quoted: inQuote(start) });
 
+  const ascii = ASCII_TEXT.test(text);
   for (const feature of PATTERN_FEATURES) {
-    const pattern = FEATURE_PATTERNS[feature];
+    const pattern = ascii ? FEATURE_PATTERNS[feature].ascii : FEATURE_PATTERNS[feature].unicode;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const match = m[0];
@@ -129,6 +134,7 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
   const offerFramed = hits.some((h) => h.feature === 'offer_frame');
   const amounts = extractAmounts(text, offerFramed);
   for (const a of amounts) add(a.slang ? 'money_slang' : 'money', a.start, a.end);
+  for (const m of text.matchAll(BARE_NUMBER)) if (!amounts.some((a) => m.index >= a.start && m.index < a.end)) add('number', m.index, m.index + m[0].length);
 
   const postcodes: SegmentFeatures['postcodes'] = [];
   for (const m of text.matchAll(POSTCODE)) {

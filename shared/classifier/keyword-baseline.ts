@@ -49,6 +49,7 @@ export function classifyByKeywords(text: string): Verdict {
   const scores: Record<Label, number> = {
     bounty_offer: bounty ? 0.9 : hits.money && hits.act ? 0.3 : 0.01,
     call_to_action: call ? 0.8 : hits.act && hits.call ? 0.3 : 0.01,
+    claim: 0.01,
     target_info: hasTarget ? 0.9 : 0.01,
     hate: 0.01,
   };
@@ -70,5 +71,8 @@ export function classifyByKeywords(text: string): Verdict {
     severity,
     rationale,
     entities: { postcodeDistricts: [...new Set(postcodes.map((p) => p.text.split(' ')[0]))] },
+    language: 'en',
+    languageCovered: true,
+    nearMiss: false,
   };
 }

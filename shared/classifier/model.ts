@@ -1,72 +1,104 @@
-/** The labels a trained model decides; `target_info` is an extraction, not a learned label. */
-export const MODEL_LABELS = ['bounty_offer', 'call_to_action', 'hate'] as const;
-export type ModelLabel = (typeof MODEL_LABELS)[number];
+import { FEATURE_BITS, type FeatureVector } from './vectorize.js';
 
-/** One binary naive Bayes model as natural's BayesClassifier trained it: counts by vocabulary index. */
-export interface BayesCounts {
-  yes: Record<string, number>;
-  no: Record<string, number>;
-  classTotals: { yes: number; no: number };
-  totalExamples: number;
-  smoothing: number;
+/** The labels a trained model decides; `target_info` is an extraction, not a learned label. */
+export const MODEL_LABELS = ['bounty_offer', 'call_to_action', 'claim', 'hate'] as const;
+export type ModelLabel = (typeof MODEL_LABELS)[number];
+/**
+ * What the model scores: one head per label, and a `flag` head for "offer, call or claim, whichever":
+ * authors disagree where an offer that urges is also a call, and the flag head learns from all of them.
+ */
+export const HEADS = [...MODEL_LABELS, 'flag'] as const;
+export type Head = (typeof HEADS)[number];
+const FLAG_HEAD = HEADS.indexOf('flag');
+const FLAG_LABEL_INDEXES = (['bounty_offer', 'call_to_action', 'claim'] as const).map((l) => MODEL_LABELS.indexOf(l));
+
+/**
+ * Which labels one segment decides, from its log-odds and each head's cut point (both in HEADS order).
+ * A label decides on its own head; where only the flag head is sure, the flag label closest to its own
+ * cut point is the one given.
+ */
+export function decide(logOdds: ArrayLike<number>, cut: ArrayLike<number>): boolean[] {
+  const decided = MODEL_LABELS.map((_, i) => logOdds[i]! >= cut[i]!);
+  if (logOdds[FLAG_HEAD]! >= cut[FLAG_HEAD]! && !FLAG_LABEL_INDEXES.some((i) => decided[i])) {
+    const best = FLAG_LABEL_INDEXES.reduce((a, b) => (logOdds[b]! - cut[b]! > logOdds[a]! - cut[a]! ? b : a));
+    decided[best] = true;
+  }
+  return decided;
+}
+
+/** Metrics recorded when the model was trained, so a retrain can be checked against them. */
+export interface RecordedMetrics {
+  recall: Record<string, number>;
+  precision: Record<string, number>;
+  nonEnglishOfferCallRecall: number;
+  negativesFlagged: number;
+  examples: number;
 }
 
 export interface ModelFile {
   version: string;
   createdAt: string;
-  corpus: { examples: number; decisions: number };
-  thresholds: Record<ModelLabel, number>;
-  /** Shared by every label: all were trained on the same documents. */
-  vocabulary: string[];
-  labels: Record<ModelLabel, BayesCounts>;
+  training: { corpus: number; voices: number; decisions: number; features: number };
+  /** Per head, the probability at or above which it decides. */
+  thresholds: Record<Head, number>;
+  /** A post scoring within this many log-odds below a threshold is a near miss. */
+  nearMissBand: number;
+  /** The hashed ids of the features (vectorize.ts), in the order of each head's weights. */
+  features: number[];
+  /** weights[head][feature], rounded. */
+  weights: Record<Head, number[]>;
+  bias: Record<Head, number>;
+  /** Dev-split metrics at training time, per split name. */
+  metrics: Record<string, RecordedMetrics>;
 }
 
-/**
- * Scores with the trained counts in sparse form: only the tokens a post contains are looked up, once
- * for all labels, in log space. Natural's classify() builds a dense vector over the whole vocabulary
- * for every post and multiplies probabilities that underflow on long texts; the decisions are the same.
- */
-export class SparseBayes {
-  /** Per token, each label's log P(token|yes) - log P(token|no). */
-  private readonly weights = new Map<string, Float64Array>();
-  private readonly priors: Float64Array;
+/** One L2-regularised logistic regression per head over the same hashed features. */
+export class LinearScorer {
+  /** Feature id to its row in `weights`, or -1: a table over the whole hashed space, so a lookup is one index. */
+  private readonly rows = new Int32Array(1 << FEATURE_BITS).fill(-1);
+  /** Row-major: row r holds one weight per head, in HEADS order. */
+  private readonly weights: Float32Array;
+  private readonly bias: Float64Array;
 
-  constructor(
-    vocabulary: string[],
-    private readonly counts: BayesCounts[],
-  ) {
-    vocabulary.forEach((token, i) => {
-      const w = new Float64Array(counts.length);
-      counts.forEach((c, l) => {
-        w[l] = Math.log((c.yes[i] || c.smoothing) / c.classTotals.yes) - Math.log((c.no[i] || c.smoothing) / c.classTotals.no);
-      });
-      this.weights.set(token, w);
+  constructor(features: number[], weights: Record<Head, number[]>, bias: Record<Head, number>) {
+    this.weights = new Float32Array(features.length * HEADS.length);
+    features.forEach((id, r) => {
+      this.rows[id] = r;
+      HEADS.forEach((h, k) => (this.weights[r * HEADS.length + k] = weights[h][r] ?? 0));
     });
-    this.priors = Float64Array.from(counts, (c) => Math.log(c.classTotals.yes / c.totalExamples) - Math.log(c.classTotals.no / c.totalExamples));
+    this.bias = Float64Array.from(HEADS, (l) => bias[l]);
   }
 
-  /** log P(yes | tokens) - log P(no | tokens) per label; tokens must be distinct (presence, as natural counts it). */
-  logOdds(tokens: Iterable<string>): Float64Array {
-    const sums = Float64Array.from(this.priors);
-    for (const t of tokens) {
-      const w = this.weights.get(t);
-      if (w) for (let l = 0; l < sums.length; l++) sums[l]! += w[l]!;
+  /** Log-odds per head, in HEADS order. */
+  logOdds(x: FeatureVector): Float64Array {
+    const sums = Float64Array.from(this.bias);
+    const heads = HEADS.length;
+    for (let i = 0; i < x.ids.length; i++) {
+      const r = this.rows[x.ids[i]!]!;
+      if (r < 0) continue;
+      const v = x.values[i]!;
+      for (let k = 0; k < heads; k++) sums[k]! += this.weights[r * heads + k]! * v;
     }
     return sums;
   }
 
-  probabilities(tokens: Iterable<string>): number[] {
-    return Array.from(this.logOdds(tokens), (x) => 1 / (1 + Math.exp(-x)));
+  /** What one feature adds to one head's log-odds at value `v`. */
+  contribution(id: number, v: number, head: number): number {
+    const r = this.rows[id]!;
+    return r < 0 ? 0 : this.weights[r * HEADS.length + head]! * v;
   }
 }
 
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+export const logit = (p: number): number => Math.log(p / (1 - p));
+
 export interface LoadedModel {
   version: string;
-  thresholds: Record<ModelLabel, number>;
-  /** Scores every label of MODEL_LABELS, in that order. */
-  scorer: SparseBayes;
+  thresholds: Record<Head, number>;
+  nearMissBand: number;
+  scorer: LinearScorer;
 }
 
 export function loadModel(file: ModelFile): LoadedModel {
-  return { version: file.version, thresholds: file.thresholds, scorer: new SparseBayes(file.vocabulary, MODEL_LABELS.map((l) => file.labels[l])) };
+  return { version: file.version, thresholds: file.thresholds, nearMissBand: file.nearMissBand, scorer: new LinearScorer(file.features, file.weights, file.bias) };
 }

@@ -14,6 +14,7 @@ export const EMOJI_WORDS: Record<string, string> = {
   '🕌': 'mosque', '🕍': 'synagogue', '⛪': 'church', '🛕': 'temple', '🏫': 'school', '🏨': 'hotel',
   '🔥': 'burn', '💣': 'bomb', '🧨': 'bomb', '🔪': 'knife', '🗡': 'knife', '🔫': 'gun', '🧱': 'brick', '🪨': 'brick', '🎨': 'paint', '🖌': 'paint', '🪟': 'window',
   '💷': '£', '💵': '$', '💶': '€', '💰': 'cash', '🤑': 'cash', '💸': 'cash', '🪙': 'crypto',
+  '✅': 'done', '✔': 'done', '☑': 'done', '🍺': 'beer', '🍻': 'beer', '🌿': 'weed', '🍃': 'weed', '🏆': 'prize', '🎯': 'target', '📍': 'at',
   '📸': 'photo', '📷': 'photo', '🎥': 'video', '📹': 'video', '🐷': 'pig', '🐖': 'pig', '🤮': 'disgusting',
 };
 
@@ -22,6 +23,25 @@ const HOMOGLYPHS: Record<string, string> = {
   а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l', ɡ: 'g',
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c', ѵ: 'v',
 };
+
+/** Letters that do not decompose under NFD but are folded like accents are ("łapówka" -> "lapowka", "Straße" -> "strasse"). */
+const FOLDED: Record<string, string> = { ł: 'l', ß: 'ss', ø: 'o', æ: 'ae', œ: 'oe', đ: 'd', ı: 'i', ŀ: 'l' };
+const FOLDABLE = /[łßøæœđıŀ]/g;
+export const foldLetters = (s: string): string => s.replace(FOLDABLE, (c) => FOLDED[c]!);
+
+/**
+ * Words written wholly in Cyrillic or Greek are that language, not disguised Latin: only words that mix
+ * scripts ("mоsque" with a Cyrillic о) are mapped back to Latin letters. Returns the UTF-16 offsets of
+ * characters to leave in their own script.
+ */
+function nativeScriptOffsets(original: string): Set<number> {
+  const out = new Set<number>();
+  for (const m of original.matchAll(/[\p{L}\p{M}]+/gu)) {
+    if (/[A-Za-z]/.test(m[0]) || !/[\u0370-\u03ff\u0400-\u04ff]/.test(m[0])) continue;
+    for (let k = 0; k < m[0].length; k++) out.add(m.index + k);
+  }
+  return out;
+}
 
 /** Text-speak that hides words from keyword lists. */
 const TEXT_SPEAK: Record<string, string> = {
@@ -132,6 +152,7 @@ function mapChars(original: string): Units {
     text += s;
     for (let k = 0; k < s.length; k++) offs.push(off);
   };
+  const native = nativeScriptOffsets(original);
   let i = 0;
   for (const ch of original) {
     const off = i;
@@ -152,7 +173,7 @@ function mapChars(original: string): Units {
       push(letter, off);
       continue;
     }
-    for (const c of ch.normalize('NFKC').toLowerCase()) push(HOMOGLYPHS[c] ?? c.normalize('NFD').replace(COMBINING_MARK, ''), off);
+    for (const c of ch.normalize('NFKC').toLowerCase()) push((native.has(off) ? undefined : HOMOGLYPHS[c]) ?? foldLetters(c.normalize('NFD').replace(COMBINING_MARK, '')), off);
   }
   return { text, offs };
 }

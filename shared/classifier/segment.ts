@@ -4,7 +4,7 @@ export interface Segment {
 }
 
 /** Posts up to this long are scored whole, as the training examples were. */
-const WHOLE_POST_CHARS = 320;
+const WHOLE_POST_CHARS = 600;
 /** Sentences shorter than this join the one before ("Video proof." belongs to its offer). */
 const MIN_SENTENCE_CHARS = 25;
 

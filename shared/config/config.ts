@@ -20,6 +20,9 @@ const ENV_KEYS = {
   VIGIL_LOCK_DURATION: ['workers', 'lockDuration'],
   VIGIL_EVIDENCE_KEY_FILE: ['evidence', 'keyFile'],
   VIGIL_EVIDENCE_KEY_PASSPHRASE: ['evidence', 'keyPassphrase'],
+  VIGIL_NEAR_MISS_MAX_ROWS: ['nearMiss', 'maxRows'],
+  VIGIL_NEAR_MISS_RETENTION_DAYS: ['nearMiss', 'retentionDays'],
+  VIGIL_NEAR_MISS_UNCOVERED_PER_DAY: ['nearMiss', 'uncoveredSamplePerDay'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const DEFAULT_CONFIG_FILE = 'vigil.config.yaml';

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { NearMissDecision, NearMissReason } from '../domain/near-miss.js';
+import type { FlagLabel } from '../domain/verdict.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -123,6 +125,8 @@ export interface CampaignTable {
   amounts: string[];
   /** Payment and contact handles ("@payday_admin", "payment bot"). */
   handles: string[];
+  /** Every label its items carry: whether it holds an offer, a call, a claim. */
+  labels: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface SessionTable {
@@ -214,6 +218,36 @@ export interface QuarantineTable {
   created_at: CreatedAt;
 }
 
+/**
+ * An unflagged post kept for analysts: a near miss, or a sample from a language the classifier does not
+ * cover. Bounded (config `nearMiss`): only the text and verdict, never the raw bytes; pruned by age and count.
+ */
+export interface NearMissTable {
+  id: Generated<number>;
+  /** The post's identity (see postKey); unique, so a replayed batch adds nothing. */
+  post_key: string;
+  reason: NearMissReason;
+  /** The source's name, as the post carried it: a near miss stands alone and is deleted on its own schedule. */
+  source: string;
+  platform: string;
+  channel: string;
+  external_id: string;
+  url: string | null;
+  published_at: Timestamp | null;
+  text: string;
+  language: string;
+  classifier_version: string;
+  labels: string[];
+  scores: Json<Record<string, number>>;
+  created_at: CreatedAt;
+  decision: NearMissDecision | null;
+  /** The flag label an analyst gave an incitement; null for 'not'. */
+  decided_label: FlagLabel | null;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+}
+
 export interface Database {
   source: SourceTable;
   channel: ChannelTable;
@@ -229,6 +263,7 @@ export interface Database {
   api_token: ApiTokenTable;
   review_note: ReviewNoteTable;
   campaign: CampaignTable;
+  near_miss: NearMissTable;
 }
 
 export type SourceRow = Selectable<SourceTable>;
@@ -236,3 +271,4 @@ export type PostRow = Selectable<PostTable>;
 export type NewPost = Insertable<PostTable>;
 export type ReviewItemRow = Selectable<ReviewItemTable>;
 export type NewQuarantine = Insertable<QuarantineTable>;
+export type NearMissRow = Selectable<NearMissTable>;

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import type { Db } from '../db/client.js';
+import { labelName } from '../domain/label-names.js';
 import { appendAudit } from '../repositories/audit.repository.js';
 import { custodyEntries, exportItemIds, loadEvidence, type Evidence } from '../repositories/evidence.repository.js';
 import { VIGIL_VERSION } from '../version.js';
@@ -64,7 +65,7 @@ function itemFiles(e: Evidence): [string, Buffer][] {
         post: { postKey: v.post_key, platform: v.platform, channel: e.item.channel, channelTitle: e.item.channel_title, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
       })),
       mediaNote: 'media are references (URLs, file ids); Vigil does not download media files',
-      classification: { classifier: e.item.classifier_version, classifiedAt: e.item.classified_at.toISOString(), flagged: e.item.flagged, labels: e.item.labels, severity: e.item.classified_severity, scores: e.item.scores, rationale: e.item.rationale, entities: e.item.entities },
+      classification: { classifier: e.item.classifier_version, classifiedAt: e.item.classified_at.toISOString(), flagged: e.item.flagged, labels: e.item.labels, labelNames: e.item.labels.map(labelName), severity: e.item.classified_severity, scores: e.item.scores, rationale: e.item.rationale, entities: e.item.entities },
       review: { status: e.item.status, severity: e.item.severity, createdAt: e.item.created_at.toISOString(), assignedTo: e.item.assigned_to, decidedBy: e.item.decided_by, decidedAt: e.item.decided_at?.toISOString() ?? null, decisionReason: e.item.decision_reason, campaignId: e.item.campaign_id, notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })) },
       atSource: { deletedAt: e.deletedAt?.toISOString() ?? null, versionsSeen: e.seen?.version ?? null, firstSeenAt: e.seen?.first_seen_at.toISOString() ?? null, lastSeenAt: e.seen?.last_seen_at.toISOString() ?? null },
     }),

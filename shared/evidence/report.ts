@@ -1,4 +1,5 @@
 import escapeHtml from 'escape-html';
+import { labelNames } from '../domain/label-names.js';
 import type { Evidence } from '../repositories/evidence.repository.js';
 
 /** The report's whole style: inline, because a bundle opens offline and loads nothing from anywhere. */
@@ -18,7 +19,7 @@ Times are UTC. Every file of this bundle, with its SHA-256, is listed in manifes
 
 export const timelineRow = (e: Evidence) => {
   const first = e.versions[0];
-  return `<tr><td>${escapeHtml(first?.published_at?.toISOString() ?? 'unknown')}</td><td>${escapeHtml(first?.captured_at.toISOString() ?? '')}</td><td>${escapeHtml(`${e.item.platform}/${e.item.channel}`)}</td><td><a href="#item-${e.item.id}">${e.item.id}</a></td><td>${escapeHtml(e.item.severity)}</td><td>${escapeHtml(e.item.labels.join(', '))}</td></tr>\n`;
+  return `<tr><td>${escapeHtml(first?.published_at?.toISOString() ?? 'unknown')}</td><td>${escapeHtml(first?.captured_at.toISOString() ?? '')}</td><td>${escapeHtml(`${e.item.platform}/${e.item.channel}`)}</td><td><a href="#item-${e.item.id}">${e.item.id}</a></td><td>${escapeHtml(e.item.severity)}</td><td>${escapeHtml(labelNames(e.item.labels))}</td></tr>\n`;
 };
 
 export const timelineEnd = () => '</table>\n';
@@ -48,8 +49,8 @@ export function itemSection(e: Evidence, files: { path: string; sha256: string }
 <p class="hash">SHA-256 of the captured bytes: ${escapeHtml(v.raw_sha256)}</p>`,
     )
     .join('\n');
-  return `<h2 id="item-${item.id}">Item ${item.id} · ${escapeHtml(item.severity)} · ${escapeHtml(item.labels.join(', '))}</h2>
-<p class="meta">${escapeHtml(`${item.platform}/${item.channel}`)}${item.channel_title ? ` (${escapeHtml(item.channel_title)})` : ''} · external id ${escapeHtml(item.external_id)} · classifier ${escapeHtml(item.classifier_version)} · review status ${escapeHtml(item.status)}${item.decided_by ? ` by ${escapeHtml(item.decided_by)} at ${escapeHtml(item.decided_at?.toISOString() ?? '')}` : ''}${item.decision_reason ? ` (“${escapeHtml(item.decision_reason)}”)` : ''}</p>
+  return `<h2 id="item-${item.id}">Item ${item.id} · ${escapeHtml(item.severity)} · ${escapeHtml(labelNames(item.labels))}</h2>
+<p class="meta">${escapeHtml(`${item.platform}/${item.channel}`)}${item.channel_title ? ` (${escapeHtml(item.channel_title)})` : ''} · external id ${escapeHtml(item.external_id)} · classifier ${escapeHtml(item.classifier_version)}${item.classified_severity !== item.severity ? ` (it rated the post alone ${escapeHtml(item.classified_severity)}; ${escapeHtml(item.severity)} comes from the campaign the item joined)` : ''} · review status ${escapeHtml(item.status)}${item.decided_by ? ` by ${escapeHtml(item.decided_by)} at ${escapeHtml(item.decided_at?.toISOString() ?? '')}` : ''}${item.decision_reason ? ` (“${escapeHtml(item.decision_reason)}”)` : ''}</p>
 ${e.deletedAt ? `<p><strong>Deleted at the source:</strong> found gone at ${escapeHtml(e.deletedAt.toISOString())}.</p>` : ''}
 ${versions}
 ${e.notes.length ? `<h3>Analysts' notes</h3><ul>${e.notes.map((n) => `<li>${escapeHtml(n.created_at.toISOString())} ${escapeHtml(n.author)}: ${escapeHtml(n.text)}</li>`).join('')}</ul>` : ''}

@@ -1,5 +1,6 @@
 import type { DefaultJobOptions, Job } from 'bullmq';
 import { z } from 'zod';
+import { keptPostSchema } from '../domain/near-miss.js';
 import { capturedPostSchema } from '../domain/post.js';
 import { verdictSchema } from '../domain/verdict.js';
 
@@ -26,6 +27,10 @@ export const jobSchemas = {
   'source.poll': z.object({ sourceId: z.number().int().positive(), meta: jobMeta.optional() }),
   'posts.classify': z.object({ posts: z.array(capturedPostSchema).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
   'items.alert': z.object({ items: z.array(flaggedItem).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
+  /** Unflagged posts worth keeping (near misses, uncovered-language samples), bounded by config `nearMiss`. */
+  'near-misses.keep': z.object({ items: z.array(keptPostSchema).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
+  /** Deletes near misses past retention or past the row bound; scheduled, like the other chores. */
+  'near-misses.prune': z.object({}),
   /** Sends one outbox row; the row, not the job, is the record of what must be sent. */
   'alert.deliver': z.object({ alertId: z.number().int().positive(), meta: jobMeta.optional() }),
   /** Re-enqueues outbox rows whose delivery job was lost (a crash between commit and enqueue). */
@@ -43,6 +48,8 @@ export const jobQueue = {
   'source.poll': QueueName.Ingest,
   'posts.classify': QueueName.Classify,
   'items.alert': QueueName.Alert,
+  'near-misses.keep': QueueName.Alert,
+  'near-misses.prune': QueueName.Alert,
   'alert.deliver': QueueName.Deliver,
   'outbox.sweep': QueueName.Deliver,
   'alerts.escalate': QueueName.Deliver,

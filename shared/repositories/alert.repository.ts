@@ -33,6 +33,7 @@ export function findAlertForDelivery(db: Executor, id: number) {
     .innerJoin('channel', 'channel.id', 'post.channel_id')
     .innerJoin('classification', 'classification.id', 'review_item.classification_id')
     .leftJoin('source', 'source.id', 'post.source_id')
+    .leftJoin('campaign', 'campaign.id', 'review_item.campaign_id')
     .select([
       'alert.id',
       'alert.channel',
@@ -52,6 +53,8 @@ export function findAlertForDelivery(db: Executor, id: number) {
       'classification.labels',
       'classification.entities',
       'source.name as source_name',
+      'review_item.campaign_id',
+      'campaign.labels as campaign_labels',
       sql<boolean>`exists (select 1 from alert a where a.review_item_id = alert.review_item_id and a.acknowledged_at is not null)`.as('acknowledged'),
     ])
     .where('alert.id', '=', id)

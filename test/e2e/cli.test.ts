@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp.js';
+import { VOICES_DIR } from '../../cli/corpus.js';
 import { packageRoot } from '../../shared/paths.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -43,26 +44,34 @@ describe('vigil command line', () => {
     expect(lines[0]).toMatchObject({ severity: 'critical', classifier: expect.any(String), labels: expect.arrayContaining(['bounty_offer']) });
   });
 
-  it('evaluates the classifier beside the keyword baseline', () => {
+  it('evaluates the classifier on each dev split beside the previous model and a keyword baseline, per label and language', () => {
     const result = run(['eval']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^classifier vigil-nb-\S+ vs keyword baseline on the corpus dev split/);
-    expect(result.stdout).toMatch(/^bounty_offer\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}/m);
-    expect(result.stdout).toContain('confusion matrix of vigil');
-    expect(result.stdout).toContain('confusion matrix of keywords');
-    expect(result.stdout).toMatch(/^ {2}news\s+vigil: 0\/\d+/m);
+    expect(result.stdout).toMatch(/^classifier vigil-lr-2\.\S+; previous model vigil-nb-1\.\S+ as recorded/);
+    expect(result.stdout).toMatch(/^== corpus dev \(\d+ examples\)/m);
+    expect(result.stdout).toMatch(/^ {2}claim\s+\d\.\d{3} {2}\d\.\d{3} {2}\d+\/\d+\/\d+/m);
+    expect(result.stdout).toMatch(/^ {2}non-English o\+c\s+recall \d\.\d{3}/m);
+    expect(result.stdout).toMatch(/^ {2}fr\s+\d+\/\d+ {2}\d+\/\d+/m);
+    if (existsSync(VOICES_DIR())) expect(result.stdout).toMatch(/^== voices dev \(\d+ examples\)/m);
   });
 
-  it('trains a model and prints the dev metrics before and after', () => {
+  it('trains a model from the corpus and the voices data, and prints both dev splits before and after', () => {
     const out = join(tempDir(), 'model.json');
     const result = run(['train', '--no-db', '--out', out]);
+    expect(result.stdout).toMatch(/^trained vigil-lr-2\.\S+ on \d+ corpus \+ \d+ voices examples \+ 0 analyst decisions/m);
+    expect(result.stdout).toMatch(/^== corpus dev \(\d+ examples\)/m);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^trained vigil-nb-\S+ on \d+ corpus examples \+ 0 analyst decisions/);
-    expect(result.stdout).toMatch(/dev split \(\d+ examples\): before = vigil-nb-\S+, after = vigil-nb-\S+/);
-    const model = JSON.parse(readFileSync(out, 'utf8')) as { vocabulary: string[]; labels: Record<string, unknown> };
-    expect(model.vocabulary.length).toBeGreaterThan(500);
-    expect(Object.keys(model.labels)).toEqual(['bounty_offer', 'call_to_action', 'hate']);
-  });
+    const model = JSON.parse(readFileSync(out, 'utf8')) as { features: string[]; weights: Record<string, number[]> };
+    expect(model.features.length).toBeGreaterThan(1000);
+    expect(Object.keys(model.weights)).toEqual(['bounty_offer', 'call_to_action', 'claim', 'hate', 'flag']);
+  }, 120_000);
+
+  it('trains on the corpus alone, and says so, when the voices data is absent', () => {
+    const result = run(['train', '--no-db', '--out', join(tempDir(), 'model.json'), '--data', join(tempDir(), 'no-voices-here'), '--force']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^voices data not found at \S+no-voices-here: training on the corpus alone/m);
+    expect(result.stdout).toMatch(/on \d+ corpus \+ 0 voices examples/);
+  }, 120_000);
 
   it('skips the external check with a clear message when there is no outside data', () => {
     const result = run(['eval-external', join(tempDir(), 'nothing-here')]);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { hashPassword } from '../../shared/password.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
+import { insertNearMisses } from '../../shared/repositories/near-miss.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -14,10 +15,24 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
+import { builtVerdict, makePost, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { selectKept } from '../../workers/classify/near-miss.select.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
-const HOSTILE = '£100 to anyone who sprays the mosque in E10, send a pic <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+const HOSTILE_TAIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+const HOSTILE = `£100 to anyone who sprays the mosque in E10, send a pic ${HOSTILE_TAIL}`;
+const CLAIM = "Done the one on Green Street last night, video sent to @green_st_paymaster, where's my £200";
+
+/** WCAG contrast ratio of two computed CSS colours ("rgb(r, g, b)"). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
 
 describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Chromium, playwright-core)', () => {
   let testDb: TestDb;
@@ -33,9 +48,16 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
       post: capturePost({ source: 'test', platform: 'telegram', channel: 'east_watch', externalId: String(i + 1), text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/east_watch', fetchedAt: new Date().toISOString(), fetcher: 'test' }),
       verdict: classify(text),
     }));
+    // A claim is built, not classified: the desk is under test here, not the classifier.
+    items.push({ post: makePost('4', CLAIM), verdict: builtVerdict(['claim'], 'medium', { contacts: ['@green_st_paymaster'] }) });
     expect(items.every((i) => i.verdict.flagged)).toBe(true);
     const created = await insertFlagged(testDb.db, items);
     await testDb.db.transaction().execute((trx) => assignCampaigns(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, input: items.find((i) => i.post.key === c.postKey)! }))));
+    const kept = selectKept([
+      { post: makePost('nm-1', 'Somebody should sort that hostel out this weekend'), verdict: nearMissVerdict({ call_to_action: 0.45 }) },
+      { post: makePost('nm-2', `Sto złotych za zdjęcie meczetu ${HOSTILE_TAIL}`), verdict: uncoveredVerdict('pl') },
+    ]);
+    await insertNearMisses(testDb.db, [...kept.nearMisses, ...kept.uncovered]);
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0' }, tempDir());
     runtime = await startRuntime(config, testLog, ['api']);
     browser = await chromium.launch({
@@ -65,9 +87,33 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     return Object.assign(page, { violations });
   }
 
+  it('shows a claim of an act in words with a badge of its own, and filters the queue to claims', async () => {
+    const page = await signIn();
+    const badge = page.locator('#items li', { hasText: 'Green Street' }).locator('.label-claim');
+    expect(await badge.innerText()).toBe('Claim of an act');
+    const [color, background] = await page.evaluate<[string, string]>("(() => { const s = getComputedStyle(document.querySelector('#items .label-claim')); return [s.color, s.backgroundColor]; })()");
+    expect(contrast(color, background)).toBeGreaterThanOrEqual(4.5);
+    expect(background).not.toBe(await page.evaluate<string>("getComputedStyle(document.querySelector('#items .label-bounty_offer')).backgroundColor"));
+
+    await page.selectOption('#label-filter', { label: 'Claim of an act' });
+    // Polled from here: a string run in the page would need 'unsafe-eval', which the CSP refuses.
+    await expect.poll(() => page.locator('#items li[data-id]').count()).toBe(1);
+    await page.locator('#items li[data-id]').click();
+    await page.waitForSelector('#detail h2 .label-claim');
+    expect(await page.locator('#detail h2').innerText()).toMatch(/^MEDIUM · /);
+    expect(await page.locator('#detail h2 .label').allInnerTexts()).toEqual(['Claim of an act']);
+
+    await page.click('nav button[data-view=campaigns]');
+    const campaign = page.locator('#campaign-list li', { hasText: '@green_st_paymaster' });
+    await campaign.waitFor();
+    expect(await campaign.innerText()).toContain('Bounty offer: 0 · Call to action: 0 · Claim of an act: 1');
+    expect((page as Page & { violations: string[] }).violations).toEqual([]);
+    await page.close();
+  });
+
   it('signs in, renders a hostile post inert with its rationale highlighted, and triages by keyboard', async () => {
     const page = await signIn();
-    expect(await page.locator('#items li[data-id]').count()).toBe(3);
+    expect(await page.locator('#items li[data-id]').count()).toBe(4);
     const hostileRow = page.locator('#items li', { hasText: 'window.__pwned' });
     await hostileRow.click();
     await page.waitForSelector('#detail .post-text');
@@ -100,7 +146,7 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     const page = await signIn();
     await page.click('nav button[data-view=campaigns]');
     await page.waitForSelector('#campaign-list li');
-    expect(await page.locator('#campaign-list li').count()).toBe(3);
+    expect(await page.locator('#campaign-list li').count()).toBe(4);
     await page.locator('#campaign-list li', { hasText: 'se25' }).click();
     await page.waitForSelector('#campaign-detail .timeline li');
     expect(await page.locator('#campaign-detail .timeline li').innerText()).toContain('A ton for whoever puts the windows in');
@@ -114,6 +160,45 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     expect(await page.locator('#source-list .error').innerText()).toMatch(/Not allowed for your role/);
     await page.click('nav button[data-view=audit]');
     await page.waitForSelector('#audit-list .error');
+    await page.close();
+  });
+
+  it('lists near misses apart, filters other languages, and lets an analyst mark each one', async () => {
+    const page = await signIn();
+    await page.click('nav button[data-view=near-misses]');
+    await page.waitForSelector('#near-miss-list li[data-id]');
+    expect(await page.locator('#near-miss-list li[data-id]').count()).toBe(2);
+
+    await page.selectOption('#near-miss-filter', { label: 'Other languages' });
+    // Polled from here: the page's CSP forbids the string evaluation waitForFunction would need.
+    await expect.poll(() => page.locator('#near-miss-list li[data-id]').count()).toBe(1);
+    const polish = page.locator('#near-miss-list li[data-id]');
+    expect(await polish.locator('.post-text').innerText()).toContain('<script>window.__pwned = 1</script>');
+    expect(await polish.locator('.nm-meta').innerText()).toContain('language not covered · pl');
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(await page.locator('#near-miss-list script, #near-miss-list img').count()).toBe(0);
+    const polishId = Number(await polish.getAttribute('data-id'));
+    await polish.locator('select.nm-label').selectOption('claim');
+    await polish.locator('button.nm-incitement').click();
+    await page.waitForSelector(`#near-miss-list li[data-id="${polishId}"]`, { state: 'detached' });
+
+    await page.selectOption('#near-miss-filter', { label: 'Near misses' });
+    await page.waitForSelector('#near-miss-list li[data-id]');
+    const nearMiss = page.locator('#near-miss-list li[data-id]');
+    const nearMissId = Number(await nearMiss.getAttribute('data-id'));
+    // The label the classifier leaned to is preselected.
+    expect(await nearMiss.locator('select.nm-label').inputValue()).toBe('call_to_action');
+    await nearMiss.locator('button.nm-not').click();
+    await page.waitForSelector(`#near-miss-list li[data-id="${nearMissId}"]`, { state: 'detached' });
+
+    const rows = await testDb.db.selectFrom('near_miss').select(['id', 'decision', 'decided_label']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: nearMissId, decision: 'not', decided_label: null },
+      { id: polishId, decision: 'incitement', decided_label: 'claim' },
+    ]);
+    const audit = await testDb.db.selectFrom('audit_log').select('action').where('entity', '=', 'near_miss').orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['near_miss.incitement', 'near_miss.not']);
+    expect((page as Page & { violations: string[] }).violations).toEqual([]);
     await page.close();
   });
 

@@ -7,6 +7,7 @@ import { classify } from '../../shared/classifier/index.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { hashPassword } from '../../shared/password.js';
+import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { packageRoot } from '../../shared/paths.js';
@@ -17,6 +18,7 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { tempDir } from '../support/tmp.js';
+import { builtVerdict, makePost } from '../support/verdicts.js';
 import { verifyBundle } from '../../shared/evidence/verify.js';
 import { writeFileSync } from 'node:fs';
 
@@ -54,7 +56,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
   };
 
   it('answers nothing but /healthz and /metrics without authentication', async () => {
-    for (const url of ['/api/items', `/api/items/${itemId}`, '/api/alerts', '/api/sources', '/api/audit', '/api/me', '/docs', '/docs/json']) {
+    for (const url of ['/api/items', `/api/items/${itemId}`, '/api/alerts', '/api/sources', '/api/audit', '/api/me', '/api/labels', '/api/campaigns', '/docs', '/docs/json']) {
       expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(401);
     }
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
@@ -120,6 +122,35 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     const entries = audit.json<{ entries: { action: string; details: Record<string, unknown> }[] }>().entries;
     expect(entries.find((e) => e.action === 'source.create')!.details).toMatchObject({ reason: body.reason, kind: 'telegram-web' });
     expect(entries.find((e) => e.action === 'source.disable')!.details).toEqual({ reason: 'Channel deleted by Telegram' });
+  });
+
+  it('lists claims by label, in words, and counts a campaign\'s offers, calls and claims', async () => {
+    const items = [
+      { post: makePost('offer-1', '£200 to anyone who does the windows at the Green Street mosque, video to @payday_admin'), verdict: builtVerdict(['bounty_offer', 'target_info'], 'high', { places: ['Green Street'], contacts: ['@payday_admin'] }) },
+      { post: makePost('claim-1', "Done the one on Green Street, video sent to @payday_admin, where's my £200"), verdict: builtVerdict(['claim'], 'medium', { places: ['Green Street'], contacts: ['@payday_admin'] }) },
+    ];
+    const created = await testDb.db.transaction().execute(async (trx) => {
+      const rows = await insertFlagged(trx, items);
+      await assignCampaigns(trx, rows.map((r) => ({ reviewItemId: r.reviewItemId, input: items.find((i) => i.post.key === r.postKey)! })));
+      return rows;
+    });
+    const claimId = created.find((r) => r.postKey === items[1]!.post.key)!.reviewItemId;
+
+    const listed = (await app.inject({ method: 'GET', url: '/api/items?label=claim', headers: bearer.analyst })).json<{ items: { id: number; severity: string; campaignId: number; classification: { labels: string[] } }[] }>().items;
+    expect(listed).toEqual([expect.objectContaining({ id: claimId, severity: 'critical', classification: expect.objectContaining({ labels: ['claim'] }) })]);
+    expect((await app.inject({ method: 'GET', url: '/api/items?label=claims', headers: bearer.analyst })).statusCode).toBe(400);
+
+    const labels = (await app.inject({ method: 'GET', url: '/api/labels', headers: bearer.auditor })).json<{ labels: { label: string; name: string; flags: boolean }[] }>().labels;
+    expect(labels).toContainEqual({ label: 'claim', name: 'Claim of an act', flags: true });
+    expect(labels.filter((l) => l.flags).map((l) => l.label)).toEqual(['bounty_offer', 'call_to_action', 'claim']);
+
+    const campaign = (await app.inject({ method: 'GET', url: `/api/campaigns/${listed[0]!.campaignId}`, headers: bearer.analyst })).json<{ itemCount: number; labelCounts: Record<string, number> }>();
+    expect(campaign).toMatchObject({ itemCount: 2, labelCounts: { bounty_offer: 1, call_to_action: 0, claim: 1, target_info: 1, hate: 0 } });
+    const all = (await app.inject({ method: 'GET', url: '/api/campaigns', headers: bearer.analyst })).json<{ campaigns: { id: number; labelCounts: Record<string, number> }[] }>().campaigns;
+    expect(all.find((c) => c.id === listed[0]!.campaignId)?.labelCounts.claim).toBe(1);
+
+    const docs = (await app.inject({ method: 'GET', url: '/docs/json', headers: bearer.analyst })).json<{ paths: Record<string, { get: { parameters: { name: string; schema: { enum?: string[] } }[] } }> }>();
+    expect(docs.paths['/api/items']!.get.parameters.find((p) => p.name === 'label')!.schema.enum).toContain('claim');
   });
 
   it('mounts Bull Board for admins only', async () => {

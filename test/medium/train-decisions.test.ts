@@ -35,9 +35,9 @@ describe("training on analysts' decisions", () => {
     ]);
 
     const out = join(tempDir(), 'model.json');
-    const report = runTrain({ decisions, out });
+    const { report } = runTrain({ decisions, out, force: true });
     expect(report).toMatch(/\+ 2 analyst decisions/);
-    const model = JSON.parse(readFileSync(out, 'utf8')) as { corpus: { decisions: number }; version: string };
-    expect(model.corpus.decisions).toBe(2);
+    const model = JSON.parse(readFileSync(out, 'utf8')) as { training: { decisions: number }; version: string };
+    expect(model.training.decisions).toBe(2);
   });
 });

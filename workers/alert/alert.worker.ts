@@ -9,6 +9,7 @@ import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { nearMissHandlers } from './near-miss.handlers.js';
 
 export interface AlertDeps {
   db: Db;
@@ -16,6 +17,7 @@ export interface AlertDeps {
   queues: Queues;
   prefix: string;
   alerts: Config['alerts'];
+  nearMiss: Config['nearMiss'];
   /** Where an analyst opens an item, for the log line. */
   itemUrl: (id: number) => string;
   log: Logger;
@@ -27,27 +29,29 @@ export interface AlertDeps {
  */
 export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
   return {
+    ...nearMissHandlers(deps),
     'items.alert': async ({ items }, job) => {
       const byKey = new Map(items.map((i) => [i.post.key, i]));
-      const { created, outbox } = await deps.db.transaction().execute(async (trx) => {
+      const { created, campaigns, outbox } = await deps.db.transaction().execute(async (trx) => {
         const created = await insertFlagged(trx, items);
         const campaigns = await assignCampaigns(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, input: byKey.get(c.postKey)! })));
         const entries = created.flatMap((c) => {
-          // A repost of a known campaign updates it without paging anyone again, unless it names a new target.
+          // A repost of a known campaign updates it without paging anyone again, unless it names a new target
+          // or is the first claim that the campaign's offer was acted on (or the offer behind earlier claims).
           const campaign = campaigns.get(c.reviewItemId);
-          if (campaign?.repeat && !campaign.newTarget) return [];
+          if (campaign?.repeat && !campaign.newTarget && !campaign.firstActedOn) return [];
           const { post, verdict } = byKey.get(c.postKey)!;
           const districts = (verdict.entities.postcodeDistricts as string[] | undefined) ?? [];
-          return routeAlert({ severity: verdict.severity, postcodeDistricts: districts, source: post.source }, deps.alerts).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));
+          return routeAlert({ severity: campaign?.severity ?? verdict.severity, postcodeDistricts: districts, source: post.source }, deps.alerts).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));
         });
-        return { created, outbox: await insertOutbox(trx, entries) };
+        return { created, campaigns, outbox: await insertOutbox(trx, entries) };
       });
       await enqueueDeliveries(deps.queues, outbox);
       await addStats(deps.redis, deps.prefix, { review_items_created: created.length });
       for (const c of created) {
         const { post, verdict } = byKey.get(c.postKey)!;
         deps.log.info(
-          { jobId: job.id, itemId: c.reviewItemId, severity: c.severity, labels: verdict.labels, channel: post.channel, externalId: post.externalId, open: deps.itemUrl(c.reviewItemId) },
+          { jobId: job.id, itemId: c.reviewItemId, severity: campaigns.get(c.reviewItemId)?.severity ?? c.severity, labels: verdict.labels, channel: post.channel, externalId: post.externalId, open: deps.itemUrl(c.reviewItemId) },
           'flagged post queued for review',
         );
       }

@@ -1,29 +1,41 @@
 import type { Redis } from 'ioredis';
 import { classify } from '../../shared/classifier/index.js';
-import type { FlaggedItem, Handlers } from '../../shared/queues/queue.catalog.js';
+import type { Verdict } from '../../shared/domain/verdict.js';
+import type { Handlers } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
-import { addStatsOnce } from '../../shared/metrics.js';
+import { addStatsOnce, addUncoveredOnce } from '../../shared/metrics.js';
+import { sampleUncovered, selectKept } from './near-miss.select.js';
 
 export interface ClassifyDeps {
   redis: Redis;
   prefix: string;
   queues: Queues;
+  /** Config `nearMiss.uncoveredSamplePerDay`. */
+  uncoveredSamplePerDay: number;
+  /** The pure classifier; tests hand in one that returns verdicts they built. */
+  classify?: (text: string) => Verdict;
 }
 
-/** Classifies a batch; only flagged posts travel on, so only they ever reach Postgres. */
+/**
+ * Classifies a batch. Flagged posts travel on to become review items; of the rest only near misses and a
+ * daily sample of uncovered languages travel on, so Postgres never holds everything Vigil reads.
+ */
 export function classifyHandlers(deps: ClassifyDeps): Handlers<'classify'> {
+  const classifyText = deps.classify ?? classify;
   return {
     'posts.classify': async ({ posts, meta }, job) => {
-      const flagged: FlaggedItem[] = [];
-      for (const post of posts) {
-        const verdict = classify(post.text);
-        if (verdict.flagged) flagged.push({ post, verdict });
-      }
-      // Derived from this job's id, so a retried classify job does not enqueue its alert batch twice.
+      const classified = posts.map((post) => ({ post, verdict: classifyText(post.text) }));
+      const flagged = classified.filter((c) => c.verdict.flagged);
+      const { nearMisses, uncovered, uncoveredByLanguage } = selectKept(classified);
+      const kept = [...nearMisses, ...(await sampleUncovered(deps.redis, deps.prefix, uncovered, deps.uncoveredSamplePerDay))];
+      // Derived from this job's id, so a retried classify job does not enqueue its batches twice.
       if (flagged.length) await deps.queues.enqueue('items.alert', { items: flagged, meta }, { jobId: `alert-${job.id}` });
+      if (kept.length) await deps.queues.enqueue('near-misses.keep', { items: kept, meta }, { jobId: `near-miss-${job.id}` });
       // Once per job, not per attempt: a batch retried after a crash is not counted twice.
-      await addStatsOnce(deps.redis, deps.prefix, `classify:${job.id}:${job.timestamp}`, { posts_classified: posts.length, posts_flagged: flagged.length });
-      return { classified: posts.length, flagged: flagged.length };
+      const onceKey = `classify:${job.id}:${job.timestamp}`;
+      await addStatsOnce(deps.redis, deps.prefix, onceKey, { posts_classified: posts.length, posts_flagged: flagged.length });
+      await addUncoveredOnce(deps.redis, deps.prefix, onceKey, uncoveredByLanguage);
+      return { classified: posts.length, flagged: flagged.length, kept: kept.length };
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { LABELS } from '../../../shared/domain/verdict.js';
+import { campaignLabelCounts, findCampaign, listCampaigns, type CampaignRow, type LabelCounts } from '../../../shared/repositories/campaign.repository.js';
 import { listItems, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
 import { READERS } from '../auth.js';
@@ -15,10 +17,16 @@ const campaignSchema = {
     targets: { type: 'array', items: { type: 'string' } },
     amounts: { type: 'array', items: { type: 'string' } },
     handles: { type: 'array', items: { type: 'string' } },
+    labelCounts: {
+      type: 'object',
+      description: 'How many of its items carry each label: its offers, calls to action, claims of an act…',
+      properties: Object.fromEntries(LABELS.map((l) => [l, { type: 'integer' }])),
+      required: LABELS,
+    },
   },
 } as const;
 
-const toDto = (c: { id: number; first_seen_at: Date; last_seen_at: Date; item_count: number; channels: string[]; targets: string[]; amounts: string[]; handles: string[] }) => ({
+const toDto = (c: CampaignRow, labelCounts: LabelCounts) => ({
   id: c.id,
   firstSeenAt: c.first_seen_at.toISOString(),
   lastSeenAt: c.last_seen_at.toISOString(),
@@ -27,6 +35,7 @@ const toDto = (c: { id: number; first_seen_at: Date; last_seen_at: Date; item_co
   targets: c.targets,
   amounts: c.amounts,
   handles: c.handles,
+  labelCounts,
 });
 
 export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
@@ -39,7 +48,11 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) =
         response: { 200: { type: 'object', properties: { campaigns: { type: 'array', items: campaignSchema } } } },
       },
     },
-    async (request) => ({ campaigns: (await db.selectFrom('campaign').selectAll().orderBy('last_seen_at', 'desc').limit(request.query.limit).execute()).map(toDto) }),
+    async (request) => {
+      const campaigns = await listCampaigns(db, request.query.limit);
+      const counts = await campaignLabelCounts(db, campaigns.map((c) => c.id));
+      return { campaigns: campaigns.map((c) => toDto(c, counts.get(c.id)!)) };
+    },
   );
 
   app.get<{ Params: { id: number } }>(
@@ -52,11 +65,12 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) =
       },
     },
     async (request, reply) => {
-      const campaign = await db.selectFrom('campaign').selectAll().where('id', '=', request.params.id).executeTakeFirst();
+      const campaign = await findCampaign(db, request.params.id);
       if (!campaign) return reply.status(404).send({ error: 'not_found', message: `no campaign ${request.params.id}`, requestId: request.id });
       const items: ItemRow[] = await listItems(db, { campaignId: campaign.id, limit: 500, offset: 0 });
       // The timeline reads oldest first.
-      return { ...toDto(campaign), items: items.map(toItemDto).reverse() };
+      const counts = await campaignLabelCounts(db, [campaign.id]);
+      return { ...toDto(campaign, counts.get(campaign.id)!), items: items.map(toItemDto).reverse() };
     },
   );
 };

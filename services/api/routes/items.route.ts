@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { LABELS } from '../../../shared/domain/verdict.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { addNote, assignItem, decideItem, findItem, listItems, listNotes, type Decision, type ItemQuery, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
@@ -48,8 +49,9 @@ export const itemSchema = {
       type: 'object',
       properties: {
         classifier: { type: 'string' },
-        labels: { type: 'array', items: { type: 'string' } },
-        scores: { type: 'object', additionalProperties: { type: 'number' } },
+        // Listed for the docs only: serialising does not validate, so a label an older classifier stored still leaves.
+        labels: { type: 'array', items: { type: 'string', enum: LABELS } },
+        scores: { type: 'object', properties: Object.fromEntries(LABELS.map((l) => [l, { type: 'number' }])), additionalProperties: { type: 'number' } },
         rationale: { type: 'array', items: span },
         entities: { type: 'object', additionalProperties: true },
       },
@@ -105,7 +107,7 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
           properties: {
             status: { type: 'string', enum: ['new', 'confirmed', 'dismissed', 'escalated'] },
             severity: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
-            label: { type: 'string', enum: ['bounty_offer', 'call_to_action', 'target_info', 'hate'] },
+            label: { type: 'string', enum: LABELS },
             source: { type: 'string', maxLength: 100 },
             channel: { type: 'string', maxLength: 200 },
             from: { type: 'string', format: 'date-time' },

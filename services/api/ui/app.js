@@ -2,7 +2,7 @@
 // textContent and text nodes, never innerHTML; the page's CSP allows no inline script or style.
 
 const $ = (id) => document.getElementById(id);
-const state = { user: null, csrf: null, items: [], selected: 0, view: 'queue' };
+const state = { user: null, csrf: null, items: [], selected: 0, view: 'queue', labels: [] };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -38,9 +38,10 @@ async function api(path, { method = 'GET', body } = {}) {
 
 function show(view) {
   state.view = view;
-  for (const id of ['login', 'queue', 'campaigns', 'alerts', 'sources', 'audit']) $(id).hidden = id !== view;
+  for (const id of ['login', 'queue', 'near-misses', 'campaigns', 'alerts', 'sources', 'audit']) $(id).hidden = id !== view;
   for (const b of document.querySelectorAll('nav button[data-view]')) b.classList.toggle('active', b.dataset.view === view);
   if (view === 'queue') loadQueue();
+  if (view === 'near-misses') loadNearMisses();
   if (view === 'campaigns') loadCampaigns();
   if (view === 'alerts') loadAlerts();
   if (view === 'sources') loadSources();
@@ -58,14 +59,44 @@ function signedIn(user, csrf) {
   state.csrf = csrf;
   $('whoami').textContent = `${user.email} (${user.role})`;
   $('nav').hidden = false;
-  show('queue');
+  loadLabels().then(() => state.user && show('queue'));
+}
+
+// ---- labels --------------------------------------------------------------------------------
+
+/** The label set in words, from the API, so the desk names labels as the alerts and evidence bundles do. */
+async function loadLabels() {
+  try {
+    state.labels = (await api('/api/labels')).labels;
+  } catch (err) {
+    // Without the words the desk still works: labels then show as stored.
+    if (err.message !== 'signed out') status(err.message, true);
+  }
+  const filter = $('label-filter');
+  const chosen = filter.value;
+  filter.replaceChildren(el('option', { value: '', text: 'every label' }), ...state.labels.map((l) => el('option', { value: l.label, text: l.name })));
+  filter.value = chosen;
+}
+
+const labelName = (label) => state.labels.find((l) => l.label === label)?.name ?? label;
+
+/** One badge per label, coloured by label (app.css), worded for people. */
+function labelBadges(labels) {
+  return el('span', { class: 'labels' }, ...labels.map((l) => el('span', { class: `label label-${l.replace(/[^\w-]/g, '_')}`, text: labelName(l) })));
+}
+
+/** A campaign's offers, calls and claims, counted: the labels that flag a post. */
+function labelCounts(counts) {
+  const flagging = state.labels.filter((l) => l.flags);
+  return flagging.map((l) => `${l.name}: ${counts?.[l.label] ?? 0}`).join(' · ');
 }
 
 // ---- queue -------------------------------------------------------------------------------
 
 async function loadQueue() {
   try {
-    const { items } = await api('/api/items?status=new&limit=200');
+    const label = $('label-filter').value;
+    const { items } = await api(`/api/items?status=new&limit=200${label ? `&label=${encodeURIComponent(label)}` : ''}`);
     const selectedId = state.items[state.selected]?.id;
     state.items = items;
     const again = items.findIndex((i) => i.id === selectedId);
@@ -77,6 +108,11 @@ async function loadQueue() {
   }
 }
 
+$('label-filter').addEventListener('change', () => {
+  state.selected = 0;
+  loadQueue();
+});
+
 function renderQueue() {
   const list = $('items');
   list.replaceChildren(
@@ -86,6 +122,7 @@ function renderQueue() {
         { class: i === state.selected ? 'selected' : '', 'data-id': String(item.id), onclick: () => select(i, true) },
         el('span', { class: `sev sev-${item.severity}`, text: item.severity }),
         el('span', { text: item.post.channelTitle ?? item.post.channel }),
+        labelBadges(item.classification.labels),
         el('span', { class: 'excerpt', text: item.post.text }),
         el('time', { text: item.createdAt.slice(0, 16).replace('T', ' ') }),
       ),
@@ -139,7 +176,7 @@ async function openDetail(id) {
     const d = $('detail');
     const entities = item.classification.entities ?? {};
     d.replaceChildren(
-      el('h2', { text: `${item.severity.toUpperCase()} · ${item.classification.labels.join(', ')}` }),
+      el('h2', {}, `${item.severity.toUpperCase()} · `, labelBadges(item.classification.labels)),
       el('p', { text: `${item.post.platform} / ${item.post.channelTitle ?? item.post.channel} · posted ${item.post.publishedAt ?? 'unknown'} · captured ${item.post.capturedAt}${item.post.deletedAt ? ` · DELETED at source ${item.post.deletedAt}` : ''}` }),
       ...(item.post.context?.before ?? []).map((c) => el('p', { class: 'context', text: `before · ${c.text}` })),
       highlighted(item.post.text, item.classification.rationale),
@@ -178,7 +215,7 @@ async function decide(decision) {
 }
 
 document.addEventListener('keydown', (event) => {
-  if (state.view !== 'queue' || event.target instanceof HTMLInputElement || event.metaKey || event.ctrlKey) return;
+  if (state.view !== 'queue' || event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement || event.metaKey || event.ctrlKey) return;
   const actions = { j: () => select(state.selected + 1), k: () => select(state.selected - 1), c: () => decide('confirm'), d: () => decide('dismiss'), e: () => decide('escalate'), Enter: () => select(state.selected, true) };
   const action = actions[event.key];
   if (action) {
@@ -186,6 +223,52 @@ document.addEventListener('keydown', (event) => {
     action();
   }
 });
+
+// ---- near misses -----------------------------------------------------------------------------
+
+// The flag labels, in the order the API's FLAG_LABELS has them; their words come from /api/labels (labelName).
+const FLAG_LABELS = ['bounty_offer', 'call_to_action', 'claim'];
+const REASON_NAMES = { near_miss: 'near miss', uncovered_language: 'language not covered' };
+
+async function loadNearMisses() {
+  try {
+    const { nearMisses } = await api(`/api/near-misses?${$('near-miss-filter').value}&limit=200`);
+    $('near-miss-list').replaceChildren(...nearMisses.map(renderNearMiss));
+    if (nearMisses.length === 0) $('near-miss-list').replaceChildren(el('li', { text: 'Nothing here.' }));
+  } catch (err) {
+    if (err.message !== 'signed out') status(err.message, true);
+  }
+}
+
+/** One kept post: its text (a text node only), what the classifier scored, and the two calls an analyst can make. */
+function renderNearMiss(n) {
+  const scores = FLAG_LABELS.map((l) => `${labelName(l)} ${(n.classification.scores[l] ?? 0).toFixed(2)}`).join(' · ');
+  const meta = `${REASON_NAMES[n.reason] ?? n.reason} · ${n.language} · ${n.post.platform} / ${n.post.channel} · posted ${n.post.publishedAt ?? 'unknown'} · ${scores}`;
+  const label = el('select', { 'aria-label': 'Which kind of incitement', class: 'nm-label' }, ...FLAG_LABELS.map((l) => el('option', { value: l, text: labelName(l) })));
+  label.value = n.classification.suggestedLabel;
+  const actions = n.decision
+    ? el('p', { class: 'nm-decided', text: `Decided: ${n.decision === 'incitement' ? `incitement (${labelName(n.decidedLabel)})` : 'not incitement'}${n.decisionReason ? ` · ${n.decisionReason}` : ''}` })
+    : el(
+        'p',
+        { class: 'nm-actions' },
+        label,
+        el('button', { class: 'nm-incitement', text: 'Incitement (offer/call/claim)', onclick: () => decideNearMiss(n.id, { decision: 'incitement', label: label.value }) }),
+        el('button', { class: 'nm-not', text: 'Not', onclick: () => decideNearMiss(n.id, { decision: 'not' }) }),
+      );
+  return el('li', { 'data-id': String(n.id) }, el('p', { class: 'nm-meta', text: meta }), el('div', { class: 'post-text', text: n.post.text }), actions);
+}
+
+async function decideNearMiss(id, body) {
+  try {
+    await api(`/api/near-misses/${id}/decision`, { method: 'POST', body });
+    status(`Near miss ${id}: ${body.decision === 'incitement' ? `incitement (${labelName(body.label)})` : 'not incitement'}`);
+    loadNearMisses();
+  } catch (err) {
+    status(err.message, true);
+  }
+}
+
+$('near-miss-filter').addEventListener('change', () => loadNearMisses());
 
 // ---- evidence ----------------------------------------------------------------------------------
 
@@ -219,7 +302,8 @@ async function loadCampaigns() {
       ...campaigns.map((c) =>
         el('li', { 'data-id': String(c.id), onclick: () => openCampaign(c.id) },
           el('strong', { text: `Campaign ${c.id}: ${c.itemCount} post${c.itemCount === 1 ? '' : 's'}` }),
-          el('span', { text: ` · ${c.firstSeenAt.slice(0, 16).replace('T', ' ')} → ${c.lastSeenAt.slice(0, 16).replace('T', ' ')} · targets ${c.targets.join(', ') || '—'} · channels ${c.channels.join(', ')} · ${c.amounts.join(', ')}` }),
+          el('span', { class: 'label-counts', text: ` · ${labelCounts(c.labelCounts)}` }),
+          el('span', { text: ` · ${c.firstSeenAt.slice(0, 16).replace('T', ' ')} → ${c.lastSeenAt.slice(0, 16).replace('T', ' ')} · targets ${c.targets.join(', ') || '—'} · handles ${c.handles.join(', ') || '—'} · channels ${c.channels.join(', ')} · ${c.amounts.join(', ')}` }),
         ),
       ),
     );
@@ -234,8 +318,9 @@ async function openCampaign(id) {
     const d = $('campaign-detail');
     d.replaceChildren(
       el('h2', { text: `Campaign ${c.id} · timeline` }),
+      el('p', { class: 'label-counts', text: labelCounts(c.labelCounts) }),
       el('p', {}, el('button', { text: 'Export campaign evidence', onclick: () => exportEvidence({ campaignId: c.id }) })),
-      el('ol', { class: 'timeline' }, ...c.items.map((item) => el('li', {}, el('time', { text: `${item.createdAt.slice(0, 16).replace('T', ' ')} ` }), el('span', { text: `${item.post.channelTitle ?? item.post.channel}: ` }), el('span', { text: item.post.text })))),
+      el('ol', { class: 'timeline' }, ...c.items.map((item) => el('li', {}, el('time', { text: `${item.createdAt.slice(0, 16).replace('T', ' ')} ` }), el('span', { text: `${item.post.channelTitle ?? item.post.channel}: ` }), labelBadges(item.classification.labels), el('span', { text: ` ${item.post.text}` })))),
     );
     d.hidden = false;
   } catch (err) {

@@ -5,6 +5,8 @@ import * as alertTiers from './2026-11-21T02-00_alert-tiers.js';
 import * as reviewDesk from './2026-11-21T03-00_review-desk.js';
 import * as campaigns from './2026-11-21T04-00_campaigns.js';
 import * as postContext from './2026-11-21T05-00_post-context.js';
+import * as nearMiss from './2026-11-30T00-10_near-miss.js';
+import * as claim from './2026-11-30T00-00_claim.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T03-00_review-desk': reviewDesk,
   '2026-11-21T04-00_campaigns': campaigns,
   '2026-11-21T05-00_post-context': postContext,
+  '2026-11-30T00-10_near-miss': nearMiss,
+  '2026-11-30T00-00_claim': claim,
 };

@@ -50,7 +50,7 @@ describe('classify', () => {
 
   it('scores a long document by segment and points at the offer inside it', () => {
     const offer = '£100 to anyone who sprays the mosque on Lea Bridge Road E10 this week.';
-    const text = `Morning patriots. Good turnout at the weekend, well done to everyone who came out and stood in the rain for hours. The media are lying about us again, ignore them and don't give them quotes. New members, read the pinned rules first. Now for business: ${offer} Send the pic to @payday_admin and you get paid same day.`;
+    const text = `Morning patriots. Good turnout at the weekend, well done to everyone who came out and stood in the rain for hours. The media are lying about us again, ignore them and don't give them quotes. New members, read the pinned rules first and introduce yourselves in the chat. Merch orders are delayed by a week because the printer let us down again, sorry about that. The quiz night raised a good amount for the memorial fund, thanks to the landlord for the room and to everyone who brought food. Now for business: ${offer} Send the pic to @payday_admin and you get paid same day.`;
     const sut = classify(text);
     expect(sut.flagged).toBe(true);
     const segment = sut.rationale.find((r) => r.feature === 'segment:bounty_offer')!;

@@ -4,16 +4,22 @@ import { externalDataDir, externalReport } from '../../../cli/eval-external.comm
 // Outside data (../shared/data) sits beside the project checkout, not in it: a user's clone skips this.
 const dir = externalDataDir(undefined, process.env);
 
+type Share = { total: number; flagged: number; bounty: number };
+const sum = (shares: Share[]) => shares.reduce((a, s) => ({ total: a.total + s.total, flagged: a.flagged + s.flagged, bounty: a.bounty + s.bounty }), { total: 0, flagged: 0, bounty: 0 });
+const rate = (s: { total: number; flagged: number }) => s.flagged / s.total;
+
 describe.skipIf(!dir)('external check on data written by others (HateCheck, Hatemoji, Davidson)', () => {
-  it('flags at most 1% of counter-speech and non-hateful cases, 0.1% of Davidson "neither", and labels no bounty offers', () => {
+  it('flags at most 1% of HateCheck non-hateful and counter-speech cases and of Davidson "neither"; 3% of Hatemoji non-hateful; almost no bounty offers', () => {
     const report = externalReport(dir!);
-    const rate = (s: { total: number; flagged: number }) => s.flagged / s.total;
     const nonHateful = Object.entries(report.hatecheck).filter(([f]) => f.endsWith('_nh'));
-    expect(nonHateful.length).toBeGreaterThan(5);
-    for (const [functionality, s] of nonHateful) expect(rate(s), functionality).toBeLessThanOrEqual(0.01);
-    for (const [functionality, s] of Object.entries(report.hatemoji).filter(([f]) => f.includes('non-hateful'))) expect(rate(s), functionality).toBeLessThanOrEqual(0.01);
-    expect(rate(report.davidson.neither!)).toBeLessThanOrEqual(0.001);
-    for (const groups of [report.hatecheck, report.hatemoji, report.davidson]) for (const [group, s] of Object.entries(groups)) expect(s.bounty, group).toBe(0);
+    expect(nonHateful.map(([f]) => f)).toEqual(expect.arrayContaining(['counter_quote_nh', 'counter_ref_nh', 'profanity_nh', 'target_obj_nh']));
+    expect(rate(sum(nonHateful.map(([, s]) => s)))).toBeLessThanOrEqual(0.01);
+    // Counter-speech quotes and references hate: none of it may page anyone.
+    for (const f of ['counter_quote_nh', 'counter_ref_nh']) expect(report.hatecheck[f]!.flagged, f).toBe(0);
+    expect(rate(report.davidson.neither!)).toBeLessThanOrEqual(0.01);
+    expect(rate(sum(Object.entries(report.hatemoji).filter(([f]) => f.includes('non-hateful')).map(([, s]) => s)))).toBeLessThanOrEqual(0.03);
+    const all = sum([report.hatecheck, report.hatemoji, report.davidson].flatMap((g) => Object.values(g)));
+    expect(all.bounty / all.total).toBeLessThanOrEqual(0.001);
   }, 120_000);
 });
 
