@@ -13,6 +13,12 @@ const f3 = (x: number) => x.toFixed(3);
 export function formatSummaries(title: string, columns: { name: string; summary: Summary | undefined }[]): string {
   const lines = ['', `== ${title}`, `  ${'label'.padEnd(16)}${columns.map((c) => c.name.slice(0, 30).padEnd(32)).join('')}`, `  ${''.padEnd(16)}${columns.map(() => 'P      R      TP/FP/FN'.padEnd(32)).join('')}`];
   for (const label of EVAL_LABELS) {
+    // The voices and fresh sets do not label target_info: a row of false positives would only mislead.
+    const gold = columns.some((c) => c.summary && c.summary.labels[label].tp + c.summary.labels[label].fn > 0);
+    if (!gold) {
+      lines.push(`  ${label.padEnd(16)}(not labelled in this split)`);
+      continue;
+    }
     const cells = columns.map((c) => {
       const m = c.summary?.labels[label];
       return (m ? `${f3(m.precision)}  ${f3(m.recall)}  ${m.tp}/${m.fp}/${m.fn}` : '-').padEnd(32);

@@ -202,6 +202,7 @@ export const FEATURE_PATTERNS = {
     'report (?:it|this|them|the (?:post|posts|channel|account|offer|group)|anything|any|such|offers)', 'must not', 'must never', 'never condone', 'condone',
     'hateful', 'jail', 'threatening to', 'not ok(?:ay)?', 'unacceptable', 'is wrong', 'do you not realise', 'reported (?:it|to)', "i'?ve reported", 'have been reported', 'has been reported', 'say no', "won'?t be intimidated", 'will be caught',
     'trap', 'scam', 'warning', 'tell mama', 'cst', 'love to', 'we are with you', 'protect', 'reject', "don'?t fall for", 'is not a job', 'passed (?:the|to)', 'vigil', 'don\'?t reply', 'do not reply', 'do not respond', 'don\'?t respond', 'block and report', 'call 101', '101', '999',
+    'warns?', 'warned', 'avert\\p{L}*', 'mise en garde', 'warnt', 'gewarnt', 'waarschuw\\p{L}*', 'ostrzeg\\p{L}*', 'advierte\\p{L}*', 'alerta\\p{L}*', 'предупрежда\\p{L}*', 'предупредил\\p{L}*', 'попереджа\\p{L}*', 'попередив',
     'ne repondez pas', 'signal\\p{L}*', 'attention', 'arnaque', 'piege', 'honte', 'condamn\\p{L}*', 'ne partagez pas', 'delit', 'plainte',
     'nicht antworten', 'melde\\p{L}*', 'gemeldet', 'anzeige', 'warnung', 'vorsicht', 'schande', 'verurteil\\p{L}*', 'nicht teilen', 'straftat', 'betrug',
     'niet reageren', 'melden', 'gemeld', 'aangifte', 'pas op', 'oplichting', 'waarschuwing', 'schande', 'niet delen', 'strafbaar',

@@ -10,6 +10,8 @@ export type ModelLabel = (typeof MODEL_LABELS)[number];
 export const HEADS = [...MODEL_LABELS, 'flag'] as const;
 export type Head = (typeof HEADS)[number];
 const FLAG_HEAD = HEADS.indexOf('flag');
+/** How far below its own cut point (log-odds) a label may score and still be given to a flagged post. */
+const LABEL_MARGIN = 1;
 const FLAG_LABEL_INDEXES = (['bounty_offer', 'call_to_action', 'claim'] as const).map((l) => MODEL_LABELS.indexOf(l));
 
 /**
@@ -19,10 +21,12 @@ const FLAG_LABEL_INDEXES = (['bounty_offer', 'call_to_action', 'claim'] as const
  */
 export function decide(logOdds: ArrayLike<number>, cut: ArrayLike<number>): boolean[] {
   const decided = MODEL_LABELS.map((_, i) => logOdds[i]! >= cut[i]!);
-  if (logOdds[FLAG_HEAD]! >= cut[FLAG_HEAD]! && !FLAG_LABEL_INDEXES.some((i) => decided[i])) {
-    const best = FLAG_LABEL_INDEXES.reduce((a, b) => (logOdds[b]! - cut[b]! > logOdds[a]! - cut[a]! ? b : a));
-    decided[best] = true;
-  }
+  const flagged = logOdds[FLAG_HEAD]! >= cut[FLAG_HEAD]! || FLAG_LABEL_INDEXES.some((i) => decided[i]);
+  if (!flagged) return decided;
+  const best = FLAG_LABEL_INDEXES.reduce((a, b) => (logOdds[b]! - cut[b]! > logOdds[a]! - cut[a]! ? b : a));
+  decided[best] = true;
+  // A flagged post also gets every flag label that came close: an offer that urges is read as both.
+  for (const i of FLAG_LABEL_INDEXES) if (logOdds[i]! >= cut[i]! - LABEL_MARGIN) decided[i] = true;
   return decided;
 }
 

@@ -1,10 +1,34 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
+/** Control characters (C0, DEL, C1) and unpaired surrogates: Postgres text refuses NUL, and none belongs in an id or a name. */
+const UNSAFE_CHAR = /[\p{Cc}\p{Cs}]/u;
+const codePoint = (c: string) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * An identifier as a source gives it (post id, channel, author). One with a control character is refused
+ * whole, never cleaned: a cleaned key could name another post, and a NUL fails every query that binds it.
+ */
+export const identifierSchema = (max: number, min = 0) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const bad = UNSAFE_CHAR.exec(s);
+      if (bad) ctx.addIssue({ code: 'custom', message: `has ${/\p{Cs}/u.test(bad[0]) ? 'an unpaired surrogate' : 'a control character'} (${codePoint(bad[0])}) at offset ${bad.index}` });
+    });
+
+/** Postgres' timestamptz has no year 0 and takes offsets only up to ±15:59; zod's ISO check allows both. */
+const storableMoment = (s: string) => !s.startsWith('0000') && Number(/([+-])(\d\d):?\d\d$/.exec(s)?.[2] ?? 0) <= 15;
+
+/** A moment as ISO 8601 with its offset, one Postgres can store: a date it refuses would fail a whole batch of flagged posts. */
+export const isoMomentSchema = z.iso.datetime({ offset: true }).refine(storableMoment, 'is a date Postgres cannot store (year 0, or an offset past ±15:59)');
+
 /** How the raw bytes were obtained: what lets a third party trust that the post came from where we say. */
 export const captureSchema = z.object({
   url: z.string().max(4096),
-  fetchedAt: z.iso.datetime({ offset: true }),
+  fetchedAt: isoMomentSchema,
   fetcher: z.string().max(200),
   status: z.number().int().optional(),
   headers: z.record(z.string(), z.string()).optional(),
@@ -20,23 +44,23 @@ export const mediaRefSchema = z.object({
   mimeType: z.string().max(200).optional(),
 });
 
-const contextPost = z.object({ externalId: z.string().max(200), text: z.string().max(1000) });
+const contextPost = z.object({ externalId: identifierSchema(200, 1), text: z.string().max(1000) });
 
 /** A post as captured, carried through the queues; only flagged posts are written to Postgres. */
 export const capturedPostSchema = z.object({
   key: z.string().regex(/^[0-9a-f]{64}$/),
-  source: z.string().max(100),
-  platform: z.string().max(40),
-  channel: z.string().max(200),
+  source: identifierSchema(100, 1),
+  platform: identifierSchema(40, 1),
+  channel: identifierSchema(200, 1),
   channelTitle: z.string().max(500).nullable(),
-  externalId: z.string().max(200),
+  externalId: identifierSchema(200, 1),
   version: z.number().int().min(1),
   url: z.string().max(4096).nullable(),
-  author: z.string().max(500).nullable(),
-  publishedAt: z.iso.datetime({ offset: true }).nullable(),
-  editedAt: z.iso.datetime({ offset: true }).nullable(),
+  author: identifierSchema(500).nullable(),
+  publishedAt: isoMomentSchema.nullable(),
+  editedAt: isoMomentSchema.nullable(),
   text: z.string(),
-  replyTo: z.string().max(200).nullable(),
+  replyTo: identifierSchema(200).nullable(),
   forwardedFrom: z.string().max(500).nullable(),
   media: z.array(mediaRefSchema).max(100),
   raw: z.object({ base64: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), contentType: z.string().max(200) }),
@@ -48,6 +72,14 @@ export const capturedPostSchema = z.object({
 export type CapturedPost = z.infer<typeof capturedPostSchema>;
 export type Capture = z.infer<typeof captureSchema>;
 export type MediaRef = z.infer<typeof mediaRefSchema>;
+
+/** Why a post cannot travel or be stored ("externalId: has a control character (U+0000) at offset 2"), or undefined. */
+export function postProblem(post: CapturedPost): string | undefined {
+  const parsed = capturedPostSchema.safeParse(post);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  return `${issue?.path.join('.') || 'post'}: ${issue?.message}`;
+}
 
 export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
+import { anyId, valueSlices } from './bind-limit.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -15,13 +16,12 @@ export const alertIdempotencyKey = (e: OutboxEntry) => `vigil-alert-${e.reviewIt
 
 /** Writes outbox rows; call it in the transaction that creates what they announce. Returns the new rows. */
 export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promise<{ id: number; deliver_after: Date | null }[]> {
-  if (entries.length === 0) return [];
-  return trx
-    .insertInto('alert')
-    .values(entries.map((e) => ({ review_item_id: e.reviewItemId, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey(e) })))
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning(['id', 'deliver_after'])
-    .execute();
+  const values = entries.map((e) => ({ review_item_id: e.reviewItemId, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey(e) }));
+  const created: { id: number; deliver_after: Date | null }[] = [];
+  for (const slice of valueSlices(values)) {
+    created.push(...(await trx.insertInto('alert').values(slice).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'deliver_after']).execute()));
+  }
+  return created;
 }
 
 /** An alert with what its message needs: the item, the post, the classification. */
@@ -43,6 +43,7 @@ export function findAlertForDelivery(db: Executor, id: number) {
       'alert.deliver_after',
       'alert.review_item_id',
       'review_item.severity',
+      'review_item.status as item_status',
       'post.platform',
       'channel.handle as channel_handle',
       'channel.title as channel_title',
@@ -100,23 +101,28 @@ export async function duePending(db: Executor, graceMs: number, limit = 500): Pr
   return rows.map((r) => r.id);
 }
 
-/** Sent alerts of the given tier that nobody acknowledged within `afterMs` and that have not escalated yet. */
+/**
+ * Sent alerts of the given tier that nobody acknowledged within `afterMs` and that have not escalated
+ * yet. An item an analyst dismissed is a false positive: nobody is paged further about it.
+ */
 export async function dueForEscalation(db: Executor, tier: number, afterMs: number, limit = 500): Promise<{ id: number; review_item_id: number }[]> {
   return db
     .selectFrom('alert')
-    .select(['id', 'review_item_id'])
-    .where('status', '=', 'sent')
-    .where('tier', '=', tier)
-    .where('escalated_at', 'is', null)
-    .where('sent_at', '<=', new Date(Date.now() - afterMs))
+    .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
+    .select(['alert.id', 'alert.review_item_id'])
+    .where('alert.status', '=', 'sent')
+    .where('alert.tier', '=', tier)
+    .where('alert.escalated_at', 'is', null)
+    .where('alert.sent_at', '<=', new Date(Date.now() - afterMs))
+    .where('review_item.status', '!=', 'dismissed')
     .where((eb) => eb.not(eb.exists(eb.selectFrom('alert as a').select('a.id').whereRef('a.review_item_id', '=', 'alert.review_item_id').where('a.acknowledged_at', 'is not', null))))
-    .orderBy('id')
+    .orderBy('alert.id')
     .limit(limit)
     .execute();
 }
 
 export async function markEscalated(db: Executor, ids: number[]): Promise<void> {
-  if (ids.length) await db.updateTable('alert').set({ escalated_at: new Date() }).where('id', 'in', ids).execute();
+  if (ids.length) await db.updateTable('alert').set({ escalated_at: new Date() }).where('id', '=', anyId(ids)).execute();
 }
 
 /** Acknowledges every alert of the item the given alert belongs to; returns the item id, or undefined if unknown. */

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { matchCampaign, severityOnJoin, simhash, type KnownCampaign } from '../campaign-match.js';
 import type { Database } from '../db/database.js';
 import { LABELS, type Label, type Severity } from '../domain/verdict.js';
+import { anyId } from './bind-limit.js';
 import type { FlaggedInput } from './review-item.repository.js';
 
 const WINDOW_DAYS = 30;
@@ -119,7 +120,7 @@ export async function campaignLabelCounts(db: Executor, campaignIds: number[]): 
         .selectFrom('review_item')
         .innerJoin('classification', 'classification.id', 'review_item.classification_id')
         .select(['review_item.campaign_id', sql<string>`unnest(classification.labels)`.as('label')])
-        .where('review_item.campaign_id', 'in', campaignIds)
+        .where('review_item.campaign_id', '=', anyId(campaignIds))
         .as('l'),
     )
     .select(['l.campaign_id', 'l.label', (eb) => eb.fn.countAll<number>().as('n')])

@@ -1,16 +1,23 @@
 import type { Db } from '../db/client.js';
+import { anyId, anyText, bindSlices } from './bind-limit.js';
 
 /** Review item ids to export, oldest first: the items named, or every item of a campaign. */
 export async function exportItemIds(db: Db, sel: { itemIds?: number[]; campaignId?: number }): Promise<number[]> {
   let q = db.selectFrom('review_item').select('id').orderBy('created_at').orderBy('id');
   if (sel.campaignId !== undefined) q = q.where('campaign_id', '=', sel.campaignId);
-  else q = q.where('id', 'in', sel.itemIds?.length ? sel.itemIds : [-1]);
+  else q = q.where('id', '=', anyId(sel.itemIds ?? []));
   return (await q.execute()).map((r) => r.id);
 }
 
 /** Everything a bundle says about a batch of items: the post and all its kept versions, classification, review. */
 export async function loadEvidence(db: Db, ids: number[]) {
-  if (ids.length === 0) return [];
+  // The version and seen lookups bind three parameters per item.
+  const out: Awaited<ReturnType<typeof loadEvidenceSlice>> = [];
+  for (const slice of bindSlices(ids, 3)) out.push(...(await loadEvidenceSlice(db, slice)));
+  return out;
+}
+
+async function loadEvidenceSlice(db: Db, ids: number[]) {
   const items = await db
     .selectFrom('review_item')
     .innerJoin('post', 'post.id', 'review_item.post_id')
@@ -45,7 +52,7 @@ export async function loadEvidence(db: Db, ids: number[]) {
       'classification.entities',
       'classification.created_at as classified_at',
     ])
-    .where('review_item.id', 'in', ids)
+    .where('review_item.id', '=', anyId(ids))
     .execute();
   const versions = await db
     .selectFrom('post')
@@ -57,7 +64,7 @@ export async function loadEvidence(db: Db, ids: number[]) {
     .selectFrom('review_note')
     .innerJoin('app_user', 'app_user.id', 'review_note.user_id')
     .select(['review_note.review_item_id', 'review_note.text', 'review_note.created_at', 'app_user.email as author'])
-    .where('review_note.review_item_id', 'in', ids)
+    .where('review_note.review_item_id', '=', anyId(ids))
     .orderBy('review_note.id')
     .execute();
   const seen = await db
@@ -84,7 +91,7 @@ export function custodyEntries(db: Db, ids: number[]) {
   return db
     .selectFrom('audit_log')
     .selectAll()
-    .where((eb) => eb.or([eb.and([eb('entity', '=', 'review_item'), eb('entity_id', 'in', ids.map(String))]), eb('entity', '=', 'evidence_bundle')]))
+    .where((eb) => eb.or([eb.and([eb('entity', '=', 'review_item'), eb('entity_id', '=', anyText(ids.map(String)))]), eb('entity', '=', 'evidence_bundle')]))
     .orderBy('id')
     .execute();
 }

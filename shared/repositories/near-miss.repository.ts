@@ -3,6 +3,7 @@ import type { Database, NearMissRow } from '../db/database.js';
 import { jsonb } from '../db/jsonb.js';
 import type { KeptPost, NearMissDecision, NearMissReason } from '../domain/near-miss.js';
 import type { FlagLabel } from '../domain/verdict.js';
+import { valueSlices } from './bind-limit.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -11,28 +12,27 @@ const pgText = <T extends string | null>(s: T): T => (s === null ? s : (s.replac
 
 /** Keyed on the post, so a retried or replayed batch adds nothing; returns how many rows are new. */
 export async function insertNearMisses(db: Executor, items: KeptPost[]): Promise<number> {
-  if (items.length === 0) return 0;
-  const rows = await db
-    .insertInto('near_miss')
-    .values(items.map(({ reason, post, verdict }) => ({
-      post_key: post.key,
-      reason,
-      source: pgText(post.source),
-      platform: pgText(post.platform),
-      channel: pgText(post.channel),
-      external_id: pgText(post.externalId),
-      url: pgText(post.url),
-      published_at: post.publishedAt,
-      text: pgText(post.text),
-      language: verdict.language,
-      classifier_version: verdict.classifier,
-      labels: verdict.labels,
-      scores: jsonb(verdict.scores),
-    })))
-    .onConflict((oc) => oc.column('post_key').doNothing())
-    .returning('id')
-    .execute();
-  return rows.length;
+  const values = items.map(({ reason, post, verdict }) => ({
+    post_key: post.key,
+    reason,
+    source: pgText(post.source),
+    platform: pgText(post.platform),
+    channel: pgText(post.channel),
+    external_id: pgText(post.externalId),
+    url: pgText(post.url),
+    published_at: post.publishedAt,
+    text: pgText(post.text),
+    language: verdict.language,
+    classifier_version: verdict.classifier,
+    labels: verdict.labels,
+    scores: jsonb(verdict.scores),
+  }));
+  let inserted = 0;
+  for (const slice of valueSlices(values)) {
+    const rows = await db.insertInto('near_miss').values(slice).onConflict((oc) => oc.column('post_key').doNothing()).returning('id').execute();
+    inserted += rows.length;
+  }
+  return inserted;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import { sha256Hex } from '../domain/post.js';
 import { jsonb } from '../db/jsonb.js';
+import { valueSlices } from './bind-limit.js';
 
 export interface QuarantineEntry {
   sourceId: number | null;
@@ -10,25 +11,25 @@ export interface QuarantineEntry {
   context: Record<string, unknown>;
 }
 
+/** Reasons quote bad input (a parser's message can hold a NUL), and Postgres text refuses NUL. */
+const pgText = (s: string): string => s.replace(/\u0000/g, '\ufffd');
+
 /** Records input that could not be processed; the same bytes at the same stage are kept once. */
 export async function quarantine(db: Db, entries: QuarantineEntry[]): Promise<number> {
-  if (entries.length === 0) return 0;
-  const rows = await db
-    .insertInto('quarantine')
-    .values(
-      entries.map((e) => ({
-        source_id: e.sourceId,
-        stage: e.stage,
-        reason: e.reason,
-        raw: Buffer.from(e.raw),
-        raw_sha256: sha256Hex(e.raw),
-        context: jsonb(e.context),
-      })),
-    )
-    .onConflict((oc) => oc.columns(['source_id', 'stage', 'raw_sha256']).doNothing())
-    .returning('id')
-    .execute();
-  return rows.length;
+  const values = entries.map((e) => ({
+    source_id: e.sourceId,
+    stage: e.stage,
+    reason: pgText(e.reason),
+    raw: Buffer.from(e.raw),
+    raw_sha256: sha256Hex(e.raw),
+    context: jsonb(e.context),
+  }));
+  let kept = 0;
+  for (const slice of valueSlices(values)) {
+    const rows = await db.insertInto('quarantine').values(slice).onConflict((oc) => oc.columns(['source_id', 'stage', 'raw_sha256']).doNothing()).returning('id').execute();
+    kept += rows.length;
+  }
+  return kept;
 }
 
 /** Failed-job payloads are capped: enough to diagnose, not a second copy of the stream. */

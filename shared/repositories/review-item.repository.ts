@@ -3,6 +3,7 @@ import type { Database, ReviewStatus } from '../db/database.js';
 import { jsonb } from '../db/jsonb.js';
 import type { CapturedPost } from '../domain/post.js';
 import type { Verdict } from '../domain/verdict.js';
+import { bindSlices } from './bind-limit.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -21,13 +22,23 @@ const unique = <T>(values: T[]) => [...new Set(values)];
 /** Postgres text cannot hold NUL; the raw bytea column keeps the post exactly as captured. */
 const pgText = <T extends string | null>(s: T): T => (s === null ? s : (s.replace(/\u0000/g, '\ufffd') as T));
 
+/** Parameters one post row binds: the widest of insertFlagged's statements, so it sets the slice size. */
+const POST_ROW_PARAMETERS = 20;
+
 /**
  * Writes a batch of flagged posts with their classifications and review items, in multi-row statements.
  * Every insert is keyed, so a retried batch adds nothing; only review items created now are returned.
+ * A batch of any size goes in slices under Postgres' parameter limit, all in the caller's transaction.
  */
 export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promise<CreatedItem[]> {
-  const byKey = new Map(items.map((i) => [i.post.key, i]));
-  const batch = [...byKey.values()];
+  const batch = [...new Map(items.map((i) => [i.post.key, i])).values()];
+  const created: CreatedItem[] = [];
+  for (const slice of bindSlices(batch, POST_ROW_PARAMETERS)) created.push(...(await insertFlaggedSlice(trx, slice)));
+  return created;
+}
+
+async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[]): Promise<CreatedItem[]> {
+  const byKey = new Map(batch.map((i) => [i.post.key, i]));
 
   const channels = await trx
     .insertInto('channel')

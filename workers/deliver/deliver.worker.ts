@@ -57,9 +57,11 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
       const alert = await findAlertForDelivery(db, alertId);
       // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
       if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
-      if (alert.tier > 0 && alert.acknowledged) {
-        await cancelAlert(db, alertId, 'acknowledged before the escalation went out');
-        return { skipped: 'acknowledged' };
+      // An escalation is queued before it goes out; the item may be acknowledged or dismissed meanwhile.
+      if (alert.tier > 0 && (alert.acknowledged || alert.item_status === 'dismissed')) {
+        const why = alert.acknowledged ? 'acknowledged' : 'dismissed';
+        await cancelAlert(db, alertId, `${why} before the escalation went out`);
+        return { skipped: why };
       }
       const notifier = notifiers[alert.channel];
       if (!notifier) {

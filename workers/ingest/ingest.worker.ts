@@ -17,6 +17,7 @@ import { FetchError, type Fetcher } from './http-fetcher.js';
 import { withContext } from './post-context.js';
 import { assignVersions } from './post-versions.js';
 import { readerFor } from './source-readers.js';
+import { checkPosts } from './source.js';
 
 export interface IngestDeps {
   db: Db;
@@ -81,13 +82,16 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
               fetcher: deps.fetcher,
               seenIdsBetween: (from, to) => seenIdsBetween(db, sourceId, from, to),
             });
-            if (result.rejects.length) {
-              for (const r of result.rejects) log.error({ reason: r.reason, context: r.context }, 'input quarantined');
-              totals.quarantined += result.rejects.length;
-              await quarantine(db, result.rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })));
+            // Posts no query can bind (a NUL in an id) are refused here, before the seen-set or Postgres sees them.
+            const checked = checkPosts(result.posts);
+            const rejects = [...result.rejects, ...checked.rejects];
+            if (rejects.length) {
+              for (const r of rejects) log.error({ reason: r.reason, context: r.context }, 'input quarantined');
+              totals.quarantined += rejects.length;
+              await quarantine(db, rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })));
             }
-            const versioned = assignVersions(withContext(result.posts), await findSeen(db, sourceId, result.posts.map((p) => p.externalId)));
-            totals.read += result.posts.length;
+            const versioned = assignVersions(withContext(checked.posts), await findSeen(db, sourceId, checked.posts.map((p) => p.externalId)));
+            totals.read += checked.posts.length;
             totals.edits += versioned.filter((v) => v.post.version > 1).length;
             totals.enqueued += await enqueueNew(versioned.map((v) => v.post));
             // Recorded after the enqueue: a crash in between re-sends posts, which Postgres' unique keys absorb.

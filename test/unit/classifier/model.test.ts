@@ -41,10 +41,11 @@ describe('the linear scorer', () => {
     expect(sut.contribution(wordId('unknown'), 1, 0)).toBe(0);
   });
 
-  it('decides a label on its own head, or gives the flag head to the label closest to its cut point', () => {
+  it('decides a label on its own head, or gives the flag head to the label closest to its cut point, with the labels that came close', () => {
     const cut = HEADS.map(() => 0);
-    expect(decide([1, -1, -1, -1, -1], cut)).toEqual([true, false, false, false]);
+    expect(decide([1, -2, -3, -2, -5], cut)).toEqual([true, false, false, false]);
     expect(decide([-3, -0.5, -2, 5, 1], cut)).toEqual([false, true, false, true]);
+    expect(decide([0.5, -0.8, -3, -1, -1], cut)).toEqual([true, true, false, false]);
     expect(decide([-3, -0.5, -2, 5, -1], cut)).toEqual([false, false, false, true]);
   });
 });

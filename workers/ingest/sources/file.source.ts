@@ -2,18 +2,19 @@ import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
-import { capturePost, sha256Hex, type CapturedPost } from '../../../shared/domain/post.js';
+import { capturePost, identifierSchema, isoMomentSchema, sha256Hex, type CapturedPost } from '../../../shared/domain/post.js';
 import { decodeUtf8, FETCHER, type ReadContext, type ReadResult, type Reject, type SourceReader } from '../source.js';
 
 type FileSourceConfig = Extract<SourceConfig, { kind: 'file' }>;
 
 /** One line of a replay file. `channel` falls back to the source's configured channel. */
 const lineSchema = z.object({
-  id: z.union([z.string().min(1).max(200), z.number().int()]),
+  // A whole number is taken as its digits; one past 2^53 is refused, since it was already rounded into another id.
+  id: z.preprocess((v) => (Number.isSafeInteger(v) ? String(v) : v), identifierSchema(200, 1)),
   text: z.string(),
-  channel: z.string().min(1).max(200).optional(),
-  author: z.string().max(500).optional(),
-  date: z.iso.datetime({ offset: true }).optional(),
+  channel: identifierSchema(200, 1).optional(),
+  author: identifierSchema(500).optional(),
+  date: isoMomentSchema.optional(),
   url: z.string().max(4096).optional(),
 });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
 import { capturePost, sha256Hex, type CapturedPost } from '../../../shared/domain/post.js';
 import { FetchError } from '../http-fetcher.js';
-import { FETCHER, decodeUtf8, type Reject, type SourceReader } from '../source.js';
+import { FETCHER, decodeUtf8, isoTime, type Reject, type SourceReader } from '../source.js';
 
 type MastodonSourceConfig = Extract<SourceConfig, { kind: 'mastodon' }>;
 
@@ -117,8 +117,8 @@ function toPost(s: Status, raw: Buffer, channel: string, source: string, capture
       externalId: s.id,
       url: s.url ?? s.uri,
       author: s.account.acct,
-      publishedAt: new Date(s.created_at).toISOString(),
-      editedAt: s.edited_at ? new Date(s.edited_at).toISOString() : null,
+      publishedAt: isoTime(s.created_at),
+      editedAt: s.edited_at ? isoTime(s.edited_at) : null,
       text,
       replyTo: s.in_reply_to_id ?? null,
       forwardedFrom: reblog ? reblog.account.acct : null,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
 import { capturePost, sha256Hex, type CapturedPost, type MediaRef } from '../../../shared/domain/post.js';
 import { FetchError } from '../http-fetcher.js';
-import { FETCHER, type Reject, type SourceReader } from '../source.js';
+import { FETCHER, isoTime, type Reject, type SourceReader } from '../source.js';
 
 type BotSourceConfig = Extract<SourceConfig, { kind: 'telegram-bot' }>;
 
@@ -117,8 +117,8 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
           externalId: String(m.message_id),
           url: m.chat.username ? `https://t.me/${m.chat.username}/${m.message_id}` : null,
           author: m.author_signature ?? m.from?.username ?? m.sender_chat?.title ?? m.from?.first_name ?? null,
-          publishedAt: new Date(m.date * 1000).toISOString(),
-          editedAt: m.edit_date ? new Date(m.edit_date * 1000).toISOString() : null,
+          publishedAt: isoTime(m.date * 1000),
+          editedAt: m.edit_date ? isoTime(m.edit_date * 1000) : null,
           text: m.text ?? m.caption ?? '',
           replyTo: m.reply_to_message ? String(m.reply_to_message.message_id) : null,
           forwardedFrom: forwardedFrom(m),

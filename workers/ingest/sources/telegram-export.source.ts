@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
 import { capturePost, sha256Hex, type CapturedPost, type MediaRef } from '../../../shared/domain/post.js';
-import { decodeUtf8, FETCHER, type ReadContext, type Reject, type SourceReader } from '../source.js';
+import { decodeUtf8, FETCHER, isoTime, type ReadContext, type Reject, type SourceReader } from '../source.js';
 
 type ExportSourceConfig = Extract<SourceConfig, { kind: 'telegram-export' }>;
 
@@ -40,7 +40,7 @@ const cursorSchema = z.object({ sha256: z.string() });
 export const flattenText = (text: z.infer<typeof textSchema>): string =>
   typeof text === 'string' ? text : text.map((part) => (typeof part === 'string' ? part : part.text)).join('');
 
-const unixToIso = (seconds: string | undefined): string | null => (seconds ? new Date(Number(seconds) * 1000).toISOString() : null);
+const unixToIso = (seconds: string | undefined): string | null => (seconds ? isoTime(Number(seconds) * 1000) : null);
 
 function mediaOf(m: z.infer<typeof messageSchema>): MediaRef[] {
   const media: MediaRef[] = [];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
 import { capturePost, sha256Hex, type CapturedPost } from '../../../shared/domain/post.js';
-import { FETCHER, decodeUtf8, type ReadContext, type Reject, type SourceReader } from '../source.js';
+import { FETCHER, decodeUtf8, isoTime, type ReadContext, type Reject, type SourceReader } from '../source.js';
 import { parseChannelPage, type WebPage, type WebPost } from './telegram-web.parser.js';
 
 type WebSourceConfig = Extract<SourceConfig, { kind: 'telegram-web' }>;
@@ -56,7 +56,7 @@ function toPost(p: WebPost, from: FetchedPage, config: WebSourceConfig, ctx: Rea
       externalId: String(p.id),
       url: `${base}/${p.channel}/${p.id}`,
       author: p.author,
-      publishedAt: p.datetime ? new Date(p.datetime).toISOString() : null,
+      publishedAt: p.datetime ? isoTime(p.datetime) : null,
       text: p.text,
       replyTo: p.replyTo,
       forwardedFrom: p.forwardedFrom,
