@@ -35,14 +35,14 @@ export type UpperCheck = (start: number, end: number) => boolean;
 const CURRENCY_OF: Record<string, string> = {
   '£': 'GBP', quid: 'GBP', pound: 'GBP', pounds: 'GBP', nicker: 'GBP', gbp: 'GBP', $: 'USD', bucks: 'USD', dollar: 'USD', dollars: 'USD', usd: 'USD',
   '€': 'EUR', euro: 'EUR', euros: 'EUR', eur: 'EUR', usdt: 'USDT', tether: 'USDT', btc: 'BTC', bitcoin: 'BTC', eth: 'ETH', ltc: 'LTC', litecoin: 'LTC',
-  zl: 'PLN', zloty: 'PLN', zlotych: 'PLN', pln: 'PLN', rub: 'RUB', руб: 'RUB', рублей: 'RUB', грн: 'UAH', гривень: 'UAH', uah: 'UAH', dolares: 'USD', долларов: 'USD', баксов: 'USD',
+  zl: 'PLN', zloty: 'PLN', zlotych: 'PLN', pln: 'PLN', rub: 'RUB', руб: 'RUB', рублеи: 'RUB', рубля: 'RUB', рубль: 'RUB', грн: 'UAH', гривень: 'UAH', гривні: 'UAH', гривня: 'UAH', uah: 'UAH', dolares: 'USD', долларов: 'USD', доларів: 'USD', баксов: 'USD', баксів: 'USD',
 };
 
 const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)`;
 const SYMBOL_AMOUNT = new RegExp(String.raw`([£$€])\s*${NUM}(?:\s?(k|grand)\b)?(?!\d|\.\d)`, 'g');
 /** A bare number in an offer ("there's 250 in it for you"): pounds by default in UK channels. */
 const BARE_AMOUNT = /\b(\d{2,5}) in it for\b/g;
-const SUFFIX_AMOUNT = new RegExp(String.raw`\b${NUM}\s?(k)?\s?(quid|pounds?|nicker|gbp|bucks|dollars?|dolares|usd|usdt|tether|euros?|eur|btc|bitcoin|eth|ltc|litecoin|zl|zloty|zlotych|pln|rub|руб|рублей|грн|гривень|uah|долларов|баксов|[£$€])(?![\p{L}\p{N}])`, 'gu');
+const SUFFIX_AMOUNT = new RegExp(String.raw`\b${NUM}\s?(k)?\s?(quid|pounds?|nicker|gbp|bucks|dollars?|dolares|usd|usdt|tether|euros?|eur|btc|bitcoin|eth|ltc|litecoin|zl|zloty|zlotych|pln|rub|руб|рублеи|рубля|рубль|грн|гривень|гривні|гривня|uah|долларов|доларів|баксов|баксів|[£$€])(?![\p{L}\p{N}])`, 'gu');
 /** A bare number that may be a price ("Stickers 20. Paint 80.", "j'attends mes 200"): not a time, date, id or postcode. */
 const BARE_NUMBER = /(?<![\p{L}\p{N}:.,£$€#@/+-])(\d{2,5})(?![\p{L}\p{N}:/%]|[.,]\d)/gu;
 const WORD_NUMBERS = Object.keys(NUMBER_WORDS).join('|');

@@ -43,7 +43,7 @@ export const FEATURE_PATTERNS = {
     'earn\\w*', 'get paid', 'rewarded', 'bonus', 'prize', 'wins?', 'money', 'in it for (?:you|whoever)', 'make (?:easy |quick )?(?:money|cash)', 'want to (?:earn|make)', 'fancy \\S+ quid',
     'bount(?:y|ies)', 'reward', 'offer(?:ing)? still stands', 'we reward', 'on offer', 'top up your wallet', "i'?ll (?:pay|send|sort you)", "we'?ll (?:pay|send|sort you)", 'half (?:up ?front|upfront|now|before|after)', 'up ?front', 'rate is', 'going rate', 'price list', 'prices?',
     // fr
-    'pay\\p{L}*', 'paie', 'paierai', 'payons', 'remuner\\p{L}*', 'recompense\\p{L}*', 'prime', 'gagne\\p{L}*', 'par (?:tag|photo|vitre|fenetre|mosquee|action|mission|acte|site|nuit)', 'a celui qui', 'a qui', 'quiconque', 'la moitie (?:avant|d\'avance)', 'd\'avance',
+    'pay\\p{L}*', 'paie', 'paierai', 'payons', 'remuner\\p{L}*', 'recompense\\p{L}*', 'prime', 'gagne\\p{L}*', 'par (?:tag|photo|vitre|fenetre|mosquee|action|mission|acte|site|nuit)', '(?:a|pour) (?:celui|celle|ceux) qui', 'a qui', 'quiconque', 'la moitie (?:avant|d\'avance)', 'd\'avance',
     // de
     'zahl\\p{L}*', 'bezahl\\p{L}*', 'verdien\\p{L}*', 'belohnung', 'pramie', 'kopfgeld', 'pro (?:tag|foto|fenster|scheibe|moschee|aktion|auftrag|einsatz|objekt|nacht|stuck)', 'wer (?:es|das)', 'fur jeden', 'halfte (?:vorab|vorher|im voraus)', 'vorab', 'im voraus', 'gibt es',
     // nl
@@ -54,7 +54,7 @@ export const FEATURE_PATTERNS = {
     'pago\\p{L}*', 'pagar\\p{L}*', 'pagamos', 'pagan', 'pagado', 'cobr\\p{L}*', 'recompensa', 'premio', 'ganar', 'gana\\p{L}*', 'por (?:cada|foto|pintada|ventana|mezquita|accion|trabajo|noche)', 'a quien', 'quien (?:lo|se)', 'mitad (?:por adelantado|antes|al principio)', 'por adelantado',
     // ru, uk
     'плач\\p{L}*', 'плат\\p{L}*', 'оплат\\p{L}*', 'заплат\\p{L}*', 'заработ\\p{L}*', 'награда', 'вознагражд\\p{L}*', 'за (?:каждый|каждую|кажд\\p{L}*|фото|окно|акци\\p{L}*|задани\\p{L}*)', 'кто первый', 'половин\\p{L}* (?:вперед|сразу|заранее)', 'аванс',
-    'заробіт\\p{L}*', 'заробит\\p{L}*', 'винагород\\p{L}*', 'за (?:кожн\\p{L}*|фото|вікно|завдання)', 'хто перший', 'половин\\p{L}* (?:наперед|одразу)',
+    'заробіт\\p{L}*', 'заробит\\p{L}*', 'винагород\\p{L}*', 'за (?:кож\\p{L}*|фото|вікно|завдання)', 'хто перший', 'половин\\p{L}* (?:наперед|одразу)',
   ),
   /** Rewards that are not money: goods, drink, drugs, favours, status. */
   inkind: words(
@@ -77,7 +77,7 @@ export const FEATURE_PATTERNS = {
     'spuit\\p{L}*', 'beklad\\p{L}*', 'bekladding', 'kalk\\p{L}*', 'leus\\p{L}*', 'stickers?', 'sjabloon',
     'malowa\\p{L}*', 'pomaluj\\p{L}*', 'pomalowa\\p{L}*', 'namaluj\\p{L}*', 'napis\\p{L}*', 'spray\\p{L}*', 'sprej\\p{L}*', 'wlep\\p{L}*', 'naklej\\p{L}*', 'szablon\\p{L}*', 'bazgr\\p{L}*', 'zdewastowa\\p{L}*', 'dewastac\\p{L}*',
     'pint\\p{L}*', 'grafiti\\p{L}*', 'pegatina\\p{L}*', 'cartel\\p{L}*', 'plantilla\\p{L}*', 'esvastic\\p{L}*',
-    'рисова\\p{L}*', 'нарисова\\p{L}*', 'надпис\\p{L}*', 'граффити', 'краск\\p{L}*', 'баллончик\\p{L}*', 'наклейк\\p{L}*', 'листовк\\p{L}*', 'свастик\\p{L}*', 'намалю\\p{L}*', 'малюв\\p{L}*', 'фарб\\p{L}*', 'графіті',
+    'рисова\\p{L}*', 'нарисова\\p{L}*', 'надпис\\p{L}*', 'граффити', 'краск\\p{L}*', 'баллончик\\p{L}*', 'наклейк\\p{L}*', 'листовк\\p{L}*', 'свастик\\p{L}*', 'намалю\\p{L}*', 'малюв\\p{L}*', 'напис\\p{L}*', 'фарб\\p{L}*', 'графіті',
   ),
   act_damage: words(
     'smash\\w*', 'windows? (?:put )?in', 'put (?:the |their |every )?windows? (?:in|through)', 'through (?:the |every |their )?windows?', 'bricks?', 'break\\w*', 'broke', 'wreck\\w*', 'trash(?:es|ed|ing)? (?:the|their|that|every|it|a)',
