@@ -114,8 +114,18 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined;
       apiRedis?.on('error', () => undefined); // reported through /healthz
       registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
-      registerDbGauges(metrics, db);
-      app = await buildApp({ db, redis: apiRedis ?? redis, metrics, log, secureCookies: config.http.publicUrl?.startsWith('https:') ?? false, evidence: config.evidence, queues });
+      registerDbGauges(metrics, db, { perSource: config.metrics.perSource });
+      app = await buildApp({
+        db,
+        redis: apiRedis ?? redis,
+        metrics,
+        log,
+        secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
+        evidence: config.evidence,
+        queues,
+        bullBoardReadOnly: config.bullBoard.readOnly,
+        metricsToken: config.metrics.token,
+      });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });
         const address = app.server.address();

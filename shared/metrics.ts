@@ -118,8 +118,12 @@ export function registerQueueGauges(metrics: Metrics, queues: Queues, redis: Red
   });
 }
 
-/** From the database at scrape time: source health, and duty alerts by status. */
-export function registerDbGauges(metrics: Metrics, db: Db): void {
+/**
+ * From the database at scrape time: source health, and duty alerts by status. Sources are counted by kind;
+ * series named by source only with `perSource` (config `metrics.perSource`), as the names are the watch-list
+ * and whoever can scrape /metrics is not necessarily a desk user.
+ */
+export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: boolean } = { perSource: false }): void {
   new Gauge({
     name: 'vigil_alerts',
     help: 'Duty alerts (the outbox) by status: pending and failed ones have not reached the officer',
@@ -132,7 +136,7 @@ export function registerDbGauges(metrics: Metrics, db: Db): void {
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
     },
   });
-  // Both source gauges are collected together at each scrape: they share one query in flight.
+  // The source gauges are collected together at each scrape: they share one query in flight.
   let inFlight: Promise<{ name: string; kind: string; last_error: string | null; last_success_at: Date | null }[]> | undefined;
   const rows = () =>
     (inFlight ??= db
@@ -143,6 +147,29 @@ export function registerDbGauges(metrics: Metrics, db: Db): void {
       .finally(() => {
         inFlight = undefined;
       }));
+  new Gauge({
+    name: 'vigil_sources',
+    help: 'Enabled sources by kind and state: up (read successfully last time) or failing',
+    labelNames: ['kind', 'state'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const r of await rows()) this.inc({ kind: r.kind, state: r.last_error === null ? 'up' : 'failing' });
+    },
+  });
+  new Gauge({
+    name: 'vigil_sources_oldest_success_timestamp_seconds',
+    help: 'Per kind, the Unix time of the least recent last successful read among enabled sources that have read at least once',
+    labelNames: ['kind'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const oldest = new Map<string, number>();
+      for (const r of await rows()) if (r.last_success_at) oldest.set(r.kind, Math.min(oldest.get(r.kind) ?? Infinity, r.last_success_at.getTime() / 1000));
+      for (const [kind, t] of oldest) this.set({ kind }, t);
+    },
+  });
+  if (!opts.perSource) return;
   new Gauge({
     name: 'vigil_source_up',
     help: 'Whether each enabled source read successfully last time (1) or is failing (0)',

@@ -2,6 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import { redactError } from '../shared/redact.js';
 import type { FailedJob } from '../shared/repositories/quarantine.repository.js';
 import { jobSchemas, jobsOf, type Handlers, type JobName, type QueueName } from '../shared/queues/queue.catalog.js';
 
@@ -47,6 +48,9 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
       const stop = deps.metrics.jobDuration.startTimer({ queue, job: job.name });
       try {
         return await handler(parsed.data, job);
+      } catch (err) {
+        // BullMQ stores the message and stack with the failed job (Bull Board shows them): no source credentials there.
+        throw redactError(err);
       } finally {
         stop();
       }

@@ -2,9 +2,6 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../shared/db/client.js';
@@ -12,7 +9,8 @@ import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics.js';
 import type { Queues } from '../../shared/queues/queues.js';
 import { VIGIL_VERSION } from '../../shared/version.js';
-import { installAuth } from './auth.js';
+import { installAuth, READERS, withRoles } from './auth.js';
+import { BULL_BOARD_PATH, bullBoard } from './bull-board.js';
 import { alertRoutes } from './routes/alerts.route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { campaignRoutes } from './routes/campaigns.route.js';
@@ -26,7 +24,7 @@ import { sessionRoutes } from './routes/session.route.js';
 import { sourceRoutes } from './routes/sources.route.js';
 import { uiRoutes } from './routes/ui.route.js';
 
-export const BULL_BOARD_PATH = '/admin/queues';
+export { BULL_BOARD_PATH } from './bull-board.js';
 
 export interface ApiDeps {
   db: Db;
@@ -39,6 +37,10 @@ export interface ApiDeps {
   evidence?: { keyFile: string; keyPassphrase?: string | undefined };
   /** The queues, for Bull Board at /admin/queues (admins only). */
   queues?: Queues;
+  /** Bull Board answers reads only (config `bullBoard.readOnly`); read-only when absent. */
+  bullBoardReadOnly?: boolean;
+  /** When set, /metrics needs `Authorization: Bearer <metricsToken>` (config `metrics.token`). */
+  metricsToken?: string | undefined;
 }
 
 /** The HTTP service as a factory, so tests call `app.inject()` without opening a port. */
@@ -52,7 +54,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
-    if (!request.url.startsWith('/docs') && !request.url.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    // By the matched route, not the raw URL: the docs and the board bring their own pages and scripts.
+    const route = request.routeOptions.url ?? '';
+    if (!route.startsWith('/docs') && !route.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -66,17 +70,18 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, requestId: request.id }));
 
   await app.register(cookie);
+  // Before any route, so it sees each one (the route table); after the cookie parser, which it reads.
+  installAuth(app, deps.db);
   // Only routes that ask for it (login) are limited; the store is in memory, per API process.
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Vigil API', version: VIGIL_VERSION, description: 'Review desk, alerts, watch-list and audit log. Every route but /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`.' },
+      info: { title: 'Vigil API', version: VIGIL_VERSION, description: 'Review desk, alerts, watch-list and audit log. Every route but the desk shell, login, /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`, and a role it names; who may call what is in docs/security.md.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  installAuth(app, deps.db);
+  await app.register(withRoles(READERS, swaggerUi, { routePrefix: '/docs' }));
 
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
@@ -90,12 +95,6 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(sourceRoutes, { ...deps, prefix: '/api' });
   await app.register(auditRoutes, { ...deps, prefix: '/api' });
   await app.register(uiRoutes, deps);
-  if (deps.queues) {
-    // Bull Board: the failed sets (dead letters), retries and queue depths, for admins.
-    const board = new FastifyAdapter();
-    createBullBoard({ queues: Object.values(deps.queues.byName).map((q) => new BullMQAdapter(q)), serverAdapter: board });
-    board.setBasePath(BULL_BOARD_PATH);
-    await app.register(board.registerPlugin(), { prefix: BULL_BOARD_PATH });
-  }
+  if (deps.queues) await app.register(bullBoard({ db: deps.db, queues: deps.queues, readOnly: deps.bullBoardReadOnly ?? true }), { prefix: BULL_BOARD_PATH });
   return app;
 }

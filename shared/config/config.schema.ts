@@ -21,6 +21,9 @@ const url = (protocols: string[]) =>
     }
   }, `expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
 
+/** A yes/no that may come from an environment variable, where it is a string. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
 const sourceName = z.string().regex(/^[\w.@-]{1,100}$/, 'letters, digits, "_", "-", ".", "@" only');
 
 /** A JSON Lines file replayed line by line; new lines appended later are picked up. */
@@ -219,6 +222,26 @@ export const configSchema = z
         retentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
         /** Posts kept per uncovered language per (UTC) day; every one is still counted in the metrics. */
         uncoveredSamplePerDay: z.coerce.number().int().min(0).max(10_000).default(20),
+      })
+      .strict()
+      .prefault({}),
+    metrics: z
+      .object({
+        /** Series named by source (`vigil_source_up{source=…}`); off by default, since the names are the watch-list. */
+        perSource: flag.default(false),
+        /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+        token: z.string().min(16, 'at least 16 characters').optional(),
+      })
+      .strict()
+      .prefault({}),
+    bullBoard: z
+      .object({
+        /**
+         * Read-only by default: admins see queues and failed jobs, and re-drive with `vigil jobs retry`. When
+         * false, admins may also retry, promote, clean, pause and empty from the board, each audited; adding
+         * or editing jobs stays off either way (it would forge captured posts).
+         */
+        readOnly: flag.default(true),
       })
       .strict()
       .prefault({}),

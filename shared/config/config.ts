@@ -23,6 +23,9 @@ const ENV_KEYS = {
   VIGIL_NEAR_MISS_MAX_ROWS: ['nearMiss', 'maxRows'],
   VIGIL_NEAR_MISS_RETENTION_DAYS: ['nearMiss', 'retentionDays'],
   VIGIL_NEAR_MISS_UNCOVERED_PER_DAY: ['nearMiss', 'uncoveredSamplePerDay'],
+  VIGIL_METRICS_PER_SOURCE: ['metrics', 'perSource'],
+  VIGIL_METRICS_TOKEN: ['metrics', 'token'],
+  VIGIL_BULL_BOARD_READ_ONLY: ['bullBoard', 'readOnly'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const DEFAULT_CONFIG_FILE = 'vigil.config.yaml';

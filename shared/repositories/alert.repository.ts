@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
+import { redactSecrets } from '../redact.js';
 import { anyId, valueSlices } from './bind-limit.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -74,10 +75,11 @@ export async function markSent(db: Executor, id: number, receipt: Record<string,
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** A notifier's error can quote its endpoint (a webhook URL, the Bot API path with the bot token): redacted before it is stored and listed. */
 export async function markAttemptFailed(db: Executor, id: number, error: string, final: boolean): Promise<void> {
   await db
     .updateTable('alert')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 2000), ...(final ? { status: 'failed' as const } : {}) }))
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: redactSecrets(error).slice(0, 2000), ...(final ? { status: 'failed' as const } : {}) }))
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'failed'])
     .execute();

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import { sha256Hex } from '../domain/post.js';
 import { jsonb } from '../db/jsonb.js';
+import { redactSecrets } from '../redact.js';
 import { valueSlices } from './bind-limit.js';
 
 export interface QuarantineEntry {
@@ -19,7 +20,8 @@ export async function quarantine(db: Db, entries: QuarantineEntry[]): Promise<nu
   const values = entries.map((e) => ({
     source_id: e.sourceId,
     stage: e.stage,
-    reason: pgText(e.reason),
+    // A fetch error's reason quotes the source URL, credentials and all.
+    reason: pgText(redactSecrets(e.reason)),
     raw: Buffer.from(e.raw),
     raw_sha256: sha256Hex(e.raw),
     context: jsonb(e.context),

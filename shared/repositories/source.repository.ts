@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import type { SourceOrigin, SourceRow } from '../db/database.js';
+import { redactSecrets } from '../redact.js';
 
 /** Upserts a source declared in config; returns its row. */
 export async function upsertSource(db: Db, name: string, kind: string, config: object, origin: Exclude<SourceOrigin, 'api'>): Promise<SourceRow> {
@@ -27,6 +28,10 @@ export const findSource = (db: Db, id: number) => db.selectFrom('source').select
 
 export const listSources = (db: Db) => db.selectFrom('source').selectAll().orderBy('id').execute();
 
+/** The enabled sources' health, by name: for /api/health. */
+export const enabledSourceHealth = (db: Db) =>
+  db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at', 'backoff_until']).where('enabled', '=', true).orderBy('name').execute();
+
 /** A successful read: the cursor moves on and the source is healthy again. */
 export async function saveCursor(db: Db, id: number, cursor: Record<string, unknown> | null): Promise<void> {
   const now = new Date();
@@ -37,12 +42,12 @@ export async function saveCursor(db: Db, id: number, cursor: Record<string, unkn
     .execute();
 }
 
-/** Marks the source unhealthy with its error; polls are skipped until `backoffUntil`. */
+/** Marks the source unhealthy with its error (credentials in URLs redacted: admins and health checks show it); polls are skipped until `backoffUntil`. */
 export async function recordSourceError(db: Db, id: number, message: string, backoffUntil: Date | null): Promise<void> {
   const now = new Date();
   await db
     .updateTable('source')
-    .set((eb) => ({ last_error: message.slice(0, 2000), last_error_at: now, last_polled_at: now, backoff_until: backoffUntil, consecutive_failures: eb('consecutive_failures', '+', 1), updated_at: now }))
+    .set((eb) => ({ last_error: redactSecrets(message).slice(0, 2000), last_error_at: now, last_polled_at: now, backoff_until: backoffUntil, consecutive_failures: eb('consecutive_failures', '+', 1), updated_at: now }))
     .where('id', '=', id)
     .execute();
 }

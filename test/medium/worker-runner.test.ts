@@ -85,6 +85,18 @@ describe('worker runner on real Redis', () => {
     expect(calls).toBe(0);
   });
 
+  it('keeps no source credentials in a failed job: its reason and stack are redacted before BullMQ stores them', async () => {
+    start(async () => {
+      throw new Error('GET https://reader:hunter2@feeds.example.org/rss?access_token=s3cr3t&page=2 answered 500');
+    });
+    await queues.enqueue('posts.classify', { posts: [post('r', 'fine')], meta: jobMeta() }, { jobId: 'leaky', attempts: 1 });
+    const classify = queues.byName[QueueName.Classify];
+    await waitFor(async () => (await classify.getJobCounts('failed')).failed === 1, 'the job to fail');
+    const failed = (await classify.getFailed())[0]!;
+    expect(failed.failedReason).toBe('GET https://reader:[redacted]@feeds.example.org/rss?access_token=[redacted]&page=2 answered 500');
+    expect((failed.stacktrace ?? []).join('\n')).not.toMatch(/hunter2|s3cr3t/);
+  });
+
   it('refuses a handler map that does not match the catalog', () => {
     prefix = testPrefix();
     queues = createQueues(redis, prefix, testLog);

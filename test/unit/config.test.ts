@@ -46,6 +46,15 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('sources.0.colour') && p.endsWith('unknown key'))).toBe(true);
   });
 
+  it('keeps Bull Board read-only and /metrics free of source names unless told otherwise', () => {
+    expect(loadConfig({}, tempDir())).toMatchObject({ bullBoard: { readOnly: true }, metrics: { perSource: false } });
+    const sut = loadConfig({ VIGIL_BULL_BOARD_READ_ONLY: 'false', VIGIL_METRICS_PER_SOURCE: 'true', VIGIL_METRICS_TOKEN: 'a-scrape-token-of-32-characters!' }, tempDir());
+    expect(sut).toMatchObject({ bullBoard: { readOnly: false }, metrics: { perSource: true, token: 'a-scrape-token-of-32-characters!' } });
+    const problems = problemsOf(() => loadConfig({ VIGIL_BULL_BOARD_READ_ONLY: 'nope', VIGIL_METRICS_TOKEN: 'short' }, tempDir()));
+    expect(problems.some((p) => p.startsWith('VIGIL_BULL_BOARD_READ_ONLY (environment)'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('VIGIL_METRICS_TOKEN (environment)'))).toBe(true);
+  });
+
   it('refuses an unknown source kind with its path', () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: myspace\n    url: http://x\n');

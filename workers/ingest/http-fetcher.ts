@@ -1,14 +1,19 @@
-import { lookup } from 'node:dns/promises';
-import ipaddr from 'ipaddr.js';
 import PQueue from 'p-queue';
+import { fetch, type Response } from 'undici';
 import { VIGIL_VERSION } from '../../shared/version.js';
+import type { PrivateNetworks } from './address-policy.js';
+import { AddressRefused, guardedDispatcher, guardedNodeAgents, literalRefused, type Resolve } from './guarded-connect.js';
+
+export type { Resolve } from './guarded-connect.js';
 
 export interface FetchPolicy {
   timeoutMs: number;
   /** Bodies beyond this are refused, not truncated: a 10 MB "page" is not a page. */
   maxBytes: number;
   /** Loopback and private ranges are refused unless allowed: all of them, or loopback only (tests). */
-  allowPrivateNetworks: boolean | 'loopback';
+  allowPrivateNetworks: PrivateNetworks;
+  /** The DNS seam: tests answer here instead of the system resolver. */
+  resolve?: Resolve;
   /** At most one request per host per this many milliseconds. */
   perHostIntervalMs: number;
   userAgent?: string;
@@ -45,6 +50,8 @@ export interface FetchOptions {
   manualRedirect?: boolean;
   /** Statuses to return rather than throw on (304 for conditional GET). */
   accept?: number[];
+  /** Headers that carry a credential: sent only while the request's origin is this one, redirect hops included. */
+  credentials?: { origin: string; headers: Record<string, string> };
 }
 
 const MAX_REDIRECTS = 5;
@@ -59,17 +66,11 @@ export function retryAfterMs(headers: Headers | Record<string, string>, now = Da
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
-async function assertPublic(url: URL, allowPrivate: boolean | 'loopback'): Promise<void> {
+/** The dispatcher checks every connection; an address literal is also refused here, before fetch's own port rules speak. */
+function assertAllowed(url: URL, allow: PrivateNetworks): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`refusing ${url.protocol} URL ${url.href}: only http(s) is fetched`, 'refused');
-  if (allowPrivate === true) return;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = ipaddr.isValid(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-  for (const address of addresses) {
-    let parsed = ipaddr.parse(address);
-    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-    const range = parsed.range();
-    if (range !== 'unicast' && !(allowPrivate === 'loopback' && range === 'loopback')) throw new FetchError(`refusing ${url.host}: it resolves to ${address} (${range}); set ingest.allowPrivateNetworks to allow`, 'refused');
-  }
+  const refused = literalRefused(url.hostname, allow);
+  if (refused) throw new FetchError(refused.message, 'refused');
 }
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Buffer> {
@@ -94,8 +95,10 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
 }
 
 /**
- * HTTP for sources: http(s) only, public addresses only (checked again on every redirect), a timeout,
- * a size cap, and one request per host per interval so a busy watch-list stays polite.
+ * HTTP for sources: http(s) only, public addresses only (checked on every connection, redirects included,
+ * against the addresses the connection then uses), credentials only to their origin, a timeout, a size
+ * cap, and one request per host per interval so a busy watch-list stays polite. `agentFor` gives clients
+ * that bring their own HTTP stack (telegraf) node:http agents under the same policy.
  */
 export function createFetcher(policy: FetchPolicy) {
   const hosts = new Map<string, PQueue>();
@@ -108,13 +111,17 @@ export function createFetcher(policy: FetchPolicy) {
     return q;
   };
   const userAgent = policy.userAgent ?? `Vigil/${VIGIL_VERSION} (+public-channel monitoring for hate-incentive campaigns)`;
+  const dispatcher = guardedDispatcher(policy.allowPrivateNetworks, policy.resolve);
+  const agentFor = guardedNodeAgents(policy.allowPrivateNetworks, policy.resolve);
 
   async function once(url: URL, opts: FetchOptions): Promise<Response> {
-    await assertPublic(url, policy.allowPrivateNetworks);
+    assertAllowed(url, policy.allowPrivateNetworks);
+    const credentials = opts.credentials && url.origin === opts.credentials.origin ? opts.credentials.headers : {};
     try {
-      return await fetch(url, { redirect: 'manual', headers: { 'user-agent': userAgent, ...opts.headers }, signal: AbortSignal.timeout(policy.timeoutMs) });
+      return await fetch(url, { redirect: 'manual', headers: { 'user-agent': userAgent, ...opts.headers, ...credentials }, signal: AbortSignal.timeout(policy.timeoutMs), dispatcher });
     } catch (err) {
       const e = err as Error;
+      if (e.cause instanceof AddressRefused) throw new FetchError(e.cause.message, 'refused');
       if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new FetchError(`${url.href} did not answer within ${policy.timeoutMs} ms`, 'timeout');
       throw new FetchError(`${url.href}: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
     }
@@ -134,7 +141,7 @@ export function createFetcher(policy: FetchPolicy) {
       const headers = Object.fromEntries(response.headers);
       if (response.status === 429) {
         await response.body?.cancel();
-        throw new FetchError(`${url.href} answered 429 Too Many Requests`, 'rate_limited', 429, retryAfterMs(response.headers) ?? 60_000);
+        throw new FetchError(`${url.href} answered 429 Too Many Requests`, 'rate_limited', 429, retryAfterMs(headers) ?? 60_000);
       }
       const ok = (response.status >= 200 && response.status < 400) || opts.accept?.includes(response.status);
       if (!ok) {
@@ -146,7 +153,7 @@ export function createFetcher(policy: FetchPolicy) {
     }
   }
 
-  return { get };
+  return { get, agentFor };
 }
 
 export type Fetcher = ReturnType<typeof createFetcher>;

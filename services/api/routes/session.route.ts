@@ -3,7 +3,7 @@ import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { createSession, deleteSession, findUserByEmail } from '../../../shared/repositories/user.repository.js';
 import { verifyPassword } from '../../../shared/password.js';
 import type { ApiDeps } from '../app.js';
-import { SESSION_COOKIE } from '../auth.js';
+import { READERS, SESSION_COOKIE } from '../auth.js';
 
 const user = { type: 'object', properties: { id: { type: 'integer' }, email: { type: 'string' }, role: { type: 'string' } } } as const;
 
@@ -28,12 +28,12 @@ export const sessionRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, secu
     },
   );
 
-  app.post('/logout', { schema: { response: { 204: { type: 'null' } } } }, async (request, reply) => {
+  app.post('/logout', { config: { roles: READERS }, schema: { response: { 204: { type: 'null' } } } }, async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie) await deleteSession(db, cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
 
-  app.get('/me', { schema: { response: { 200: { type: 'object', properties: { user, csrfToken: { type: ['string', 'null'] } } } } } }, async (request) => ({ user: request.user, csrfToken: request.csrf ?? null }));
+  app.get('/me', { config: { roles: READERS }, schema: { response: { 200: { type: 'object', properties: { user, csrfToken: { type: ['string', 'null'] } } } } } }, async (request) => ({ user: request.user, csrfToken: request.csrf ?? null }));
 };

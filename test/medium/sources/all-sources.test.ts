@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../../cli/runtime.js';
 import { loadConfig } from '../../../shared/config/config.js';
 import { DEMO_EXPORT } from '../../../shared/paths.js';
+import { createApiToken, createUser } from '../../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { TEST_REDIS_URL } from '../../support/env.js';
 import { startFakeBotApi } from '../../support/fake-bot-api.js';
@@ -89,7 +90,10 @@ describe('every source kind at once, into the same queues', () => {
     }, 'an item from every working source', 20_000);
     expect(counts).toEqual({ jsonl: 1, export: 9, web: 1, feed: 1, masto: 1, bot: 1 });
 
-    const health = (await runtime.app!.inject({ method: 'GET', url: '/healthz' })).json<{ status: string; sources: { name: string; healthy: boolean; lastError: string | null }[] }>();
+    // Source names and errors are behind sign-in (/healthz gives counts only).
+    const user = await createUser(testDb.db, 'auditor@example.org', 'auditor', null);
+    const authorization = `Bearer ${await createApiToken(testDb.db, user.id, 'health')}`;
+    const health = (await runtime.app!.inject({ method: 'GET', url: '/api/health', headers: { authorization } })).json<{ status: string; sources: { name: string; healthy: boolean; lastError: string | null }[] }>();
     expect(health.status).toBe('degraded');
     expect(health.sources.find((s) => s.name === 'private')).toMatchObject({ healthy: false, lastError: expect.stringMatching(/no public preview/) });
     expect(health.sources.filter((s) => s.healthy).map((s) => s.name).sort()).toEqual(['bot', 'export', 'feed', 'jsonl', 'masto', 'web']);

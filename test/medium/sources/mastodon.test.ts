@@ -101,6 +101,47 @@ describe('mastodon source against a fake instance', () => {
     expect(await h.poll(mixed)).toMatchObject({ read: 1, quarantined: 1 });
   });
 
+  describe('the access token', () => {
+    const TOKEN = 'masto-token-s3cret-0123456789';
+    let other: FakeServer;
+    beforeAll(async () => {
+      other = await startFakeServer((_req, res) => send(res, 200, JSON.stringify([status(9000, '<p>from elsewhere</p>')]), { 'content-type': 'application/json' }));
+    });
+    afterAll(() => other?.close());
+
+    it('goes only to the instance\'s origin: kept on same-origin redirect hops, dropped on the hop to another origin', async () => {
+      instance.setRoute((_req, res, url) => {
+        if (url.pathname === '/api/v1/timelines/tag/hoot') return send(res, 302, '', { location: `/moved${url.pathname}${url.search}` });
+        send(res, 302, '', { location: `${other.url}/api/v1/timelines/tag/hoot` });
+      });
+      instance.requests.length = 0;
+      other.requests.length = 0;
+      const id = await h.addSource('masto-token-redirect', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot', accessToken: TOKEN });
+      expect(await h.poll(id)).toMatchObject({ read: 1 });
+      expect(instance.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+      expect(other.requests).toHaveLength(1);
+      expect(other.requests[0]!.headers.authorization).toBeUndefined();
+    });
+
+    it('is never sent after a Link rel="prev" to another origin: the source fails with an error naming that origin', async () => {
+      statuses = Array.from({ length: 41 }, (_, i) => status(2000 + i, `<p>full page ${i}</p>`));
+      instance.setRoute((_req, res, url) =>
+        send(res, 200, JSON.stringify(statuses.slice(1).reverse()), {
+          'content-type': 'application/json',
+          link: `<${other.url}/api/v1/timelines/tag/hoot?min_id=${statuses.at(-1)!.id}>; rel="prev", <${instance.url}${url.pathname}?max_id=${statuses[1]!.id}>; rel="next"`,
+        }),
+      );
+      other.requests.length = 0;
+      const id = await h.addSource('masto-token-prev', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot', accessToken: TOKEN });
+      await h.db.updateTable('source').set({ cursor: JSON.stringify({ minId: statuses[0]!.id }) }).where('id', '=', id).execute();
+      await expect(h.poll(id)).rejects.toThrow(new RegExp(`rel="prev" to another origin \\(${other.url.replace(/\./g, '\\.')}\\)`));
+      expect(other.requests).toEqual([]);
+      const source = await h.source(id);
+      expect(source.last_error).toMatch(/another origin/);
+      expect(source.last_error).not.toContain(TOKEN);
+    });
+  });
+
   it.skipIf(!hasFixtures)('reads real timeline responses recorded from Mastodon 4.6', async () => {
     const hoot = fixture('mastodon/timelines_tag_hoot.body.json');
     const pub = fixture('mastodon/timelines_public_anonymous.body.json');

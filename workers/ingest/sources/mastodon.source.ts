@@ -52,6 +52,13 @@ function checkBudget(headers: Record<string, string>): void {
   throw new FetchError('rate-limit budget used up (X-RateLimit-Remaining: 0)', 'rate_limited', 200, Number.isFinite(reset) ? Math.max(1_000, reset - Date.now()) : 300_000);
 }
 
+/** Pages are read from the configured instance only: a Link elsewhere is refused, not followed. */
+function onInstance(link: string, page: string, instance: URL): string {
+  const next = new URL(link, page);
+  if (next.origin !== instance.origin) throw new FetchError(`${page}: Link rel="prev" to another origin (${next.origin}) refused; this source reads ${instance.origin} only`, 'refused');
+  return next.href;
+}
+
 /**
  * Hashtag or public timelines with `min_id` cursors: the first poll takes the newest page; later polls
  * ask for what is newer than the cursor and follow `Link: rel="prev"` while pages come back full.
@@ -64,14 +71,15 @@ export const readMastodon: SourceReader<MastodonSourceConfig> = async (config, c
   first.searchParams.set('limit', String(PAGE_SIZE));
   if (!config.hashtag && config.local) first.searchParams.set('local', 'true');
   if (cursor) first.searchParams.set('min_id', cursor.minId);
-  const headers: Record<string, string> = config.accessToken ? { authorization: `Bearer ${config.accessToken}` } : {};
+  // The token is the instance's: the fetcher sends it to that origin only, redirect hops included.
+  const credentials = config.accessToken ? { origin: instance.origin, headers: { authorization: `Bearer ${config.accessToken}` } } : undefined;
 
   const posts: CapturedPost[] = [];
   const rejects: Reject[] = [];
   let maxId = cursor?.minId ?? '0';
   let url: string | undefined = first.toString();
   for (let page = 0; url && page < MAX_PAGES; page++) {
-    const res = await ctx.fetcher.get(url, { headers });
+    const res = await ctx.fetcher.get(url, { credentials });
     const body = decodeUtf8(res.body);
     let statuses: unknown;
     try {
@@ -98,7 +106,7 @@ export const readMastodon: SourceReader<MastodonSourceConfig> = async (config, c
     }
     // Newer pages exist only while pages come back full; without a cursor the newest page is enough.
     const prev = res.headers.link ? LinkHeader.parse(res.headers.link).rel('prev')[0]?.uri : undefined;
-    url = cursor && statuses.length >= PAGE_SIZE && prev ? prev : undefined;
+    url = cursor && statuses.length >= PAGE_SIZE && prev ? onInstance(prev, res.url, instance) : undefined;
     if (url) checkBudget(res.headers);
   }
   posts.sort((a, b) => (BigInt(a.externalId) < BigInt(b.externalId) ? -1 : 1));

@@ -77,6 +77,9 @@ function explain(err: TelegramError): Error {
 export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx) => {
   const cursor = cursorSchema.safeParse(ctx.cursor).data;
   const telegram = new Telegram(config.botToken, { apiRoot: config.apiRoot });
+  // telegraf's connections pass the same outbound policy as every source's. Set after construction
+  // because telegraf drops an agent given for an http:// apiRoot.
+  telegram.options.agent = ctx.fetcher.agentFor(config.apiRoot);
   let updates: unknown[];
   try {
     updates = (await telegram.getUpdates(config.longPoll, BATCH, cursor?.offset ?? 0, UPDATE_TYPES));
