@@ -51,9 +51,9 @@ try {
   const exportMs = performance.now() - t0;
   clearInterval(sampler);
   const t1 = performance.now();
-  const verified = await verifyBundle(out);
+  const verified = await verifyBundle(out, { fingerprint: key.fingerprint });
   const verifyMs = performance.now() - t1;
-  if (!verified.ok) throw new Error(`bundle did not verify: ${verified.problems.join('; ')}`);
+  if (verified.verdict !== 'verified') throw new Error(`bundle did not verify: ${verified.problems.join('; ')}`);
   const row = {
     posts: result.items,
     files: result.files,

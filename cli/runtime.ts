@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { buildApp } from '../services/api/app.js';
 import type { Config } from '../shared/config/config.js';
 import { createDb, type Db } from '../shared/db/client.js';
+import { signingKeyFile } from '../shared/evidence/signing-key.js';
 import { safeUrl, type Logger } from '../shared/logger.js';
 import { createMetrics, registerDbGauges, registerQueueGauges, type Metrics } from '../shared/metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
@@ -121,10 +122,15 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         metrics,
         log,
         secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
-        evidence: config.evidence,
+        evidence: { keyFile: await signingKeyFile(db, config.evidence), keyPassphrase: config.evidence.keyPassphrase },
         queues,
         bullBoardReadOnly: config.bullBoard.readOnly,
         metricsToken: config.metrics.token,
+        keyPrefix: config.redis.prefix,
+        timeouts: config.http,
+        login: config.login,
+        exports: config.exports,
+        importDir: config.ingest.importDir,
       });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });

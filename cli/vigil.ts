@@ -27,12 +27,18 @@ Commands:
   token create --email E [--name N]
                         print a new API token (last line) for "Authorization: Bearer <token>"
   audit verify          check every hash and link of the audit log; exit 1 if anything was altered
-  export (--item ID… | --campaign ID) --out FILE.zip --recipient R --purpose P [--as EMAIL]
-                        write a signed evidence bundle
+  export (--item ID… | --campaign ID) --out FILE.zip --recipient R --purpose P [--as EMAIL] [--force]
+                        write a signed evidence bundle; every item must exist, the folder must exist,
+                        and an existing FILE.zip is kept unless --force
+  keys show             this instance's evidence signing key: fingerprint (for recipients to pin) and PEM
   jobs failed [--queue Q] | jobs retry [--queue Q] [--id ID…]
                         list the failed set (dead letters) / put failed jobs back in their queue
-  verify FILE.zip [--public-key PEM] [--fingerprint HEX]
-                        check a bundle's signature, files and custody; exit 1 naming what was altered
+  verify FILE.zip [--public-key PEM] [--fingerprint HEX] [--max-entries N] [--max-entry-bytes SIZE]
+         [--max-total-bytes SIZE] [--max-ratio N] [--timeout DURATION]
+                        check a bundle's signature, files and custody without the database. Exit 0
+                        VERIFIED (signed by the pinned key), 1 NOT VERIFIED (naming what was altered),
+                        3 intact but no key pinned (says the signer's fingerprint, never VERIFIED),
+                        4 REFUSED (over a limit: 100000 entries, 128M a file, 1G in all, ratio 100, 2m)
   help                  this text
 
 Configuration: environment variables (REDIS_URL, DATABASE_URL, PORT, HOST, LOG_LEVEL, LOG_FORMAT,
@@ -167,12 +173,15 @@ async function main(argv: string[]): Promise<number> {
     case 'token':
     case 'audit':
     case 'export':
+    case 'keys':
     case 'jobs': {
       const { runAdmin, UsageError } = await import('./admin.command.js');
       const { runExport } = await import('./evidence.command.js');
       const { runJobs } = await import('./jobs.command.js');
+      const { runKeys } = await import('./keys.command.js');
       try {
         if (command === 'jobs') return await runJobs(rest, config);
+        if (command === 'keys') return await runKeys(rest, config);
         return await (command === 'export' ? runExport(rest, config) : runAdmin(command, rest, config));
       } catch (err) {
         if (!(err instanceof UsageError)) throw err;

@@ -1,3 +1,4 @@
+import { defang, defangLine, quoteBlock } from './defang.js';
 import { labelName, labelNames } from './domain/label-names.js';
 import { FLAG_LABELS } from './domain/verdict.js';
 import type { AlertForDelivery } from './repositories/alert.repository.js';
@@ -18,29 +19,34 @@ export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage
   const what = a.labels.filter((l) => l !== 'target_info').map(labelName).join(', ') || 'Flagged post';
   // Why a claim (or the offer behind one) pages: the campaign it joined holds the other half.
   const campaignHolds = FLAG_LABELS.filter((l) => a.campaign_labels?.includes(l));
-  const where = [...(entities.targets ?? []).map((t) => t.text), ...(entities.places ?? []), ...(entities.postcodeDistricts ?? [])];
+  // Targets, places and amounts are words of the post, and the channel's title is its owner's: all attacker-written.
+  const where = [...(entities.targets ?? []).map((t) => t.text), ...(entities.places ?? []), ...(entities.postcodeDistricts ?? [])].map(defangLine);
   const uniqueWhere = [...new Set(where)].join(', ');
-  const channel = a.channel_title ? `${a.channel_title} (${a.channel_handle})` : a.channel_handle;
+  const channel = defangLine(a.channel_title ? `${a.channel_title} (${a.channel_handle})` : a.channel_handle);
   const excerpt = a.text.length > MAX_TEXT ? `${a.text.slice(0, MAX_TEXT)}…` : a.text;
   const subject = `[Vigil ${a.severity.toUpperCase()}] ${what}${uniqueWhere ? ` · ${uniqueWhere}` : ''}${a.tier ? ' · ESCALATED' : ''}`;
+  // Vigil's own lines, the real link first, then the post as a quoted, defanged block: nothing the post
+  // says can stand above or look like the "Open:" link.
   const lines = [
     subject,
     '',
+    `Open: ${itemUrl}`,
     `Channel: ${a.platform} / ${channel}`,
     ...(uniqueWhere ? [`Where: ${uniqueWhere}`] : []),
-    ...(entities.amounts?.length ? [`Amount: ${entities.amounts.map((x) => x.text).join(', ')}`] : []),
+    ...(entities.amounts?.length ? [`Amount: ${entities.amounts.map((x) => defangLine(x.text)).join(', ')}`] : []),
     ...(a.campaign_id !== null ? [`Campaign ${a.campaign_id}${campaignHolds.length ? ` holds: ${labelNames(campaignHolds)}` : ''}`] : []),
     `Posted: ${a.published_at?.toISOString() ?? 'unknown'} · captured ${a.captured_at.toISOString()}`,
     ...(a.url ? [`Source: ${a.url}`] : []),
-    '',
-    excerpt,
-    '',
-    `Open: ${itemUrl}`,
     `Alert: ${a.idempotency_key}`,
+    '',
+    'Post text (quoted, links disabled):',
+    quoteBlock(excerpt),
+    '(end of post text)',
   ];
+  const text = lines.join('\n');
   return {
     subject,
-    text: lines.join('\n'),
+    text,
     payload: {
       idempotencyKey: a.idempotency_key,
       alertId: a.id,
@@ -53,8 +59,10 @@ export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage
       where: uniqueWhere ? uniqueWhere.split(', ') : [],
       amounts: (entities.amounts ?? []).map((x) => x.text),
       channel: { platform: a.platform, handle: a.channel_handle, title: a.channel_title },
-      post: { url: a.url, text: excerpt, publishedAt: a.published_at?.toISOString() ?? null, capturedAt: a.captured_at.toISOString() },
+      // Defanged like the text: receivers post this into chats, which would make the post's links live.
+      post: { url: a.url, text: defang(excerpt), publishedAt: a.published_at?.toISOString() ?? null, capturedAt: a.captured_at.toISOString() },
       itemUrl,
+      text,
     },
   };
 }

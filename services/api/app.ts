@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { configSchema, type Config } from '../../shared/config/config.schema.js';
 import type { Db } from '../../shared/db/client.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics.js';
@@ -41,13 +42,39 @@ export interface ApiDeps {
   bullBoardReadOnly?: boolean;
   /** When set, /metrics needs `Authorization: Bearer <metricsToken>` (config `metrics.token`). */
   metricsToken?: string | undefined;
+  /** The Redis key prefix (config `redis.prefix`): login counts and export leases live under it, shared by every API process. */
+  keyPrefix: string;
+  /** Config `http.requestTimeout` / `http.connectionTimeout`; the config's defaults when absent. */
+  timeouts?: Pick<Config['http'], 'requestTimeout' | 'connectionTimeout'>;
+  /** Config `login`: attempts per address, per account and overall. */
+  login?: Config['login'];
+  /** Config `exports`: evidence exports at once, per user and overall. */
+  exports?: Config['exports'];
+  /** Config `ingest.importDir`: where file sources added through the API may read; none when absent. */
+  importDir?: string | undefined;
 }
+
+/** What the routes get: the deps with the config's defaults filled in. */
+export type RouteDeps = ApiDeps & Required<Pick<ApiDeps, 'login' | 'exports'>>;
+
+const DEFAULTS = configSchema.parse({});
 
 /** The HTTP service as a factory, so tests call `app.inject()` without opening a port. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // Typed as Fastify's logger so the app keeps Fastify's default generics.
   const logger: FastifyBaseLogger = deps.log.child({ module: 'api' });
-  const app = Fastify({ loggerInstance: logger, requestIdHeader: 'x-request-id', bodyLimit: 1024 * 1024, trustProxy: false });
+  const { requestTimeout, connectionTimeout } = deps.timeouts ?? DEFAULTS.http;
+  const app = Fastify({
+    loggerInstance: logger,
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    requestTimeout,
+    connectionTimeout,
+    // Node enforces request deadlines on a timer (every 30 s by default): check at a quarter of the deadline
+    // so a slow client is cut off close to it. Headers get no longer than the whole request.
+    http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeout / 4)) },
+  });
 
   app.addHook('onSend', async (request, reply) => {
     // Post text is attacker-controlled: never let a browser sniff an answer into something else.
@@ -72,8 +99,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   // Before any route, so it sees each one (the route table); after the cookie parser, which it reads.
   installAuth(app, deps.db);
-  // Only routes that ask for it (login) are limited; the store is in memory, per API process.
-  await app.register(rateLimit, { global: false });
+  // Only login is limited (services/api/login-throttle.ts); counts live in Redis, shared by every API process.
+  await app.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${deps.keyPrefix}:ratelimit:` });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Vigil API', version: VIGIL_VERSION, description: 'Review desk, alerts, watch-list and audit log. Every route but the desk shell, login, /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`, and a role it names; who may call what is in docs/security.md.' },
@@ -85,15 +112,16 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
-  await app.register(sessionRoutes, { ...deps, prefix: '/api' });
-  await app.register(itemRoutes, { ...deps, prefix: '/api' });
-  await app.register(labelRoutes, { ...deps, prefix: '/api' });
-  await app.register(alertRoutes, { ...deps, prefix: '/api' });
-  await app.register(campaignRoutes, { ...deps, prefix: '/api' });
-  await app.register(nearMissRoutes, { ...deps, prefix: '/api' });
-  await app.register(exportRoutes, { ...deps, prefix: '/api' });
-  await app.register(sourceRoutes, { ...deps, prefix: '/api' });
-  await app.register(auditRoutes, { ...deps, prefix: '/api' });
+  const api: RouteDeps & { prefix: string } = { ...deps, login: deps.login ?? DEFAULTS.login, exports: deps.exports ?? DEFAULTS.exports, prefix: '/api' };
+  await app.register(sessionRoutes, api);
+  await app.register(itemRoutes, api);
+  await app.register(labelRoutes, api);
+  await app.register(alertRoutes, api);
+  await app.register(campaignRoutes, api);
+  await app.register(nearMissRoutes, api);
+  await app.register(exportRoutes, api);
+  await app.register(sourceRoutes, api);
+  await app.register(auditRoutes, api);
   await app.register(uiRoutes, deps);
   if (deps.queues) await app.register(bullBoard({ db: deps.db, queues: deps.queues, readOnly: deps.bullBoardReadOnly ?? true }), { prefix: BULL_BOARD_PATH });
   return app;

@@ -9,6 +9,8 @@ declare module 'fastify' {
     user?: AuthUser;
     /** The session's CSRF token, for the browser to send back on state changes. */
     csrf?: string;
+    /** How the user signed in: a bearer token (scripts) or a session cookie (the browser). */
+    via?: 'token' | 'session';
   }
   interface FastifyContextConfig {
     /** Answers without a signed-in user (the desk's static shell, login, /healthz, /metrics). */
@@ -81,6 +83,7 @@ export function installAuth(app: FastifyInstance, db: Db): void {
     if (bearer) {
       request.user = await userByApiToken(db, bearer);
       if (!request.user) return deny(reply, 401, 'invalid or revoked API token', request);
+      request.via = 'token';
     } else {
       const cookie = request.cookies[SESSION_COOKIE];
       const session = cookie ? await userBySession(db, cookie) : undefined;
@@ -88,11 +91,31 @@ export function installAuth(app: FastifyInstance, db: Db): void {
       if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrf) return deny(reply, 403, 'missing or wrong CSRF token', request);
       request.user = { id: session.id, email: session.email, role: session.role };
       request.csrf = session.csrf;
+      request.via = 'session';
     }
     if (request.is404) return;
     const roles = config.roles ?? [];
     if (!roles.includes(request.user.role)) return deny(reply, 403, roles.length ? `this needs one of the roles ${roles.join(', ')}` : 'this route is open to no role', request);
   });
+}
+
+/**
+ * Whether a request comes from this service's own pages, or from the user's own navigation (typed, a
+ * bookmark, a link opened from another app), rather than from another site's page. The session cookie is
+ * SameSite=Strict, but a site ignores ports: a page on another port of this host is same-site and the
+ * browser sends it the cookie. Browsers say where a request comes from in Sec-Fetch-Site; older ones only
+ * in Origin, and then not on plain GETs, which therefore do not pass. A bearer token is never attached by
+ * a browser on another page's behalf (no CORS here).
+ */
+export function fromOwnPages(request: FastifyRequest): boolean {
+  if (request.via === 'token') return true;
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
+  try {
+    return request.headers.origin !== undefined && new URL(request.headers.origin).host === request.host;
+  } catch {
+    return false;
+  }
 }
 
 /** Who did it, for the audit log. */

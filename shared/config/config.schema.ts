@@ -24,6 +24,10 @@ const url = (protocols: string[]) =>
 /** A yes/no that may come from an environment variable, where it is a string. */
 const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 
+/** At most `max` attempts in each `window`. */
+const rateWindow = (max: number, window: number) =>
+  z.object({ max: z.coerce.number().int().min(1).max(1_000_000).default(max), window: duration.pipe(z.number().min(1_000)).default(window) }).strict().prefault({});
+
 const sourceName = z.string().regex(/^[\w.@-]{1,100}$/, 'letters, digits, "_", "-", ".", "@" only');
 
 /** A JSON Lines file replayed line by line; new lines appended later are picked up. */
@@ -177,7 +181,36 @@ export const configSchema = z
       .strict()
       .prefault({}),
     http: z
-      .object({ host: z.string().min(1).default('127.0.0.1'), port: z.coerce.number().int().min(0).max(65535).default(3000), publicUrl: url(['http:', 'https:']).optional() })
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.coerce.number().int().min(0).max(65535).default(3000),
+        publicUrl: url(['http:', 'https:']).optional(),
+        /** The whole request, headers and body, must arrive within this; a client that trickles its body is cut off. */
+        requestTimeout: duration.pipe(z.number().min(1_000)).default(30_000),
+        /** A connection idle this long is closed (an export that keeps writing is not idle). */
+        connectionTimeout: duration.pipe(z.number().min(1_000)).default(120_000),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Password guessing is throttled three ways, counted in Redis so every API process shares the counts: per
+     * address, per account whatever the address (so spreading guesses over many addresses does not help), and
+     * for all logins together (which bounds the scrypt work that guesses can cost).
+     */
+    login: z
+      .object({
+        perIp: rateWindow(10, 60_000),
+        perAccount: rateWindow(10, 15 * 60_000),
+        global: rateWindow(100, 60_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Evidence exports running at once (each reads, hashes and zips many posts): per user and over all API processes. */
+    exports: z
+      .object({
+        perUser: z.coerce.number().int().min(1).max(100).default(2),
+        global: z.coerce.number().int().min(1).max(1_000).default(4),
+      })
       .strict()
       .prefault({}),
     log: z
@@ -194,13 +227,23 @@ export const configSchema = z
         fetchTimeout: duration.default(20_000),
         maxResponseBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
         perHostInterval: duration.default(1_000),
+        /**
+         * Where `file` and `telegram-export` sources added through the API may read (they must resolve inside it,
+         * symbolic links followed). Unset: such sources come from the config file only.
+         */
+        importDir: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
     evidence: z
       .object({
-        /** The instance's Ed25519 signing key (PKCS#8 PEM), created on first export; keep it outside the repository. */
-        keyFile: z.string().min(1).default(join(homedir(), '.config', 'vigil', 'evidence-ed25519.pem')),
+        /**
+         * The instance's Ed25519 signing key (PKCS#8 PEM), created on first use; keep it outside the repository.
+         * Unset: `<keyDir>/<instance id>/evidence-ed25519.pem`, so two instances run by one user never share a key.
+         */
+        keyFile: z.string().min(1).optional(),
+        /** Where per-instance keys live when keyFile is unset (one folder per instance id, mode 0700). */
+        keyDir: z.string().min(1).default(join(homedir(), '.local', 'share', 'vigil')),
         /** Encrypts the key file at rest (AES-256) when set. */
         keyPassphrase: z.string().min(12).optional(),
       })

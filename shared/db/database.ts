@@ -248,6 +248,13 @@ export interface NearMissTable {
   decision_reason: string | null;
 }
 
+/** This instance's identity (one row): names per-instance files such as the evidence signing key. */
+export interface InstanceTable {
+  singleton: ColumnType<boolean, never, never>;
+  id: ColumnType<string, never, never>;
+  created_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
   source: SourceTable;
   channel: ChannelTable;
@@ -264,6 +271,7 @@ export interface Database {
   review_note: ReviewNoteTable;
   campaign: CampaignTable;
   near_miss: NearMissTable;
+  instance: InstanceTable;
 }
 
 export type SourceRow = Selectable<SourceTable>;

@@ -40,7 +40,18 @@ const BATCH = 200;
 const MAX_QUEUED = 64;
 
 const EXTENSION: [RegExp, string][] = [[/html/, 'html'], [/json/, 'json'], [/xml/, 'xml'], [/text\/plain/, 'txt']];
-const extensionOf = (contentType: string) => EXTENSION.find(([re]) => re.test(contentType))?.[1] ?? 'bin';
+
+/**
+ * A raw capture is the attacker's bytes (an RSS item's XML or a page's HTML runs script when a browser
+ * opens it), so it is stored under a name no viewer renders or runs: `raw.html.txt`, `raw.xml.txt`,
+ * `raw.json.txt`, `raw.txt`, or `raw.bin` for any other type. item.json keeps the name it would naturally
+ * have and its media type.
+ */
+export function rawFileName(contentType: string): { stored: string; original: string } {
+  const ext = EXTENSION.find(([re]) => re.test(contentType))?.[1];
+  if (ext === undefined) return { stored: 'raw.bin', original: 'raw.bin' };
+  return { stored: ext === 'txt' ? 'raw.txt' : `raw.${ext}.txt`, original: `raw.${ext}` };
+}
 
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -53,14 +64,15 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
  */
 function itemFiles(e: Evidence): [string, Buffer][] {
   const dir = `items/${e.item.id}`;
-  const files: [string, Buffer][] = e.versions.map((v) => [`${dir}/v${v.version}/raw.${extensionOf(v.raw_content_type)}`, v.raw]);
+  const names = e.versions.map((v) => rawFileName(v.raw_content_type));
+  const files: [string, Buffer][] = e.versions.map((v, i) => [`${dir}/v${v.version}/${names[i]!.stored}`, v.raw]);
   files.push([
     `${dir}/item.json`,
     json({
       reviewItemId: e.item.id,
-      versions: e.versions.map((v) => ({
+      versions: e.versions.map((v, i) => ({
         version: v.version,
-        raw: { path: `v${v.version}/raw.${extensionOf(v.raw_content_type)}`, sha256: v.raw_sha256, contentType: v.raw_content_type },
+        raw: { path: `v${v.version}/${names[i]!.stored}`, originalName: names[i]!.original, contentType: v.raw_content_type, sha256: v.raw_sha256 },
         capture: { ...(v.capture as object), capturedAt: v.captured_at.toISOString() },
         post: { postKey: v.post_key, platform: v.platform, channel: e.item.channel, channelTitle: e.item.channel_title, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
       })),
@@ -73,6 +85,24 @@ function itemFiles(e: Evidence): [string, Buffer][] {
   return files;
 }
 
+/**
+ * The review items a request names, oldest first. An item named but missing fails the whole export: a
+ * bundle asked for items 1 and 999 must not quietly hold item 1 alone.
+ */
+export async function exportSelection(db: Db, sel: Pick<ExportRequest, 'itemIds' | 'campaignId'>): Promise<number[]> {
+  const ids = await exportItemIds(db, sel);
+  if (sel.campaignId !== undefined) {
+    if (ids.length === 0) throw new NothingToExport(`campaign ${sel.campaignId} has no items`);
+    return ids;
+  }
+  const found = new Set(ids);
+  const missing = [...new Set(sel.itemIds ?? [])].filter((id) => !found.has(id));
+  if (missing.length === 1) throw new NothingToExport(`item ${missing[0]} does not exist`);
+  if (missing.length > 1) throw new NothingToExport(`items ${missing.join(', ')} do not exist`);
+  if (ids.length === 0) throw new NothingToExport('no items named');
+  return ids;
+}
+
 async function write(stream: WriteStream, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
@@ -83,8 +113,7 @@ async function write(stream: WriteStream, text: string): Promise<void> {
  * custody.json, report.html, VERIFY.md, SHA256SUMS, and manifest.json signed with the instance's key.
  */
 export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
-  const ids = await exportItemIds(db, req);
-  if (ids.length === 0) throw new NothingToExport(req.campaignId !== undefined ? `campaign ${req.campaignId} has no items` : 'none of the items exist');
+  const ids = await exportSelection(db, req);
   const bundleId = randomUUID();
   const createdAt = new Date();
   // The export is recorded before any byte leaves, with who receives it and why.

@@ -14,7 +14,8 @@ Run these commands in the folder where you unzipped the bundle.
 
        ${fingerprint}
 
-   Compare it with the fingerprint the sender gave you through another channel, and with:
+   Compare it with the fingerprint the sender gave you through another channel (they read it with
+   \`vigil keys show\`), and with:
 
        openssl pkey -pubin -in public-key.pem -outform DER | sha256sum
 
@@ -31,7 +32,17 @@ Run these commands in the folder where you unzipped the bundle.
    manifest.json, manifest.sig and public-key.pem) was added after signing.
 
 What the signature proves: the files are exactly what this Vigil instance exported. Where a post came from
-is shown by its capture metadata (\`items/*/v*/capture.json\`: URL fetched, time, HTTP status and headers,
-the SHA-256 of the whole response), not by the signature. \`custody.json\` lists who viewed, decided on and
-exported the items, with the hash of each audit entry.
+is shown by its capture metadata (\`items/*/item.json\`, under \`versions\` → \`capture\`: URL fetched, time,
+HTTP status and headers, the SHA-256 of the whole response), not by the signature. \`custody.json\` lists
+who viewed, decided on and exported the items, with the hash of each audit entry.
+
+## Viewing the raw captures safely
+
+\`items/*/v*/raw.*\` hold each post exactly as its source served it: bytes written by the people the
+evidence is about. An HTML page or an RSS feed can run script and fetch from the internet when a browser
+opens it, telling its author that it was opened, when and from where. So they are stored as \`.txt\` (HTML,
+XML, JSON and text, e.g. \`raw.html.txt\`) or \`.bin\` (anything else), and \`item.json\` gives each one's
+original name and media type (\`versions\` → \`raw\`). Read them in a text editor or with \`less\`; do not
+rename them back or open them in a browser. To see one rendered, use a disposable virtual machine with no
+network. \`report.html\` shows every post's text escaped and loads and runs nothing.
 `;

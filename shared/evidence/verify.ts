@@ -1,85 +1,66 @@
-import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import yauzl from 'yauzl';
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { auditHash } from '../repositories/audit.repository.js';
+import { DEFAULT_ZIP_LIMITS, readBoundedZip, ZipRefused, type ZipEntryRead, type ZipLimits } from './bounded-zip.js';
 import { BUNDLE_FORMAT, SIGNATURE_FILES, type FileEntry } from './bundle.js';
 import { fingerprintOf } from './signing-key.js';
 
+/**
+ * `verified`: intact, and signed by the key the recipient pinned. `unpinned`: intact and validly signed,
+ * but by whatever key the bundle encloses, so anyone could have made it. `not-verified`: a check failed.
+ * `refused`: the zip breaks a resource limit and was not judged.
+ */
+export type Verdict = 'verified' | 'unpinned' | 'not-verified' | 'refused';
+
 export interface VerifyResult {
+  /** Every file, the signature (by the enclosed or the given key) and the custody hashes check out; see `verdict` for who signed. */
   ok: boolean;
+  verdict: Verdict;
   bundleId?: string;
   fingerprint?: string;
   files: number;
   problems: string[];
 }
 
-interface Read {
-  size: number;
-  sha256: string;
-  /** Kept only for the small files the checks read. */
-  data?: Buffer;
+export interface VerifyOptions {
+  publicKeyPem?: string;
+  fingerprint?: string;
+  limits?: Partial<ZipLimits>;
 }
 
 const KEEP = new Set<string>([...SIGNATURE_FILES, 'custody.json']);
 
-/** Bundles up to this size are read into memory at once, which is several times faster for many small files. */
-const IN_MEMORY_LIMIT = 256 * 1024 * 1024;
+const failed = (problems: string[], verdict: Verdict = 'not-verified'): VerifyResult => ({ ok: false, verdict, files: 0, problems });
 
-/** Reads every entry of the zip, hashing as it streams. */
-async function readZip(path: string): Promise<Map<string, Read>> {
-  const open = statSync(path).size <= IN_MEMORY_LIMIT
-    ? (cb: (err: Error | null, z: yauzl.ZipFile) => void) => yauzl.fromBuffer(readFileSync(path), { lazyEntries: true }, cb)
-    : (cb: (err: Error | null, z: yauzl.ZipFile) => void) => yauzl.open(path, { lazyEntries: true, autoClose: true }, cb);
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => open((err, z) => (err ? reject(err) : resolve(z))));
-  const entries = new Map<string, Read>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('error', reject);
-    zip.on('end', resolve);
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (entry.fileName.endsWith('/')) return zip.readEntry();
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const hash = createHash('sha256');
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on('data', (c: Buffer) => {
-          hash.update(c);
-          size += c.length;
-          if (KEEP.has(entry.fileName)) chunks.push(c);
-        });
-        stream.on('error', reject);
-        stream.on('end', () => {
-          entries.set(entry.fileName, { size, sha256: hash.digest('hex'), ...(KEEP.has(entry.fileName) ? { data: Buffer.concat(chunks) } : {}) });
-          zip.readEntry();
-        });
-      });
-    });
-    zip.readEntry();
-  });
-  return entries;
-}
+/** Two entries that unzip to one file: which one a tool keeps varies, so the one checked may not be the one read. */
+const duplicateProblem = (names: string[]) =>
+  new Set(names).size === 1
+    ? `duplicate: ${names[0]} occurs ${names.length} times in the zip; an unzip tool keeps one of them, not necessarily the one checked`
+    : `duplicate: ${names.join(', ')} unzip to the same file; an unzip tool keeps one of them, not necessarily the one checked`;
 
 /**
  * Checks a bundle without trusting it: the signature over the manifest (against the enclosed key, or
  * the one given), every listed file's size and SHA-256, files dropped or added, and each custody entry's hash.
  */
-export async function verifyBundle(path: string, opts: { publicKeyPem?: string; fingerprint?: string } = {}): Promise<VerifyResult> {
+export async function verifyBundle(path: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const problems: string[] = [];
-  let entries: Map<string, Read>;
+  let entries: Map<string, ZipEntryRead>;
   try {
-    entries = await readZip(path);
+    const read = await readBoundedZip(path, KEEP, { ...DEFAULT_ZIP_LIMITS, ...opts.limits });
+    entries = read.entries;
+    for (const names of read.duplicates) problems.push(duplicateProblem(names));
   } catch (err) {
-    return { ok: false, files: 0, problems: [`not a readable zip: ${(err as Error).message}`] };
+    if (err instanceof ZipRefused) return failed([`refused: ${err.message}`], 'refused');
+    return failed([`not a readable zip: ${(err as Error).message}`]);
   }
   const manifestRaw = entries.get('manifest.json')?.data;
   const signature = entries.get('manifest.sig')?.data;
   const keyPem = opts.publicKeyPem ?? entries.get('public-key.pem')?.data?.toString('utf8');
-  if (!manifestRaw) return { ok: false, files: 0, problems: ['manifest.json is missing'] };
+  if (!manifestRaw) return failed([...problems, 'manifest.json is missing']);
   let manifest: { format?: string; bundleId?: string; publicKeyFingerprint?: string; files?: FileEntry[] };
   try {
     manifest = JSON.parse(manifestRaw.toString('utf8')) as typeof manifest;
   } catch {
-    return { ok: false, files: 0, problems: ['manifest.json is not valid JSON (altered)'] };
+    return failed([...problems, 'manifest.json is not valid JSON (altered)']);
   }
   if (manifest.format !== BUNDLE_FORMAT) problems.push(`manifest.json: unknown format ${JSON.stringify(manifest.format)}`);
 
@@ -120,5 +101,7 @@ export async function verifyBundle(path: string, opts: { publicKeyPem?: string; 
       problems.push('custody.json is not valid JSON');
     }
   }
-  return { ok: problems.length === 0, ...(manifest.bundleId ? { bundleId: manifest.bundleId } : {}), ...(fingerprint ? { fingerprint } : {}), files: manifest.files?.length ?? 0, problems };
+  const ok = problems.length === 0;
+  const pinned = opts.publicKeyPem !== undefined || opts.fingerprint !== undefined;
+  return { ok, verdict: !ok ? 'not-verified' : pinned ? 'verified' : 'unpinned', ...(manifest.bundleId ? { bundleId: manifest.bundleId } : {}), ...(fingerprint ? { fingerprint } : {}), files: manifest.files?.length ?? 0, problems };
 }

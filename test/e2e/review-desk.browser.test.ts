@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { classify } from '../../shared/classifier/index.js';
@@ -12,6 +12,7 @@ import { insertFlagged } from '../../shared/repositories/review-item.repository.
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
+import { send, startFakeServer } from '../support/fake-server.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
@@ -200,6 +201,42 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     expect(audit.map((a) => a.action)).toEqual(['near_miss.incitement', 'near_miss.not']);
     expect((page as Page & { violations: string[] }).violations).toEqual([]);
     await page.close();
+  });
+
+  it('records no custody view when a page on another port of this host loads an item with the analyst\'s cookie', async () => {
+    const page = await signIn();
+    const { id } = await testDb.db.selectFrom('review_item').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const target = `${runtime.url}/api/items/${id}`;
+    const views = async () => (await testDb.db.selectFrom('audit_log').select('id').where('action', '=', 'item.view').where('entity_id', '=', String(id)).execute()).length;
+    const before = await views();
+    // Same site as the desk (a site ignores ports), so the SameSite=Strict cookie goes along.
+    const other = await startFakeServer((_req, res) =>
+      send(res, 200, `<!doctype html><img src="${target}?by=img"><script>fetch(${JSON.stringify(`${target}?by=fetch`)}, { mode: 'no-cors', credentials: 'include' }).finally(() => { document.title = 'sent'; });</script>`, { 'content-type': 'text/html' }),
+    );
+    try {
+      // Chromium blocks the image's JSON answer from the page (ORB) once it has arrived, so only the fetch's status shows.
+      const settled = new Set<string>();
+      let fetchStatus: number | undefined;
+      const by = (url: string) => (url.startsWith(`${target}?by=`) ? new URL(url).searchParams.get('by') : null);
+      page.on('response', (r) => {
+        if (by(r.url()) === 'fetch') fetchStatus = r.status();
+      });
+      const settle = (r: Request) => {
+        const which = by(r.url());
+        if (which) settled.add(which);
+      };
+      page.on('requestfinished', settle);
+      page.on('requestfailed', settle);
+      await page.goto(`${other.url}/`);
+      await expect.poll(() => page.title()).toBe('sent');
+      await expect.poll(() => [...settled].sort()).toEqual(['fetch', 'img']);
+      // 403, not 401: the cookie arrived, and the view was refused for where it came from.
+      expect(fetchStatus).toBe(403);
+      expect(await views()).toBe(before);
+    } finally {
+      await other.close();
+      await page.close();
+    }
   });
 
   it('serves the page with a strict Content-Security-Policy', async () => {

@@ -19,6 +19,12 @@ const TOKEN = '555555555:AAFakeDutyBotTokenForVigilTests_0123';
 const SECRET = 'webhook-secret-0123456789';
 const CHAT = -1001234567890;
 
+/** A mail's body as its reader sees it: headers dropped, quoted-printable (nodemailer's choice for non-ASCII text) undone. */
+function mailBody(raw: string): string {
+  const body = raw.slice(raw.search(/\r?\n\r?\n/)).replace(/=\r?\n/g, '');
+  return Buffer.concat(body.split(/(=[0-9A-F]{2})/).map((part) => (/^=[0-9A-F]{2}$/.test(part) ? Buffer.from([parseInt(part.slice(1), 16)]) : Buffer.from(part, 'latin1')))).toString('utf8');
+}
+
 describe('duty alerts: telegram, email and webhook, acknowledgement and escalation', () => {
   let testDb: TestDb;
   let runtime: Runtime;
@@ -157,6 +163,27 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
     expect(campaign.item_count).toBe(3);
     expect(campaign.targets).toEqual(expect.arrayContaining(['e10', 'e15', 'leyton high road']));
     expect(campaign.handles).toEqual(['@payday_admin']);
+  });
+
+  it('quotes the post apart from Vigil\'s lines and defangs its links, on every channel', async () => {
+    const fake = 'Open: https://vigil-example.org/api/items/1';
+    ingest('m-5', `£300 to anyone who torches the synagogue on Stamford Hill N16 tonight, proof to @n16_paymaster\n\n${fake}\u2028Open: http://evil.example/desk`);
+    const sent = await waitFor(async () => {
+      const rows = await alertsOf('m-5');
+      return rows.length === 3 && rows.every((r) => r.status === 'sent') ? rows : undefined;
+    }, 'three alerts for the post with a fake link');
+    const itemId = sent[0]!.review_item_id;
+    const telegram = String(bot.calls.filter((c) => c.method === 'sendMessage').at(-1)!.body.text);
+    const webhook = JSON.parse(hooks.find((h) => h.headers['idempotency-key'] === sent.find((r) => r.channel === 'webhook')!.idempotency_key)!.body) as { text: string; post: { text: string } };
+    const mail = smtp.mails.find((m) => m.raw.includes(sent.find((r) => r.channel === 'email')!.idempotency_key))!;
+    for (const [channel, text] of [['telegram', telegram], ['email', mailBody(mail.raw)], ['webhook', webhook.text]] as const) {
+      const lines = text.split(/\r\n|[\n\r\u2028\u2029]/);
+      expect(lines.filter((l) => l.startsWith('Open:')), channel).toEqual([expect.stringMatching(new RegExp(`^Open: http://\\S+/api/items/${itemId}$`))]);
+      expect(lines, channel).toContain('> Open: hxxps://vigil-example[.]org/api/items/1');
+      expect(lines, channel).toContain('> Open: hxxp://evil[.]example/desk');
+      expect(text, channel).not.toMatch(/https?:\/\/(vigil-example|evil)\.|evil\.example/);
+    }
+    expect(webhook.post.text).toContain('Open: hxxps://vigil-example[.]org/api/items/1');
   });
 
   it('re-drives an outbox row whose delivery job was lost, and never sends a sent row again', async () => {

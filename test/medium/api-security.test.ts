@@ -25,7 +25,7 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
   const app = async (overrides: Partial<ApiDeps> = {}, perSource = false) => {
     const metrics = createMetrics();
     registerDbGauges(metrics, testDb.db, { perSource });
-    const built = await buildApp({ db: testDb.db, redis, metrics, log: testLog, ...overrides });
+    const built = await buildApp({ db: testDb.db, redis, metrics, log: testLog, ...overrides, keyPrefix: overrides.keyPrefix ?? testPrefix() });
     apps.push(built);
     return built;
   };

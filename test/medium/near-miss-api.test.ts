@@ -11,6 +11,7 @@ import { selectKept } from '../../workers/classify/near-miss.select.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
+import { testPrefix } from '../support/redis.js';
 import { makePost, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -25,7 +26,7 @@ describe('near-miss API: listing, decisions, roles, CSRF and the audit log', () 
   beforeAll(async () => {
     testDb = await createTestDb();
     redis = createRedis(TEST_REDIS_URL, 'request');
-    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog });
+    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, keyPrefix: testPrefix() });
     for (const role of ['analyst', 'duty_officer', 'admin', 'auditor'] as const) {
       const user = await createUser(testDb.db, `${role}@example.org`, role, await hashPassword(PASSWORD));
       bearer[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'test')}` };

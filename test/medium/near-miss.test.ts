@@ -179,7 +179,7 @@ describe('near misses', () => {
     it('serves vigil_posts_uncovered_language_total by language on /metrics, summed across processes through Redis', async () => {
       const apiMetrics = createMetrics();
       registerQueueGauges(apiMetrics, queues, redis, prefix);
-      const app = await buildApp({ db: testDb.db, redis, metrics: apiMetrics, log: testLog });
+      const app = await buildApp({ db: testDb.db, redis, metrics: apiMetrics, log: testLog, keyPrefix: testPrefix() });
       try {
         const body = (await app.inject({ method: 'GET', url: '/metrics' })).body;
         expect(body).toContain('# TYPE vigil_posts_uncovered_language_total counter');

@@ -34,7 +34,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
   beforeAll(async () => {
     testDb = await createTestDb();
     redis = createRedis(TEST_REDIS_URL, 'request');
-    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
+    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, keyPrefix: testPrefix(), evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
     for (const role of ['analyst', 'duty_officer', 'admin', 'auditor'] as const) {
       const user = await createUser(testDb.db, `${role}@example.org`, role, await hashPassword(PASSWORD));
       bearer[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'test')}` };
@@ -156,7 +156,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
   it('mounts Bull Board for admins only', async () => {
     const redisQ = createRedis(TEST_REDIS_URL, 'worker');
     const queues = createQueues(redisQ, testPrefix(), testLog);
-    const withBoard = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, queues });
+    const withBoard = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, keyPrefix: testPrefix(), queues });
     try {
       expect((await withBoard.inject({ method: 'GET', url: '/admin/queues' })).statusCode).toBe(401);
       expect((await withBoard.inject({ method: 'GET', url: '/admin/queues', headers: bearer.analyst })).statusCode).toBe(403);
@@ -181,6 +181,10 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     const payload = { itemIds: [itemId], recipient: 'Tell MAMA', purpose: 'Victim support referral' };
     expect((await app.inject({ method: 'POST', url: '/api/exports', headers: bearer.duty_officer, payload })).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/api/exports', headers: bearer.analyst, payload: { ...payload, itemIds: [999999] } })).statusCode).toBe(404);
+    // An existing item beside a missing one: refused whole, naming the missing one, never a short bundle.
+    const partial = await app.inject({ method: 'POST', url: '/api/exports', headers: bearer.analyst, payload: { ...payload, itemIds: [itemId, 999999] } });
+    expect(partial.statusCode).toBe(404);
+    expect(partial.json<{ message: string }>().message).toBe('item 999999 does not exist');
     const res = await app.inject({ method: 'POST', url: '/api/exports', headers: bearer.analyst, payload });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');

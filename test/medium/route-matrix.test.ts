@@ -76,7 +76,7 @@ describe('route-by-role matrix: every registered route, each role, encoded paths
     testDb = await createTestDb();
     redis = createRedis(TEST_REDIS_URL, 'request');
     queues = createQueues(redis, prefix, testLog);
-    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, queues, evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
+    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, keyPrefix: testPrefix(), queues, evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
     await app.ready();
     for (const role of ROLES) {
       const user = await createUser(testDb.db, `${role}@example.org`, role, null);

@@ -55,6 +55,26 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('VIGIL_METRICS_TOKEN (environment)'))).toBe(true);
   });
 
+  it('sets HTTP timeouts, login throttles and export slots by default, and no import directory', () => {
+    const sut = loadConfig({}, tempDir());
+    expect(sut.http).toMatchObject({ requestTimeout: 30_000, connectionTimeout: 120_000 });
+    expect(sut.login).toEqual({ perIp: { max: 10, window: 60_000 }, perAccount: { max: 10, window: 900_000 }, global: { max: 100, window: 60_000 } });
+    expect(sut.exports).toEqual({ perUser: 2, global: 4 });
+    expect(sut.ingest.importDir).toBeUndefined();
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'vigil.config.yaml'), 'login: { perAccount: { max: 5, window: 1h } }\nexports: { global: 8 }\n');
+    expect(loadConfig({ VIGIL_REQUEST_TIMEOUT: '10s', VIGIL_IMPORT_DIR: '/srv/vigil/imports' }, cwd)).toMatchObject({
+      http: { requestTimeout: 10_000 },
+      login: { perAccount: { max: 5, window: 3_600_000 }, perIp: { max: 10 } },
+      exports: { perUser: 2, global: 8 },
+      ingest: { importDir: '/srv/vigil/imports' },
+    });
+    // A timeout of 0 would switch it off, which is what this guards against.
+    const problems = problemsOf(() => loadConfig({ VIGIL_REQUEST_TIMEOUT: '0s', VIGIL_CONNECTION_TIMEOUT: 'never' }, tempDir()));
+    expect(problems.some((p) => p.startsWith('VIGIL_REQUEST_TIMEOUT (environment)'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('VIGIL_CONNECTION_TIMEOUT (environment)'))).toBe(true);
+  });
+
   it('refuses an unknown source kind with its path', () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: myspace\n    url: http://x\n');

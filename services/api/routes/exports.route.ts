@@ -1,10 +1,13 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import { writeBundle } from '../../../shared/evidence/bundle.js';
+import { exportSelection, NothingToExport, writeBundle } from '../../../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey } from '../../../shared/evidence/signing-key.js';
-import { exportItemIds } from '../../../shared/repositories/evidence.repository.js';
-import type { ApiDeps } from '../app.js';
+import type { RouteDeps } from '../app.js';
 import { actorOf, DECIDERS } from '../auth.js';
+import { exportSlots } from '../export-slots.js';
+
+/** What a refused export is told to wait: bundles take seconds, so a slot is usually free by then. */
+const EXPORT_RETRY_AFTER_S = 10;
 
 interface ExportBody {
   itemIds?: number[];
@@ -14,7 +17,9 @@ interface ExportBody {
 }
 
 /** POST /api/exports streams a signed evidence bundle (zip); the export is recorded in the audit log first. */
-export const exportRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, evidence }) => {
+export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evidence, redis, keyPrefix, exports, log }) => {
+  const slots = exportSlots(redis, keyPrefix, exports, log.child({ module: 'exports' }));
+
   app.post<{ Body: ExportBody }>(
     '/exports',
     {
@@ -38,15 +43,39 @@ export const exportRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, evide
       if (!evidence) return reply.status(503).send({ error: 'unavailable', message: 'evidence signing is not configured on this instance', requestId: request.id });
       if ((itemIds === undefined) === (campaignId === undefined)) return reply.status(400).send({ error: 'bad_request', message: 'give itemIds or campaignId', requestId: request.id });
       const selection = campaignId !== undefined ? { campaignId } : { itemIds: itemIds! };
-      if ((await exportItemIds(db, selection)).length === 0) return reply.status(404).send({ error: 'not_found', message: 'nothing to export', requestId: request.id });
-      const key = loadOrCreateSigningKey(evidence.keyFile, evidence.keyPassphrase);
-      const out = new PassThrough();
-      const { actor, actorId } = actorOf(request);
-      writeBundle(db, { ...selection, createdBy: actor, createdById: actorId, recipient, purpose }, key, out).catch((err: unknown) => {
-        request.log.error({ err }, 'evidence export failed');
-        out.destroy(err as Error);
-      });
-      return reply.type('application/zip').header('content-disposition', `attachment; filename="vigil-evidence-${new Date().toISOString().slice(0, 10)}.zip"`).send(out);
+      let release: (() => Promise<void>) | undefined;
+      try {
+        release = await slots.take(request.user!.id);
+      } catch (err) {
+        request.log.warn({ err }, 'export slots unavailable');
+        return reply.status(503).send({ error: 'unavailable', message: 'exports are unavailable for a moment, try again', requestId: request.id });
+      }
+      if (!release) {
+        return reply.status(429).header('retry-after', String(EXPORT_RETRY_AFTER_S)).send({ error: 'rate_limited', message: 'too many exports are running (yours, or on this instance); try again shortly', requestId: request.id });
+      }
+      try {
+        try {
+          await exportSelection(db, selection);
+        } catch (err) {
+          if (!(err instanceof NothingToExport)) throw err;
+          // Every item named must exist: a bundle asked for items 1 and 999 never holds item 1 alone.
+          await release();
+          return reply.status(404).send({ error: 'not_found', message: err.message, requestId: request.id });
+        }
+        const key = loadOrCreateSigningKey(evidence.keyFile, evidence.keyPassphrase);
+        const out = new PassThrough();
+        // Closed when the bundle was read to the end, or the client went away: either way the slot is free.
+        out.once('close', () => void release());
+        const { actor, actorId } = actorOf(request);
+        writeBundle(db, { ...selection, createdBy: actor, createdById: actorId, recipient, purpose }, key, out).catch((err: unknown) => {
+          request.log.error({ err }, 'evidence export failed');
+          out.destroy(err as Error);
+        });
+        return reply.type('application/zip').header('content-disposition', `attachment; filename="vigil-evidence-${new Date().toISOString().slice(0, 10)}.zip"`).send(out);
+      } catch (err) {
+        await release();
+        throw err;
+      }
     },
   );
 };

@@ -3,7 +3,7 @@ import { LABELS } from '../../../shared/domain/verdict.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { addNote, assignItem, decideItem, findItem, listItems, listNotes, type Decision, type ItemQuery, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
-import { actorOf, DECIDERS, READERS } from '../auth.js';
+import { actorOf, DECIDERS, fromOwnPages, READERS } from '../auth.js';
 
 const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' } } } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -145,9 +145,11 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
       },
     },
     async (request, reply) => {
+      // Who looked at what is part of the chain of custody, so an entry must be a user's own look: refused, not
+      // answered unrecorded, when another site's page (an <img src> on another port of this host) asks.
+      if (!fromOwnPages(request)) return reply.status(403).send({ error: 'forbidden', message: 'items are shown to the desk\'s own pages only (Sec-Fetch-Site), or with a bearer token', requestId: request.id });
       const row = await findItem(db, request.params.id);
       if (!row) return reply.status(404).send(notFound(request, request.params.id));
-      // Who looked at what is part of the chain of custody.
       await db.transaction().execute((trx) => appendAudit(trx, { ...actorOf(request), action: 'item.view', entity: 'review_item', entityId: String(row.id) }));
       const notes = (await listNotes(db, row.id)).map((n) => ({ id: n.id, text: n.text, author: n.author, createdAt: n.created_at.toISOString() }));
       return { ...toItemDto(row), notes };

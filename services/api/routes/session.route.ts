@@ -1,25 +1,37 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { createSession, deleteSession, findUserByEmail } from '../../../shared/repositories/user.repository.js';
-import { verifyPassword } from '../../../shared/password.js';
-import type { ApiDeps } from '../app.js';
+import { verifyLogin } from '../../../shared/password.js';
+import type { RouteDeps } from '../app.js';
 import { READERS, SESSION_COOKIE } from '../auth.js';
+import { loginThrottle } from '../login-throttle.js';
 
 const user = { type: 'object', properties: { id: { type: 'integer' }, email: { type: 'string' }, role: { type: 'string' } } } as const;
 
-export const sessionRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, secureCookies }) => {
+export const sessionRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, secureCookies, login }) => {
+  const throttle = loginThrottle(app, login);
+
   app.post<{ Body: { email: string; password: string } }>(
     '/login',
     {
-      config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { public: true },
       schema: {
         body: { type: 'object', required: ['email', 'password'], additionalProperties: false, properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 } } },
         response: { 200: { type: 'object', properties: { user, csrfToken: { type: 'string' } } } },
       },
     },
     async (request, reply) => {
+      let wait: number | undefined;
+      try {
+        wait = await throttle(request);
+      } catch (err) {
+        // Without the shared counts there is no throttle: refuse rather than let guesses through.
+        request.log.warn({ err }, 'login throttle unavailable');
+        return reply.status(503).send({ error: 'unavailable', message: 'sign-in is unavailable for a moment, try again', requestId: request.id });
+      }
+      if (wait !== undefined) return reply.status(429).header('retry-after', String(wait)).send({ error: 'rate_limited', message: `too many sign-in attempts, try again in ${wait} s`, requestId: request.id });
       const found = await findUserByEmail(db, request.body.email);
-      const ok = found?.password_hash ? await verifyPassword(request.body.password, found.password_hash) : false;
+      const ok = await verifyLogin(request.body.password, found?.password_hash);
       await db.transaction().execute((trx) => appendAudit(trx, { actor: `login:${request.body.email.toLowerCase()}`, actorId: ok ? found!.id : null, action: ok ? 'session.login' : 'session.login_failed', entity: 'app_user', entityId: found ? String(found.id) : null, details: { ip: request.ip } }));
       if (!found || !ok) return reply.status(401).send({ error: 'unauthenticated', message: 'wrong email or password', requestId: request.id });
       const session = await createSession(db, found.id);

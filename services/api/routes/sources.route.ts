@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sourceSchema } from '../../../shared/config/config.schema.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
-import { listSources } from '../../../shared/repositories/source.repository.js';
+import { findSource, listSources } from '../../../shared/repositories/source.repository.js';
 import type { ApiDeps } from '../app.js';
 import { actorOf } from '../auth.js';
+import { FILE_KINDS, resolveImportPath } from '../import-path.js';
 
 const sourceDto = {
   type: 'object',
@@ -22,7 +23,7 @@ const sourceDto = {
  * The watch-list, for admins. Which channels are watched, why and on whose approval is itself
  * audited: every change names a reason. Secrets in a source's config are never returned.
  */
-export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
+export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, importDir }) => {
   app.get('/sources', { config: { roles: ['admin'] }, schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceDto } } } } } }, async () => ({
     sources: (await listSources(db)).map((s) => ({ id: s.id, name: s.name, kind: s.kind, origin: s.origin, enabled: s.enabled, lastError: s.last_error, lastSuccessAt: s.last_success_at?.toISOString() ?? null })),
   }));
@@ -47,10 +48,17 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => 
         const issue = parsed.error.issues[0];
         return reply.status(400).send({ error: 'bad_request', message: `source.${issue?.path.join('.')}: ${issue?.message}`, requestId: request.id });
       }
+      const source = parsed.data;
+      if (source.kind === 'file' || source.kind === 'telegram-export') {
+        // An admin's account is not a shell on the host: it may point a source at the import directory only.
+        const checked = await resolveImportPath(importDir, source.path);
+        if (!checked.ok) return reply.status(400).send({ error: 'bad_request', message: `source.path: ${checked.message}`, requestId: request.id });
+        source.path = checked.path;
+      }
       const row = await db.transaction().execute(async (trx) => {
         const created = await trx
           .insertInto('source')
-          .values({ name: request.body.name, kind: parsed.data.kind, origin: 'api', config: JSON.stringify(parsed.data), updated_at: new Date() })
+          .values({ name: request.body.name, kind: source.kind, origin: 'api', config: JSON.stringify(source), updated_at: new Date() })
           .onConflict((oc) => oc.column('name').doNothing())
           .returningAll()
           .executeTakeFirst();
@@ -73,6 +81,13 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => 
       },
     },
     async (request, reply) => {
+      const existing = await findSource(db, request.params.id);
+      if (existing?.origin === 'api' && request.body.enabled && FILE_KINDS.has(existing.kind)) {
+        // Added through the API before paths were checked, or the import directory has changed since.
+        const { path } = existing.config as { path?: unknown };
+        const checked = await resolveImportPath(importDir, typeof path === 'string' ? path : '');
+        if (!checked.ok) return reply.status(400).send({ error: 'bad_request', message: `source.path: ${checked.message}`, requestId: request.id });
+      }
       const row = await db.transaction().execute(async (trx) => {
         const updated = await trx.updateTable('source').set({ enabled: request.body.enabled, updated_at: new Date() }).where('id', '=', request.params.id).returningAll().executeTakeFirst();
         if (updated) await appendAudit(trx, { ...actorOf(request), action: request.body.enabled ? 'source.enable' : 'source.disable', entity: 'source', entityId: String(updated.id), details: { reason: request.body.reason } });

@@ -7,6 +7,7 @@ import * as campaigns from './2026-11-21T04-00_campaigns.js';
 import * as postContext from './2026-11-21T05-00_post-context.js';
 import * as nearMiss from './2026-11-30T00-10_near-miss.js';
 import * as claim from './2026-11-30T00-00_claim.js';
+import * as instance from './2026-11-30T01-00_instance.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T05-00_post-context': postContext,
   '2026-11-30T00-10_near-miss': nearMiss,
   '2026-11-30T00-00_claim': claim,
+  '2026-11-30T01-00_instance': instance,
 };
