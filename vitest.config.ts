@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,6 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more parallel files than this only makes Redis and Postgres contend.
     maxWorkers: 2,
-    env: { LOG_LEVEL: 'silent' },
+    // Signing keys and audit checkpoints that tests make (default folder under HOME) go to a temporary home, never the user's.
+    env: { LOG_LEVEL: 'silent', HOME: join(tmpdir(), 'vigil-test-home') },
   },
 });

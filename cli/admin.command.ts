@@ -3,7 +3,7 @@ import type { Config } from '../shared/config/config.js';
 import { createDb } from '../shared/db/client.js';
 import type { UserRole } from '../shared/db/database.js';
 import { hashPassword, newSecret } from '../shared/password.js';
-import { verifyAuditChain } from '../shared/repositories/audit.repository.js';
+import { runAuditVerify } from './audit.command.js';
 import { createApiToken, createUser, findUserByEmail, ROLES } from '../shared/repositories/user.repository.js';
 
 async function readStdin(): Promise<string> {
@@ -38,13 +38,8 @@ export async function runAdmin(command: string, args: string[], config: Readonly
       return 0;
     }
     if (command === 'audit' && args[0] === 'verify') {
-      const result = await verifyAuditChain(db);
-      if (result.ok) {
-        process.stdout.write(`audit log intact: ${result.checked} entries, every hash and link checks out\n`);
-        return 0;
-      }
-      process.stdout.write(`AUDIT LOG TAMPERED: entry ${result.broken!.id}: ${result.broken!.reason} (${result.checked} entries before it check out)\n`);
-      return 1;
+      const { values } = parseArgs({ args: args.slice(1), options: { checkpoints: { type: 'string' } } });
+      return await runAuditVerify(db, config, values.checkpoints);
     }
     throw new UsageError(`unknown: vigil ${command} ${args.join(' ')}`);
   } finally {

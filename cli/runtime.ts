@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { buildApp } from '../services/api/app.js';
 import type { Config } from '../shared/config/config.js';
 import { createDb, type Db } from '../shared/db/client.js';
-import { signingKeyFile } from '../shared/evidence/signing-key.js';
+import { auditCheckpointFile, takeCheckpoint } from '../shared/evidence/audit-checkpoint.js';
+import { loadOrCreateSigningKey, signingKeyFile } from '../shared/evidence/signing-key.js';
 import { safeUrl, type Logger } from '../shared/logger.js';
 import { createMetrics, registerDbGauges, registerQueueGauges, type Metrics } from '../shared/metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
@@ -41,8 +42,13 @@ async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']):
 
 /** Near-miss retention, as a BullMQ job scheduler: one prune runs at a time whatever the process count. */
 const NEAR_MISS_PRUNE_EVERY_MS = 10 * 60_000;
-async function scheduleAlertChores(queues: Queues): Promise<void> {
+/**
+ * The alert worker owns the audit checkpoint as well: it runs in every deployment (the pipeline cannot work
+ * without it), already runs Postgres chores on job schedulers, and the API runs no BullMQ workers.
+ */
+async function scheduleAlertChores(queues: Queues, audit: Config['audit']): Promise<void> {
   await queues.byName[QueueName.Alert].upsertJobScheduler('near-miss-prune', { every: NEAR_MISS_PRUNE_EVERY_MS }, { name: 'near-misses.prune', data: {} });
+  await queues.byName[QueueName.Alert].upsertJobScheduler('audit-checkpoint', { every: audit.checkpointEvery }, { name: 'audit.checkpoint', data: {} });
 }
 
 export interface Runtime {
@@ -85,9 +91,14 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
     const itemUrl = (id: number) => `${url ?? baseUrl}/api/items/${id}`;
 
     if (kinds.includes('alert')) {
-      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, itemUrl, log: log.child({ worker: 'alert' }) });
+      const alertLog = log.child({ worker: 'alert' });
+      const checkpointFile = await auditCheckpointFile(db, config);
+      const keyFile = await signingKeyFile(db, config.evidence);
+      // The key is read at the first checkpoint, which an empty log never takes.
+      const checkpointAudit = () => takeCheckpoint(db, { key: loadOrCreateSigningKey(keyFile, config.evidence.keyPassphrase), file: checkpointFile, log: alertLog });
+      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, itemUrl, log: alertLog, checkpointAudit });
       workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
-      await scheduleAlertChores(queues);
+      await scheduleAlertChores(queues, config.audit);
     }
     if (kinds.includes('deliver')) {
       const handlers = deliverHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'deliver' }) });
@@ -122,7 +133,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         metrics,
         log,
         secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
-        evidence: { keyFile: await signingKeyFile(db, config.evidence), keyPassphrase: config.evidence.keyPassphrase },
+        evidence: { keyFile: await signingKeyFile(db, config.evidence), keyPassphrase: config.evidence.keyPassphrase, checkpointFile: await auditCheckpointFile(db, config) },
         queues,
         bullBoardReadOnly: config.bullBoard.readOnly,
         metricsToken: config.metrics.token,

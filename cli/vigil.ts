@@ -26,7 +26,9 @@ Commands:
                         add a user (analyst | duty_officer | admin | auditor); password from stdin or generated
   token create --email E [--name N]
                         print a new API token (last line) for "Authorization: Bearer <token>"
-  audit verify          check every hash and link of the audit log; exit 1 if anything was altered
+  audit verify [--checkpoints FILE]
+                        check every hash and link of the audit log, and that it still holds every signed
+                        checkpoint of its head (the checkpoint file, or FILE); exit 1 naming what was altered
   export (--item ID… | --campaign ID) --out FILE.zip --recipient R --purpose P [--as EMAIL] [--force]
                         write a signed evidence bundle; every item must exist, the folder must exist,
                         and an existing FILE.zip is kept unless --force

@@ -35,7 +35,7 @@ export interface ApiDeps {
   /** Set the Secure flag on the session cookie (the service is behind TLS). */
   secureCookies?: boolean;
   /** Where the evidence signing key lives; exports answer 503 without it. */
-  evidence?: { keyFile: string; keyPassphrase?: string | undefined };
+  evidence?: { keyFile: string; keyPassphrase?: string | undefined; checkpointFile?: string };
   /** The queues, for Bull Board at /admin/queues (admins only). */
   queues?: Queues;
   /** Bull Board answers reads only (config `bullBoard.readOnly`); read-only when absent. */

@@ -41,7 +41,8 @@ export interface BullBoardOptions {
 
 /**
  * Bull Board for admins, mounted at BULL_BOARD_PATH: the queues, the failed sets (dead letters) and, when
- * not read-only, retries and other operations, each recorded in the audit log before it runs.
+ * not read-only, retries and other operations, each recorded in the audit log before it runs and its
+ * outcome (`<action>.result`) after.
  */
 export function bullBoard({ db, queues, readOnly }: BullBoardOptions): FastifyPluginAsync {
   return async (scope) => {
@@ -50,6 +51,7 @@ export function bullBoard({ db, queues, readOnly }: BullBoardOptions): FastifyPl
     createBullBoard({ queues: adapters, serverAdapter: board, options: { uiConfig: { boardTitle: readOnly ? 'Vigil queues (read-only)' : 'Vigil queues' } } });
     board.setBasePath(BULL_BOARD_PATH);
 
+    const audited = new WeakMap<FastifyRequest, { actor: string; actorId: number | null; action: string; entity: string; entityId: string | null }>();
     const routeOf = (request: FastifyRequest) => request.routeOptions.url?.slice(BULL_BOARD_PATH.length) ?? '';
     // Its own gate besides the roles stamped on its routes: the board must not fall open if that ever changes.
     scope.addHook('onRequest', async (request, reply) => {
@@ -64,7 +66,21 @@ export function bullBoard({ db, queues, readOnly }: BullBoardOptions): FastifyPl
       if (readOnly) return;
       const params = request.params as Record<string, string>;
       const details = { method: request.method, route, params, ...(auditedBody(request.body) === undefined ? {} : { body: auditedBody(request.body) }) };
-      await db.transaction().execute((trx) => appendAudit(trx, { ...actorOf(request), action: boardAction(route), entity: 'queue', entityId: params.queueName ?? null, details }));
+      const entry = { ...actorOf(request), action: boardAction(route), entity: 'queue', entityId: params.queueName ?? null };
+      await db.transaction().execute((trx) => appendAudit(trx, { ...entry, details }));
+      audited.set(request, entry);
+    });
+    // The request was recorded before it ran; its outcome follows as a second entry (the log is append-only).
+    scope.addHook('onResponse', async (request, reply) => {
+      const entry = audited.get(request);
+      if (!entry) return;
+      const outcome = reply.statusCode < 400 ? 'done' : 'failed';
+      try {
+        await db.transaction().execute((trx) => appendAudit(trx, { ...entry, action: `${entry.action}.result`, details: { outcome, statusCode: reply.statusCode, requestId: request.id } }));
+      } catch (err) {
+        // The answer is already sent; the request's own entry stands, and the missing outcome is logged.
+        request.log.error({ err, action: entry.action }, 'bull board outcome not audited');
+      }
     });
     await scope.register(withRoles((url) => (FORGING_ROUTES.has(url.slice(BULL_BOARD_PATH.length)) ? [] : ADMINS), board.registerPlugin()));
   };

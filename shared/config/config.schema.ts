@@ -249,6 +249,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /**
+         * Signed checkpoints of the audit log's head, JSON Lines, appended to and never rewritten (mode 0600).
+         * Unset: `audit-checkpoints.jsonl` beside the evidence signing key. Keep it off the database's host if you can.
+         */
+        checkpointFile: z.string().min(1).optional(),
+        /** How often the alert worker checkpoints the head (besides after exports and decisions). */
+        checkpointEvery: duration.pipe(z.number().min(1_000)).default(60_000),
+      })
+      .strict()
+      .prefault({}),
     workers: z
       .object({
         /** How long a job stays locked to a worker without renewal; a killed worker's jobs are retried after it. */

@@ -24,6 +24,8 @@ const ENV_KEYS = {
   VIGIL_EVIDENCE_KEY_FILE: ['evidence', 'keyFile'],
   VIGIL_EVIDENCE_KEY_DIR: ['evidence', 'keyDir'],
   VIGIL_EVIDENCE_KEY_PASSPHRASE: ['evidence', 'keyPassphrase'],
+  VIGIL_AUDIT_CHECKPOINT_FILE: ['audit', 'checkpointFile'],
+  VIGIL_AUDIT_CHECKPOINT_EVERY: ['audit', 'checkpointEvery'],
   VIGIL_NEAR_MISS_MAX_ROWS: ['nearMiss', 'maxRows'],
   VIGIL_NEAR_MISS_RETENTION_DAYS: ['nearMiss', 'retentionDays'],
   VIGIL_NEAR_MISS_UNCOVERED_PER_DAY: ['nearMiss', 'uncoveredSamplePerDay'],

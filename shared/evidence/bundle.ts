@@ -11,6 +11,7 @@ import { appendAudit } from '../repositories/audit.repository.js';
 import { custodyEntries, exportItemIds, loadEvidence, type Evidence } from '../repositories/evidence.repository.js';
 import { VIGIL_VERSION } from '../version.js';
 import { itemSection, reportFoot, reportHead, timelineEnd, timelineRow } from './report.js';
+import { recordCheckpoint, signHead, takeCheckpoint, type CheckpointLog } from './audit-checkpoint.js';
 import type { SigningKey } from './signing-key.js';
 import { verifyInstructions } from './verify-instructions.js';
 
@@ -110,9 +111,10 @@ async function write(stream: WriteStream, text: string): Promise<void> {
 /**
  * Streams an evidence bundle (zip) to `out`: per item the raw bytes of every kept version, capture
  * metadata, the normalised post, classification with rationale, the review, the deletion mark; then
- * custody.json, report.html, VERIFY.md, SHA256SUMS, and manifest.json signed with the instance's key.
+ * custody.json, checkpoint.json (the audit log's signed head), report.html, VERIFY.md, SHA256SUMS, and
+ * manifest.json signed with the instance's key. With `checkpoints`, the heads are also recorded there.
  */
-export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
+export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable, checkpoints?: { file: string; log: CheckpointLog }): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
   const ids = await exportSelection(db, req);
   const bundleId = randomUUID();
   const createdAt = new Date();
@@ -120,6 +122,10 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
   await db.transaction().execute((trx) =>
     appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export', entity: 'evidence_bundle', entityId: bundleId, details: { recipient: req.recipient, purpose: req.purpose, items: ids.length, ...(req.campaignId !== undefined ? { campaignId: req.campaignId } : { itemIds: ids }) } }),
   );
+  // The head including this export's own entry, signed: the recipient holds a copy of it that no one with
+  // the database alone can take back, and the instance's checkpoint file gets it too.
+  const checkpoint = (await signHead(db, key))!;
+  if (checkpoints) recordCheckpoint(checkpoints.file, checkpoint, checkpoints.log);
 
   const archive = new ZipArchive(process.env.VIGIL_BUNDLE_STORE ? { store: true } : { zlib: { level: 6 } });
   let queued = 0;
@@ -168,6 +174,9 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     const custody = (await custodyEntries(db, ids)).filter((a) => a.entity === 'review_item' || (a.entity === 'evidence_bundle' && (a.entity_id === bundleId || ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))));
     await add('custody.json', json({ note: 'Audit entries about these items, oldest first. Each hash = SHA-256 of RFC 8785 JSON [prevHash, at, actor, actorId, action, entity, entityId, details]; prevHash links to the entry before it in the full log.', entries: custody.map((a) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, actorId: a.actor_id, action: a.action, entity: a.entity, entityId: a.entity_id, details: a.details, prevHash: a.prev_hash, hash: a.hash })) }));
 
+    // One line of JSON, so `vigil audit verify --checkpoints checkpoint.json` reads it like the checkpoint file.
+    await add('checkpoint.json', Buffer.from(`${JSON.stringify(checkpoint)}\n`));
+
     const report = createWriteStream(join(tmp, 'report'));
     await write(report, reportHead({ bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, items: ids.length }));
     for (const part of ['timeline', 'sections']) {
@@ -198,6 +207,7 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     await finished;
     const manifestSha256 = sha256(manifest);
     await db.transaction().execute((trx) => appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export.sealed', entity: 'evidence_bundle', entityId: bundleId, details: { manifestSha256, files: files.length } }));
+    if (checkpoints) await takeCheckpoint(db, { key, ...checkpoints });
     return { bundleId, items: ids.length, manifestSha256, files: files.length };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -60,6 +60,20 @@ export function loadOrCreateSigningKey(file: string, passphrase?: string): Signi
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     privateKey = createKey(file, passphrase);
   }
+  return signingKeyOf(privateKey);
+}
+
+/** The key at `file`, or undefined if there is none: for checking signatures, where a new key would prove nothing. */
+export function loadSigningKey(file: string, passphrase?: string): SigningKey | undefined {
+  try {
+    return signingKeyOf(readKey(file, passphrase));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+function signingKeyOf(privateKey: KeyObject): SigningKey {
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: fingerprintOf(publicKey) };
 }

@@ -31,6 +31,8 @@ export const jobSchemas = {
   'near-misses.keep': z.object({ items: z.array(keptPostSchema).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
   /** Deletes near misses past retention or past the row bound; scheduled, like the other chores. */
   'near-misses.prune': z.object({}),
+  /** Signs the audit log's head and records it outside the table (scheduled, and enqueued after decisions). */
+  'audit.checkpoint': z.object({}),
   /** Sends one outbox row; the row, not the job, is the record of what must be sent. */
   'alert.deliver': z.object({ alertId: z.number().int().positive(), meta: jobMeta.optional() }),
   /** Re-enqueues outbox rows whose delivery job was lost (a crash between commit and enqueue). */
@@ -50,6 +52,7 @@ export const jobQueue = {
   'items.alert': QueueName.Alert,
   'near-misses.keep': QueueName.Alert,
   'near-misses.prune': QueueName.Alert,
+  'audit.checkpoint': QueueName.Alert,
   'alert.deliver': QueueName.Deliver,
   'outbox.sweep': QueueName.Deliver,
   'alerts.escalate': QueueName.Deliver,

@@ -63,3 +63,38 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainCheck
     }
   }
 }
+
+export interface AuditHead {
+  lastId: number;
+  hash: string;
+  /** Rows up to and including lastId. */
+  rows: number;
+  /** When the newest row was written. */
+  at: Date;
+}
+
+/** The newest row and the row count, read in one statement so the two agree; undefined while the log is empty. */
+export async function auditHead(db: Kysely<Database>): Promise<AuditHead | undefined> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['id', 'hash', 'at', sql<string>`(select count(*) from audit_log)`.as('rows')])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && { lastId: row.id, hash: row.hash, rows: Number(row.rows), at: row.at };
+}
+
+/** The stored hash of each of these rows (rows that are gone are absent from the map). */
+export async function auditHashes(db: Kysely<Database>, ids: number[]): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db.selectFrom('audit_log').select(['id', 'hash']).where('id', 'in', ids.slice(i, i + 1000)).execute();
+    for (const r of rows) found.set(r.id, r.hash);
+  }
+  return found;
+}
+
+export async function countAuditUpTo(db: Kysely<Database>, lastId: number): Promise<number> {
+  const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('id', '<=', lastId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

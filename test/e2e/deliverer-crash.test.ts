@@ -61,7 +61,7 @@ describe('a deliverer killed mid-run (SIGKILL)', () => {
   const deliverer = () => {
     const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', 'deliver'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_LOCK_DURATION: '2s', LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_LOCK_DURATION: '2s', LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
     children.push(child);

@@ -49,7 +49,7 @@ describe('faults: killed and stopped workers, poison messages', () => {
     await dropPrefix(prefix);
   });
 
-  const env = () => ({ PATH: process.env.PATH ?? '', DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_LOCK_DURATION: '2s', LOG_LEVEL: 'warn' });
+  const env = () => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_LOCK_DURATION: '2s', LOG_LEVEL: 'warn' });
   const worker = (kind: string) => {
     const child = spawn(process.execPath, [BIN, 'worker', kind], { cwd: dir, env: env(), stdio: 'ignore' });
     children.push(child);

@@ -12,6 +12,7 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
+import { waitFor } from '../support/wait.js';
 
 const LEAKY_ERROR = 'GET https://reader:hunter2@feeds.example.org/private.rss?access_token=t0ps3cret answered 500';
 
@@ -155,16 +156,28 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
       expect(await auditRows()).toEqual([]);
     });
 
-    it('when made writable, records each action in the audit log before it runs', async () => {
+    it('when made writable, records each action in the audit log before it runs, and its outcome after', async () => {
       const sut = await app({ queues, bullBoardReadOnly: false });
-      expect((await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/failed-poll/retry', headers: headers.admin })).statusCode).toBe(204);
+      const retry = await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/failed-poll/retry', headers: headers.admin });
+      expect(retry.statusCode).toBe(204);
       expect(await queues.byName.ingest.getJobState('failed-poll')).toBe('waiting');
-      expect((await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/pause', headers: headers.admin })).statusCode).toBe(200);
+      // The job is no longer failed: the board refuses, and the outcome says so.
+      const again = await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/failed-poll/retry', headers: headers.admin });
+      expect(again.statusCode).toBeGreaterThanOrEqual(400);
+      const pause = await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/pause', headers: headers.admin });
+      expect(pause.statusCode).toBe(200);
       expect(await queues.byName.ingest.isPaused()).toBe(true);
-      const rows = await auditRows();
+      // The outcome is written once the answer has gone.
+      const rows = await waitFor(async () => ((await auditRows()).length === 6 ? auditRows() : undefined), 'six board audit entries');
+      const admin = { actor: 'user:admin@example.org', entity: 'queue', entityId: 'ingest' };
+      const retryRequest = { ...admin, action: 'bullboard.retry', details: { method: 'PUT', route: '/api/queues/:queueName/:jobId/retry', params: { queueName: 'ingest', jobId: 'failed-poll' } } };
       expect(rows.map((r) => ({ actor: r.actor, action: r.action, entity: r.entity, entityId: r.entity_id, details: r.details }))).toEqual([
-        { actor: 'user:admin@example.org', action: 'bullboard.retry', entity: 'queue', entityId: 'ingest', details: { method: 'PUT', route: '/api/queues/:queueName/:jobId/retry', params: { queueName: 'ingest', jobId: 'failed-poll' } } },
-        { actor: 'user:admin@example.org', action: 'bullboard.pause', entity: 'queue', entityId: 'ingest', details: { method: 'PUT', route: '/api/queues/:queueName/pause', params: { queueName: 'ingest' } } },
+        retryRequest,
+        { ...admin, action: 'bullboard.retry.result', details: { outcome: 'done', statusCode: 204, requestId: expect.any(String) } },
+        retryRequest,
+        { ...admin, action: 'bullboard.retry.result', details: { outcome: 'failed', statusCode: again.statusCode, requestId: expect.any(String) } },
+        { ...admin, action: 'bullboard.pause', details: { method: 'PUT', route: '/api/queues/:queueName/pause', params: { queueName: 'ingest' } } },
+        { ...admin, action: 'bullboard.pause.result', details: { outcome: 'done', statusCode: 200, requestId: expect.any(String) } },
       ]);
     });
   });

@@ -129,7 +129,7 @@ describe('near misses', () => {
       const classify = (text: string) => verdicts.get(text) ?? makeVerdict();
       workers = [
         startWorker(QueueName.Classify, classifyHandlers({ redis, prefix, queues, uncoveredSamplePerDay: 2, classify }), deps, 2),
-        startWorker(QueueName.Alert, alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: { rules: [] }, nearMiss: NEAR_MISS_CONFIG, itemUrl: String, log: testLog }), deps, 4),
+        startWorker(QueueName.Alert, alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: { rules: [] }, nearMiss: NEAR_MISS_CONFIG, itemUrl: String, log: testLog, checkpointAudit: async () => undefined }), deps, 4),
       ];
     });
     afterAll(async () => {
@@ -200,7 +200,11 @@ describe('near misses', () => {
     const runtime = await startRuntime(config, testLog, ['alert'], { listen: false });
     try {
       const schedulers = await runtime.queues.byName[QueueName.Alert].getJobSchedulers();
-      expect(schedulers.map((s) => [s.key, s.name, s.every])).toEqual([['near-miss-prune', 'near-misses.prune', 600_000]]);
+      // The alert role also owns the audit checkpoint (test/medium/audit-checkpoint.test.ts checks what it writes).
+      expect(schedulers.map((s) => [s.key, s.name, s.every]).sort()).toEqual([
+        ['audit-checkpoint', 'audit.checkpoint', 60_000],
+        ['near-miss-prune', 'near-misses.prune', 600_000],
+      ]);
       // The scheduler's first run comes at once.
       await waitFor(async () => (await rowCount(testDb.db)) === 1, 'the expired near miss to be pruned');
       expect((await listNearMisses(testDb.db, { limit: 10, offset: 0 })).map((r) => r.external_id)).toEqual(['fresh']);

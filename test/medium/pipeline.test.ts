@@ -106,8 +106,8 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     const classified = (await stats()).posts_classified;
     await replay();
     await waitFor(async () => (await stats()).posts_classified === classified + 2, 'the replayed posts to be classified');
-    // The near-miss prune scheduler always holds its next run in the delayed set; it is not work in flight.
-    const pending = async () => (await runtime.queues.byName.alert.getJobs(['waiting', 'active', 'delayed'])).filter((j) => j.name !== 'near-misses.prune').length;
+    // Job schedulers (near-miss prune, audit checkpoint) always hold their next run in the delayed set; that is not work in flight.
+    const pending = async () => (await runtime.queues.byName.alert.getJobs(['waiting', 'active', 'delayed'])).filter((j) => !j.repeatJobKey).length;
     await waitFor(async () => (await pending()) === 0, 'the alert queue to drain');
     expect(await counts()).toEqual(before);
     expect((await stats()).review_items_created).toBe(1);

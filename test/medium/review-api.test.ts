@@ -203,7 +203,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
   // Last: it edits the audit log by hand.
   it('`vigil audit verify` passes on the chain, and names the row edited by hand', async () => {
     const bin = join(packageRoot(), 'bin', 'vigil.js');
-    const verify = () => spawnSync(process.execPath, [bin, 'audit', 'verify'], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDb.url }, encoding: 'utf8' });
+    const verify = () => spawnSync(process.execPath, [bin, 'audit', 'verify'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: testDb.url }, encoding: 'utf8' });
     const good = verify();
     expect(good.stdout + good.stderr).toMatch(/^audit log intact/);
     expect(good.status).toBe(0);

@@ -21,6 +21,8 @@ export interface AlertDeps {
   /** Where an analyst opens an item, for the log line. */
   itemUrl: (id: number) => string;
   log: Logger;
+  /** Signs the audit log's head and records it outside the table (file and log); undefined while the log is empty. */
+  checkpointAudit: () => Promise<{ lastId: number; rows: number } | undefined>;
 }
 
 /**
@@ -30,6 +32,10 @@ export interface AlertDeps {
 export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
   return {
     ...nearMissHandlers(deps),
+    'audit.checkpoint': async () => {
+      const cp = await deps.checkpointAudit();
+      return cp ? { lastId: cp.lastId, rows: cp.rows } : { empty: true };
+    },
     'items.alert': async ({ items }, job) => {
       const byKey = new Map(items.map((i) => [i.post.key, i]));
       const { created, campaigns, outbox } = await deps.db.transaction().execute(async (trx) => {

@@ -3,6 +3,7 @@ import { LABELS } from '../../../shared/domain/verdict.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { addNote, assignItem, decideItem, findItem, listItems, listNotes, type Decision, type ItemQuery, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
+import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, fromOwnPages, READERS } from '../auth.js';
 
 const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' } } } as const;
@@ -95,7 +96,7 @@ type ListQuery = Omit<ItemQuery, 'campaignId'> & { campaign?: number };
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } }, required: ['id'] } as const;
 const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no item ${id}`, requestId: request.id });
 
-export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
+export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
   app.get<{ Querystring: ListQuery }>(
     '/items',
     {
@@ -181,6 +182,7 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
         return true;
       });
       if (!done) return reply.status(404).send(notFound(request, id));
+      await requestAuditCheckpoint(queues, request);
       return toItemDto((await findItem(db, id))!);
     },
   );

@@ -5,6 +5,7 @@ import { FLAG_LABELS, type FlagLabel } from '../../../shared/domain/verdict.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { decideNearMiss, findNearMiss, listNearMisses, type NearMissQuery } from '../../../shared/repositories/near-miss.repository.js';
 import type { ApiDeps } from '../app.js';
+import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -68,7 +69,7 @@ const badRequest = (request: FastifyRequest, message: string) => ({ error: 'bad_
 const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no near miss ${id}`, requestId: request.id });
 
 /** Near misses and uncovered-language samples: analysts call each one, and `vigil train` learns from the calls. */
-export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
+export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
   app.get<{ Querystring: NearMissQuery }>(
     '/near-misses',
     {
@@ -120,6 +121,7 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) =
         return true;
       });
       if (!done) return reply.status(404).send(notFound(request, id));
+      await requestAuditCheckpoint(queues, request);
       return toDto((await findNearMiss(db, id))!);
     },
   );
