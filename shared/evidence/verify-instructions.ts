@@ -34,7 +34,10 @@ Run these commands in the folder where you unzipped the bundle.
 What the signature proves: the files are exactly what this Vigil instance exported. Where a post came from
 is shown by its capture metadata (\`items/*/item.json\`, under \`versions\` → \`capture\`: URL fetched, time,
 HTTP status and headers, the SHA-256 of the whole response), not by the signature. \`custody.json\` lists
-who viewed, decided on and exported the items, with the hash of each audit entry.
+who viewed, decided on and exported the items, with the hash of each audit entry. \`checkpoint.json\` is
+the instance's signed checkpoint of its whole audit log as it stood when this bundle was exported (newest
+entry, its hash, the row count): the instance's \`vigil audit verify --checkpoints checkpoint.json\` shows
+that its log still holds that entry unchanged.
 
 ## Viewing the raw captures safely
 
