@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import { redactSecrets } from '../redact.js';
@@ -12,15 +13,40 @@ export interface OutboxEntry {
   deliverAfter?: Date | null;
 }
 
-/** The key a receiver uses to drop a second delivery of the same alert (webhook header, email Message-ID). */
-export const alertIdempotencyKey = (e: OutboxEntry) => `vigil-alert-${e.reviewItemId}-${e.channel}${e.tier ? `-t${e.tier}` : ''}`;
+/**
+ * The key a receiver uses to drop a second delivery of the same alert (webhook header, email Message-ID).
+ * Built from this instance's id and the post's key, never from a serial id: a database restored from an
+ * older dump reuses review-item ids, and a key already sent for another post would be dropped as a repeat.
+ * The two are hashed to 128 bits so the Message-ID header stays on one line.
+ */
+export function alertIdempotencyKey(k: { instanceId: string; postKey: string; channel: string; tier?: number }): string {
+  const id = createHash('sha256').update(`${k.instanceId}/${k.postKey}`).digest('hex').slice(0, 32);
+  return `vigil-alert-${id}-${k.channel}${k.tier ? `-t${k.tier}` : ''}`;
+}
 
-/** Writes outbox rows; call it in the transaction that creates what they announce. Returns the new rows. */
+/**
+ * Writes outbox rows; call it in the transaction that creates what they announce. Returns the new rows.
+ * A row already there for the item, channel and tier is kept with its key, so a sent alert's key never changes.
+ */
 export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promise<{ id: number; deliver_after: Date | null }[]> {
-  const values = entries.map((e) => ({ review_item_id: e.reviewItemId, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey(e) }));
+  if (entries.length === 0) return [];
+  const { id: instanceId } = await trx.selectFrom('instance').select('id').executeTakeFirstOrThrow();
+  const posts = await trx
+    .selectFrom('review_item')
+    .innerJoin('post', 'post.id', 'review_item.post_id')
+    .select(['review_item.id', 'post.post_key'])
+    .where('review_item.id', '=', anyId([...new Set(entries.map((e) => e.reviewItemId))]))
+    .execute();
+  const postKey = new Map(posts.map((p) => [p.id, p.post_key]));
+  const values = entries.map((e) => {
+    const key = postKey.get(e.reviewItemId);
+    if (key === undefined) throw new Error(`review item ${e.reviewItemId} does not exist`);
+    return { review_item_id: e.reviewItemId, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey({ instanceId, postKey: key, channel: e.channel, tier: e.tier }) };
+  });
   const created: { id: number; deliver_after: Date | null }[] = [];
   for (const slice of valueSlices(values)) {
-    created.push(...(await trx.insertInto('alert').values(slice).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'deliver_after']).execute()));
+    // No conflict target: a repeat meets the (item, channel, tier) key whatever its key's format.
+    created.push(...(await trx.insertInto('alert').values(slice).onConflict((oc) => oc.doNothing()).returning(['id', 'deliver_after']).execute()));
   }
   return created;
 }

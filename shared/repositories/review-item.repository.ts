@@ -25,32 +25,60 @@ const pgText = <T extends string | null>(s: T): T => (s === null ? s : (s.replac
 /** Parameters one post row binds: the widest of insertFlagged's statements, so it sets the slice size. */
 const POST_ROW_PARAMETERS = 20;
 
+/** Parameters one channel row binds in the upsert. */
+const CHANNEL_ROW_PARAMETERS = 3;
+
 /**
  * Writes a batch of flagged posts with their classifications and review items, in multi-row statements.
- * Every insert is keyed, so a retried batch adds nothing; only review items created now are returned.
- * A batch of any size goes in slices under Postgres' parameter limit, all in the caller's transaction.
+ * Every insert is keyed, so a retried batch adds nothing; only review items created now are returned, in
+ * the batch's order. A batch of any size goes in slices under Postgres' parameter limit, all in the
+ * caller's transaction.
+ *
+ * Rows that concurrent batches can share (channels, posts) are written in one global order, sorted by
+ * their unique key: the upsert locks each channel row until commit, and two batches that take the same
+ * rows in opposite orders deadlock.
  */
 export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promise<CreatedItem[]> {
-  const batch = [...new Map(items.map((i) => [i.post.key, i])).values()];
+  const inputOrder = [...new Map(items.map((i) => [i.post.key, i])).values()];
+  const batch = [...inputOrder].sort((a, b) => compare(a.post.key, b.post.key));
+  const channelId = await upsertChannels(trx, inputOrder);
   const created: CreatedItem[] = [];
-  for (const slice of bindSlices(batch, POST_ROW_PARAMETERS)) created.push(...(await insertFlaggedSlice(trx, slice)));
-  return created;
+  for (const slice of bindSlices(batch, POST_ROW_PARAMETERS)) created.push(...(await insertFlaggedSlice(trx, slice, channelId)));
+  const position = new Map(inputOrder.map((i, n) => [i.post.key, n]));
+  return created.sort((a, b) => position.get(a.postKey)! - position.get(b.postKey)!);
 }
 
-async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[]): Promise<CreatedItem[]> {
-  const byKey = new Map(batch.map((i) => [i.post.key, i]));
+/** Code-unit order, the same in every process (no locale). */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const channelKey = (platform: string, handle: string) => JSON.stringify([platform, handle]);
 
-  const channels = await trx
-    .insertInto('channel')
-    .values(unique(batch.map((i) => JSON.stringify([i.post.platform, i.post.channel]))).map((k) => {
-      const [platform, handle] = JSON.parse(k) as [string, string];
-      const title = batch.find((i) => i.post.platform === platform && i.post.channel === handle)?.post.channelTitle ?? null;
-      return { platform, handle: pgText(handle), title: pgText(title) };
-    }))
-    .onConflict((oc) => oc.columns(['platform', 'handle']).doUpdateSet((eb) => ({ title: eb.fn.coalesce('excluded.title', 'channel.title') })))
-    .returning(['id', 'platform', 'handle'])
-    .execute();
-  const channelId = new Map(channels.map((c) => [JSON.stringify([c.platform, c.handle]), c.id]));
+/** Upserts every channel the batch names, sorted and each once, and returns their ids by `channelKey`. */
+async function upsertChannels(trx: Executor, batch: FlaggedInput[]): Promise<Map<string, number>> {
+  const titles = new Map<string, string | null>();
+  for (const { post } of batch) {
+    const key = channelKey(post.platform, pgText(post.channel));
+    // The first title the batch gives a channel wins; a post without one does not erase it.
+    if (!titles.has(key) || titles.get(key) === null) titles.set(key, pgText(post.channelTitle ?? null));
+  }
+  const rows = [...titles.keys()].sort(compare).map((key) => {
+    const [platform, handle] = JSON.parse(key) as [string, string];
+    return { platform, handle, title: titles.get(key) ?? null };
+  });
+  const ids = new Map<string, number>();
+  for (const slice of bindSlices(rows, CHANNEL_ROW_PARAMETERS)) {
+    const upserted = await trx
+      .insertInto('channel')
+      .values(slice)
+      .onConflict((oc) => oc.columns(['platform', 'handle']).doUpdateSet((eb) => ({ title: eb.fn.coalesce('excluded.title', 'channel.title') })))
+      .returning(['id', 'platform', 'handle'])
+      .execute();
+    for (const c of upserted) ids.set(channelKey(c.platform, c.handle), c.id);
+  }
+  return ids;
+}
+
+async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelId: Map<string, number>): Promise<CreatedItem[]> {
+  const byKey = new Map(batch.map((i) => [i.post.key, i]));
 
   const sources = await trx.selectFrom('source').select(['id', 'name']).where('name', 'in', unique(batch.map((i) => i.post.source))).execute();
   const sourceId = new Map(sources.map((s) => [s.name, s.id]));
@@ -60,7 +88,7 @@ async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[]): Promise
     .values(batch.map(({ post }) => ({
       post_key: post.key,
       source_id: sourceId.get(post.source) ?? null,
-      channel_id: channelId.get(JSON.stringify([post.platform, pgText(post.channel)]))!,
+      channel_id: channelId.get(channelKey(post.platform, pgText(post.channel)))!,
       platform: post.platform,
       external_id: post.externalId,
       version: post.version,
