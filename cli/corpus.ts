@@ -30,7 +30,7 @@ export function readVoices(dir = VOICES_DIR()): Example[] | undefined {
   return files.flatMap((f) =>
     readCorpus(join(dir, f)).map((e) => {
       const { cat } = e as Example & { cat?: string };
-      return { id: e.id, text: e.text, labels: e.labels, lang: e.lang ?? 'en', kind: cat ?? e.kind, source: 'voices' as const };
+      return { id: e.id, text: e.text, labels: e.labels, lang: e.lang ?? 'en', kind: cat ?? e.kind };
     }),
   );
 }

@@ -55,7 +55,7 @@ export function runTrain(opts: TrainOptions): TrainResult {
   const voices = readVoices(dir);
   const notes: string[] = [];
   if (!voices) notes.push(`voices data not found at ${dir}: training on the corpus${opts.decisions.length ? ' and decisions' : ''} alone`);
-  const decisions = opts.decisions.map((d) => ({ ...d, weight: ANALYST_DECISION_WEIGHT, source: 'decision' as const }));
+  const decisions = opts.decisions.map((d) => ({ ...d, weight: ANALYST_DECISION_WEIGHT }));
   const voiceSplit = voices ? splitCorpus(voices) : { train: [], dev: [] };
   const dev: Record<string, Example[]> = { 'corpus dev': corpus.dev, ...(voices ? { 'voices dev': voiceSplit.dev } : {}) };
   const file = trainModel({

@@ -1,5 +1,5 @@
 import { extractFeatures, type SegmentFeatures } from './features.js';
-import { identifyLanguage, type Language } from './language.js';
+import { identifyLanguage, SAMPLE_CHARS, type Language } from './language.js';
 import { normalize, originalSpan, type Normalized } from './normalize.js';
 import { splitSegments, type Segment } from './segment.js';
 import { featureVector, wordsOf, type FeatureVector, type Word } from './vectorize.js';
@@ -38,7 +38,15 @@ function analyseText(text: string, segment: Segment, extra: string[] = []): Segm
 }
 
 /** The language of the whole post, read from normalised text so leetspeak and spaced letters do not look foreign. */
-const languageOf = (segments: SegmentAnalysis[]): Language => identifyLanguage(segments.map((s) => s.norm.text).join(' ').slice(0, 2000));
+function languageOf(segments: SegmentAnalysis[]): Language {
+  // Only the first SAMPLE_CHARS are read: a long page's later segments need not be joined at all.
+  let sample = '';
+  for (const s of segments) {
+    sample = sample ? `${sample} ${s.norm.text}` : s.norm.text;
+    if (sample.length >= SAMPLE_CHARS) break;
+  }
+  return identifyLanguage(sample);
+}
 
 /**
  * Normalises, segments and extracts features. A page where several segments carry reporting cues is

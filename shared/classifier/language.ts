@@ -13,7 +13,8 @@ export interface Language {
 /** Fewer letters than this and language identification is a guess; such posts count as covered (they are scored all the same). */
 const MIN_LETTERS = 12;
 const LETTER = /\p{L}/gu;
-const SAMPLE_CHARS = 240;
+/** How much of a post language identification reads. */
+export const SAMPLE_CHARS = 240;
 
 /**
  * English function words that are not words in the other covered languages: an ASCII post made up of

@@ -15,8 +15,6 @@ export interface Example {
   lang?: string;
   /** How much the example counts in training (analysts' decisions count more than written examples); 1 when absent. */
   weight?: number;
-  /** Where it comes from: thresholds are set on examples written by outside authors ('voices') where there are any. */
-  source?: 'corpus' | 'voices' | 'decision';
 }
 
 /** An analyst's decision on a real post counts this many written examples. */

@@ -5,6 +5,7 @@ import { addNote, assignItem, decideItem, findItem, listItems, listNotes, type D
 import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, fromOwnPages, READERS } from '../auth.js';
+import { idParams } from '../schemas.js';
 
 const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' } } } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -93,7 +94,6 @@ export const toItemDto = (r: ItemRow) => ({
 /** The repository's query, with the campaign filter named as the API names it. */
 type ListQuery = Omit<ItemQuery, 'campaignId'> & { campaign?: number };
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } }, required: ['id'] } as const;
 const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no item ${id}`, requestId: request.id });
 
 export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {

@@ -7,6 +7,7 @@ import { decideNearMiss, findNearMiss, listNearMisses, type NearMissQuery } from
 import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
+import { idParams } from '../schemas.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -64,7 +65,6 @@ const toDto = (r: NearMissRow) => ({
   decisionReason: r.decision_reason,
 });
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } }, required: ['id'] } as const;
 const badRequest = (request: FastifyRequest, message: string) => ({ error: 'bad_request', message, requestId: request.id });
 const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no near miss ${id}`, requestId: request.id });
 
