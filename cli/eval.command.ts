@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { classifyByKeywords } from '../shared/classifier/keyword-baseline.js';
 import { classify, CLASSIFIER_VERSION } from '../shared/classifier/index.js';
 import { EVAL_LABELS, evaluate, summarise, type Evaluation, type Summary } from '../shared/classifier/evaluate.js';
@@ -55,16 +55,24 @@ function readPrevious(): Recorded | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Recorded) : undefined;
 }
 
-/** Examples written after the model was frozen, by someone else: never trained or tuned on. */
-export function readFresh(): Example[] {
+/**
+ * Sets written after a model was frozen, by someone who saw neither it nor its data, one per file and named
+ * after it (`fresh-b-2026-11-30.jsonl` is "fresh-b-2026-11-30"): never trained or tuned on, and their
+ * misclassified posts are never listed, since reading them would spend the set (see data/fresh/README.md).
+ */
+export function readFresh(): [string, Example[]][] {
   const dir = FRESH_DIR();
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().flatMap((f) => readCorpus(join(dir, f)));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => [basename(f, '.jsonl'), readCorpus(join(dir, f))]);
 }
 
 export interface EvalOptions {
   dataFile?: string;
   voicesDir?: string;
+  /** How many misclassified posts of each dev split to list (none by default; fresh sets never). */
   misses?: number;
 }
 
@@ -75,6 +83,7 @@ export interface EvalOptions {
 export function runEval(opts: EvalOptions = {}): string {
   const previous = readPrevious();
   const splits: [string, Example[]][] = [];
+  const fresh = new Set<string>();
   const notes: string[] = [];
   if (opts.dataFile) splits.push([opts.dataFile, readCorpus(opts.dataFile)]);
   else {
@@ -82,8 +91,10 @@ export function runEval(opts: EvalOptions = {}): string {
     const voices = readVoices(opts.voicesDir ?? VOICES_DIR());
     if (voices) splits.push(['voices dev', splitCorpus(voices).dev]);
     else notes.push(`voices data not found at ${opts.voicesDir ?? VOICES_DIR()}: its dev split is skipped`);
-    const fresh = readFresh();
-    if (fresh.length) splits.push(['fresh', fresh]);
+    for (const [name, examples] of readFresh()) {
+      splits.push([name, examples]);
+      fresh.add(name);
+    }
   }
   const out = [`classifier ${CLASSIFIER_VERSION}; previous model ${previous?.version ?? '(not recorded)'} as recorded in data/metrics; keyword baseline`, ...notes];
   for (const [name, examples] of splits) {
@@ -93,7 +104,7 @@ export function runEval(opts: EvalOptions = {}): string {
       { name: `previous ${previous?.version ?? ''}`, summary: previous?.splits[name] },
       { name: 'keywords', summary: summarise(evaluate(examples, classifyByKeywords)) },
     ]));
-    out.push(formatMisses(result, opts.misses ?? 30));
+    if (opts.misses && !fresh.has(name)) out.push(formatMisses(result, opts.misses));
   }
   return `${out.join('\n')}\n`;
 }

@@ -15,9 +15,10 @@ Commands:
   migrate               create the database if needed and apply migrations
   classify              JSON Lines on stdin ({"id", "text"}) -> one verdict per line on stdout
   classify --text "…"   classify one text and print the verdict readably
-  eval [--data FILE] [--voices DIR]
-                        per-label and per-language figures on the corpus and voices dev splits and the fresh set
-                        (or FILE), beside the previous model's recorded figures and a keyword baseline
+  eval [--data FILE] [--voices DIR] [--misses N]
+                        per-label and per-language figures on the corpus and voices dev splits and each fresh set
+                        (or FILE), beside the previous model's recorded figures and a keyword baseline;
+                        --misses N lists N misclassified posts of the dev splits (never of a fresh set)
   eval-external [DIR]   false-alarm check on outside data (HateCheck, Hatemoji, Davidson); DIR or VIGIL_EXTERNAL_DATA
   train [--no-db] [--out FILE] [--data DIR] [--force]
                         rebuild the classifier from the corpus and analysts' decisions in Postgres
@@ -116,9 +117,11 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'eval') {
-    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, voices: { type: 'string' } } });
+    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, voices: { type: 'string' }, misses: { type: 'string' } } });
     const { runEval } = await import('./eval.command.js');
-    process.stdout.write(runEval({ ...(values.data ? { dataFile: values.data } : {}), ...(values.voices ? { voicesDir: values.voices } : {}) }));
+    const misses = Number(values.misses ?? 0);
+    if (!Number.isInteger(misses) || misses < 0) throw new Error(`--misses expects a count, got ${JSON.stringify(values.misses)}`);
+    process.stdout.write(runEval({ misses, ...(values.data ? { dataFile: values.data } : {}), ...(values.voices ? { voicesDir: values.voices } : {}) }));
     return 0;
   }
   if (command === 'eval-external') {

@@ -42,7 +42,7 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   l2: 1e-4,
   learningRate: 0.2,
   folds: 5,
-  falsePositiveRate: { bounty_offer: 0.004, call_to_action: 0.004, claim: 0.004, flag: 0.03 },
+  falsePositiveRate: { bounty_offer: 0.006, call_to_action: 0.004, claim: 0.004, flag: 0.03 },
   nearMissBand: 1.5,
   positiveWeight: 1,
   seed: 20261130,

@@ -30,6 +30,12 @@ const ASCII_WORD = /^[a-z]+$/;
 const CHAR_NGRAMS = [3, 4, 5] as const;
 /** Feature families are scaled by 1/sqrt(size), with sizes counted as at least this many (words and pairs). */
 const MIN_FAMILY_SIZE = 12;
+/**
+ * The value of a cue, context or language feature. At 1 the cues outweighed the words they come from and
+ * a reward beside a proof word read as an offer whatever the rest said; at 0.5 the training set's own
+ * cross-validation flags fewer negatives (2.9% against 3.1%) and finds more calls (0.635 against 0.624).
+ */
+const CUE_VALUE = 0.5;
 
 // Stemming is the main cost of tokenising; the vocabulary of real posts repeats, so memoise it.
 const stemMemo = new Map<string, string>();
@@ -172,7 +178,7 @@ export function featureVector(words: Word[], fired: Set<string>, context: Set<st
   // A post of three words is not three times surer than one of thirty: short texts are damped like mid-length ones.
   values.fill(1 / Math.sqrt(Math.max(MIN_FAMILY_SIZE, lexical.length)), 0, lexical.length);
   values.fill(1 / Math.sqrt(Math.max(MIN_FAMILY_SIZE * 4, chars.length)), lexical.length, lexical.length + chars.length);
-  values.fill(1, lexical.length + chars.length);
+  values.fill(CUE_VALUE, lexical.length + chars.length);
   ids.set(lexical, 0);
   ids.set(chars, lexical.length);
   ids.set(names, lexical.length + chars.length);
