@@ -4,6 +4,8 @@ import { classifyByKeywords } from '../shared/classifier/keyword-baseline.js';
 import { classify, CLASSIFIER_VERSION } from '../shared/classifier/index.js';
 import { EVAL_LABELS, evaluate, summarise, type Evaluation, type Summary } from '../shared/classifier/evaluate.js';
 import type { Example } from '../shared/classifier/train.js';
+import { scoreIncidents, type IncidentScores, type LabelledReport } from '../shared/incidents/evaluate-incidents.js';
+import { extractIncidents } from '../shared/incidents/extract.js';
 import { packageRoot } from '../shared/paths.js';
 import { readCorpus, readVoices, splitCorpus, VOICES_DIR } from './corpus.js';
 
@@ -106,5 +108,22 @@ export function runEval(opts: EvalOptions = {}): string {
     ]));
     if (opts.misses && !fresh.has(name)) out.push(formatMisses(result, opts.misses));
   }
+  if (!opts.dataFile) out.push(formatIncidents());
   return `${out.join('\n')}\n`;
+}
+
+export const INCIDENT_REPORTS = () => join(packageRoot(), 'data', 'incidents', 'reports.jsonl');
+
+/**
+ * The incident extractor on labelled news paragraphs (data/incidents): the even-numbered half was read
+ * while the extractor was written, the odd-numbered half only scored.
+ */
+function formatIncidents(): string {
+  const file = INCIDENT_REPORTS();
+  if (!existsSync(file)) return '';
+  const reports = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LabelledReport);
+  const half = (even: boolean) => reports.filter((r) => (Number(/\d+$/.exec(r.id)?.[0]) % 2 === 0) === even);
+  const row = (name: string, s: IncidentScores) =>
+    `  ${name.padEnd(28)}${s.reports} reports, ${s.incidents} incidents: precision ${f3(s.precision)}  recall ${f3(s.recall)}  (${s.matched}/${s.extracted} extracted, ${s.matched}/${s.incidents} found); same act ${f3(s.actAgreement)}, same day ${f3(s.dateAgreement)}; ${s.falseReports} of ${s.negativeReports} reports without an incident gave one`;
+  return ['', '== incident reports (data/incidents, matched by place)', row('dev half (written against)', scoreIncidents(half(true), extractIncidents)), row('test half (scored only)', scoreIncidents(half(false), extractIncidents))].join('\n');
 }
