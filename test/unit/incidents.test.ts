@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { districtsOf } from '../../shared/incidents/gazetteer.js';
 import { dateInText } from '../../shared/incidents/incident-dates.js';
 import { extractIncidents } from '../../shared/incidents/extract.js';
+import { linkIncident, type CampaignTargets } from '../../shared/incidents/link.js';
 
 const on = (day: string) => new Date(`${day}T09:00:00Z`);
 
@@ -67,5 +68,32 @@ describe('extractIncidents', () => {
     const [found] = extractIncidents(text, on('2021-03-29'));
     expect(found).toMatchObject({ act: 'pigs_head', placeType: 'mosque', postcodeDistrict: 'L8', town: 'Toxteth', occurredOn: '2021-03-23' });
     expect(text.slice(found!.start, found!.end)).toContain("pig's head");
+  });
+});
+
+describe('linkIncident', () => {
+  const offer: CampaignTargets = { id: 1, districts: ['E10', 'E15', 'SE25', 'SE27', 'CR7'], places: [], targetWords: ['mosque', 'school'], since: new Date('2025-01-02T20:00:00Z') };
+  const birmingham: CampaignTargets = { id: 2, districts: [], places: ['Birchfield Road', 'Witton Road', 'Slade Road'], targetWords: ['mosques'], since: new Date('2019-03-18T20:00:00Z') };
+  const report = (text: string, day: string) => extractIncidents(text, on(day));
+
+  it('links the sites the offer named, in the window after it, with reasons', () => {
+    const [leyton] = report('Graffiti was sprayed overnight on Leyton Jamia Masjid in E10.', '2025-01-24');
+    const links = linkIncident(leyton!, [offer, birmingham]);
+    expect(links.map((l) => l.campaignId)).toEqual([1]);
+    expect(links[0]!.reasons.join('; ')).toMatch(/same postcode district E10.*mosque.*21 days after/);
+    // A neighbourhood the gazetteer places in a named district counts as that district.
+    const [thornton] = report('Graffiti was daubed on the Islamic centre in Thornton Heath on 16 January.', '2025-01-17');
+    expect(linkIncident(thornton!, [offer]).map((l) => l.campaignId)).toEqual([1]);
+  });
+
+  it('links by road for an offer that names roads, and not outside the window, place or kind', () => {
+    const sites = report('Windows were smashed at a mosque on Birchfield Road and at a mosque on Slade Road overnight.', '2019-03-21');
+    expect(sites.flatMap((s) => linkIncident(s, [offer, birmingham]).map((l) => l.campaignId))).toEqual([2, 2]);
+    const [late] = report('Graffiti was sprayed on a mosque in E10 on 20 May.', '2025-05-21');
+    expect(linkIncident(late!, [offer])).toEqual([]);
+    const [elsewhere] = report('Graffiti was sprayed on a mosque in Toxteth, L8, on 10 January.', '2025-01-11');
+    expect(linkIncident(elsewhere!, [offer])).toEqual([]);
+    const [church] = report('Graffiti was sprayed on St Mary\'s church in E10 on 10 January.', '2025-01-11');
+    expect(linkIncident(church!, [offer])).toEqual([]);
   });
 });
