@@ -9,6 +9,7 @@ import { loadOrCreateSigningKey, signingKeyFile } from '../shared/evidence/signi
 import { safeUrl, type Logger } from '../shared/logger.js';
 import { createMetrics, registerDbGauges, registerQueueGauges, type Metrics } from '../shared/metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
+import { ensureJobScheduler, keepSchedulers } from '../shared/queues/job-schedulers.js';
 import { createQueues, type Queues } from '../shared/queues/queues.js';
 import { createRedis } from '../shared/queues/redis.js';
 import { quarantineFailedJob } from '../shared/repositories/quarantine.repository.js';
@@ -17,26 +18,29 @@ import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { deliverHandlers } from '../workers/deliver/deliver.worker.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
-import { scheduleSources, syncSources } from '../workers/ingest/source-schedule.js';
-import { startWorker, type WorkerDeps } from '../workers/worker.runner.js';
+import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
+import { closeWorkers, startWorker, type WorkerDeps } from '../workers/worker.runner.js';
 import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
+import { deskItemUrl } from '../shared/desk-url.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
 const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8 };
-const SHUTDOWN_GRACE_MS = 25_000;
-/** How often sources added or disabled in the database are picked up. */
-const SOURCE_RESYNC_MS = 30_000;
+/** After the workers, whatever is left (HTTP, queues, pools) gets this long to close; a query stuck on a lock would hold the pool for good. */
+const CLOSE_REST_MS = 5_000;
 
-/** The deliverer's periodic chores, as BullMQ job schedulers (one runs at a time whatever the process count). */
+/**
+ * The deliverer's periodic chores, as BullMQ job schedulers (one runs at a time whatever the process count).
+ * Re-asserted by keepSchedulers, so they come back when Redis loses them.
+ */
 async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']): Promise<void> {
   const deliver = queues.byName[QueueName.Deliver];
-  await deliver.upsertJobScheduler('outbox-sweep', { every: 15_000 }, { name: 'outbox.sweep', data: {} });
+  await ensureJobScheduler(deliver, 'outbox-sweep', 15_000, { name: 'outbox.sweep', data: {} });
   // Checked often enough that an escalation goes out within a quarter of its delay.
   const escalateEvery = alerts.escalation ? Math.min(15_000, Math.max(500, Math.round(alerts.escalation.after / 4))) : 0;
-  if (alerts.escalation) await deliver.upsertJobScheduler('alerts-escalate', { every: escalateEvery }, { name: 'alerts.escalate', data: {} });
+  if (alerts.escalation) await ensureJobScheduler(deliver, 'alerts-escalate', escalateEvery, { name: 'alerts.escalate', data: {} });
   else await deliver.removeJobScheduler('alerts-escalate');
-  if (alerts.telegram) await deliver.upsertJobScheduler('alertbot-poll', { every: 2_000 }, { name: 'alertbot.poll', data: {} });
+  if (alerts.telegram) await ensureJobScheduler(deliver, 'alertbot-poll', 2_000, { name: 'alertbot.poll', data: {} });
   else await deliver.removeJobScheduler('alertbot-poll');
 }
 
@@ -47,8 +51,15 @@ const NEAR_MISS_PRUNE_EVERY_MS = 10 * 60_000;
  * without it), already runs Postgres chores on job schedulers, and the API runs no BullMQ workers.
  */
 async function scheduleAlertChores(queues: Queues, audit: Config['audit']): Promise<void> {
-  await queues.byName[QueueName.Alert].upsertJobScheduler('near-miss-prune', { every: NEAR_MISS_PRUNE_EVERY_MS }, { name: 'near-misses.prune', data: {} });
-  await queues.byName[QueueName.Alert].upsertJobScheduler('audit-checkpoint', { every: audit.checkpointEvery }, { name: 'audit.checkpoint', data: {} });
+  await ensureJobScheduler(queues.byName[QueueName.Alert], 'near-miss-prune', NEAR_MISS_PRUNE_EVERY_MS, { name: 'near-misses.prune', data: {} });
+  await ensureJobScheduler(queues.byName[QueueName.Alert], 'audit-checkpoint', audit.checkpointEvery, { name: 'audit.checkpoint', data: {} });
+}
+
+/** Runs `fn`, waiting for it at most `ms`; what it leaves running is abandoned (the process is about to exit). */
+async function withinMs(ms: number, fn: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([fn().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 export interface Runtime {
@@ -73,22 +84,29 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   let app: FastifyInstance | undefined;
   let apiRedis: Redis | undefined;
   let url: string | undefined;
-  let resync: NodeJS.Timeout | undefined;
+  /** The job schedulers this process owns, by role: asserted at start and kept (see keepSchedulers). */
+  const schedules: (() => Promise<unknown>)[] = [];
+  let keeper: { stop(): void } | undefined;
 
-  const close = async () => {
-    clearInterval(resync);
-    await Promise.race([Promise.allSettled(workers.map((w) => w.close())), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS).unref())]);
-    await Promise.allSettled(workers.map((w) => w.close(true)));
-    if (app) await app.close();
-    await queues.close();
-    await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit()]);
-  };
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      keeper?.stop();
+      // Jobs get the grace period to finish; those still running are abandoned (their locks lapse, another worker retries them).
+      const { forced } = await closeWorkers(workers, config.workers.shutdownGrace);
+      if (forced) log.warn({ graceMs: config.workers.shutdownGrace }, 'jobs still running at the shutdown limit were abandoned; another worker retries them');
+      await withinMs(CLOSE_REST_MS, async () => {
+        if (app) await app.close();
+        await queues.close();
+        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit()]);
+      });
+    })());
 
   try {
     log.info({ redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles }, 'starting');
     const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics, lockDuration: config.workers.lockDuration, onFinalFailure: (f) => quarantineFailedJob(db, f) };
     const baseUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
-    const itemUrl = (id: number) => `${url ?? baseUrl}/api/items/${id}`;
+    const itemUrl = (id: number) => deskItemUrl(url ?? baseUrl, id);
 
     if (kinds.includes('alert')) {
       const alertLog = log.child({ worker: 'alert' });
@@ -98,12 +116,12 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       const checkpointAudit = () => takeCheckpoint(db, { key: loadOrCreateSigningKey(keyFile, config.evidence.keyPassphrase), file: checkpointFile, log: alertLog });
       const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, itemUrl, log: alertLog, checkpointAudit });
       workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
-      await scheduleAlertChores(queues, config.audit);
+      schedules.push(() => scheduleAlertChores(queues, config.audit));
     }
     if (kinds.includes('deliver')) {
       const handlers = deliverHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'deliver' }) });
       workers.push(startWorker(QueueName.Deliver, handlers, deps, CONCURRENCY.deliver));
-      await scheduleDeliveryChores(queues, config.alerts);
+      schedules.push(() => scheduleDeliveryChores(queues, config.alerts));
     }
     if (kinds.includes('classify')) {
       workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay }), deps, CONCURRENCY.classify));
@@ -119,8 +137,12 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       workers.push(startWorker(QueueName.Ingest, handlers, deps, CONCURRENCY.ingest));
       const sourcesLog = log.child({ module: 'sources' });
       await syncSources(db, queues, config, sourcesLog);
-      resync = setInterval(() => void scheduleSources(db, queues, sourcesLog).catch((err: unknown) => sourcesLog.warn({ err }, 'source schedule sync failed')), SOURCE_RESYNC_MS);
-      resync.unref();
+      schedules.push(() => resyncSources(db, queues, config, sourcesLog));
+    }
+    if (schedules.length) {
+      const kept = keepSchedulers(redis, () => Promise.all(schedules.map((assert) => assert())), config.workers.schedulerResync, log.child({ module: 'schedulers' }));
+      keeper = kept;
+      await kept.ready;
     }
     if (roles.includes('api')) {
       apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined;

@@ -27,6 +27,15 @@ Commands:
                         add a user (analyst | duty_officer | admin | auditor); password from stdin or generated
   token create --email E [--name N]
                         print a new API token (last line) for "Authorization: Bearer <token>"
+  user list             every account, its role and whether it is disabled
+  user disable --email E --reason R
+                        disable an account (its sessions end, its tokens stop working); audited
+  user reset-password --email E --reason R
+                        set a new password (from stdin or generated, printed once); audited
+  token list [--email E]
+                        API tokens (never their secrets), with when each was last used
+  token revoke --id N --reason R
+                        revoke an API token; audited
   audit verify [--checkpoints FILE]
                         check every hash and link of the audit log, and that it still holds every signed
                         checkpoint of its head (the checkpoint file, or FILE); exit 1 naming what was altered
@@ -82,14 +91,24 @@ async function readDecisions() {
   }
 }
 
-/** Runs until SIGINT/SIGTERM, then shuts down in order; a second signal forces exit. */
+/** Past the grace period the runtime abandons what still runs and gives the rest 10 s; this is the backstop. */
+const SHUTDOWN_BACKSTOP_MS = 15_000;
+
+/**
+ * Runs until SIGINT/SIGTERM, then shuts down in order within `workers.shutdownGrace` plus a few seconds;
+ * a second signal forces exit.
+ */
 async function serve(config: Readonly<Config>, log: Logger, roles: Role[]): Promise<void> {
   const { startRuntime } = await import('./runtime.js');
   const runtime = await startRuntime(config, log, roles);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down');
+      log.info({ signal, graceMs: config.workers.shutdownGrace }, 'shutting down');
       process.once(signal, () => process.exit(1));
+      setTimeout(() => {
+        log.error('shutdown overran its limit; exiting');
+        process.exit(1);
+      }, config.workers.shutdownGrace + SHUTDOWN_BACKSTOP_MS).unref();
       runtime.close().then(resolve, (err) => {
         log.error({ err }, 'unclean shutdown');
         resolve();
@@ -99,6 +118,8 @@ async function serve(config: Readonly<Config>, log: Logger, roles: Role[]): Prom
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   log.info('stopped');
+  // An abandoned job's query can keep a socket open long after; the process is done either way.
+  setTimeout(() => process.exit(), 1_000).unref();
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@ import type { Db } from './db/client.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queues } from './queues/queues.js';
 import { QUEUE_NAMES } from './queues/queue.catalog.js';
+import { duplicateRiskTotal } from './repositories/alert.repository.js';
 
 /** Pipeline totals kept in Redis, so every worker process adds to the same numbers. */
 export const STAT_NAMES = ['posts_ingested', 'posts_duplicate', 'posts_quarantined', 'posts_classified', 'posts_flagged', 'review_items_created'] as const;
@@ -134,6 +135,14 @@ export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: bo
       for (const status of ['pending', 'sent', 'failed', 'cancelled']) this.set({ status }, 0);
       const rows = await db.selectFrom('alert').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
+    },
+  });
+  new Gauge({
+    name: 'vigil_alert_possible_repeats',
+    help: 'Delivery attempts made while an earlier attempt\'s outcome was unknown (a deliverer killed mid-send, a timeout): alerts a receiver may have got twice',
+    registers: [metrics.registry],
+    async collect() {
+      this.set(await duplicateRiskTotal(db));
     },
   });
   // The source gauges are collected together at each scrape: they share one query in flight.

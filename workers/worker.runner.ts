@@ -11,7 +11,11 @@ export interface WorkerDeps {
   prefix: string;
   log: Logger;
   metrics: Metrics;
-  /** Lock and stalled-check period; see config `workers.lockDuration`. */
+  /**
+   * How long a job's lock lasts without renewal (config `workers.lockDuration`). BullMQ renews it every half of
+   * that while the job runs, and every worker checks for lapsed locks as often, so a killed worker's jobs are
+   * running again within about one and a half lock durations.
+   */
   lockDuration?: number;
   /** Records a job that failed for good where analysts can see it (the quarantine table). */
   onFinalFailure?: (failure: FailedJob) => Promise<void>;
@@ -60,7 +64,7 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
       prefix: deps.prefix,
       concurrency,
       autorun: true,
-      ...(deps.lockDuration ? { lockDuration: deps.lockDuration, stalledInterval: deps.lockDuration } : {}),
+      ...(deps.lockDuration ? { lockDuration: deps.lockDuration, lockRenewTime: deps.lockDuration / 2, stalledInterval: deps.lockDuration / 2 } : {}),
     },
   );
 
@@ -85,4 +89,24 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   log.info({ concurrency }, 'worker started');
   return worker;
+}
+
+/** What a forced close still waits for (the workers' own connections), at most. */
+const FORCE_CLOSE_MS = 5_000;
+
+/**
+ * Stops taking jobs and lets running ones finish for up to `graceMs`; then closes without waiting for the
+ * rest. BullMQ's `close(true)` cannot do this after a plain `close()` (a second call returns the first's
+ * promise), hence the pause. An abandoned job's lock is no longer renewed, so it lapses and another worker
+ * runs the job again (at least once): handlers are idempotent for that reason.
+ */
+export async function closeWorkers(workers: Worker[], graceMs: number): Promise<{ forced: boolean }> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<true>((r) => (timer = setTimeout(() => r(true), graceMs)));
+  const forced = await Promise.race([Promise.allSettled(workers.map((w) => w.pause())).then(() => false), expired]);
+  clearTimeout(timer);
+  const closed = Promise.allSettled(workers.map((w) => w.close(forced)));
+  await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, FORCE_CLOSE_MS)))]);
+  clearTimeout(timer);
+  return { forced };
 }

@@ -12,6 +12,7 @@ import type { Queues } from '../../shared/queues/queues.js';
 import { VIGIL_VERSION } from '../../shared/version.js';
 import { installAuth, READERS, withRoles } from './auth.js';
 import { BULL_BOARD_PATH, bullBoard } from './bull-board.js';
+import { adminUserRoutes } from './routes/admin-users.route.js';
 import { alertRoutes } from './routes/alerts.route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { campaignRoutes } from './routes/campaigns.route.js';
@@ -24,6 +25,8 @@ import { nearMissRoutes } from './routes/near-misses.route.js';
 import { sessionRoutes } from './routes/session.route.js';
 import { sourceRoutes } from './routes/sources.route.js';
 import { uiRoutes } from './routes/ui.route.js';
+import { userRoutes } from './routes/users.route.js';
+import { viewRoutes } from './routes/views.route.js';
 
 export { BULL_BOARD_PATH } from './bull-board.js';
 
@@ -122,6 +125,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(exportRoutes, api);
   await app.register(sourceRoutes, api);
   await app.register(auditRoutes, api);
+  await app.register(userRoutes, api);
+  await app.register(viewRoutes, api);
+  await app.register(adminUserRoutes, api);
   await app.register(uiRoutes, deps);
   if (deps.queues) await app.register(bullBoard({ db: deps.db, queues: deps.queues, readOnly: deps.bullBoardReadOnly ?? true }), { prefix: BULL_BOARD_PATH });
   return app;

@@ -263,8 +263,21 @@ export const configSchema = z
       .prefault({}),
     workers: z
       .object({
-        /** How long a job stays locked to a worker without renewal; a killed worker's jobs are retried after it. */
-        lockDuration: duration.default(30_000),
+        /**
+         * How long a job stays locked to a worker without renewal. Running jobs renew it every half of this, and
+         * lapsed locks are looked for as often, so a killed worker's jobs run again within about 1.5× this.
+         */
+        lockDuration: duration.pipe(z.number().min(1_000)).default(10_000),
+        /**
+         * On SIGINT/SIGTERM, running jobs get this long to finish; the rest are abandoned (their locks lapse and
+         * another worker retries them) and the process exits at most 10 s later whatever it was waiting for.
+         */
+        shutdownGrace: duration.pipe(z.number().min(0)).default(25_000),
+        /**
+         * How often each process re-asserts the job schedulers it owns (source polls, the outbox sweep and other
+         * chores) and re-creates configured sources whose rows are missing; also done on every Redis reconnect.
+         */
+        schedulerResync: duration.pipe(z.number().min(100)).default(10_000),
       })
       .strict()
       .prefault({}),

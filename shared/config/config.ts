@@ -21,6 +21,8 @@ const ENV_KEYS = {
   LOG_LEVEL: ['log', 'level'],
   LOG_FORMAT: ['log', 'format'],
   VIGIL_LOCK_DURATION: ['workers', 'lockDuration'],
+  VIGIL_SHUTDOWN_GRACE: ['workers', 'shutdownGrace'],
+  VIGIL_SCHEDULER_RESYNC: ['workers', 'schedulerResync'],
   VIGIL_EVIDENCE_KEY_FILE: ['evidence', 'keyFile'],
   VIGIL_EVIDENCE_KEY_DIR: ['evidence', 'keyDir'],
   VIGIL_EVIDENCE_KEY_PASSPHRASE: ['evidence', 'keyPassphrase'],

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { NearMissDecision, NearMissReason } from '../domain/near-miss.js';
+import type { IncidentAct, LinkReasons, PlaceType } from '../domain/incident.js';
 import type { FlagLabel } from '../domain/verdict.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -110,6 +111,8 @@ export interface ReviewItemTable {
   decided_at: Timestamp | null;
   decision_reason: string | null;
   campaign_id: number | null;
+  /** The status the last decision replaced, kept until that decision is undone. */
+  prior_status: ReviewStatus | null;
 }
 
 /** The same offer reposted or lightly edited, across channels: one campaign. */
@@ -181,6 +184,10 @@ export interface AlertTable {
   acknowledged_via: string | null;
   /** What the receiver answered (status, message id), for the record. */
   receipt: Json<Record<string, unknown> | null> | null;
+  /** Set while an attempt is with the receiver; still set at the next attempt, the last one's outcome is unknown. */
+  send_started_at: Timestamp | null;
+  /** Attempts made while an earlier one's outcome was unknown: deliveries the receiver may have got twice. */
+  duplicate_risk: ColumnType<number, number | undefined, number>;
 }
 
 export interface AppUserTable {
@@ -255,6 +262,77 @@ export interface InstanceTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+/** A review-desk search an analyst named, to run again: the desk's query string, as the desk built it. */
+export interface SavedViewTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  query: string;
+  created_at: CreatedAt;
+}
+
+/**
+ * A read whose posts are still only in Redis, with the cursor before it: where ingest re-reads from if Redis
+ * loses its data. Deleted once every job carrying its posts is done.
+ */
+export interface IngestInflightTable {
+  id: Generated<number>;
+  source_id: number;
+  cursor_before: Json<Record<string, unknown> | null> | null;
+  job_ids: string[];
+  /** The Redis generation the jobs went to (see shared/queues/seen-set.ts). */
+  redis_generation: string;
+  created_at: CreatedAt;
+}
+
+/** A report of acts (news item, police statement), kept byte-exact: public reporting, not people's posts. */
+export interface IncidentReportTable {
+  id: Generated<number>;
+  post_key: string;
+  source: string;
+  platform: string;
+  channel: string;
+  url: string | null;
+  published_at: Timestamp | null;
+  text: string;
+  raw: Buffer;
+  raw_sha256: string;
+  raw_content_type: string;
+  captured_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+/** One act at one site, as a report tells it (shared/incidents/extract.ts). */
+export interface IncidentTable {
+  id: Generated<number>;
+  report_id: number;
+  /** One row per site a report names: a retried job writes nothing new. */
+  site_key: string;
+  act: IncidentAct;
+  place_type: PlaceType;
+  place_name: string | null;
+  postcode_district: string | null;
+  road: string | null;
+  town: string | null;
+  /** A calendar day, read as text so no time zone shifts it. */
+  occurred_on: ColumnType<string, string, string>;
+  dated: boolean;
+  span_start: number;
+  span_end: number;
+  created_at: CreatedAt;
+}
+
+/** An incident that may be the act a campaign paid or called for. */
+export interface IncidentLinkTable {
+  incident_id: number;
+  campaign_id: number;
+  score: number;
+  reasons: Json<LinkReasons>;
+  /** 'auto', or the analyst who linked it ("user:3"). */
+  linked_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   source: SourceTable;
   channel: ChannelTable;
@@ -272,6 +350,11 @@ export interface Database {
   campaign: CampaignTable;
   near_miss: NearMissTable;
   instance: InstanceTable;
+  ingest_inflight: IngestInflightTable;
+  saved_view: SavedViewTable;
+  incident_report: IncidentReportTable;
+  incident: IncidentTable;
+  incident_link: IncidentLinkTable;
 }
 
 export type SourceRow = Selectable<SourceTable>;

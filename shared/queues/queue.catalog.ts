@@ -23,8 +23,9 @@ export type FlaggedItem = z.infer<typeof flaggedItem>;
 
 /** Every job's payload, validated again at the worker that takes it. Job names are `<entity>.<verb>`. */
 export const jobSchemas = {
-  // Scheduled by a BullMQ job scheduler, so it carries no enqueue time of its own.
-  'source.poll': z.object({ sourceId: z.number().int().positive(), meta: jobMeta.optional() }),
+  // Scheduled by a BullMQ job scheduler, so it carries no enqueue time of its own. The name finds the source
+  // when its row is gone or has another id (a recreated database): it is then re-created from the config.
+  'source.poll': z.object({ sourceId: z.number().int().positive(), sourceName: z.string().min(1).max(200).optional(), meta: jobMeta.optional() }),
   'posts.classify': z.object({ posts: z.array(capturedPostSchema).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
   'items.alert': z.object({ items: z.array(flaggedItem).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
   /** Unflagged posts worth keeping (near misses, uncovered-language samples), bounded by config `nearMiss`. */
@@ -44,6 +45,12 @@ export const jobSchemas = {
 };
 
 export type JobName = keyof typeof jobSchemas;
+
+/**
+ * The ids of the jobs a classify job hands its posts on in, derived from its own id so a retry does not add
+ * them twice; ingest also follows them to learn when a read's posts are safely past Redis.
+ */
+export const followUpJobIds = (classifyJobId: string) => ({ alert: `alert-${classifyJobId}`, nearMiss: `near-miss-${classifyJobId}` });
 export type JobData = { [N in JobName]: z.infer<(typeof jobSchemas)[N]> };
 
 export const jobQueue = {

@@ -90,25 +90,53 @@ export function findAlertForDelivery(db: Executor, id: number) {
 }
 export type AlertForDelivery = NonNullable<Awaited<ReturnType<typeof findAlertForDelivery>>>;
 
+/**
+ * Marks an attempt as handed to the receiver, just before it is. Returns undefined when the row is no longer
+ * sendable, and whether this attempt may repeat one that reached the receiver unrecorded: the last attempt got
+ * this far and recorded no outcome (its worker died mid-send, or it could not tell whether the receiver took it).
+ * Such attempts are counted on the row (`duplicate_risk`).
+ */
+export async function beginSend(db: Executor, id: number): Promise<{ possibleRepeat: boolean } | undefined> {
+  const row = await db
+    .updateTable('alert')
+    .from(db.selectFrom('alert').select(['id', 'send_started_at']).where('id', '=', id).as('prev'))
+    .set({ send_started_at: new Date(), duplicate_risk: sql<number>`alert.duplicate_risk + (prev.send_started_at is not null)::int` })
+    .whereRef('alert.id', '=', 'prev.id')
+    .where('alert.status', 'in', ['pending', 'failed'])
+    .returning(sql<boolean>`prev.send_started_at is not null`.as('possible_repeat'))
+    .executeTakeFirst();
+  return row ? { possibleRepeat: row.possible_repeat } : undefined;
+}
+
 /** Marks the send; only a still-pending row moves, so a duplicate job cannot rewrite history. */
 export async function markSent(db: Executor, id: number, receipt: Record<string, unknown>): Promise<boolean> {
   const r = await db
     .updateTable('alert')
-    .set((eb) => ({ status: 'sent', sent_at: new Date(), attempts: eb('attempts', '+', 1), receipt: JSON.stringify(receipt), last_error: null }))
+    .set((eb) => ({ status: 'sent', sent_at: new Date(), send_started_at: null, attempts: eb('attempts', '+', 1), receipt: JSON.stringify(receipt), last_error: null }))
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'failed'])
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** A notifier's error can quote its endpoint (a webhook URL, the Bot API path with the bot token): redacted before it is stored and listed. */
-export async function markAttemptFailed(db: Executor, id: number, error: string, final: boolean): Promise<void> {
+/**
+ * A notifier's error can quote its endpoint (a webhook URL, the Bot API path with the bot token): redacted before
+ * it is stored and listed. `refused`: the receiver answered that it did not take the alert, so the attempt's
+ * outcome is known; otherwise (a timeout, a dropped connection) it may have, and the next attempt counts as a possible repeat.
+ */
+export async function markAttemptFailed(db: Executor, id: number, error: string, final: boolean, refused = false): Promise<void> {
   await db
     .updateTable('alert')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: redactSecrets(error).slice(0, 2000), ...(final ? { status: 'failed' as const } : {}) }))
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: redactSecrets(error).slice(0, 2000), ...(refused ? { send_started_at: null } : {}), ...(final ? { status: 'failed' as const } : {}) }))
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'failed'])
     .execute();
+}
+
+/** Deliveries the receivers may have got twice, over all alerts (see beginSend). */
+export async function duplicateRiskTotal(db: Executor): Promise<number> {
+  const row = await db.selectFrom('alert').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('duplicate_risk'), sql<number>`0`).as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function cancelAlert(db: Executor, id: number, reason: string): Promise<void> {
@@ -164,4 +192,28 @@ export async function acknowledge(db: Executor, alertId: number, via: string, us
     .where('acknowledged_at', 'is', null)
     .executeTakeFirst();
   return { reviewItemId: alert.review_item_id, already: Number(r.numUpdatedRows) === 0 };
+}
+
+/** The alerts sent for one item, and who acknowledged them. */
+export const alertsForItem = (db: Executor, reviewItemId: number) =>
+  db
+    .selectFrom('alert')
+    .select(['id', 'channel', 'tier', 'status', 'created_at', 'sent_at', 'acknowledged_at', 'acknowledged_via'])
+    .where('review_item_id', '=', reviewItemId)
+    .orderBy('id')
+    .execute();
+
+/** Alerts, newest first, with what the desk's Alerts page shows of each: the item's severity, status, channel and the post's opening words. */
+export function listAlerts(db: Executor, opts: { unacknowledged?: boolean; limit: number }) {
+  let query = db
+    .selectFrom('alert')
+    .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
+    .innerJoin('post', 'post.id', 'review_item.post_id')
+    .innerJoin('channel', 'channel.id', 'post.channel_id')
+    .selectAll('alert')
+    .select(['review_item.severity', 'review_item.status as item_status', 'channel.handle as post_channel', 'channel.title as post_channel_title', sql<string>`left(post.text, 200)`.as('excerpt')])
+    .orderBy('alert.id', 'desc')
+    .limit(opts.limit);
+  if (opts.unacknowledged) query = query.where('alert.acknowledged_at', 'is', null);
+  return query.execute();
 }

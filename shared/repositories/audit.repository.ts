@@ -98,3 +98,15 @@ export async function countAuditUpTo(db: Kysely<Database>, lastId: number): Prom
   const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('id', '<=', lastId).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** What was done to one entity, oldest first: the item history the desk shows. Views are left out (the custody log holds them). */
+export const entityHistory = (db: Kysely<Database>, entity: string, entityId: string, limit = 200) =>
+  db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor', 'action', 'details'])
+    .where('entity', '=', entity)
+    .where('entity_id', '=', entityId)
+    .where('action', '!=', 'item.view')
+    .orderBy('id')
+    .limit(limit)
+    .execute();

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, ReviewStatus } from '../db/database.js';
 import { jsonb } from '../db/jsonb.js';
 import type { CapturedPost } from '../domain/post.js';
@@ -146,84 +146,7 @@ async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelI
   return created.map((r) => ({ reviewItemId: r.id, postKey: keyOf.get(r.post_id)!, severity: r.severity }));
 }
 
-export interface ItemQuery {
-  status?: ReviewStatus;
-  severity?: string;
-  label?: string;
-  source?: string;
-  channel?: string;
-  from?: string;
-  to?: string;
-  /** Words to find in the post text (case-insensitive). */
-  q?: string;
-  campaignId?: number;
-  limit: number;
-  offset: number;
-}
-
-const itemColumns = [
-  'review_item.id',
-  'review_item.status',
-  'review_item.severity',
-  'review_item.created_at',
-  'review_item.assigned_to',
-  'review_item.decided_by',
-  'review_item.decided_at',
-  'review_item.decision_reason',
-  'review_item.campaign_id',
-  'post.platform',
-  'post.deleted_at',
-  'post.context',
-  'channel.handle as channel',
-  'channel.title as channel_title',
-  'post.external_id',
-  'post.version',
-  'post.url',
-  'post.author',
-  'post.published_at',
-  'post.text',
-  'post.raw_sha256',
-  'post.captured_at',
-  'classification.classifier_version',
-  'classification.labels',
-  'classification.scores',
-  'classification.rationale',
-  'classification.entities',
-] as const;
-
-function itemsBase(db: Executor) {
-  return db
-    .selectFrom('review_item')
-    .innerJoin('post', 'post.id', 'review_item.post_id')
-    .innerJoin('channel', 'channel.id', 'post.channel_id')
-    .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-    .select(itemColumns);
-}
-
-/** Newest first, worst first within a minute; every filter optional. */
-export function listItems(db: Executor, q: ItemQuery) {
-  let query = itemsBase(db);
-  if (q.status) query = query.where('review_item.status', '=', q.status);
-  if (q.campaignId) query = query.where('review_item.campaign_id', '=', q.campaignId);
-  if (q.severity) query = query.where('review_item.severity', '=', q.severity);
-  if (q.label) query = query.where(sql<boolean>`${q.label} = any(classification.labels)`);
-  if (q.channel) query = query.where('channel.handle', '=', q.channel);
-  if (q.source) query = query.where('post.source_id', 'in', db.selectFrom('source').select('id').where('name', '=', q.source));
-  if (q.from) query = query.where('review_item.created_at', '>=', new Date(q.from));
-  if (q.to) query = query.where('review_item.created_at', '<', new Date(q.to));
-  if (q.q) query = query.where('post.text', 'ilike', `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  return query
-    .orderBy(sql`date_trunc('minute', review_item.created_at)`, 'desc')
-    .orderBy(sql`array_position(array['critical','high','medium','low'], review_item.severity)`)
-    .orderBy('review_item.id', 'desc')
-    .limit(q.limit)
-    .offset(q.offset)
-    .execute();
-}
-
-export const findItem = (db: Executor, id: number) => itemsBase(db).where('review_item.id', '=', id).executeTakeFirst();
-
-export type ItemRow = Awaited<ReturnType<typeof findItem>> & {};
+export { findItem, listItems, type ItemQuery, type ItemRow } from './review-queue.repository.js';
 
 /** Analysts' decisions as training examples: a confirmed item keeps its labels, a dismissed one has none. */
 export async function listDecisions(db: Executor): Promise<{ id: string; text: string; labels: string[] }[]> {
@@ -244,10 +167,43 @@ const STATUS_OF: Record<Decision, ReviewStatus> = { confirm: 'confirmed', dismis
 export async function decideItem(db: Executor, id: number, decision: Decision, userId: number, reason: string | null): Promise<boolean> {
   const r = await db
     .updateTable('review_item')
-    .set({ status: STATUS_OF[decision], decided_by: userId, decided_at: new Date(), decision_reason: reason, updated_at: new Date() })
+    // prior_status reads the row as it was: in an UPDATE the right-hand side sees the old values.
+    .set((eb) => ({ status: STATUS_OF[decision], prior_status: eb.ref('status'), decided_by: userId, decided_at: new Date(), decision_reason: reason, updated_at: new Date() }))
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+export type UndoResult = { ok: true; undone: ReviewStatus; restored: ReviewStatus } | { ok: false; why: 'not_found' | 'nothing_to_undo' | 'not_yours' | 'too_late' };
+
+/**
+ * Puts an item back to the status its last decision replaced, when that decision is the caller's own and
+ * was made after `since`. Locks the row, so a decision racing the undo is either undone or kept whole.
+ */
+export async function undoDecision(trx: Transaction<Database>, id: number, userId: number, since: Date): Promise<UndoResult> {
+  const row = await trx.selectFrom('review_item').select(['status', 'prior_status', 'decided_by', 'decided_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) return { ok: false, why: 'not_found' };
+  if (row.prior_status === null || row.decided_at === null) return { ok: false, why: 'nothing_to_undo' };
+  if (row.decided_by !== userId) return { ok: false, why: 'not_yours' };
+  if (row.decided_at < since) return { ok: false, why: 'too_late' };
+  await trx
+    .updateTable('review_item')
+    .set({ status: row.prior_status, prior_status: null, decided_by: null, decided_at: null, decision_reason: null, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+  return { ok: true, undone: row.status, restored: row.prior_status };
+}
+
+/** Decides every undecided item of a campaign at once; returns the ids decided, for one audit entry each. */
+export async function decideCampaignItems(trx: Transaction<Database>, campaignId: number, decision: Decision, userId: number, reason: string | null): Promise<number[]> {
+  const rows = await trx
+    .updateTable('review_item')
+    .set((eb) => ({ status: STATUS_OF[decision], prior_status: eb.ref('status'), decided_by: userId, decided_at: new Date(), decision_reason: reason, updated_at: new Date() }))
+    .where('campaign_id', '=', campaignId)
+    .where('status', '=', 'new')
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 export async function assignItem(db: Executor, id: number, userId: number | null): Promise<boolean> {

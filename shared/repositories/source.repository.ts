@@ -26,6 +26,19 @@ export async function disableSourcesExcept(db: Db, keep: string[]): Promise<Sour
 
 export const findSource = (db: Db, id: number) => db.selectFrom('source').selectAll().where('id', '=', id).executeTakeFirst();
 
+export const findSourceByName = (db: Db, name: string) => db.selectFrom('source').selectAll().where('name', '=', name).executeTakeFirst();
+
+/** Inserts a config-declared source whose row is missing (a recreated database); an existing row, even a disabled one, is left alone. */
+export async function insertSourceIfMissing(db: Db, name: string, kind: string, config: object, origin: Exclude<SourceOrigin, 'api'>): Promise<boolean> {
+  const r = await db
+    .insertInto('source')
+    .values({ name, kind, origin, config: JSON.stringify(config), enabled: true, updated_at: new Date() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
 export const listSources = (db: Db) => db.selectFrom('source').selectAll().orderBy('id').execute();
 
 /** The enabled sources' health, by name: for /api/health. */

@@ -63,3 +63,6 @@ export async function userBySession(db: Db, token: string): Promise<(AuthUser & 
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.deleteFrom('session').where('token_sha256', '=', sha256Hex(token)).execute();
 }
+
+/** Everyone who can sign in, for the desk's assignment picker. */
+export const listActiveUsers = (db: Db) => db.selectFrom('app_user').select(['id', 'email', 'role']).where('disabled_at', 'is', null).orderBy('email').execute();

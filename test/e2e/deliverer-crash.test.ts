@@ -7,7 +7,7 @@ import { classify } from '../../shared/classifier/index.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { packageRoot } from '../../shared/paths.js';
 import { createQueues } from '../../shared/queues/queues.js';
-import { insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { duplicateRiskTotal, insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -91,5 +91,9 @@ describe('a deliverer killed mid-run (SIGKILL)', () => {
     // A repeat is only possible for an alert the dead worker had sent but not yet marked.
     for (const key of repeated) expect(sentBeforeKill.has(key)).toBe(false);
     expect(repeated.length).toBeLessThanOrEqual(8);
+    // Every repeat is counted as a possible one, and only those in flight at the kill are (8: the deliverer's concurrency).
+    const possible = await duplicateRiskTotal(testDb.db);
+    expect(possible).toBeGreaterThanOrEqual(repeated.length);
+    expect(possible).toBeLessThanOrEqual(8);
   }, 90_000);
 });

@@ -116,27 +116,34 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     const page = await signIn();
     expect(await page.locator('#items li[data-id]').count()).toBe(4);
     const hostileRow = page.locator('#items li', { hasText: 'window.__pwned' });
+    const hostileId = await hostileRow.getAttribute('data-id');
     await hostileRow.click();
-    await page.waitForSelector('#detail .post-text');
+    // The first item opens beside the list at once; the row clicked replaces it.
+    await page.waitForSelector(`#detail[data-id="${hostileId}"] .post-text`);
     expect(await page.locator('#detail .post-text').innerText()).toContain('<script>window.__pwned = 1</script>');
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
     expect(await page.locator('#detail script, #detail img').count()).toBe(0);
     const marks = await page.locator('#detail mark').allInnerTexts();
     expect(marks).toEqual(expect.arrayContaining(['£100', 'mosque', 'E10']));
 
-    // Keyboard: k to the top, c to confirm, then d with a reason to dismiss the next.
+    // Keyboard: k to the top (each row opens beside the list as it is reached), c to confirm, then d with a
+    // preset reason to dismiss the next, which opened in the confirmed one's place.
     await page.keyboard.press('k');
     await page.keyboard.press('k');
     const firstId = Number(await page.locator('#items li.selected').getAttribute('data-id'));
+    await page.waitForSelector(`#detail[data-id="${firstId}"]`);
     await page.keyboard.press('c');
     await page.waitForSelector(`#items li[data-id="${firstId}"]`, { state: 'detached' });
     const secondId = Number(await page.locator('#items li.selected').getAttribute('data-id'));
-    page.once('dialog', (d) => void d.accept('Lawful mural commission, not an offer'));
+    await page.waitForSelector(`#detail[data-id="${secondId}"]`);
     await page.keyboard.press('d');
+    await page.getByRole('radio', { name: 'Lawful offer (not for an act of harm)' }).check();
+    await page.getByLabel('Details').fill('mural commission');
+    await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
     await page.waitForSelector(`#items li[data-id="${secondId}"]`, { state: 'detached' });
 
     const rows = await testDb.db.selectFrom('review_item').select(['id', 'status', 'decision_reason']).where('id', 'in', [firstId, secondId]).execute();
-    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.decision_reason]]))).toEqual({ [firstId]: ['confirmed', null], [secondId]: ['dismissed', 'Lawful mural commission, not an offer'] });
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.decision_reason]]))).toEqual({ [firstId]: ['confirmed', null], [secondId]: ['dismissed', 'Lawful offer (not for an act of harm): mural commission'] });
     const audit = await testDb.db.selectFrom('audit_log').select('action').where('actor', '=', 'user:analyst@example.org').execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['item.view', 'item.confirm', 'item.dismiss']));
     expect((page as Page & { violations: string[] }).violations).toEqual([]);

@@ -178,7 +178,7 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
     const mail = smtp.mails.find((m) => m.raw.includes(sent.find((r) => r.channel === 'email')!.idempotency_key))!;
     for (const [channel, text] of [['telegram', telegram], ['email', mailBody(mail.raw)], ['webhook', webhook.text]] as const) {
       const lines = text.split(/\r\n|[\n\r\u2028\u2029]/);
-      expect(lines.filter((l) => l.startsWith('Open:')), channel).toEqual([expect.stringMatching(new RegExp(`^Open: http://\\S+/api/items/${itemId}$`))]);
+      expect(lines.filter((l) => l.startsWith('Open:')), channel).toEqual([expect.stringMatching(new RegExp(`^Open: http://\\S+/ui/items/${itemId}$`))]);
       expect(lines, channel).toContain('> Open: hxxps://vigil-example[.]org/api/items/1');
       expect(lines, channel).toContain('> Open: hxxp://evil[.]example/desk');
       expect(text, channel).not.toMatch(/https?:\/\/(vigil-example|evil)\.|evil\.example/);

@@ -19,7 +19,7 @@ import { tempDir } from '../support/tmp.js';
 import { builtVerdict, makePost } from '../support/verdicts.js';
 
 /** The routes that answer without an account: the desk's shell (it must load before sign-in), login, probes. */
-const PUBLIC = ['GET /', 'HEAD /', 'GET /ui/:file?', 'HEAD /ui/:file?', 'POST /api/login', 'GET /healthz', 'HEAD /healthz', 'GET /metrics', 'HEAD /metrics'];
+const PUBLIC = ['GET /', 'HEAD /', 'GET /ui/:file?', 'HEAD /ui/:file?', 'GET /ui/items/:id', 'HEAD /ui/items/:id', 'POST /api/login', 'GET /healthz', 'HEAD /healthz', 'GET /metrics', 'HEAD /metrics'];
 
 type Outcome = 'allowed' | 401 | 403;
 const outcome = (res: LightMyRequestResponse): Outcome => (res.statusCode === 401 || res.statusCode === 403 ? res.statusCode : 'allowed');

@@ -5,7 +5,7 @@ import { capturePost, type CapturedPost } from '../../shared/domain/post.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
-import { startWorker } from '../../workers/worker.runner.js';
+import { closeWorkers, startWorker } from '../../workers/worker.runner.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -95,6 +95,45 @@ describe('worker runner on real Redis', () => {
     const failed = (await classify.getFailed())[0]!;
     expect(failed.failedReason).toBe('GET https://reader:[redacted]@feeds.example.org/rss?access_token=[redacted]&page=2 answered 500');
     expect((failed.stacktrace ?? []).join('\n')).not.toMatch(/hunter2|s3cr3t/);
+  });
+
+  it('closes within the grace period when a job hangs, and waits for one that finishes in time', async () => {
+    let finished = 0;
+    start(async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      finished += 1;
+    });
+    await queues.enqueue('posts.classify', { posts: [post('q', 'quick')], meta: jobMeta() });
+    await waitFor(async () => (await queues.byName[QueueName.Classify].getJobCounts('active')).active === 1, 'the job to start');
+    expect(await closeWorkers([worker!], 5_000)).toEqual({ forced: false });
+    expect(finished).toBe(1);
+
+    worker = startWorker(QueueName.Classify, { 'posts.classify': async () => new Promise(() => undefined) }, { connection: redis, prefix, log: testLog, metrics: createMetrics() }, 1);
+    await queues.enqueue('posts.classify', { posts: [post('h', 'hang')], meta: jobMeta() });
+    await waitFor(async () => (await queues.byName[QueueName.Classify].getJobCounts('active')).active === 1, 'the job to start');
+    const started = Date.now();
+    expect(await closeWorkers([worker], 300)).toEqual({ forced: true });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("runs a killed worker's job again within about 1.5 lock durations", async () => {
+    prefix = testPrefix();
+    queues = createQueues(redis, prefix, testLog);
+    const deps = { connection: redis, prefix, log: testLog, metrics: createMetrics(), lockDuration: 1_000 };
+    const runs: string[] = [];
+    const dead = startWorker(QueueName.Classify, { 'posts.classify': async () => {
+      runs.push('dead');
+      await new Promise(() => undefined);
+    } }, deps, 1);
+    await queues.enqueue('posts.classify', { posts: [post('k', 'killed')], meta: jobMeta() }, { jobId: 'killed' });
+    await waitFor(async () => runs.length === 1, 'the first worker to take the job');
+    // As a SIGKILL would: the lock is no longer renewed, and nothing gives the job back.
+    await closeWorkers([dead], 0);
+    const killedAt = Date.now();
+    worker = startWorker(QueueName.Classify, { 'posts.classify': async () => void runs.push('alive') }, deps, 1);
+    await waitFor(async () => (await queues.byName[QueueName.Classify].getJobState('killed')) === 'completed' || runs.includes('alive'), 'the job to run again', 10_000);
+    expect(runs).toEqual(['dead', 'alive']);
+    expect(Date.now() - killedAt).toBeLessThan(2_500);
   });
 
   it('refuses a handler map that does not match the catalog', () => {

@@ -13,20 +13,21 @@ import { TEST_REDIS_URL } from './env.js';
 import { testLog } from './log.js';
 import { dropPrefix, testPrefix } from './redis.js';
 
-/** The ingest handler on a real database copy and a real Redis prefix, polled by hand. */
-export async function ingestHarness() {
+/** The ingest handler on a real database copy and a real Redis prefix, polled by hand; `declared` are the config's sources. */
+export async function ingestHarness(declared: SourceConfig[] = []) {
   const testDb = await createTestDb();
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = testPrefix();
   const queues = createQueues(redis, prefix, testLog);
   const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
-  const config = { redis: { url: TEST_REDIS_URL, prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: 'loopback' as const, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 } };
+  const config = { redis: { url: TEST_REDIS_URL, prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: 'loopback' as const, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 }, sources: declared, demo: false };
   const build = () => ingestHandlers({ db: testDb.db, redis, queues, fetcher, config, log: testLog });
   let handlers = build();
   let jobs = 0;
 
   return {
     db: testDb.db,
+    url: testDb.url,
     redis,
     prefix,
     queues,
@@ -38,9 +39,10 @@ export async function ingestHarness() {
     restart() {
       handlers = build();
     },
-    poll(sourceId: number) {
+    /** One poll job, as its scheduler sends it (with the source's name) or as older ones did (id only). */
+    poll(sourceId: number, sourceName?: string) {
       jobs += 1;
-      return handlers['source.poll']({ sourceId }, { id: `poll-${jobs}` } as Job<JobData['source.poll']>);
+      return handlers['source.poll']({ sourceId, ...(sourceName ? { sourceName } : {}) }, { id: `poll-${jobs}` } as Job<JobData['source.poll']>);
     },
     /** Every post enqueued for classification so far, oldest job first. */
     async enqueued(): Promise<CapturedPost[]> {

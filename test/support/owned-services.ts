@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { withDatabase } from './env.js';
 
 /** The newest PostgreSQL server binaries on this machine (Debian puts them per version). */
 function pgBin(name: string): string {
@@ -26,12 +27,45 @@ export async function ownPostgres(port: number) {
   const ctl = (action: 'start' | 'stop') =>
     asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), ...(action === 'start' ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`] : ['-m', 'fast']), action]);
   ctl('start');
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query('create database vigil');
-  await admin.end();
-  return { url: `postgres://postgres@127.0.0.1:${port}/vigil`, start: () => ctl('start'), stop: () => ctl('stop'), destroy: () => ctl('stop') };
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const sql = async (text: string) => {
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(text);
+    } finally {
+      await admin.end();
+    }
+  };
+  await sql('create database vigil');
+  const client = (bin: string, args: string[]) => execFileSync(pgBin(bin), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', ...args], { stdio: 'pipe' });
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/vigil`,
+    start: () => ctl('start'),
+    stop: () => ctl('stop'),
+    /** A consistent snapshot of `database` (pg_dump, custom format); returns the dump's path. */
+    dump(database: string): string {
+      const file = join(dir, `${database}-${Date.now()}.dump`);
+      client('pg_dump', ['-Fc', '-f', file, database]);
+      return file;
+    },
+    /**
+     * Replaces `database` with the dump, as an operator restoring a backup would: restored beside it first,
+     * then swapped in (the live one dropped, its connections cut), so it is missing only for a moment.
+     */
+    async restore(database: string, file: string): Promise<void> {
+      const restoring = `${database}_restoring`;
+      await sql(`create database ${pg.escapeIdentifier(restoring)}`);
+      client('pg_restore', ['--no-owner', '-d', restoring, file]);
+      await sql(`drop database ${pg.escapeIdentifier(database)} with (force)`);
+      await sql(`alter database ${pg.escapeIdentifier(restoring)} rename to ${pg.escapeIdentifier(database)}`);
+    },
+    urlOf: (database: string) => withDatabase(adminUrl, database),
+    destroy() {
+      ctl('stop');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A redis-server of the test's own with AOF on (fsync always), restartable. */
@@ -65,5 +99,14 @@ export async function ownRedis(port: number) {
       child = await start();
     },
     stop: () => child.kill('SIGKILL'),
+    /** Kills the server and removes its folder (the AOF with it). */
+    async destroy() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const stopped = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await stopped;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

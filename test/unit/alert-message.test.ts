@@ -3,7 +3,7 @@ import { composeAlert } from '../../shared/alert-message.js';
 import { defang } from '../../shared/defang.js';
 import type { AlertForDelivery } from '../../shared/repositories/alert.repository.js';
 
-const ITEM_URL = 'https://vigil.example.org/api/items/7';
+const ITEM_URL = 'https://vigil.example.org/ui/items/7';
 
 /** The post text an attacker writes to pass off a link of theirs as Vigil's. */
 const HOSTILE = [

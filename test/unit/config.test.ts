@@ -75,6 +75,13 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('VIGIL_CONNECTION_TIMEOUT (environment)'))).toBe(true);
   });
 
+  it('locks jobs for 10 s, gives shutdown 25 s and re-asserts job schedulers every 10 s by default', () => {
+    expect(loadConfig({}, tempDir()).workers).toEqual({ lockDuration: 10_000, shutdownGrace: 25_000, schedulerResync: 10_000 });
+    expect(loadConfig({ VIGIL_LOCK_DURATION: '2s', VIGIL_SHUTDOWN_GRACE: '5s', VIGIL_SCHEDULER_RESYNC: '500ms' }, tempDir()).workers).toEqual({ lockDuration: 2_000, shutdownGrace: 5_000, schedulerResync: 500 });
+    // A lock shorter than a second would lapse between renewals on a busy event loop.
+    expect(problemsOf(() => loadConfig({ VIGIL_LOCK_DURATION: '200ms' }, tempDir())).some((p) => p.startsWith('VIGIL_LOCK_DURATION (environment)'))).toBe(true);
+  });
+
   it('refuses an unknown source kind with its path', () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: myspace\n    url: http://x\n');

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { classify } from '../../shared/classifier/index.js';
 import type { Verdict } from '../../shared/domain/verdict.js';
-import type { Handlers } from '../../shared/queues/queue.catalog.js';
+import { followUpJobIds, type Handlers } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
 import { addStatsOnce, addUncoveredOnce } from '../../shared/metrics.js';
 import { sampleUncovered, selectKept } from './near-miss.select.js';
@@ -28,9 +28,9 @@ export function classifyHandlers(deps: ClassifyDeps): Handlers<'classify'> {
       const flagged = classified.filter((c) => c.verdict.flagged);
       const { nearMisses, uncovered, uncoveredByLanguage } = selectKept(classified);
       const kept = [...nearMisses, ...(await sampleUncovered(deps.redis, deps.prefix, uncovered, deps.uncoveredSamplePerDay))];
-      // Derived from this job's id, so a retried classify job does not enqueue its batches twice.
-      if (flagged.length) await deps.queues.enqueue('items.alert', { items: flagged, meta }, { jobId: `alert-${job.id}` });
-      if (kept.length) await deps.queues.enqueue('near-misses.keep', { items: kept, meta }, { jobId: `near-miss-${job.id}` });
+      const followUp = followUpJobIds(String(job.id));
+      if (flagged.length) await deps.queues.enqueue('items.alert', { items: flagged, meta }, { jobId: followUp.alert });
+      if (kept.length) await deps.queues.enqueue('near-misses.keep', { items: kept, meta }, { jobId: followUp.nearMiss });
       // Once per job, not per attempt: a batch retried after a crash is not counted twice.
       const onceKey = `classify:${job.id}:${job.timestamp}`;
       await addStatsOnce(deps.redis, deps.prefix, onceKey, { posts_classified: posts.length, posts_flagged: flagged.length });

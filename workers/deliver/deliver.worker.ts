@@ -8,6 +8,7 @@ import type { Handlers } from '../../shared/queues/queue.catalog.js';
 import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import {
   acknowledge,
+  beginSend,
   cancelAlert,
   dueForEscalation,
   duePending,
@@ -19,7 +20,7 @@ import {
 } from '../../shared/repositories/alert.repository.js';
 import { appendAudit } from '../../shared/repositories/audit.repository.js';
 import { emailNotifier } from './notifiers/email.notifier.js';
-import type { Notifier } from './notifiers/notifier.js';
+import { DeliveryRefused, type Notifier } from './notifiers/notifier.js';
 import { ACK_PREFIX, telegramNotifier } from './notifiers/telegram.notifier.js';
 import { webhookNotifier } from './notifiers/webhook.notifier.js';
 
@@ -45,8 +46,10 @@ export function notifiersFor(alerts: Config['alerts']): Partial<Record<string, N
 }
 
 /**
- * Sends the outbox at least once. The row is marked sent right after the receiver takes it, so a crash
- * can repeat an alert only inside that window, and the idempotency key lets the receiver drop the repeat.
+ * Sends the outbox at least once. Neither HTTP nor SMTP nor the Bot API can take a message and our record of
+ * it in one step, so the row is marked sent in the statement right after the receiver's acknowledgement (the
+ * status line, the SMTP 250, the Bot API reply): a crash can repeat an alert only inside that window, which
+ * beginSend detects and counts, and the idempotency key lets the receiver drop the repeat.
  */
 export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps.alerts)): Handlers<'deliver'> {
   const { db, queues, alerts, log } = deps;
@@ -69,12 +72,15 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
         return { skipped: 'channel not configured' };
       }
       const message = composeAlert(alert, deps.itemUrl(alert.review_item_id));
+      const claim = await beginSend(db, alertId);
+      if (!claim) return { skipped: 'no longer pending' };
+      if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotency_key }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
       let receipt: Record<string, unknown>;
       try {
         receipt = await notifier({ alertId, idempotencyKey: alert.idempotency_key, message });
       } catch (err) {
         const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        await markAttemptFailed(db, alertId, (err as Error).message, final);
+        await markAttemptFailed(db, alertId, (err as Error).message, final, err instanceof DeliveryRefused);
         throw err;
       }
       await markSent(db, alertId, receipt);

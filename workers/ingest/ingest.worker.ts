@@ -9,13 +9,17 @@ import type { Logger } from '../../shared/logger.js';
 import { addStats } from '../../shared/metrics.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
 import { jobMeta, type Queues } from '../../shared/queues/queues.js';
-import { filterUnseen, markSeen } from '../../shared/queues/seen-set.js';
+import { filterSeen, markSeen, redisGeneration } from '../../shared/queues/seen-set.js';
+import { recordInflight } from '../../shared/repositories/ingest-inflight.repository.js';
+import { databaseEpoch } from '../../shared/repositories/instance.repository.js';
 import { findSeen, markDeleted, recordSeen, seenIdsBetween } from '../../shared/repositories/post-seen.repository.js';
 import { quarantine } from '../../shared/repositories/quarantine.repository.js';
-import { findSource, recordSourceError, saveCursor, withSourceLock } from '../../shared/repositories/source.repository.js';
+import { recordSourceError, saveCursor, withSourceLock } from '../../shared/repositories/source.repository.js';
 import { FetchError, type Fetcher } from './http-fetcher.js';
 import { withContext } from './post-context.js';
-import { assignVersions } from './post-versions.js';
+import { assignVersions, type Versioned } from './post-versions.js';
+import { replayPoint } from './replay.js';
+import { sourceForPoll } from './source-schedule.js';
 import { readerFor } from './source-readers.js';
 import { checkPosts } from './source.js';
 
@@ -24,7 +28,8 @@ export interface IngestDeps {
   redis: Redis;
   queues: Queues;
   fetcher: Fetcher;
-  config: Pick<Config, 'ingest' | 'redis'>;
+  /** `sources` and `demo` re-create a configured source whose row is missing. */
+  config: Pick<Config, 'ingest' | 'redis' | 'sources' | 'demo'>;
   log: Logger;
 }
 
@@ -33,7 +38,7 @@ const MAX_READS_PER_POLL = 50;
 /** Backoff after consecutive failures: 30 s doubling, at most an hour, with jitter. */
 const failureBackoffMs = (failures: number) => Math.min(3_600_000, 30_000 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() * 0.5);
 
-const batchJobId = (posts: CapturedPost[]) => createHash('sha256').update(posts.map((p) => p.key).join()).digest('hex').slice(0, 40);
+const batchJobId = (posts: CapturedPost[]) => `posts-${createHash('sha256').update(posts.map((p) => p.key).join()).digest('hex').slice(0, 40)}`;
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -45,23 +50,28 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
   const { db, redis, queues, config } = deps;
   const prefix = config.redis.prefix;
 
-  /** Enqueues the posts not seen before, in batches; returns how many were new. */
-  async function enqueueNew(posts: CapturedPost[]): Promise<number> {
-    const unseen = await filterUnseen(redis, prefix, posts.map((p) => p.key));
-    const fresh = posts.filter((p) => unseen.delete(p.key)); // delete: a key repeated within the read is taken once
+  /**
+   * Enqueues what has not provably been through the pipeline: a post is dropped only when Postgres has seen
+   * this version and the seen-set, in this database's namespace, still holds it. Returns the posts sent and their jobs.
+   */
+  async function enqueueNew(versioned: Versioned[], epoch: string): Promise<{ sent: Versioned[]; jobIds: string[] }> {
+    const held = await filterSeen(redis, prefix, epoch, versioned.filter((v) => v.repeat).map((v) => v.post.key));
+    const sent = versioned.filter((v) => !(v.repeat && held.has(v.post.key)));
+    const batches = chunk(sent.map((v) => v.post), config.ingest.batchSize).map((posts) => ({ posts, jobId: batchJobId(posts) }));
     const meta = jobMeta();
-    await queues.enqueueBulk(
-      'posts.classify',
-      chunk(fresh, config.ingest.batchSize).map((batch) => ({ data: { posts: batch, meta }, opts: { jobId: `posts-${batchJobId(batch)}` } })),
-    );
-    await markSeen(redis, prefix, fresh.map((p) => p.key), config.ingest.seenTtl);
-    return fresh.length;
+    await queues.enqueueBulk('posts.classify', batches.map((b) => ({ data: { posts: b.posts, meta }, opts: { jobId: b.jobId } })));
+    await markSeen(redis, prefix, epoch, sent.map((v) => v.post.key), config.ingest.seenTtl);
+    return { sent, jobIds: batches.map((b) => b.jobId) };
   }
 
   return {
-    'source.poll': async ({ sourceId }, job) => {
-      const source = await findSource(db, sourceId);
-      if (!source) throw new UnrecoverableError(`source ${sourceId} does not exist`);
+    'source.poll': async (data, job) => {
+      const source = await sourceForPoll(db, config, data);
+      if (!source) {
+        deps.log.warn({ sourceId: data.sourceId, source: data.sourceName }, 'polled source no longer exists; its schedule goes at the next resync');
+        return { skipped: 'no such source' };
+      }
+      const sourceId = source.id;
       if (!source.enabled) return { skipped: 'disabled' };
       if (source.backoff_until && source.backoff_until.getTime() > Date.now()) return { skipped: `backing off until ${source.backoff_until.toISOString()}` };
       const parsed = sourceSchema.safeParse(source.config);
@@ -71,8 +81,10 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
 
       const totals = { read: 0, enqueued: 0, edits: 0, deleted: 0, quarantined: 0 };
       const outcome = await withSourceLock(db, sourceId, async () => {
-        let cursor = source.cursor;
         try {
+          const epoch = await databaseEpoch(db);
+          const generation = await redisGeneration(redis, prefix, epoch);
+          let cursor = await replayPoint({ db, redis, prefix, queues, log }, source, epoch, generation);
           for (let i = 0; i < MAX_READS_PER_POLL; i++) {
             const result = await read(parsed.data, {
               sourceName: source.name,
@@ -91,16 +103,20 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
               await quarantine(db, rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })));
             }
             const versioned = assignVersions(withContext(checked.posts), await findSeen(db, sourceId, checked.posts.map((p) => p.externalId)));
+            const { sent, jobIds } = await enqueueNew(versioned, epoch);
             totals.read += checked.posts.length;
-            totals.edits += versioned.filter((v) => v.post.version > 1).length;
-            totals.enqueued += await enqueueNew(versioned.map((v) => v.post));
-            // Recorded after the enqueue: a crash in between re-sends posts, which Postgres' unique keys absorb.
-            await recordSeen(db, sourceId, versioned.map((v) => ({ externalId: v.post.externalId, version: v.post.version, textSha256: v.textSha256 })));
-            if (result.gone?.length) {
-              totals.deleted += result.gone.length;
-              await markDeleted(db, sourceId, result.gone);
-            }
-            await saveCursor(db, sourceId, result.cursor);
+            totals.enqueued += sent.length;
+            totals.edits += sent.filter((v) => !v.repeat && v.post.version > 1).length;
+            totals.deleted += result.gone?.length ?? 0;
+            // After the enqueue, so a crash in between re-sends posts (Postgres' unique keys absorb them) rather than
+            // loses them; in one transaction, so the cursor never moves past a read whose posts are not recorded in flight.
+            const before = cursor;
+            await db.transaction().execute(async (trx) => {
+              await recordSeen(trx, sourceId, sent.map((v) => ({ externalId: v.post.externalId, version: v.post.version, textSha256: v.textSha256 })));
+              if (result.gone?.length) await markDeleted(trx, sourceId, result.gone);
+              if (jobIds.length) await recordInflight(trx, { sourceId, cursorBefore: before, jobIds, redisGeneration: generation });
+              await saveCursor(trx, sourceId, result.cursor);
+            });
             cursor = result.cursor;
             if (!result.more) break;
           }

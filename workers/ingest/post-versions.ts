@@ -7,11 +7,14 @@ export const contentHash = (p: CapturedPost): string => sha256Hex(JSON.stringify
 export interface Versioned {
   post: CapturedPost;
   textSha256: string;
+  /** Postgres has seen this very version (post_seen): dropped if Redis still holds it too. */
+  repeat: boolean;
 }
 
 /**
- * Keeps the posts that are new or whose content changed since they were last seen, each with its
- * version: an edit becomes version n+1 beside the old one, a repeat of what was seen is dropped.
+ * Gives each post its version: an edit becomes version n+1 beside the old one, the same content keeps the
+ * version it was seen with (so its key, and Postgres' unique keys, match the first time). A repeat is marked,
+ * not dropped: whether it went through the pipeline is for the seen-set and post_seen together to say.
  */
 export function assignVersions(posts: CapturedPost[], seen: Map<string, SeenRow>): Versioned[] {
   const out: Versioned[] = [];
@@ -21,9 +24,9 @@ export function assignVersions(posts: CapturedPost[], seen: Map<string, SeenRow>
     taken.add(post.externalId);
     const textSha256 = contentHash(post);
     const previous = seen.get(post.externalId);
-    if (previous && previous.text_sha256 === textSha256) continue;
-    const version = previous ? previous.version + 1 : 1;
-    out.push({ post: { ...post, version, key: postKey(post.platform, post.channel, post.externalId, version) }, textSha256 });
+    const repeat = previous?.text_sha256 === textSha256;
+    const version = previous ? previous.version + (repeat ? 0 : 1) : 1;
+    out.push({ post: { ...post, version, key: postKey(post.platform, post.channel, post.externalId, version) }, textSha256, repeat });
   }
   return out;
 }

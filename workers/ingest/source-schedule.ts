@@ -5,7 +5,9 @@ import type { Logger } from '../../shared/logger.js';
 import { DEMO_EXPORT } from '../../shared/paths.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
-import { disableSourcesExcept, listSources, upsertSource } from '../../shared/repositories/source.repository.js';
+import type { SourceRow } from '../../shared/db/database.js';
+import { ensureJobScheduler } from '../../shared/queues/job-schedulers.js';
+import { disableSourcesExcept, findSource, findSourceByName, insertSourceIfMissing, listSources, upsertSource } from '../../shared/repositories/source.repository.js';
 import { sourceSchema } from '../../shared/config/config.schema.js';
 
 export const DEMO_SOURCE_NAME = 'demo';
@@ -56,28 +58,49 @@ export async function syncSources(db: Db, queues: Queues, config: Pick<Config, '
 }
 
 /**
- * Gives every enabled source in the table a job scheduler and removes those of disabled ones. Runs at
- * start and then periodically, so sources added or switched off in the database take effect without a restart.
+ * Gives every enabled source in the table a job scheduler and removes the others' (disabled sources, and
+ * ids no row has: a recreated database numbers its sources anew). Runs at start and then periodically, so
+ * sources added or switched off in the database, and schedulers Redis lost, take effect without a restart.
  */
 export async function scheduleSources(db: Db, queues: Queues, log: Logger): Promise<number> {
   const ingest = queues.byName[QueueName.Ingest];
-  let scheduled = 0;
+  const wanted = new Set<string>();
   for (const row of await listSources(db)) {
     const id = schedulerId(row.id);
     const parsed = sourceSchema.safeParse(row.config);
     if (!row.enabled || !parsed.success) {
       if (!parsed.success && row.enabled) log.error({ source: row.name, problem: parsed.error.issues[0]?.message }, 'stored source config is invalid; not scheduled');
-      await ingest.removeJobScheduler(id);
       continue;
     }
-    const existing = await ingest.getJobScheduler(id);
-    if (existing?.every === parsed.data.pollInterval) {
-      scheduled += 1;
-      continue;
-    }
-    await ingest.upsertJobScheduler(id, { every: parsed.data.pollInterval }, { name: 'source.poll', data: { sourceId: row.id } });
-    log.info({ source: row.name, kind: row.kind, every: parsed.data.pollInterval }, 'source scheduled');
-    scheduled += 1;
+    wanted.add(id);
+    const job = { name: 'source.poll' as const, data: { sourceId: row.id, sourceName: row.name } };
+    if (await ensureJobScheduler(ingest, id, parsed.data.pollInterval, job)) log.info({ source: row.name, kind: row.kind, every: parsed.data.pollInterval }, 'source scheduled');
   }
-  return scheduled;
+  for (const scheduler of await ingest.getJobSchedulers()) {
+    if (scheduler.key.startsWith('source-') && !wanted.has(scheduler.key)) await ingest.removeJobScheduler(scheduler.key);
+  }
+  return wanted.size;
+}
+
+/**
+ * The periodic pass: config sources whose rows are missing (the database was recreated or restored from
+ * before they were added) are inserted again, then every source is (re)scheduled.
+ */
+export async function resyncSources(db: Db, queues: Queues, config: Pick<Config, 'sources' | 'demo'>, log: Logger): Promise<number> {
+  for (const d of desiredSources(config)) {
+    if (await insertSourceIfMissing(db, d.name, d.source.kind, d.source, d.origin)) log.warn({ source: d.name }, 'configured source had no row; re-created');
+  }
+  return scheduleSources(db, queues, log);
+}
+
+/**
+ * The source a poll job is for. By name first: ids are not stable across a recreated database. A configured
+ * source whose row is missing is re-created from the config on the spot, so polls never fail for want of a row.
+ */
+export async function sourceForPoll(db: Db, config: Pick<Config, 'sources' | 'demo'>, job: { sourceId: number; sourceName?: string | undefined }): Promise<SourceRow | undefined> {
+  if (!job.sourceName) return findSource(db, job.sourceId);
+  const row = await findSourceByName(db, job.sourceName);
+  if (row) return row;
+  const declared = desiredSources(config).find((d) => d.name === job.sourceName);
+  return declared ? upsertSource(db, declared.name, declared.source.kind, declared.source, declared.origin) : undefined;
 }

@@ -18,7 +18,7 @@ export interface ReadResult {
   rejects: Reject[];
   /** External ids confirmed deleted at the source since they were seen. */
   gone?: string[];
-  /** Where the next read starts; saved only after the posts are safely enqueued. */
+  /** Where the next read starts; saved once the posts are queued, the read kept in ingest_inflight until they are past Redis. */
   cursor: Record<string, unknown> | null;
   /** True when the source has more to read right away (the reader caps what one read returns). */
   more: boolean;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { acknowledge } from '../../../shared/repositories/alert.repository.js';
+import { acknowledge, listAlerts } from '../../../shared/repositories/alert.repository.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import type { ApiDeps } from '../app.js';
 import { actorOf, READERS, RESPONDERS } from '../auth.js';
@@ -18,6 +18,11 @@ const alertSchema = {
     sentAt: { type: ['string', 'null'] },
     acknowledgedAt: { type: ['string', 'null'] },
     acknowledgedVia: { type: ['string', 'null'] },
+    severity: { type: 'string' },
+    itemStatus: { type: 'string' },
+    postChannel: { type: 'string', description: 'the channel the post came from (`channel` is how the alert was sent)' },
+    postChannelTitle: { type: ['string', 'null'] },
+    excerpt: { type: 'string', description: 'the first 200 characters of the post: attacker-written text' },
   },
 } as const;
 
@@ -32,9 +37,7 @@ export const alertRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
       },
     },
     async (request) => {
-      let query = db.selectFrom('alert').selectAll().orderBy('id', 'desc').limit(request.query.limit);
-      if (request.query.unacknowledged) query = query.where('acknowledged_at', 'is', null);
-      const rows = await query.execute();
+      const rows = await listAlerts(db, { unacknowledged: request.query.unacknowledged, limit: request.query.limit });
       return {
         alerts: rows.map((a) => ({
           id: a.id,
@@ -48,6 +51,11 @@ export const alertRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
           sentAt: a.sent_at?.toISOString() ?? null,
           acknowledgedAt: a.acknowledged_at?.toISOString() ?? null,
           acknowledgedVia: a.acknowledged_via,
+          severity: a.severity,
+          itemStatus: a.item_status,
+          postChannel: a.post_channel,
+          postChannelTitle: a.post_channel_title,
+          excerpt: a.excerpt,
         })),
       };
     },

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LABELS } from '../../../shared/domain/verdict.js';
 import { campaignLabelCounts, findCampaign, listCampaigns, type CampaignRow, type LabelCounts } from '../../../shared/repositories/campaign.repository.js';
-import { listItems, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
+import { appendAudit } from '../../../shared/repositories/audit.repository.js';
+import { decideCampaignItems, listItems, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
-import { READERS } from '../auth.js';
-import { itemSchema, toItemDto } from './items.route.js';
+import { requestAuditCheckpoint } from '../audit-checkpoint.js';
+import { actorOf, DECIDERS, READERS } from '../auth.js';
+import { idParams } from '../schemas.js';
+import { itemSchema, toItemDto } from '../item-dto.js';
 
 const campaignSchema = {
   type: 'object',
@@ -38,7 +41,7 @@ const toDto = (c: CampaignRow, labelCounts: LabelCounts) => ({
   labelCounts,
 });
 
-export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
+export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
   app.get<{ Querystring: { limit: number } }>(
     '/campaigns',
     {
@@ -71,6 +74,34 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) =
       // The timeline reads oldest first.
       const counts = await campaignLabelCounts(db, [campaign.id]);
       return { ...toDto(campaign, counts.get(campaign.id)!), items: items.map(toItemDto).reverse() };
+    },
+  );
+
+  // A campaign is one offer reposted: its undecided items take one decision and one reason, each item audited on its own.
+  app.post<{ Params: { id: number }; Body: { decision: 'confirm' | 'dismiss'; reason?: string } }>(
+    '/campaigns/:id/decision',
+    {
+      config: { roles: DECIDERS },
+      schema: {
+        params: idParams,
+        body: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { type: 'string', enum: ['confirm', 'dismiss'] }, reason: { type: 'string', maxLength: 2000 } } },
+        response: { 200: { type: 'object', properties: { decided: { type: 'array', items: { type: 'integer' } } } } },
+      },
+    },
+    async (request, reply) => {
+      const { decision } = request.body;
+      const reason = request.body.reason?.trim() || null;
+      if (decision === 'dismiss' && !reason) return reply.status(400).send({ error: 'bad_request', message: 'a dismissal needs a reason', requestId: request.id });
+      if (!(await findCampaign(db, request.params.id))) return reply.status(404).send({ error: 'not_found', message: `no campaign ${request.params.id}`, requestId: request.id });
+      const decided = await db.transaction().execute(async (trx) => {
+        const ids = await decideCampaignItems(trx, request.params.id, decision, request.user!.id, reason);
+        for (const id of ids) {
+          await appendAudit(trx, { ...actorOf(request), action: `item.${decision}`, entity: 'review_item', entityId: String(id), details: { ...(reason ? { reason } : {}), campaignId: request.params.id } });
+        }
+        return ids;
+      });
+      await requestAuditCheckpoint(queues, request);
+      return { decided };
     },
   );
 };

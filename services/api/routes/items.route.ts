@@ -1,100 +1,49 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { LABELS } from '../../../shared/domain/verdict.js';
-import { appendAudit } from '../../../shared/repositories/audit.repository.js';
-import { addNote, assignItem, decideItem, findItem, listItems, listNotes, type Decision, type ItemQuery, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
+import { alertsForItem } from '../../../shared/repositories/alert.repository.js';
+import { appendAudit, entityHistory } from '../../../shared/repositories/audit.repository.js';
+import { addNote, assignItem, decideItem, findItem, listItems, listNotes, undoDecision, type Decision, type ItemQuery } from '../../../shared/repositories/review-item.repository.js';
+import { countItems, ITEM_SORTS, queueHead, type ItemFilter } from '../../../shared/repositories/review-queue.repository.js';
 import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, fromOwnPages, READERS } from '../auth.js';
+import { itemSchema, toItemDto } from '../item-dto.js';
+import { queueWatcher } from '../item-events.js';
 import { idParams } from '../schemas.js';
 
-const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' } } } as const;
-const nullableString = { type: ['string', 'null'] } as const;
+/** How long a decision can be taken back from the desk; later, a new decision is the way to change it. */
+export const UNDO_WINDOW_MS = 5 * 60_000;
 
-// The response schema is also the output filter: a column not listed here never leaves the service.
-export const itemSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    status: { type: 'string' },
-    severity: { type: 'string' },
-    createdAt: { type: 'string', format: 'date-time' },
-    assignedTo: { type: ['integer', 'null'] },
-    decidedBy: { type: ['integer', 'null'] },
-    decidedAt: nullableString,
-    decisionReason: nullableString,
-    campaignId: { type: ['integer', 'null'] },
-    post: {
-      type: 'object',
-      properties: {
-        platform: { type: 'string' },
-        channel: { type: 'string' },
-        channelTitle: nullableString,
-        externalId: { type: 'string' },
-        version: { type: 'integer' },
-        url: nullableString,
-        author: nullableString,
-        publishedAt: nullableString,
-        capturedAt: { type: 'string', format: 'date-time' },
-        deletedAt: nullableString,
-        text: { type: 'string' },
-        rawSha256: { type: 'string' },
-        context: {
-          type: ['object', 'null'],
-          properties: {
-            before: { type: 'array', items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } } },
-            after: { type: 'array', items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } } },
-          },
-        },
-      },
-    },
-    classification: {
-      type: 'object',
-      properties: {
-        classifier: { type: 'string' },
-        // Listed for the docs only: serialising does not validate, so a label an older classifier stored still leaves.
-        labels: { type: 'array', items: { type: 'string', enum: LABELS } },
-        scores: { type: 'object', properties: Object.fromEntries(LABELS.map((l) => [l, { type: 'number' }])), additionalProperties: { type: 'number' } },
-        rationale: { type: 'array', items: span },
-        entities: { type: 'object', additionalProperties: true },
-      },
-    },
-  },
+/** The filters of the list and of the tab counts, named as the API names them. */
+const filterProperties = {
+  severity: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
+  label: { type: 'string', enum: LABELS },
+  source: { type: 'string', maxLength: 100 },
+  channel: { type: 'string', maxLength: 200 },
+  from: { type: 'string', format: 'date-time' },
+  to: { type: 'string', format: 'date-time' },
+  q: { type: 'string', maxLength: 200, description: 'words of the post (full-text), @handles and postcode districts (exact)' },
+  campaign: { type: 'integer', minimum: 1 },
+  assignee: { type: 'string', pattern: '^(me|none|[1-9][0-9]{0,9})$', description: '"me", "none" or a user id' },
+  district: { type: 'string', pattern: '^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$' },
 } as const;
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+type FilterQuery = Omit<ItemFilter, 'campaignId' | 'assignedTo' | 'status'> & { campaign?: number; assignee?: string };
+type ListQuery = FilterQuery & Pick<ItemQuery, 'status' | 'sort' | 'limit' | 'offset'>;
 
-export const toItemDto = (r: ItemRow) => ({
-  id: r.id,
-  status: r.status,
-  severity: r.severity,
-  createdAt: r.created_at.toISOString(),
-  assignedTo: r.assigned_to,
-  decidedBy: r.decided_by,
-  decidedAt: iso(r.decided_at),
-  decisionReason: r.decision_reason,
-  campaignId: r.campaign_id,
-  post: {
-    platform: r.platform,
-    channel: r.channel,
-    channelTitle: r.channel_title,
-    externalId: r.external_id,
-    version: r.version,
-    url: r.url,
-    author: r.author,
-    publishedAt: iso(r.published_at),
-    capturedAt: r.captured_at.toISOString(),
-    deletedAt: iso(r.deleted_at),
-    text: r.text,
-    rawSha256: r.raw_sha256,
-    context: r.context,
-  },
-  classification: { classifier: r.classifier_version, labels: r.labels, scores: r.scores, rationale: r.rationale, entities: r.entities },
-});
-
-/** The repository's query, with the campaign filter named as the API names it. */
-type ListQuery = Omit<ItemQuery, 'campaignId'> & { campaign?: number };
+function toFilter(request: FastifyRequest, { campaign, assignee, ...rest }: FilterQuery): ItemFilter {
+  const assignedTo = assignee === undefined ? undefined : assignee === 'none' ? null : assignee === 'me' ? request.user!.id : Number(assignee);
+  return { ...rest, ...(campaign ? { campaignId: campaign } : {}), ...(assignedTo !== undefined ? { assignedTo } : {}) };
+}
 
 const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no item ${id}`, requestId: request.id });
+
+const noteSchema = { type: 'object', properties: { id: { type: 'integer' }, text: { type: 'string' }, author: { type: 'string' }, createdAt: { type: 'string' } } } as const;
+const historySchema = { type: 'object', properties: { at: { type: 'string' }, actor: { type: 'string' }, action: { type: 'string' }, details: { type: 'object', additionalProperties: true } } } as const;
+const itemAlertSchema = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, channel: { type: 'string' }, tier: { type: 'integer' }, status: { type: 'string' }, createdAt: { type: 'string' }, sentAt: { type: ['string', 'null'] }, acknowledgedAt: { type: ['string', 'null'] }, acknowledgedVia: { type: ['string', 'null'] } },
+} as const;
 
 export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
   app.get<{ Querystring: ListQuery }>(
@@ -106,15 +55,9 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
           type: 'object',
           additionalProperties: false,
           properties: {
+            ...filterProperties,
             status: { type: 'string', enum: ['new', 'confirmed', 'dismissed', 'escalated'] },
-            severity: { type: 'string', enum: ['low', 'medium', 'high', 'critical'] },
-            label: { type: 'string', enum: LABELS },
-            source: { type: 'string', maxLength: 100 },
-            channel: { type: 'string', maxLength: 200 },
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-            q: { type: 'string', maxLength: 200 },
-            campaign: { type: 'integer', minimum: 1 },
+            sort: { type: 'string', enum: ITEM_SORTS, default: 'newest' },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
             offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
           },
@@ -123,8 +66,50 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       },
     },
     async (request) => {
-      const { campaign, ...query } = request.query;
-      return { items: (await listItems(db, { ...query, ...(campaign ? { campaignId: campaign } : {}) })).map(toItemDto), limit: query.limit, offset: query.offset };
+      const { status, sort, limit, offset, ...filter } = request.query;
+      const items = await listItems(db, { ...toFilter(request, filter), ...(status ? { status } : {}), sort, limit, offset });
+      return { items: items.map(toItemDto), limit, offset };
+    },
+  );
+
+  app.get<{ Querystring: FilterQuery }>(
+    '/items/counts',
+    {
+      config: { roles: READERS },
+      schema: {
+        querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
+        response: { 200: { type: 'object', properties: Object.fromEntries(['new', 'confirmed', 'escalated', 'dismissed', 'all'].map((s) => [s, { type: 'integer' }])) } },
+      },
+    },
+    async (request) => countItems(db, toFilter(request, request.query)),
+  );
+
+  // Live counts for the desk: server-sent events when asked for (EventSource sends Accept: text/event-stream),
+  // else the head once, as JSON. The events say only that the queue changed; the desk then asks for its own counts.
+  const watcher = queueWatcher(db, app.log);
+  const streams = new Set<import('node:http').ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
+  app.addHook('onClose', async () => watcher.close());
+  app.get(
+    '/items/events',
+    { config: { roles: READERS }, schema: { response: { 200: { type: 'object', properties: { newest: { type: 'integer' }, new: { type: 'integer' } } } } } },
+    async (request, reply) => {
+      if (!(request.headers.accept ?? '').includes('text/event-stream')) return queueHead(db);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
+      res.write('retry: 5000\n\n');
+      const unsubscribe = watcher.subscribe((head) => res.write(`event: queue\ndata: ${JSON.stringify(head)}\n\n`));
+      // A comment line now and then keeps proxies and the idle-connection timeout from closing a quiet stream.
+      const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
+      streams.add(res);
+      request.raw.on('close', () => {
+        clearInterval(ping);
+        unsubscribe();
+        streams.delete(res);
+      });
     },
   );
 
@@ -137,10 +122,7 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
         response: {
           200: {
             type: 'object',
-            properties: {
-              ...itemSchema.properties,
-              notes: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, text: { type: 'string' }, author: { type: 'string' }, createdAt: { type: 'string' } } } },
-            },
+            properties: { ...itemSchema.properties, notes: { type: 'array', items: noteSchema }, history: { type: 'array', items: historySchema }, alerts: { type: 'array', items: itemAlertSchema } },
           },
         },
       },
@@ -152,8 +134,13 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       const row = await findItem(db, request.params.id);
       if (!row) return reply.status(404).send(notFound(request, request.params.id));
       await db.transaction().execute((trx) => appendAudit(trx, { ...actorOf(request), action: 'item.view', entity: 'review_item', entityId: String(row.id) }));
-      const notes = (await listNotes(db, row.id)).map((n) => ({ id: n.id, text: n.text, author: n.author, createdAt: n.created_at.toISOString() }));
-      return { ...toItemDto(row), notes };
+      const [notes, history, alerts] = await Promise.all([listNotes(db, row.id), entityHistory(db, 'review_item', String(row.id)), alertsForItem(db, row.id)]);
+      return {
+        ...toItemDto(row),
+        notes: notes.map((n) => ({ id: n.id, text: n.text, author: n.author, createdAt: n.created_at.toISOString() })),
+        history: history.map((h) => ({ at: h.at.toISOString(), actor: h.actor, action: h.action, details: h.details })),
+        alerts: alerts.map((a) => ({ id: a.id, channel: a.channel, tier: a.tier, status: a.status, createdAt: a.created_at.toISOString(), sentAt: a.sent_at?.toISOString() ?? null, acknowledgedAt: a.acknowledged_at?.toISOString() ?? null, acknowledgedVia: a.acknowledged_via })),
+      };
     },
   );
 
@@ -182,6 +169,29 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
         return true;
       });
       if (!done) return reply.status(404).send(notFound(request, id));
+      await requestAuditCheckpoint(queues, request);
+      return toItemDto((await findItem(db, id))!);
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/items/:id/undo',
+    {
+      config: { roles: DECIDERS },
+      schema: { params: idParams, response: { 200: itemSchema } },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const result = await db.transaction().execute(async (trx) => {
+        const r = await undoDecision(trx, id, request.user!.id, new Date(Date.now() - UNDO_WINDOW_MS));
+        if (r.ok) await appendAudit(trx, { ...actorOf(request), action: 'item.undo', entity: 'review_item', entityId: String(id), details: { undone: r.undone, restored: r.restored } });
+        return r;
+      });
+      if (!result.ok) {
+        if (result.why === 'not_found') return reply.status(404).send(notFound(request, id));
+        const message = { nothing_to_undo: 'this item has no decision to undo', not_yours: 'only whoever made the decision can undo it', too_late: `a decision can be undone for ${UNDO_WINDOW_MS / 60_000} minutes` }[result.why];
+        return reply.status(409).send({ error: 'conflict', message, requestId: request.id });
+      }
       await requestAuditCheckpoint(queues, request);
       return toItemDto((await findItem(db, id))!);
     },

@@ -3,15 +3,19 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { packageRoot } from '../../../shared/paths.js';
 import type { ApiDeps } from '../app.js';
+import { idParams } from '../schemas.js';
 
 /** The review desk's own script and style only; no inline code, nothing from elsewhere. */
 export const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-const ASSETS: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' };
+const JS = 'text/javascript; charset=utf-8';
+const ASSETS: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.css': 'text/css; charset=utf-8', 'app.js': JS, 'dom.js': JS, 'desk.js': JS, 'detail.js': JS, 'pages.js': JS, 'admin.js': JS };
 
 /**
- * Serves the three files of the review desk, read once at start. They hold no data: the shell must load
- * before anyone can sign in, and every call it makes needs a session.
+ * Serves the files of the review desk, read once at start. They hold no data: the shell must load before
+ * anyone can sign in, and every call it makes needs a session. An item's own address, /ui/items/<id> (the
+ * link alerts carry), is the same shell; the desk's script reads the address and opens the item once the
+ * user is signed in.
  */
 export const uiRoutes: FastifyPluginAsync<ApiDeps> = async (app) => {
   const dir = join(packageRoot(), 'services', 'api', 'ui');
@@ -21,5 +25,9 @@ export const uiRoutes: FastifyPluginAsync<ApiDeps> = async (app) => {
     const asset = files[request.params.file || 'index.html'];
     if (!asset) return reply.status(404).send({ error: 'not_found', message: 'no such file', requestId: request.id });
     return reply.header('content-security-policy', UI_CSP).header('cache-control', 'no-cache').type(asset.type).send(asset.body);
+  });
+  app.get('/ui/items/:id', { config: { public: true }, schema: { params: idParams } }, (_request, reply) => {
+    const shell = files['index.html']!;
+    return reply.header('content-security-policy', UI_CSP).header('cache-control', 'no-cache').type(shell.type).send(shell.body);
   });
 };

@@ -8,6 +8,10 @@ import * as postContext from './2026-11-21T05-00_post-context.js';
 import * as nearMiss from './2026-11-30T00-10_near-miss.js';
 import * as claim from './2026-11-30T00-00_claim.js';
 import * as instance from './2026-11-30T01-00_instance.js';
+import * as deskSearch from './2026-11-30T02-00_desk-search.js';
+import * as ingestInflight from './2026-12-01T00-00_ingest-inflight.js';
+import * as alertSendClaim from './2026-12-01T00-10_alert-send-claim.js';
+import * as incidents from './2026-12-01T01-00_incidents.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +24,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T00-10_near-miss': nearMiss,
   '2026-11-30T00-00_claim': claim,
   '2026-11-30T01-00_instance': instance,
+  '2026-11-30T02-00_desk-search': deskSearch,
+  '2026-12-01T00-00_ingest-inflight': ingestInflight,
+  '2026-12-01T00-10_alert-send-claim': alertSendClaim,
+  '2026-12-01T01-00_incidents': incidents,
 };

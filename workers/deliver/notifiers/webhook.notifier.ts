@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Notifier } from './notifier.js';
+import { DeliveryRefused, type Notifier } from './notifier.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -21,8 +21,9 @@ export function webhookNotifier(config: { url: string; secret: string }): Notifi
       body,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-    await res.body?.cancel();
-    if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+    // The status line is the receiver's acknowledgement: returned at once, so the row is marked sent as soon after it as can be.
+    void res.body?.cancel().catch(() => undefined);
+    if (!res.ok) throw new DeliveryRefused(`webhook answered ${res.status}`);
     return { status: res.status };
   };
 }

@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '../../shared/db/client.js';
+import type { Logger } from '../../shared/logger.js';
+import { followUpJobIds, QueueName } from '../../shared/queues/queue.catalog.js';
+import type { Queues } from '../../shared/queues/queues.js';
+import { currentGeneration } from '../../shared/queues/seen-set.js';
+import { deleteInflight, listInflight, rewindSource } from '../../shared/repositories/ingest-inflight.repository.js';
+
+export interface ReplayDeps {
+  db: Db;
+  redis: Redis;
+  prefix: string;
+  queues: Queues;
+  log: Logger;
+}
+
+/** Done with, as far as Redis is concerned: finished (removed or kept) or failed for good (then quarantined in Postgres). */
+const PAST = new Set(['completed', 'failed', 'unknown']);
+
+/** Whether every job carrying a read's posts is past: its classify jobs, then the alert and near-miss jobs they added. */
+async function readSettled(queues: Queues, jobIds: string[]): Promise<boolean> {
+  const classify = await Promise.all(jobIds.map((id) => queues.byName[QueueName.Classify].getJobState(id)));
+  if (!classify.every((s) => PAST.has(s))) return false;
+  // A classify job adds its follow-ups before it completes, so once it is past they exist or are past too.
+  const followUps = jobIds.flatMap((id) => Object.values(followUpJobIds(id)));
+  const states = await Promise.all(followUps.map((id) => queues.byName[QueueName.Alert].getJobState(id)));
+  return states.every((s) => PAST.has(s));
+}
+
+/**
+ * Where a poll reads from. The source's cursor moves past a read as soon as its posts are queued, so while
+ * they are only in Redis the read stays in ingest_inflight with the cursor before it. Reads whose jobs went
+ * to a Redis generation that is gone (flushed, restarted empty, or another database's) are lost with it: the
+ * source is rewound to the oldest of them and the posts are read and queued again (their seen-set keys went
+ * too), Postgres' unique keys absorbing those that had got through. Settled reads are forgotten.
+ */
+export async function replayPoint(deps: ReplayDeps, source: { id: number; cursor: Record<string, unknown> | null }, epoch: string, generation: string): Promise<Record<string, unknown> | null> {
+  const reads = await listInflight(deps.db, source.id);
+  const oldest = reads[0];
+  if (!oldest) return source.cursor;
+  if (reads.some((r) => r.redis_generation !== generation)) {
+    await rewindSource(deps.db, source.id, oldest.cursor_before);
+    deps.log.warn({ reads: reads.length, since: oldest.cursor_before }, 'Redis lost posts queued by earlier reads; reading them again');
+    return oldest.cursor_before;
+  }
+  const settled: number[] = [];
+  for (const read of reads) {
+    if (!(await readSettled(deps.queues, read.job_ids))) break;
+    settled.push(read.id);
+  }
+  // A Redis emptied while we looked answers "unknown" for every job: the answers count only if the generation held.
+  if (settled.length && (await currentGeneration(deps.redis, deps.prefix, epoch)) === generation) await deleteInflight(deps.db, settled);
+  return source.cursor;
+}
