@@ -114,7 +114,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       const keyFile = await signingKeyFile(db, config.evidence);
       // The key is read at the first checkpoint, which an empty log never takes.
       const checkpointAudit = () => takeCheckpoint(db, { key: loadOrCreateSigningKey(keyFile, config.evidence.keyPassphrase), file: checkpointFile, log: alertLog });
-      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, itemUrl, log: alertLog, checkpointAudit });
+      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, incidents: config.incidents, itemUrl, log: alertLog, checkpointAudit });
       workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
       schedules.push(() => scheduleAlertChores(queues, config.audit));
     }

@@ -13,6 +13,13 @@ export interface AlertMessage {
 
 const MAX_TEXT = 600;
 
+/** "graffiti at Leyton Jamia Masjid, Leyton, E10, on 2025-01-23": report words, so defanged like the post's. */
+function incidentLine(a: AlertForDelivery): string | undefined {
+  if (a.incident_id === null || !a.incident_act) return undefined;
+  const place = [a.incident_place_name ?? a.incident_place_type?.replace('_', ' '), a.incident_road, a.incident_town, a.incident_district].filter(Boolean).join(', ');
+  return defangLine(`${a.incident_act.replace('_', ' ')} at ${place} on ${a.incident_occurred_on ?? 'an unknown day'}`);
+}
+
 /** What a duty officer reads: what, where, how much, from which channel, and where to open it. */
 export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage {
   const entities = a.entities as { postcodeDistricts?: string[]; places?: string[]; amounts?: { text: string }[]; targets?: { text: string }[] };
@@ -24,13 +31,17 @@ export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage
   const uniqueWhere = [...new Set(where)].join(', ');
   const channel = defangLine(a.channel_title ? `${a.channel_title} (${a.channel_handle})` : a.channel_handle);
   const excerpt = a.text.length > MAX_TEXT ? `${a.text.slice(0, MAX_TEXT)}…` : a.text;
-  const subject = `[Vigil ${a.severity.toUpperCase()}] ${what}${uniqueWhere ? ` · ${uniqueWhere}` : ''}${a.tier ? ' · ESCALATED' : ''}`;
+  const incident = incidentLine(a);
+  const subject = incident
+    ? `[Vigil CRITICAL] Offer acted on? ${incident}${a.tier ? ' · ESCALATED' : ''}`
+    : `[Vigil ${a.severity.toUpperCase()}] ${what}${uniqueWhere ? ` · ${uniqueWhere}` : ''}${a.tier ? ' · ESCALATED' : ''}`;
   // Vigil's own lines, the real link first, then the post as a quoted, defanged block: nothing the post
   // says can stand above or look like the "Open:" link.
   const lines = [
     subject,
     '',
     `Open: ${itemUrl}`,
+    ...(incident ? [`Reported: ${incident}, linked to the campaign of the offer below${a.incident_url ? ` (${defangLine(a.incident_url)})` : ''}`] : []),
     `Channel: ${a.platform} / ${channel}`,
     ...(uniqueWhere ? [`Where: ${uniqueWhere}`] : []),
     ...(entities.amounts?.length ? [`Amount: ${entities.amounts.map((x) => defangLine(x.text)).join(', ')}`] : []),
@@ -56,6 +67,7 @@ export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage
       labels: a.labels,
       labelNames: a.labels.map(labelName),
       campaign: a.campaign_id !== null ? { id: a.campaign_id, labels: a.campaign_labels ?? [] } : null,
+      incident: a.incident_id !== null ? { id: a.incident_id, act: a.incident_act, placeType: a.incident_place_type, place: a.incident_place_name, road: a.incident_road, town: a.incident_town, postcodeDistrict: a.incident_district, occurredOn: a.incident_occurred_on, url: a.incident_url } : null,
       where: uniqueWhere ? uniqueWhere.split(', ') : [],
       amounts: (entities.amounts ?? []).map((x) => x.text),
       channel: { platform: a.platform, handle: a.channel_handle, title: a.channel_title },

@@ -16,6 +16,7 @@ import { adminUserRoutes } from './routes/admin-users.route.js';
 import { alertRoutes } from './routes/alerts.route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { campaignRoutes } from './routes/campaigns.route.js';
+import { incidentRoutes } from './routes/incidents.route.js';
 import { exportRoutes } from './routes/exports.route.js';
 import { healthRoutes } from './routes/health.route.js';
 import { itemRoutes } from './routes/items.route.js';
@@ -121,6 +122,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(labelRoutes, api);
   await app.register(alertRoutes, api);
   await app.register(campaignRoutes, api);
+  await app.register(incidentRoutes, api);
   await app.register(nearMissRoutes, api);
   await app.register(exportRoutes, api);
   await app.register(sourceRoutes, api);

@@ -282,6 +282,13 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** Unflagged posts kept for analysts (near misses, samples of uncovered languages): bounded, so Vigil never keeps all it reads. */
+    incidents: z
+      .object({
+        /** An act reported this many days or fewer after a campaign's first offer may be linked to it. */
+        linkWindowDays: z.coerce.number().int().min(1).max(3_650).default(60),
+      })
+      .strict()
+      .prefault({}),
     nearMiss: z
       .object({
         /** Past this many rows the oldest undecided are deleted; decided ones stay until retention (they are training data). */

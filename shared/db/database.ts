@@ -165,6 +165,8 @@ export interface ReviewNoteTable {
 export interface AlertTable {
   id: Generated<number>;
   review_item_id: number;
+  /** Set when the alert announces an incident linked to the item's campaign (the offer being acted on). */
+  incident_id: ColumnType<number | null, number | null | undefined, number | null>;
   channel: string;
   idempotency_key: string;
   status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;

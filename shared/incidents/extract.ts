@@ -130,6 +130,8 @@ function nameBefore(text: string, at: number, end: number): string | null {
   return `${words.join(' ')} ${keyword}`;
 }
 
+const PLURAL_PLACE = /(?:mosques|masjids|synagogues|gurdwaras|temples|mandirs|churches|chapels|schools|hotels|cent(?:re|er)s|shops|businesses|restaurants|takeaways|butchers|halls|moscheen|moskeeen|mosquees)$/i;
+
 function placesIn(text: string): PlaceMention[] {
   const folded = fold(text);
   const out: PlaceMention[] = [];
@@ -140,6 +142,8 @@ function placesIn(text: string): PlaceMention[] {
       const end = start + m[0].length;
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       taken.push([start, end]);
+      // "Two Leyton mosques defaced": several places, none named, is no one site.
+      if (PLURAL_PLACE.test(m[0])) continue;
       const name = nameBefore(text, start, end);
       const road = (name && /(?:Road|Street|Lane|Avenue|Way|Hill)\b/.exec(name) ? /^(.*?(?:Road|Street|Lane|Avenue|Way|Hill))\b/.exec(name)?.[1] : undefined) ?? roadAfter(text, end);
       out.push({ type, name, road: road ?? null, at: start });
@@ -201,8 +205,12 @@ function townOf(text: string, place: PlaceMention): string | null {
   return townIn(blanked, place.at);
 }
 
-/** The acts an item reports, one per place per act. */
+/** Any act word at all: most posts have none, and are done with after one test. */
+const ANY_ACT = new RegExp(ACTS.map(([, re]) => re.source).join('|'), 'iu');
+
+/** The acts an item reports, one per place. */
 export function extractIncidents(text: string, publishedAt: Date): ExtractedIncident[] {
+  if (!ANY_ACT.test(fold(text))) return [];
   const units = unitsOf(text);
   if (units[0] && FOLLOW_UP.test(fold(units[0].text))) return [];
   const published = publicationDay(publishedAt);
@@ -259,7 +267,9 @@ const ACT_ORDER = ACTS.map(([act]) => act);
  */
 function oneper(found: ExtractedIncident[]): ExtractedIncident[] {
   const named = found.filter((f) => f.placeName || f.road);
-  const kept = found.filter((f) => f.placeName || f.road || !named.some((n) => n.placeType === f.placeType && n.occurredOn === f.occurredOn));
+  const longer = (f: ExtractedIncident) => named.some((n) => n !== f && n.placeName && f.placeName && n.placeName.length > f.placeName.length && n.placeName.toLowerCase().endsWith(f.placeName.toLowerCase()));
+  // A headline's "Primary school" is the body's "Noor Ul Islam Primary School".
+  const kept = found.filter((f) => (f.placeName || f.road ? !longer(f) : !named.some((n) => n.placeType === f.placeType && n.occurredOn === f.occurredOn)));
   const byPlace = new Map<string, ExtractedIncident>();
   for (const f of kept) {
     const key = `${(f.placeName ?? '').toLowerCase()}|${f.road ?? ''}|${f.placeName || f.road ? '' : `${f.placeType}|${f.town ?? ''}|${f.postcodeDistrict ?? ''}`}`;

@@ -1,5 +1,6 @@
 import type { DefaultJobOptions, Job } from 'bullmq';
 import { z } from 'zod';
+import { extractedIncidentSchema } from '../domain/incident.js';
 import { keptPostSchema } from '../domain/near-miss.js';
 import { capturedPostSchema } from '../domain/post.js';
 import { verdictSchema } from '../domain/verdict.js';
@@ -30,6 +31,8 @@ export const jobSchemas = {
   'items.alert': z.object({ items: z.array(flaggedItem).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
   /** Unflagged posts worth keeping (near misses, uncovered-language samples), bounded by config `nearMiss`. */
   'near-misses.keep': z.object({ items: z.array(keptPostSchema).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
+  /** Reports of acts (news, police statements) with the incidents read from them: kept, and linked to live campaigns. */
+  'incidents.record': z.object({ reports: z.array(z.object({ post: capturedPostSchema, incidents: z.array(extractedIncidentSchema).min(1).max(50) })).min(1).max(MAX_POSTS_PER_JOB), meta: jobMeta }),
   /** Deletes near misses past retention or past the row bound; scheduled, like the other chores. */
   'near-misses.prune': z.object({}),
   /** Signs the audit log's head and records it outside the table (scheduled, and enqueued after decisions). */
@@ -50,7 +53,7 @@ export type JobName = keyof typeof jobSchemas;
  * The ids of the jobs a classify job hands its posts on in, derived from its own id so a retry does not add
  * them twice; ingest also follows them to learn when a read's posts are safely past Redis.
  */
-export const followUpJobIds = (classifyJobId: string) => ({ alert: `alert-${classifyJobId}`, nearMiss: `near-miss-${classifyJobId}` });
+export const followUpJobIds = (classifyJobId: string) => ({ alert: `alert-${classifyJobId}`, nearMiss: `near-miss-${classifyJobId}`, incidents: `incidents-${classifyJobId}` });
 export type JobData = { [N in JobName]: z.infer<(typeof jobSchemas)[N]> };
 
 export const jobQueue = {
@@ -58,6 +61,7 @@ export const jobQueue = {
   'posts.classify': QueueName.Classify,
   'items.alert': QueueName.Alert,
   'near-misses.keep': QueueName.Alert,
+  'incidents.record': QueueName.Alert,
   'near-misses.prune': QueueName.Alert,
   'audit.checkpoint': QueueName.Alert,
   'alert.deliver': QueueName.Deliver,

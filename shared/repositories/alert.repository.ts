@@ -8,6 +8,8 @@ type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface OutboxEntry {
   reviewItemId: number;
+  /** An incident linked to the item's campaign, which this alert announces (one per incident, channel and tier). */
+  incidentId?: number;
   channel: string;
   tier?: number;
   deliverAfter?: Date | null;
@@ -38,10 +40,16 @@ export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promi
     .where('review_item.id', '=', anyId([...new Set(entries.map((e) => e.reviewItemId))]))
     .execute();
   const postKey = new Map(posts.map((p) => [p.id, p.post_key]));
+  // An incident's alert is keyed on the report and the site, never on the item it points at.
+  const incidentIds = [...new Set(entries.flatMap((e) => (e.incidentId ? [e.incidentId] : [])))];
+  const incidents = incidentIds.length
+    ? await trx.selectFrom('incident').innerJoin('incident_report', 'incident_report.id', 'incident.report_id').select(['incident.id', 'incident_report.post_key', 'incident.site_key']).where('incident.id', '=', anyId(incidentIds)).execute()
+    : [];
+  const incidentKey = new Map(incidents.map((i) => [i.id, `incident/${i.post_key}/${i.site_key}`]));
   const values = entries.map((e) => {
-    const key = postKey.get(e.reviewItemId);
-    if (key === undefined) throw new Error(`review item ${e.reviewItemId} does not exist`);
-    return { review_item_id: e.reviewItemId, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey({ instanceId, postKey: key, channel: e.channel, tier: e.tier }) };
+    const key = e.incidentId ? incidentKey.get(e.incidentId) : postKey.get(e.reviewItemId);
+    if (key === undefined) throw new Error(e.incidentId ? `incident ${e.incidentId} does not exist` : `review item ${e.reviewItemId} does not exist`);
+    return { review_item_id: e.reviewItemId, incident_id: e.incidentId ?? null, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey({ instanceId, postKey: key, channel: e.channel, tier: e.tier }) };
   });
   const created: { id: number; deliver_after: Date | null }[] = [];
   for (const slice of valueSlices(values)) {
@@ -61,8 +69,19 @@ export function findAlertForDelivery(db: Executor, id: number) {
     .innerJoin('classification', 'classification.id', 'review_item.classification_id')
     .leftJoin('source', 'source.id', 'post.source_id')
     .leftJoin('campaign', 'campaign.id', 'review_item.campaign_id')
+    .leftJoin('incident', 'incident.id', 'alert.incident_id')
+    .leftJoin('incident_report', 'incident_report.id', 'incident.report_id')
     .select([
       'alert.id',
+      'alert.incident_id',
+      'incident.act as incident_act',
+      'incident.place_type as incident_place_type',
+      'incident.place_name as incident_place_name',
+      'incident.road as incident_road',
+      'incident.town as incident_town',
+      'incident.postcode_district as incident_district',
+      sql<string | null>`to_char(incident.occurred_on, 'YYYY-MM-DD')`.as('incident_occurred_on'),
+      'incident_report.url as incident_url',
       'alert.channel',
       'alert.status',
       'alert.tier',

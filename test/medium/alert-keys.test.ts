@@ -46,7 +46,7 @@ describe('alert idempotency keys', () => {
 
   /** Runs the alert worker's handler on one item, as a job (or its retry) would; no deliver worker takes the jobs. */
   const alertJob = (testDb: TestDb, externalId: string, text: string) => {
-    const sut = alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: config.alerts, nearMiss: config.nearMiss, itemUrl: (id) => `http://127.0.0.1/items/${id}`, log: testLog, checkpointAudit: async () => undefined });
+    const sut = alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: config.alerts, nearMiss: config.nearMiss, incidents: config.incidents, itemUrl: (id) => `http://127.0.0.1/items/${id}`, log: testLog, checkpointAudit: async () => undefined });
     const data: JobData['items.alert'] = { items: [{ post: makePost(externalId, text), verdict: builtVerdict(['bounty_offer'], 'high') }], meta: jobMeta() };
     return sut['items.alert'](data, { id: `alert-${externalId}` } as Job<JobData['items.alert']>);
   };

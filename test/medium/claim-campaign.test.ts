@@ -63,7 +63,7 @@ describe('a claim of an act meeting a bounty offer in one campaign', () => {
     const deps = { connection: redis, prefix, log: testLog, metrics: createMetrics() };
     const common = { db: testDb.db, redis, queues, prefix, alerts: config.alerts, itemUrl: (id: number) => `http://127.0.0.1/api/items/${id}`, log: testLog };
     workers = [
-      startWorker(QueueName.Alert, alertHandlers({ ...common, nearMiss: config.nearMiss, checkpointAudit: async () => undefined }), deps, 2),
+      startWorker(QueueName.Alert, alertHandlers({ ...common, nearMiss: config.nearMiss, incidents: config.incidents, checkpointAudit: async () => undefined }), deps, 2),
       startWorker(QueueName.Deliver, deliverHandlers(common), deps, 2),
     ];
   });

@@ -129,7 +129,7 @@ describe('near misses', () => {
       const classify = (text: string) => verdicts.get(text) ?? makeVerdict();
       workers = [
         startWorker(QueueName.Classify, classifyHandlers({ redis, prefix, queues, uncoveredSamplePerDay: 2, classify }), deps, 2),
-        startWorker(QueueName.Alert, alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: { rules: [] }, nearMiss: NEAR_MISS_CONFIG, itemUrl: String, log: testLog, checkpointAudit: async () => undefined }), deps, 4),
+        startWorker(QueueName.Alert, alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: { rules: [] }, nearMiss: NEAR_MISS_CONFIG, incidents: { linkWindowDays: 60 }, itemUrl: String, log: testLog, checkpointAudit: async () => undefined }), deps, 4),
       ];
     });
     afterAll(async () => {

@@ -38,6 +38,15 @@ const alert = (overrides: Partial<AlertForDelivery> = {}): AlertForDelivery => (
   campaign_id: null,
   campaign_labels: null,
   acknowledged: false,
+  incident_id: null,
+  incident_act: null,
+  incident_place_type: null,
+  incident_place_name: null,
+  incident_road: null,
+  incident_town: null,
+  incident_district: null,
+  incident_occurred_on: null,
+  incident_url: null,
   ...overrides,
 });
 
@@ -90,5 +99,23 @@ describe('alert text: the post quoted apart from Vigil\'s own lines, its links d
   it('leaves ordinary post text readable', () => {
     expect(defang('£1.50 each, meet at 7.30 by St. Mary\'s, e.g. the gate')).toBe('£1.50 each, meet at 7.30 by St. Mary\'s, e[.]g. the gate');
     expect(defang('see https://example.org/a.b?c=d.e and 10.0.0.1')).toBe('see hxxps://example[.]org/a[.]b?c=d[.]e and 10[.]0[.]0[.]1');
+  });
+});
+
+describe('an incident linked to the campaign', () => {
+  const incident = { incident_id: 3, incident_act: 'graffiti' as const, incident_place_type: 'mosque' as const, incident_place_name: 'Leyton Jamia Masjid', incident_road: null, incident_town: 'Leyton', incident_district: 'E10', incident_occurred_on: '2025-01-23', incident_url: 'https://news.example/leyton?x=1' };
+
+  it('says the offer may have been acted on, where and when, above the offer, with the report link defanged', () => {
+    const sut = composeAlert(alert(incident), ITEM_URL);
+    expect(sut.subject).toBe('[Vigil CRITICAL] Offer acted on? graffiti at Leyton Jamia Masjid, Leyton, E10 on 2025-01-23');
+    const lines = visualLines(sut.text);
+    expect(lines[2]).toBe(`Open: ${ITEM_URL}`);
+    expect(lines[3]).toMatch(/^Reported: graffiti at Leyton Jamia Masjid.*linked to the campaign/);
+    expect(lines[3]).not.toContain('https://');
+    expect(sut.payload.incident).toMatchObject({ id: 3, act: 'graffiti', postcodeDistrict: 'E10', occurredOn: '2025-01-23' });
+  });
+
+  it('gives a plain offer alert no incident', () => {
+    expect(composeAlert(alert(), ITEM_URL).payload.incident).toBeNull();
   });
 });

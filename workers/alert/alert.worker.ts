@@ -9,6 +9,7 @@ import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { incidentHandlers } from './incident.handlers.js';
 import { nearMissHandlers } from './near-miss.handlers.js';
 
 export interface AlertDeps {
@@ -18,6 +19,7 @@ export interface AlertDeps {
   prefix: string;
   alerts: Config['alerts'];
   nearMiss: Config['nearMiss'];
+  incidents: Config['incidents'];
   /** Where an analyst opens an item, for the log line. */
   itemUrl: (id: number) => string;
   log: Logger;
@@ -32,6 +34,7 @@ export interface AlertDeps {
 export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
   return {
     ...nearMissHandlers(deps),
+    ...incidentHandlers(deps),
     'audit.checkpoint': async () => {
       const cp = await deps.checkpointAudit();
       return cp ? { lastId: cp.lastId, rows: cp.rows } : { empty: true };

@@ -2,12 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LABELS } from '../../../shared/domain/verdict.js';
 import { campaignLabelCounts, findCampaign, listCampaigns, type CampaignRow, type LabelCounts } from '../../../shared/repositories/campaign.repository.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
+import { listIncidents } from '../../../shared/repositories/incident.repository.js';
 import { decideCampaignItems, listItems, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
 import { idParams } from '../schemas.js';
 import { itemSchema, toItemDto } from '../item-dto.js';
+import { incidentSchema, toIncidentDto } from '../incident-dto.js';
 
 const campaignSchema = {
   type: 'object',
@@ -64,7 +66,7 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
       config: { roles: READERS },
       schema: {
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-        response: { 200: { type: 'object', properties: { ...campaignSchema.properties, items: { type: 'array', items: itemSchema } } } },
+        response: { 200: { type: 'object', properties: { ...campaignSchema.properties, items: { type: 'array', items: itemSchema }, incidents: { type: 'array', items: incidentSchema } } } },
       },
     },
     async (request, reply) => {
@@ -73,7 +75,9 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
       const items: ItemRow[] = await listItems(db, { campaignId: campaign.id, limit: 500, offset: 0 });
       // The timeline reads oldest first.
       const counts = await campaignLabelCounts(db, [campaign.id]);
-      return { ...toDto(campaign, counts.get(campaign.id)!), items: items.map(toItemDto).reverse() };
+      // Acts reported since, linked to it: oldest first, like the items.
+      const incidents = await listIncidents(db, { campaignId: campaign.id, limit: 500, offset: 0 });
+      return { ...toDto(campaign, counts.get(campaign.id)!), items: items.map(toItemDto).reverse(), incidents: incidents.map(toIncidentDto).reverse() };
     },
   );
 

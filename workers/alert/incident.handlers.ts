@@ -1,0 +1,57 @@
+import { routeAlert } from '../../shared/alert-routing.js';
+import type { Config } from '../../shared/config/config.js';
+import type { Db } from '../../shared/db/client.js';
+import { districtsOf } from '../../shared/incidents/gazetteer.js';
+import { linkIncident } from '../../shared/incidents/link.js';
+import type { Logger } from '../../shared/logger.js';
+import type { Handlers } from '../../shared/queues/queue.catalog.js';
+import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
+import { insertOutbox, type OutboxEntry } from '../../shared/repositories/alert.repository.js';
+import { anchorItems, insertLinks, liveCampaignTargets, recordIncidents } from '../../shared/repositories/incident.repository.js';
+
+export interface IncidentDeps {
+  db: Db;
+  queues: Queues;
+  alerts: Config['alerts'];
+  incidents: Config['incidents'];
+  log: Logger;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Keeps reports of acts and links each new incident to the live campaigns it may answer. A report pages
+ * nobody by itself; an incident linked to a campaign means its offer is being acted on, and raises one
+ * critical alert per incident (and channel), pointing at the campaign's offer.
+ */
+export function incidentHandlers(deps: IncidentDeps): Pick<Handlers<'alert'>, 'incidents.record'> {
+  return {
+    'incidents.record': async ({ reports }) => {
+      const { recorded, linked, outbox } = await deps.db.transaction().execute(async (trx) => {
+        const recorded = await recordIncidents(trx, reports);
+        if (recorded.length === 0) return { recorded, linked: 0, outbox: [] };
+        const earliest = Math.min(...recorded.map((r) => Date.parse(`${r.incident.occurredOn}T00:00:00Z`)));
+        const campaigns = await liveCampaignTargets(trx, new Date(earliest - (deps.incidents.linkWindowDays + 1) * DAY_MS));
+        const entries: OutboxEntry[] = [];
+        let linked = 0;
+        for (const r of recorded) {
+          const added = await insertLinks(trx, r.id, linkIncident(r.incident, campaigns, deps.incidents.linkWindowDays));
+          linked += added.length;
+          const anchors = await anchorItems(trx, added.map((l) => l.campaignId));
+          // Once per incident: the best-linked campaign's offer carries it.
+          const best = added.find((l) => anchors.has(l.campaignId));
+          if (!best) continue;
+          const anchor = anchors.get(best.campaignId)!;
+          const districts = r.incident.postcodeDistrict ? [r.incident.postcodeDistrict] : r.incident.town ? districtsOf(r.incident.town) : [];
+          for (const route of routeAlert({ severity: 'critical', postcodeDistricts: districts, source: anchor.source }, deps.alerts)) {
+            entries.push({ reviewItemId: anchor.itemId, incidentId: r.id, channel: route.channel, deliverAfter: route.deliverAfter });
+          }
+        }
+        return { recorded, linked, outbox: await insertOutbox(trx, entries) };
+      });
+      await enqueueDeliveries(deps.queues, outbox);
+      for (const r of recorded) deps.log.info({ incidentId: r.id, act: r.incident.act, place: r.incident.placeName ?? r.incident.placeType, district: r.incident.postcodeDistrict, occurredOn: r.incident.occurredOn }, 'incident report kept');
+      return { recorded: recorded.length, linked, outboxed: outbox.length };
+    },
+  };
+}
