@@ -93,7 +93,7 @@ describe.skipIf(!canOwnPostgres)('faults in the backing services (test-owned Pos
       await runtime.close();
       await db.destroy();
       pgOwned.destroy();
-      redisOwned.stop();
+      await redisOwned.destroy();
     }
   }, 120_000);
 });
