@@ -163,6 +163,8 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         timeouts: config.http,
         login: config.login,
         exports: config.exports,
+        alerts: config.alerts,
+        incidents: config.incidents,
         importDir: config.ingest.importDir,
       });
       if (opts.listen) {

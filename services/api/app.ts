@@ -16,6 +16,7 @@ import { adminUserRoutes } from './routes/admin-users.route.js';
 import { alertRoutes } from './routes/alerts.route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { campaignRoutes } from './routes/campaigns.route.js';
+import { incidentLinkRoutes } from './routes/incident-links.route.js';
 import { incidentRoutes } from './routes/incidents.route.js';
 import { exportRoutes } from './routes/exports.route.js';
 import { healthRoutes } from './routes/health.route.js';
@@ -54,12 +55,16 @@ export interface ApiDeps {
   login?: Config['login'];
   /** Config `exports`: evidence exports at once, per user and overall. */
   exports?: Config['exports'];
+  /** Config `alerts`: where an incident linked by hand is announced; no channel when absent. */
+  alerts?: Config['alerts'];
+  /** Config `incidents`: the linker's window, for the reasons given with a link made by hand. */
+  incidents?: Config['incidents'];
   /** Config `ingest.importDir`: where file sources added through the API may read; none when absent. */
   importDir?: string | undefined;
 }
 
 /** What the routes get: the deps with the config's defaults filled in. */
-export type RouteDeps = ApiDeps & Required<Pick<ApiDeps, 'login' | 'exports'>>;
+export type RouteDeps = ApiDeps & Required<Pick<ApiDeps, 'login' | 'exports' | 'alerts' | 'incidents'>>;
 
 const DEFAULTS = configSchema.parse({});
 
@@ -116,13 +121,14 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
-  const api: RouteDeps & { prefix: string } = { ...deps, login: deps.login ?? DEFAULTS.login, exports: deps.exports ?? DEFAULTS.exports, prefix: '/api' };
+  const api: RouteDeps & { prefix: string } = { ...deps, login: deps.login ?? DEFAULTS.login, exports: deps.exports ?? DEFAULTS.exports, alerts: deps.alerts ?? DEFAULTS.alerts, incidents: deps.incidents ?? DEFAULTS.incidents, prefix: '/api' };
   await app.register(sessionRoutes, api);
   await app.register(itemRoutes, api);
   await app.register(labelRoutes, api);
   await app.register(alertRoutes, api);
   await app.register(campaignRoutes, api);
   await app.register(incidentRoutes, api);
+  await app.register(incidentLinkRoutes, api);
   await app.register(nearMissRoutes, api);
   await app.register(exportRoutes, api);
   await app.register(sourceRoutes, api);

@@ -10,10 +10,14 @@ import { labelName } from '../domain/label-names.js';
 import { appendAudit } from '../repositories/audit.repository.js';
 import { custodyEntries, exportItemIds, loadEvidence, type Evidence } from '../repositories/evidence.repository.js';
 import { VIGIL_VERSION } from '../version.js';
-import { itemSection, reportFoot, reportHead, timelineEnd, timelineRow } from './report.js';
+import { addIncidentEvidence } from './incident-evidence.js';
+import { actTimeline, itemSection, postAct, reportFoot, reportHead, timelineEnd, timelineRow, type ActRow } from './report.js';
 import { recordCheckpoint, signHead, takeCheckpoint, type CheckpointLog } from './audit-checkpoint.js';
 import type { SigningKey } from './signing-key.js';
+import { json, rawFileName } from './bundle-files.js';
 import { verifyInstructions } from './verify-instructions.js';
+
+export { rawFileName } from './bundle-files.js';
 
 export const BUNDLE_FORMAT = 'vigil-evidence-bundle/1';
 /** Files of the signature layer, outside the manifest's file list (the manifest cannot list its own signature). */
@@ -40,21 +44,6 @@ const BATCH = 200;
 /** Entries queued in the archiver before the writer waits: keeps memory flat for 10,000-post campaigns. */
 const MAX_QUEUED = 64;
 
-const EXTENSION: [RegExp, string][] = [[/html/, 'html'], [/json/, 'json'], [/xml/, 'xml'], [/text\/plain/, 'txt']];
-
-/**
- * A raw capture is the attacker's bytes (an RSS item's XML or a page's HTML runs script when a browser
- * opens it), so it is stored under a name no viewer renders or runs: `raw.html.txt`, `raw.xml.txt`,
- * `raw.json.txt`, `raw.txt`, or `raw.bin` for any other type. item.json keeps the name it would naturally
- * have and its media type.
- */
-export function rawFileName(contentType: string): { stored: string; original: string } {
-  const ext = EXTENSION.find(([re]) => re.test(contentType))?.[1];
-  if (ext === undefined) return { stored: 'raw.bin', original: 'raw.bin' };
-  return { stored: ext === 'txt' ? 'raw.txt' : `raw.${ext}.txt`, original: `raw.${ext}` };
-}
-
-const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /**
@@ -110,8 +99,9 @@ async function write(stream: WriteStream, text: string): Promise<void> {
 
 /**
  * Streams an evidence bundle (zip) to `out`: per item the raw bytes of every kept version, capture
- * metadata, the normalised post, classification with rationale, the review, the deletion mark; then
- * custody.json, checkpoint.json (the audit log's signed head), report.html, VERIFY.md, SHA256SUMS, and
+ * metadata, the normalised post, classification with rationale, the review, the deletion mark; for a
+ * campaign, the incident reports linked to it (incident-evidence.ts) and its course from offer to act in
+ * the report; then custody.json, checkpoint.json (the audit log's signed head), report.html, VERIFY.md, SHA256SUMS, and
  * manifest.json signed with the instance's key. With `checkpoints`, the heads are also recorded there.
  */
 export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable, checkpoints?: { file: string; log: CheckpointLog }): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
@@ -140,11 +130,13 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
   });
   archive.pipe(out);
   const files: FileEntry[] = [];
-  const add = async (path: string, data: Buffer) => {
-    files.push({ path, size: data.length, sha256: sha256(data) });
+  const add = async (path: string, data: Buffer): Promise<FileEntry> => {
+    const entry = { path, size: data.length, sha256: sha256(data) };
+    files.push(entry);
     archive.append(data, { name: path, date: createdAt });
     queued += 1;
     while (queued > MAX_QUEUED) await once(archive, 'entry');
+    return entry;
   };
 
   const tmp = mkdtempSync(join(tmpdir(), 'vigil-bundle-'));
@@ -153,13 +145,14 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     const sections = createWriteStream(join(tmp, 'sections'));
     const summaries: Record<string, unknown>[] = [];
     const classifiers = new Set<string>();
+    // A campaign's course from offer to act: its offers and claims, then the incidents linked to it.
+    const acts: ActRow[] = [];
     for (let i = 0; i < ids.length; i += BATCH) {
       for (const e of await loadEvidence(db, ids.slice(i, i + BATCH))) {
         const mine: FileEntry[] = [];
-        for (const [path, data] of itemFiles(e)) {
-          await add(path, data);
-          mine.push(files[files.length - 1]!);
-        }
+        for (const [path, data] of itemFiles(e)) mine.push(await add(path, data));
+        const act = req.campaignId !== undefined ? postAct(e) : undefined;
+        if (act) acts.push(act);
         classifiers.add(e.item.classifier_version);
         summaries.push({ reviewItemId: e.item.id, platform: e.item.platform, channel: e.item.channel, externalId: e.item.external_id, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.labels });
         await write(timeline, timelineRow(e));
@@ -170,8 +163,11 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     sections.end();
     await Promise.all([once(timeline, 'close'), once(sections, 'close')]);
 
+    const incidents = req.campaignId !== undefined ? await addIncidentEvidence(db, req.campaignId, add) : undefined;
+    if (incidents) acts.push(...incidents.acts);
+
     const idSet = new Set(ids.map(String));
-    const custody = (await custodyEntries(db, ids)).filter((a) => a.entity === 'review_item' || (a.entity === 'evidence_bundle' && (a.entity_id === bundleId || ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))));
+    const custody = (await custodyEntries(db, ids, incidents?.incidentIds)).filter((a) => a.entity === 'review_item' || a.entity === 'incident' || (a.entity === 'evidence_bundle' && (a.entity_id === bundleId || ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))));
     await add('custody.json', json({ note: 'Audit entries about these items, oldest first. Each hash = SHA-256 of RFC 8785 JSON [prevHash, at, actor, actorId, action, entity, entityId, details]; prevHash links to the entry before it in the full log.', entries: custody.map((a) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, actorId: a.actor_id, action: a.action, entity: a.entity, entityId: a.entity_id, details: a.details, prevHash: a.prev_hash, hash: a.hash })) }));
 
     // One line of JSON, so `vigil audit verify --checkpoints checkpoint.json` reads it like the checkpoint file.
@@ -181,8 +177,9 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     await write(report, reportHead({ bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, items: ids.length }));
     for (const part of ['timeline', 'sections']) {
       for await (const chunk of createReadStream(join(tmp, part))) await write(report, (chunk as Buffer).toString('utf8'));
-      if (part === 'timeline') await write(report, timelineEnd());
+      if (part === 'timeline') await write(report, timelineEnd() + (incidents ? actTimeline(acts) : ''));
     }
+    if (incidents?.sections) await write(report, incidents.sections);
     await write(report, reportFoot(key.fingerprint));
     report.end();
     await once(report, 'close');
@@ -195,10 +192,10 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     files.push({ path: 'report.html', size: reportSize, sha256: reportHash.digest('hex') });
     archive.append(createReadStream(join(tmp, 'report')), { name: 'report.html', date: createdAt });
 
-    await add('VERIFY.md', Buffer.from(verifyInstructions(key.fingerprint)));
+    await add('VERIFY.md', Buffer.from(verifyInstructions(key.fingerprint, { incidents: (incidents?.incidentIds.length ?? 0) > 0 })));
     await add('SHA256SUMS', Buffer.from(files.map((f) => `${f.sha256}  ${f.path}\n`).join('')));
     const manifest = Buffer.from(
-      `${JSON.stringify({ format: BUNDLE_FORMAT, bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, vigilVersion: VIGIL_VERSION, classifierVersions: [...classifiers], publicKeyFingerprint: key.fingerprint, items: summaries }, null, 2).slice(0, -2)},\n  "files": [\n${files.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]\n}\n`,
+      `${JSON.stringify({ format: BUNDLE_FORMAT, bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, vigilVersion: VIGIL_VERSION, classifierVersions: [...classifiers], publicKeyFingerprint: key.fingerprint, items: summaries, ...(incidents ? { incidents: incidents.summaries } : {}) }, null, 2).slice(0, -2)},\n  "files": [\n${files.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]\n}\n`,
     );
     archive.append(manifest, { name: 'manifest.json', date: createdAt });
     archive.append(sign(null, manifest, key.privateKey), { name: 'manifest.sig', date: createdAt });

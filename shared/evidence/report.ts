@@ -1,6 +1,6 @@
 import escapeHtml from 'escape-html';
 import { labelNames } from '../domain/label-names.js';
-import type { Evidence } from '../repositories/evidence.repository.js';
+import type { CampaignIncident, Evidence } from '../repositories/evidence.repository.js';
 
 /** The report's whole style: inline, because a bundle opens offline and loads nothing from anywhere. */
 const STYLE = `body{font:14px/1.45 Georgia,serif;max-width:60rem;margin:2rem auto;color:#111}h1{font-size:1.4rem}h2{font-size:1.1rem;border-top:1px solid #999;padding-top:1rem}
@@ -59,3 +59,64 @@ ${e.notes.length ? `<h3>Analysts' notes</h3><ul>${e.notes.map((n) => `<li>${esca
 }
 
 export const reportFoot = (fingerprint: string) => `<h2>Signature</h2><p class="hash">manifest.json is signed with Ed25519; public key fingerprint (SHA-256 of its DER): ${fingerprint}</p></body></html>\n`;
+
+/** One line of the campaign's course from offer to act: a post of it, or an act reported on the ground. */
+export interface ActRow {
+  /** When, for ordering: a post's time; an act known by its day alone sorts at that day's end, as the linker counts it. */
+  at: string;
+  kind: 'offer' | 'claim' | 'incident';
+  html: string;
+}
+
+const OFFER_LABELS = ['bounty_offer', 'call_to_action'];
+
+/** An offer (or call) or a claim of the campaign as a line of its course; undefined for its other posts. */
+export function postAct(e: Evidence): ActRow | undefined {
+  const kind = e.item.labels.some((l) => OFFER_LABELS.includes(l)) ? 'offer' : e.item.labels.includes('claim') ? 'claim' : undefined;
+  const first = e.versions[0];
+  if (!kind || !first) return undefined;
+  const at = (first.published_at ?? first.captured_at).toISOString();
+  return { at, kind, html: `<tr><td>${escapeHtml(at)}</td><td>${escapeHtml(labelNames(e.item.labels))}</td><td>${escapeHtml(`${e.item.platform}/${e.item.channel}`)}</td><td><a href="#item-${e.item.id}">Item ${e.item.id}</a></td></tr>\n` };
+}
+
+const placeOf = (i: CampaignIncident) => [i.place_name ?? i.place_type.replace('_', ' '), i.road, i.town, i.postcode_district].filter(Boolean).join(', ');
+const actWords = (i: CampaignIncident) => i.act.replaceAll('_', ' ');
+const dayOf = (i: CampaignIncident) => `${i.occurred_on}${i.dated ? '' : ' (day of publication)'}`;
+
+export const incidentAct = (i: CampaignIncident): ActRow => ({
+  at: `${i.occurred_on}T23:59:59.999Z`,
+  kind: 'incident',
+  html: `<tr><td>${escapeHtml(dayOf(i))}</td><td>incident: ${escapeHtml(actWords(i))}</td><td>${escapeHtml(placeOf(i))}</td><td><a href="#incident-${i.id}">Incident ${i.id}</a></td></tr>\n`,
+});
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The campaign's course in time order, with the count that answers "has anyone acted on it?". */
+export function actTimeline(rows: ActRow[]): string {
+  const count = (kind: ActRow['kind']) => rows.filter((r) => r.kind === kind).length;
+  const sorted = [...rows].sort((a, b) => a.at.localeCompare(b.at));
+  return `<h2>From offer to act</h2>
+<p><strong>${plural(count('offer'), 'offer')} → ${plural(count('claim'), 'claim')} → ${plural(count('incident'), 'incident')}</strong></p>
+<p class="meta">Offers count offers and calls to act. Incidents are acts reported on the ground (news, police statements) that Vigil or an analyst linked to this campaign by place, kind of target and time; each gives its reasons below. A link is a lead, not proof that the offer caused the act.</p>
+${count('incident') === 0 ? '<p>No incident reported on the ground is linked to this campaign.</p>\n' : ''}<table><tr><th>When</th><th>What</th><th>Where</th><th>Entry</th></tr>
+${sorted.map((r) => r.html).join('')}</table>
+`;
+}
+
+/** One incident report: where it was published, each incident read from it with why it is linked, and its files. */
+export function incidentReportSection(incidents: CampaignIncident[], files: { path: string; sha256: string }[]): string {
+  const r = incidents[0]!;
+  const each = incidents
+    .map(
+      (i) => `<h3 id="incident-${i.id}">Incident ${i.id} · ${escapeHtml(actWords(i))} · ${escapeHtml(placeOf(i))} · ${escapeHtml(dayOf(i))}</h3>
+<div class="text">${escapeHtml(r.text.slice(i.span_start, i.span_end))}</div>
+<p class="meta">Linked by ${escapeHtml(i.linked_by === 'auto' ? 'Vigil (automatically)' : i.linked_by)} at ${escapeHtml(i.linked_at.toISOString())}, score ${i.score}: ${escapeHtml(i.reasons.join('; '))}</p>`,
+    )
+    .join('\n');
+  return `<h2 id="incident-report-${r.report_id}">Incident report ${r.report_id}</h2>
+<p class="meta">Source: ${escapeHtml(r.url ?? 'no URL')} · ${escapeHtml(`${r.platform}/${r.channel}`)} (${escapeHtml(r.source)}) · published ${escapeHtml(r.published_at?.toISOString() ?? 'unknown')} · captured ${escapeHtml(r.captured_at.toISOString())}</p>
+${each}
+<p class="hash">SHA-256 of the captured bytes: ${escapeHtml(r.raw_sha256)}</p>
+<details><summary>Files</summary><ul>${files.map((f) => `<li class="hash">${escapeHtml(f.path)} ${f.sha256}</li>`).join('')}</ul></details>
+`;
+}

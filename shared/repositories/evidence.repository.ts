@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import { anyId, anyText, bindSlices } from './bind-limit.js';
 
@@ -86,12 +87,66 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
 }
 export type Evidence = Awaited<ReturnType<typeof loadEvidence>>[number];
 
-/** Audit entries about these items, oldest first: who viewed, decided, acknowledged and exported them. */
-export function custodyEntries(db: Db, ids: number[]) {
+/** Audit entries about these items and incidents, oldest first: who viewed, decided, linked, acknowledged and exported them. */
+export function custodyEntries(db: Db, ids: number[], incidentIds: number[] = []) {
   return db
     .selectFrom('audit_log')
     .selectAll()
-    .where((eb) => eb.or([eb.and([eb('entity', '=', 'review_item'), eb('entity_id', '=', anyText(ids.map(String)))]), eb('entity', '=', 'evidence_bundle')]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('entity', '=', 'review_item'), eb('entity_id', '=', anyText(ids.map(String)))]),
+        eb.and([eb('entity', '=', 'incident'), eb('entity_id', '=', anyText(incidentIds.map(String)))]),
+        eb('entity', '=', 'evidence_bundle'),
+      ]),
+    )
     .orderBy('id')
     .execute();
+}
+
+/** The incidents linked to a campaign, with their link and their report's capture (not its bytes: incidentReportRaw), oldest act first. */
+export function campaignIncidents(db: Db, campaignId: number) {
+  return db
+    .selectFrom('incident_link')
+    .innerJoin('incident', 'incident.id', 'incident_link.incident_id')
+    .innerJoin('incident_report', 'incident_report.id', 'incident.report_id')
+    .select([
+      'incident.id',
+      'incident.report_id',
+      'incident.act',
+      'incident.place_type',
+      'incident.place_name',
+      'incident.road',
+      'incident.town',
+      'incident.postcode_district',
+      sql<string>`to_char(incident.occurred_on, 'YYYY-MM-DD')`.as('occurred_on'),
+      'incident.dated',
+      'incident.span_start',
+      'incident.span_end',
+      'incident_link.score',
+      'incident_link.reasons',
+      'incident_link.linked_by',
+      'incident_link.created_at as linked_at',
+      'incident_report.post_key',
+      'incident_report.source',
+      'incident_report.platform',
+      'incident_report.channel',
+      'incident_report.url',
+      'incident_report.published_at',
+      'incident_report.captured_at',
+      'incident_report.text',
+      'incident_report.raw_sha256',
+      'incident_report.raw_content_type',
+    ])
+    .where('incident_link.campaign_id', '=', campaignId)
+    .orderBy('incident.occurred_on')
+    .orderBy('incident.id')
+    .execute();
+}
+export type CampaignIncident = Awaited<ReturnType<typeof campaignIncidents>>[number];
+
+/** The captured bytes of incident reports, by report id. */
+export async function incidentReportRaw(db: Db, reportIds: number[]): Promise<Map<number, Buffer>> {
+  if (reportIds.length === 0) return new Map();
+  const rows = await db.selectFrom('incident_report').select(['id', 'raw']).where('id', '=', anyId(reportIds)).execute();
+  return new Map(rows.map((r) => [r.id, r.raw]));
 }

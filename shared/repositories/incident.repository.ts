@@ -80,10 +80,10 @@ const entityTargets = z.object({ targets: z.array(z.object({ text: z.string() })
 
 /**
  * Campaigns an act may answer: those holding an offer or a call that an analyst has not dismissed, first
- * offered at or after `since`, with what they target.
+ * offered at or after `since`, with what they target; with `campaignId`, that one alone.
  */
-export async function liveCampaignTargets(db: Executor, since: Date): Promise<CampaignTargets[]> {
-  const rows = await db
+export async function liveCampaignTargets(db: Executor, since: Date, campaignId?: number): Promise<CampaignTargets[]> {
+  let q = db
     .selectFrom('campaign')
     .innerJoin('review_item', 'review_item.campaign_id', 'campaign.id')
     .innerJoin('post', 'post.id', 'review_item.post_id')
@@ -91,8 +91,9 @@ export async function liveCampaignTargets(db: Executor, since: Date): Promise<Ca
     .select(['campaign.id', 'campaign.targets', 'classification.entities', sql<Date>`coalesce(post.published_at, post.captured_at)`.as('posted_at')])
     .where('review_item.status', '!=', 'dismissed')
     .where(sql<boolean>`classification.labels && array['bounty_offer', 'call_to_action']`)
-    .where(sql<boolean>`coalesce(post.published_at, post.captured_at) >= ${since}`)
-    .execute();
+    .where(sql<boolean>`coalesce(post.published_at, post.captured_at) >= ${since}`);
+  if (campaignId !== undefined) q = q.where('campaign.id', '=', campaignId);
+  const rows = await q.execute();
   const byId = new Map<number, CampaignTargets>();
   for (const r of rows) {
     let c = byId.get(r.id);
@@ -120,6 +121,20 @@ export async function insertLinks(trx: Executor, incidentId: number, links: Inci
   }
   return added;
 }
+
+/** One incident as the extractor read it, for linking it by hand. */
+export async function findIncident(db: Executor, id: number): Promise<(ExtractedIncident & { id: number }) | undefined> {
+  const r = await db
+    .selectFrom('incident')
+    .select(['id', 'act', 'place_type', 'place_name', 'postcode_district', 'road', 'town', 'dated', 'span_start', 'span_end', sql<string>`to_char(occurred_on, 'YYYY-MM-DD')`.as('occurred_on')])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r && { id: r.id, act: r.act, placeType: r.place_type, placeName: r.place_name, postcodeDistrict: r.postcode_district, road: r.road, town: r.town, occurredOn: r.occurred_on, dated: r.dated, start: r.span_start, end: r.span_end };
+}
+
+/** Removes one link, never the incident or its report; returns the link as it was, or undefined when there was none. */
+export const deleteLink = (trx: Executor, incidentId: number, campaignId: number) =>
+  trx.deleteFrom('incident_link').where('incident_id', '=', incidentId).where('campaign_id', '=', campaignId).returning(['score', 'reasons', 'linked_by']).executeTakeFirst();
 
 /** The review item an incident's alert points at, per campaign: its earliest offer (or call) still standing, and that post's source. */
 export async function anchorItems(db: Executor, campaignIds: number[]): Promise<Map<number, { itemId: number; source: string }>> {

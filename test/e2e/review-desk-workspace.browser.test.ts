@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { deskItemUrl } from '../../shared/desk-url.js';
+import type { ExtractedIncident } from '../../shared/domain/incident.js';
+import { capturePost } from '../../shared/domain/post.js';
 import type { Label, Severity } from '../../shared/domain/verdict.js';
 import { hashPassword } from '../../shared/password.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
+import { insertLinks, recordIncidents } from '../../shared/repositories/incident.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -21,6 +24,13 @@ import { builtVerdict, makePost } from '../support/verdicts.js';
 
 const BOUNTY = '£500 to whoever smashes the windows of the mosque on Romford Road E7, proof to @romford_pay';
 const HOSTEL = 'Cash for anyone who burns the hostel on Kings Road SW3 tonight, £300, DM @kings_cash';
+/** Reports of acts near the hostel campaign's target, as a news feed carries them: attacker-influenced text and addresses. */
+const FIRE = 'Firefighters were called to a hotel on Kings Road, SW3, where a fire was set at the back door overnight <img src=x onerror=alert(1)>.';
+const WINDOWS = 'Windows were smashed at a hostel in Chelsea on Sunday, residents said.';
+const report = (guid: string, text: string, url: string) =>
+  capturePost({ source: 'news', platform: 'rss', channel: 'news.example', externalId: guid, text, url, publishedAt: '2026-11-30T09:00:00Z' }, Buffer.from(`<item><description>${text}</description></item>`), 'application/rss+xml', { url: 'https://news.example/feed.xml', fetchedAt: '2026-11-30T09:05:00Z', fetcher: 'test' });
+const act = (text: string, fields: Pick<ExtractedIncident, 'act' | 'placeType' | 'placeName' | 'postcodeDistrict' | 'road' | 'town' | 'occurredOn' | 'dated'>): ExtractedIncident => ({ ...fields, start: 0, end: text.length });
+
 const FILLERS = ['Everyone to the school gates on Mill Lane N16 at 8, bring paint', 'Meet at the community centre in Leyton E10 tomorrow, masks on', 'Go and wreck the shop at the corner of Green Street E13', 'Someone needs to torch the van outside the gurdwara in Southall UB1', 'Block the hostel entrance on Station Road CR0 at dawn', 'Smash the signs at the synagogue in Golders Green NW11', 'Paint over the mural at the temple on Fore Street N9', 'Rip down the posters at the library in Acton W3'];
 
 describe.skipIf(!existsSync(CHROMIUM))('review desk as a workspace (Debian Chromium): item URLs, actions, finding, keyboard, accessibility', () => {
@@ -30,6 +40,8 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk as a workspace (Debian Chrom
   let browser: Browser;
   let bearer: Record<string, string>;
   let second: number;
+  let hostelCampaign: number;
+  const incidentIds: Record<'fire' | 'windows', number> = { fire: 0, windows: 0 };
   const ids: Record<string, number> = {};
   const prefix = testPrefix();
 
@@ -57,6 +69,16 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk as a workspace (Debian Chrom
       const hostel = new Set(['chan_a', 'chan_b', 'chan_c'].map((c) => ids[`hostel-${c}`]));
       await assignCampaigns(trx, created.filter((c) => hostel.has(c.reviewItemId)).map((c) => ({ reviewItemId: c.reviewItemId, input: inputs.find((i) => i.post.key === c.postKey)! })));
       await insertOutbox(trx, [{ reviewItemId: ids['bounty']!, channel: 'email' }]);
+      hostelCampaign = (await trx.selectFrom('review_item').select('campaign_id').where('id', '=', ids['hostel-chan_a']!).executeTakeFirstOrThrow()).campaign_id!;
+      const [fire, windows] = await recordIncidents(trx, [
+        { post: report('fire', FIRE, 'https://news.example/hostel-fire'), incidents: [act(FIRE, { act: 'arson', placeType: 'asylum_hotel', placeName: null, postcodeDistrict: 'SW3', road: 'Kings Road', town: null, occurredOn: '2026-11-30', dated: true })] },
+        // A feed's link is the feed's to write: this one must never become a live link in the desk.
+        { post: report('windows', WINDOWS, 'javascript:alert(document.cookie)'), incidents: [act(WINDOWS, { act: 'windows_smashed', placeType: 'asylum_hotel', placeName: null, postcodeDistrict: null, road: null, town: 'Chelsea', occurredOn: '2026-11-29', dated: false })] },
+      ]);
+      incidentIds.fire = fire!.id;
+      incidentIds.windows = windows!.id;
+      await insertLinks(trx, fire!.id, [{ campaignId: hostelCampaign, score: 6, reasons: ['same postcode district SW3', 'the offer names kings road', '1 days after the first offer'] }]);
+      await insertLinks(trx, windows!.id, [{ campaignId: hostelCampaign, score: 0, reasons: ['linked by hand: Chelsea hostel named by the same handle'] }], `user:${analyst.id}`);
     });
     // Many sign-ins from one address within a minute: above the per-address login limit, which is not under test here.
     const dir = tempDir();
@@ -244,6 +266,47 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk as a workspace (Debian Chrom
     await page.waitForSelector('#help-dialog[open]');
     await page.keyboard.press('Escape');
     await page.waitForSelector('#help-dialog:not([open])', { state: 'attached' });
+    await page.close();
+  });
+
+  it('shows the incidents linked to a campaign on its timeline, in time order, as text, with safe links to their reports', async () => {
+    const page = await signIn(browser, url, 'analyst@example.org', { axe: true, path: '/ui/?view=campaigns' });
+    await page.locator('#campaign-list li', { hasText: '3 posts' }).click();
+    await page.waitForSelector('#campaign-detail .timeline li.incident');
+    expect(await page.locator('#campaign-detail .course-count').innerText()).toBe('3 offers → 0 claims → 2 incidents');
+    // The three posts on the evening of the 29th; the act known only by its day (the 29th) at that day's end; the fire on the 30th.
+    const entries = await page.locator('#campaign-detail .timeline > li').all();
+    const course = await Promise.all(entries.map(async (li) => ((await li.getAttribute('data-incident')) ? `incident ${await li.getAttribute('data-incident')}` : 'post')));
+    expect(course).toEqual(['post', 'post', 'post', `incident ${incidentIds.windows}`, `incident ${incidentIds.fire}`]);
+
+    const fire = page.locator(`#campaign-detail li.incident[data-incident="${incidentIds.fire}"]`);
+    const fireText = await fire.innerText();
+    for (const part of ['Incident', 'arson', 'Kings Road', 'SW3', '30 Nov 2026', 'Linked by Vigil, score 6: same postcode district SW3', FIRE]) expect(fireText).toContain(part);
+    const link = fire.getByRole('link', { name: 'Read the report (news.example)' });
+    expect(await link.getAttribute('href')).toBe('https://news.example/hostel-fire');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+
+    const windows = page.locator(`#campaign-detail li.incident[data-incident="${incidentIds.windows}"]`);
+    const windowsText = await windows.innerText();
+    for (const part of ['windows smashed', 'Chelsea', 'no postcode district', 'day of publication', '29 Nov 2026', 'Linked by analyst@example.org, score 0: linked by hand: Chelsea hostel named by the same handle', 'javascript:alert(document.cookie)']) expect(windowsText).toContain(part);
+    expect(await windows.locator('a').count()).toBe(0);
+    // The report's markup stayed text: no element was made of it.
+    expect(await page.locator('#campaign-detail img, #campaign-detail [onerror]').count()).toBe(0);
+    expect(await page.locator('#campaign-detail a[href^="javascript:"]').count()).toBe(0);
+
+    await expectAccessible(page, 'campaign with incidents');
+    await windows.scrollIntoViewIfNeeded();
+    await screenshot(page, 'campaign-incidents');
+
+    // The analyst takes the hand link away, with a reason: it leaves the timeline and the count; the incident stays.
+    await windows.getByRole('button', { name: `Take this link away… (incident ${incidentIds.windows}, campaign ${hostelCampaign})` }).click();
+    await page.locator('#admin-reason-dialog input[name=reason]').fill('a different hostel, not this offer');
+    await page.getByRole('button', { name: 'Take the link away' }).click();
+    await expect.poll(() => page.locator('#campaign-detail .course-count').innerText()).toBe('3 offers → 0 claims → 1 incident');
+    expect(await windows.count()).toBe(0);
+    const audit = await testDb.db.selectFrom('audit_log').select(['action', 'actor', 'details']).where('entity', '=', 'incident').where('entity_id', '=', String(incidentIds.windows)).execute();
+    expect(audit).toEqual([{ action: 'incident.unlink', actor: 'user:analyst@example.org', details: expect.objectContaining({ campaignId: hostelCampaign, reason: 'a different hostel, not this offer' }) }]);
+    expect(await testDb.db.selectFrom('incident').select('id').where('id', '=', incidentIds.windows).execute()).toHaveLength(1);
     await page.close();
   });
 

@@ -53,11 +53,15 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
   let runtime: Runtime;
   let host: FakeServer;
   let auth: Record<string, string>;
+  let analystId: number;
+  let dutyAuth: Record<string, string>;
   const prefix = testPrefix();
 
   beforeAll(async () => {
     testDb = await createTestDb();
-    host = await startFakeServer((_req, res) => send(res, 200, feed(NEWS), { 'content-type': 'application/rss+xml' }));
+    // The news only once the offers' campaigns exist: a report links only to campaigns there when it is read.
+    let newsOut = false;
+    host = await startFakeServer((_req, res) => send(res, 200, feed(newsOut ? NEWS : []), { 'content-type': 'application/rss+xml' }));
     const dir = tempDir();
     const offers = join(dir, 'offers.jsonl');
     writeFileSync(offers, `${OFFERS.join('\n')}\n`);
@@ -76,10 +80,14 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
       ].join('\n'),
     );
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
-    // The offers first: a report links only to campaigns that exist when it is read.
     runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
+    await waitFor(async () => (await testDb.db.selectFrom('review_item').select('id').where('campaign_id', 'is not', null).execute()).length >= OFFERS.length, 'the offers in their campaigns', 30_000);
+    newsOut = true;
     const analyst = await createUser(testDb.db, 'analyst@example.org', 'analyst', null);
     auth = { authorization: `Bearer ${await createApiToken(testDb.db, analyst.id, 'test')}` };
+    analystId = analyst.id;
+    const duty = await createUser(testDb.db, 'duty@example.org', 'duty_officer', null);
+    dutyAuth = { authorization: `Bearer ${await createApiToken(testDb.db, duty.id, 'test')}` };
   });
 
   afterAll(async () => {
@@ -142,5 +150,66 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
     expect(campaign.json<{ incidents: unknown[] }>().incidents.length).toBeGreaterThanOrEqual(6);
     expect((await runtime.app!.inject({ method: 'GET', url: '/api/incidents?area=E10%3B' , headers: auth })).statusCode).toBe(400);
     expect((await runtime.app!.inject({ method: 'GET', url: '/api/incidents' })).statusCode).toBe(401);
+  });
+
+  it('lets an analyst link and unlink an incident by hand, audited, with one alert per incident however often it is linked', async () => {
+    const campaignOf = async (externalId: string) => (await testDb.db.selectFrom('review_item').innerJoin('post', 'post.id', 'review_item.post_id').select('review_item.campaign_id').where('post.external_id', '=', externalId).executeTakeFirstOrThrow()).campaign_id!;
+    const london = await campaignOf('o-1');
+    const brum = await campaignOf('o-2');
+    const manchester = (await incidents()).find((r) => r.postcode_district === 'M25')!;
+    const alertsOf = async (incidentId: number) => (await testDb.db.selectFrom('alert').select('id').where('incident_id', '=', incidentId).execute()).length;
+    const audit = async (incidentId: number) => testDb.db.selectFrom('audit_log').select(['action', 'actor', 'details']).where('entity', '=', 'incident').where('entity_id', '=', String(incidentId)).orderBy('id').execute();
+    const link = (incidentId: number, body: object, headers = auth) => runtime.app!.inject({ method: 'POST', url: `/api/incidents/${incidentId}/links`, headers, payload: body });
+    const unlink = (incidentId: number, campaignId: number, body: object, headers = auth) => runtime.app!.inject({ method: 'DELETE', url: `/api/incidents/${incidentId}/links/${campaignId}`, headers, payload: body });
+
+    // Who may: deciders only; and every change needs a reason, a real incident and a real campaign.
+    expect((await link(manchester.id, { campaignId: london, reason: 'same crew' }, dutyAuth)).statusCode).toBe(403);
+    expect((await link(manchester.id, { campaignId: london })).statusCode).toBe(400);
+    expect((await link(manchester.id, { campaignId: london, reason: '   ' })).statusCode).toBe(400);
+    expect((await link(999_999, { campaignId: london, reason: 'same crew' })).statusCode).toBe(404);
+    expect((await link(manchester.id, { campaignId: 999_999, reason: 'same crew' })).statusCode).toBe(404);
+    expect(await audit(manchester.id)).toEqual([]);
+
+    // The linker saw no place in common; the analyst knows better. A live campaign: its alert, once.
+    const linked = await link(manchester.id, { campaignId: london, reason: 'the offer was reposted in a Manchester group' });
+    expect(linked.statusCode).toBe(201);
+    expect(linked.json()).toMatchObject({ incidentId: manchester.id, campaignId: london, score: 0, reasons: ['linked by hand: the offer was reposted in a Manchester group'], linkedBy: `user:${analystId}`, alerts: 1 });
+    expect(await testDb.db.selectFrom('incident_link').select(['linked_by']).where('incident_id', '=', manchester.id).execute()).toEqual([{ linked_by: `user:${analystId}` }]);
+    expect(await alertsOf(manchester.id)).toBe(1);
+    expect((await link(manchester.id, { campaignId: london, reason: 'again' })).statusCode).toBe(409);
+    const shown = (await runtime.app!.inject({ method: 'GET', url: `/api/campaigns/${london}`, headers: auth })).json<{ incidents: { id: number; links: { linkedBy: string }[] }[] }>();
+    expect(shown.incidents.find((i) => i.id === manchester.id)?.links).toEqual([expect.objectContaining({ linkedBy: `user:${analystId}` })]);
+
+    // Taken away: the link goes, the incident, its report and the alert already sent stay.
+    expect((await unlink(manchester.id, london, {})).statusCode).toBe(400);
+    expect((await unlink(manchester.id, london, { reason: 'no' }, dutyAuth)).statusCode).toBe(403);
+    expect((await unlink(manchester.id, london, { reason: 'the Manchester group was a different offer' })).statusCode).toBe(204);
+    expect((await unlink(manchester.id, london, { reason: 'twice' })).statusCode).toBe(404);
+    expect(await testDb.db.selectFrom('incident_link').select('campaign_id').where('incident_id', '=', manchester.id).execute()).toEqual([]);
+    expect(await testDb.db.selectFrom('incident').innerJoin('incident_report', 'incident_report.id', 'incident.report_id').select('incident.id').where('incident.id', '=', manchester.id).execute()).toHaveLength(1);
+    // Linked again, to another live campaign: still the one alert.
+    const again = await link(manchester.id, { campaignId: brum, reason: 'second thoughts' });
+    expect(again.json()).toMatchObject({ alerts: 0 });
+    expect(await alertsOf(manchester.id)).toBe(1);
+    expect((await audit(manchester.id)).map((a) => [a.action, a.actor, (a.details as { reason: string }).reason])).toEqual([
+      ['incident.link', 'user:analyst@example.org', 'the offer was reposted in a Manchester group'],
+      ['incident.unlink', 'user:analyst@example.org', 'the Manchester group was a different offer'],
+      ['incident.link', 'user:analyst@example.org', 'second thoughts'],
+    ]);
+    expect((await audit(manchester.id))[1]!.details).toMatchObject({ campaignId: london, was: { linkedBy: `user:${analystId}`, score: 0 } });
+
+    // An incident the linker linked already: a hand link to another campaign adds the machine's reasons where they hold, and no second alert.
+    const leyton = (await incidents()).find((r) => r.place_name === 'Leyton Jamia Masjid')!;
+    const before = await alertsOf(leyton.id);
+    expect(before).toBeGreaterThan(0);
+    const extra = await link(leyton.id, { campaignId: brum, reason: 'same admin handle' });
+    expect(extra.json()).toMatchObject({ alerts: 0, reasons: ['linked by hand: same admin handle'] });
+    expect(await alertsOf(leyton.id)).toBe(before);
+    const relinked = await (async () => {
+      expect((await unlink(leyton.id, london, { reason: 'checking the machine reasons' })).statusCode).toBe(204);
+      return link(leyton.id, { campaignId: london, reason: 'it was right' });
+    })();
+    expect(relinked.json<{ reasons: string[]; score: number }>().reasons).toEqual(['linked by hand: it was right', expect.stringMatching(/same postcode district E10/), expect.any(String), expect.any(String)]);
+    expect(relinked.json<{ score: number }>().score).toBeGreaterThanOrEqual(4);
   });
 });

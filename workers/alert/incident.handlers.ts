@@ -1,13 +1,12 @@
-import { routeAlert } from '../../shared/alert-routing.js';
 import type { Config } from '../../shared/config/config.js';
 import type { Db } from '../../shared/db/client.js';
-import { districtsOf } from '../../shared/incidents/gazetteer.js';
+import { incidentAlertEntries } from '../../shared/incidents/incident-alert.js';
 import { linkIncident } from '../../shared/incidents/link.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
 import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import { insertOutbox, type OutboxEntry } from '../../shared/repositories/alert.repository.js';
-import { anchorItems, insertLinks, liveCampaignTargets, recordIncidents } from '../../shared/repositories/incident.repository.js';
+import { insertLinks, liveCampaignTargets, recordIncidents } from '../../shared/repositories/incident.repository.js';
 
 export interface IncidentDeps {
   db: Db;
@@ -37,15 +36,7 @@ export function incidentHandlers(deps: IncidentDeps): Pick<Handlers<'alert'>, 'i
         for (const r of recorded) {
           const added = await insertLinks(trx, r.id, linkIncident(r.incident, campaigns, deps.incidents.linkWindowDays));
           linked += added.length;
-          const anchors = await anchorItems(trx, added.map((l) => l.campaignId));
-          // Once per incident: the best-linked campaign's offer carries it.
-          const best = added.find((l) => anchors.has(l.campaignId));
-          if (!best) continue;
-          const anchor = anchors.get(best.campaignId)!;
-          const districts = r.incident.postcodeDistrict ? [r.incident.postcodeDistrict] : r.incident.town ? districtsOf(r.incident.town) : [];
-          for (const route of routeAlert({ severity: 'critical', postcodeDistricts: districts, source: anchor.source }, deps.alerts)) {
-            entries.push({ reviewItemId: anchor.itemId, incidentId: r.id, channel: route.channel, deliverAfter: route.deliverAfter });
-          }
+          entries.push(...(await incidentAlertEntries(trx, { id: r.id, postcodeDistrict: r.incident.postcodeDistrict, town: r.incident.town }, added, deps.alerts)));
         }
         return { recorded, linked, outbox: await insertOutbox(trx, entries) };
       });

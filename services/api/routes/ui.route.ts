@@ -9,7 +9,7 @@ import { idParams } from '../schemas.js';
 export const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const JS = 'text/javascript; charset=utf-8';
-const ASSETS: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.css': 'text/css; charset=utf-8', 'app.js': JS, 'dom.js': JS, 'desk.js': JS, 'detail.js': JS, 'pages.js': JS, 'admin.js': JS };
+const ASSETS: Record<string, string> = { 'index.html': 'text/html; charset=utf-8', 'app.css': 'text/css; charset=utf-8', 'app.js': JS, 'dom.js': JS, 'desk.js': JS, 'detail.js': JS, 'pages.js': JS, 'campaign.js': JS, 'admin.js': JS };
 
 /**
  * Serves the files of the review desk, read once at start. They hold no data: the shell must load before

@@ -1,15 +1,7 @@
 // Administration in the desk: accounts and API tokens, and the watch-list. Every change asks for a reason,
 // which the API writes to the audit log with who made it.
 
-import { $, api, ask, el, reportError, shortTime, state, status } from './dom.js';
-
-async function reasonFor(title, verb) {
-  const form = await ask('admin-reason-dialog', (d) => {
-    d.querySelector('#admin-reason-title').textContent = title;
-    d.querySelector('#admin-reason-submit').textContent = verb;
-  });
-  return form ? String(form.get('reason')).trim() : null;
-}
+import { $, api, ask, el, reasonFor, reportError, shortTime, state, status } from './dom.js';
 
 function showSecret(title, secret) {
   return ask('secret-dialog', (d) => {

@@ -4,7 +4,8 @@
 import { installDesk, loadViews, pollNew, showDesk } from './desk.js';
 import { $, api, el, reportError, state } from './dom.js';
 import { loadSources, loadUsers } from './admin.js';
-import { exportEvidence, loadAlerts, loadAudit, loadCampaigns, loadNearMisses, openCampaign } from './pages.js';
+import { loadCampaigns, openCampaign } from './campaign.js';
+import { exportEvidence, loadAlerts, loadAudit, loadNearMisses } from './pages.js';
 
 const VIEWS = ['login', 'queue', 'near-misses', 'campaigns', 'alerts', 'sources', 'audit', 'users'];
 /** The server's stream of queue changes (listen()). */

@@ -79,6 +79,10 @@ export function timeEl(iso, { withAgo = true } = {}) {
 
 export const shortTime = (iso) => (iso ? absolute.format(new Date(iso)) : 'unknown');
 
+/** A calendar day ("2025-01-06") as the analyst reads dates; a day has no time zone, so none shifts it. */
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+export const dayText = (isoDay) => day.format(new Date(`${isoDay}T00:00:00Z`));
+
 // ---- dialogs ---------------------------------------------------------------------------------------
 
 /**
@@ -98,3 +102,12 @@ export function ask(dialogId, prepare = () => undefined) {
 }
 
 export const dialogOpen = () => document.querySelector('dialog[open]') !== null;
+
+/** Asks why, in words of one's own (a change that is audited with its reason); null when cancelled. */
+export async function reasonFor(title, verb) {
+  const form = await ask('admin-reason-dialog', (d) => {
+    d.querySelector('#admin-reason-title').textContent = title;
+    d.querySelector('#admin-reason-submit').textContent = verb;
+  });
+  return form ? String(form.get('reason')).trim() : null;
+}

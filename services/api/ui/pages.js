@@ -1,12 +1,6 @@
-// The desk's other pages: near misses, campaigns, alerts, the watch-list, the audit log, and evidence export.
+// The desk's other pages: near misses, alerts, the audit log, and evidence export (campaigns: campaign.js).
 
-import { askReason } from './desk.js';
-import { $, api, ask, canDecide, el, labelBadges, labelName, reportError, shortTime, state, status, timeEl } from './dom.js';
-
-/** A campaign's offers, calls and claims, counted: the labels that flag a post. */
-function labelCounts(counts) {
-  return state.labels.filter((l) => l.flags).map((l) => `${l.name}: ${counts?.[l.label] ?? 0}`).join(' · ');
-}
+import { $, api, ask, canDecide, el, labelName, reportError, shortTime, state, status, timeEl } from './dom.js';
 
 // ---- near misses -----------------------------------------------------------------------------
 
@@ -74,97 +68,6 @@ export async function exportEvidence(selection) {
     status('Evidence bundle exported');
   } catch (err) {
     status(err.message, true);
-  }
-}
-
-// ---- campaigns -------------------------------------------------------------------------------
-
-export async function loadCampaigns() {
-  try {
-    const { campaigns } = await api('/api/campaigns');
-    $('campaign-list').replaceChildren(
-      ...campaigns.map((c) =>
-        el(
-          'li',
-          // The button is there for the keyboard; its click bubbles to the row, which a mouse may click anywhere.
-          { 'data-id': String(c.id), onclick: () => openCampaign(c.id) },
-          el('button', { type: 'button', class: 'link', text: `Campaign ${c.id}: ${c.itemCount} post${c.itemCount === 1 ? '' : 's'}` }),
-          el('span', { class: 'label-counts', text: ` · ${labelCounts(c.labelCounts)}` }),
-          el('span', { text: ` · seen ${shortTime(c.firstSeenAt)} → ${shortTime(c.lastSeenAt)} · targets ${c.targets.join(', ') || '—'} · handles ${c.handles.join(', ') || '—'} · channels ${c.channels.join(', ')} · ${c.amounts.join(', ')}` }),
-        ),
-      ),
-    );
-  } catch (err) {
-    reportError(err);
-  }
-}
-
-export async function openCampaign(id) {
-  try {
-    const c = await api(`/api/campaigns/${id}`);
-    const undecided = c.items.filter((i) => i.status === 'new').length;
-    // The timeline in the posts' own time, oldest first.
-    const when = (i) => i.post.publishedAt ?? i.post.capturedAt;
-    const items = [...c.items].sort((a, b) => when(a).localeCompare(when(b)));
-    const d = $('campaign-detail');
-    d.replaceChildren(
-      el('h2', { text: `Campaign ${c.id} · timeline` }),
-      el('p', { class: 'label-counts', text: labelCounts(c.labelCounts) }),
-      el(
-        'dl',
-        { class: 'meta' },
-        el('dt', { text: 'Posted' }),
-        el('dd', {}, items.length ? timeEl(when(items[0]), { withAgo: false }) : '—', ' → ', items.length ? timeEl(when(items.at(-1))) : '—'),
-        el('dt', { text: 'Channels' }),
-        el('dd', { text: perChannel(items) }),
-        el('dt', { text: 'Targets' }),
-        el('dd', { text: c.targets.join(', ') || '—' }),
-        el('dt', { text: 'Amounts' }),
-        el('dd', { text: c.amounts.join(', ') || '—' }),
-        el('dt', { text: 'Handles' }),
-        el('dd', { text: c.handles.join(', ') || '—' }),
-      ),
-      el('p', {}, el('a', { href: `/ui/?status=all&campaign=${c.id}`, text: `Show its ${c.itemCount} items in the queue` })),
-      el(
-        'p',
-        { class: 'actions' },
-        canDecide() ? el('button', { type: 'button', text: `Confirm all ${undecided} undecided`, disabled: undecided === 0, onclick: () => decideCampaign(c.id, 'confirm') }) : null,
-        canDecide() ? el('button', { type: 'button', text: `Dismiss all ${undecided} undecided…`, disabled: undecided === 0, onclick: () => decideCampaign(c.id, 'dismiss') }) : null,
-        canDecide() ? el('button', { type: 'button', text: 'Export campaign evidence', onclick: () => exportEvidence({ campaignId: c.id }) }) : null,
-      ),
-      el(
-        'ol',
-        { class: 'timeline' },
-        ...items.map((item) =>
-          el('li', {}, timeEl(when(item), { withAgo: false }), ' ', el('a', { href: `/ui/items/${item.id}`, text: `Item ${item.id}` }), el('span', { text: ` · ${item.status} · ${item.post.channelTitle ?? item.post.channel}: ` }), labelBadges(item.classification.labels), el('span', { text: ` ${item.post.text}` })),
-        ),
-      ),
-    );
-    d.hidden = false;
-  } catch (err) {
-    reportError(err);
-  }
-}
-
-/** How many of the campaign's posts each channel carried, most first. */
-function perChannel(items) {
-  const counts = new Map();
-  for (const i of items) counts.set(i.post.channelTitle ?? i.post.channel, (counts.get(i.post.channelTitle ?? i.post.channel) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} (${n})`).join(', ');
-}
-
-async function decideCampaign(id, decision) {
-  let reason;
-  if (decision === 'dismiss') {
-    reason = await askReason(`Dismiss every undecided item of campaign ${id}`, 'Dismiss all');
-    if (!reason) return;
-  }
-  try {
-    const { decided } = await api(`/api/campaigns/${id}/decision`, { method: 'POST', body: reason ? { decision, reason } : { decision } });
-    status(`Campaign ${id}: ${decided.length} item${decided.length === 1 ? '' : 's'} ${decision === 'confirm' ? 'confirmed' : 'dismissed'}.`);
-    await openCampaign(id);
-  } catch (err) {
-    reportError(err);
   }
 }
 
