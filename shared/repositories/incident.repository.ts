@@ -82,7 +82,7 @@ const entityTargets = z.object({ targets: z.array(z.object({ text: z.string() })
  * Campaigns an act may answer: those holding an offer or a call that an analyst has not dismissed, first
  * offered at or after `since`, with what they target; with `campaignId`, that one alone.
  */
-export async function liveCampaignTargets(db: Executor, since: Date, campaignId?: number): Promise<CampaignTargets[]> {
+export async function liveCampaignTargets(db: Executor, since: Date, campaignIds?: number[]): Promise<CampaignTargets[]> {
   let q = db
     .selectFrom('campaign')
     .innerJoin('review_item', 'review_item.campaign_id', 'campaign.id')
@@ -92,7 +92,7 @@ export async function liveCampaignTargets(db: Executor, since: Date, campaignId?
     .where('review_item.status', '!=', 'dismissed')
     .where(sql<boolean>`classification.labels && array['bounty_offer', 'call_to_action']`)
     .where(sql<boolean>`coalesce(post.published_at, post.captured_at) >= ${since}`);
-  if (campaignId !== undefined) q = q.where('campaign.id', '=', campaignId);
+  if (campaignIds) q = q.where('campaign.id', '=', anyId(campaignIds));
   const rows = await q.execute();
   const byId = new Map<number, CampaignTargets>();
   for (const r of rows) {
@@ -123,13 +123,21 @@ export async function insertLinks(trx: Executor, incidentId: number, links: Inci
 }
 
 /** One incident as the extractor read it, for linking it by hand. */
-export async function findIncident(db: Executor, id: number): Promise<(ExtractedIncident & { id: number }) | undefined> {
-  const r = await db
-    .selectFrom('incident')
-    .select(['id', 'act', 'place_type', 'place_name', 'postcode_district', 'road', 'town', 'dated', 'span_start', 'span_end', sql<string>`to_char(occurred_on, 'YYYY-MM-DD')`.as('occurred_on')])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return r && { id: r.id, act: r.act, placeType: r.place_type, placeName: r.place_name, postcodeDistrict: r.postcode_district, road: r.road, town: r.town, occurredOn: r.occurred_on, dated: r.dated, start: r.span_start, end: r.span_end };
+const incidentColumns = ['id', 'act', 'place_type', 'place_name', 'postcode_district', 'road', 'town', 'dated', 'span_start', 'span_end', sql<string>`to_char(occurred_on, 'YYYY-MM-DD')`.as('occurred_on')] as const;
+type StoredIncident = ExtractedIncident & { id: number };
+const toIncident = (r: { id: number; act: ExtractedIncident['act']; place_type: ExtractedIncident['placeType']; place_name: string | null; postcode_district: string | null; road: string | null; town: string | null; occurred_on: string; dated: boolean; span_start: number; span_end: number }): StoredIncident => ({
+  id: r.id, act: r.act, placeType: r.place_type, placeName: r.place_name, postcodeDistrict: r.postcode_district, road: r.road, town: r.town, occurredOn: r.occurred_on, dated: r.dated, start: r.span_start, end: r.span_end,
+});
+
+export async function findIncident(db: Executor, id: number): Promise<StoredIncident | undefined> {
+  const r = await db.selectFrom('incident').select(incidentColumns).where('id', '=', id).executeTakeFirst();
+  return r && toIncident(r);
+}
+
+/** Incidents that happened on or after a day, oldest first, at most `limit`: what a campaign first seen now may link to. */
+export async function incidentsSince(db: Executor, day: string, limit = 5_000): Promise<StoredIncident[]> {
+  const rows = await db.selectFrom('incident').select(incidentColumns).where('occurred_on', '>=', day).orderBy('occurred_on').orderBy('id').limit(limit).execute();
+  return rows.map(toIncident);
 }
 
 /** Removes one link, never the incident or its report; returns the link as it was, or undefined when there was none. */

@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
@@ -40,6 +40,7 @@ const NEWS: NewsItem[] = [
   { guid: 'n-8', date: 'Thu, 16 Jan 2025 09:00:00 GMT', title: 'Church roof appeal', body: 'St Mary\'s church in Walthamstow has raised £20,000 towards its new roof after a winter of leaks.' },
   { guid: 'n-9', date: 'Mon, 20 Jan 2025 09:00:00 GMT', title: 'Graffiti at a Manchester synagogue', body: 'Swastikas were painted on a synagogue in Prestwich, M25, overnight on Sunday 19 January, Greater Manchester Police said.' },
   { guid: 'n-10', date: 'Thu, 21 Mar 2019 11:00:00 GMT', title: 'Windows smashed at Birmingham mosques', body: 'Windows were smashed at a mosque on Birchfield Road in the early hours of Thursday. Shortly afterwards windows were broken at a mosque on Witton Road, Aston, and later at a mosque on Slade Road, Erdington.' },
+  { guid: 'n-12', date: 'Tue, 04 Feb 2025 09:00:00 GMT', title: 'Gurdwara windows broken', body: 'Windows were smashed at a gurdwara in Handsworth, B21, overnight on Monday 3 February, West Midlands Police said.' },
   { guid: 'n-11', date: 'Fri, 22 Mar 2019 09:00:00 GMT', title: 'Sledgehammer arrest', body: 'A man has been charged in connection with the damage to mosques in Birmingham and will appear in court next week.' },
 ];
 
@@ -56,6 +57,7 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
   let analystId: number;
   let dutyAuth: Record<string, string>;
   const prefix = testPrefix();
+  let offers: string;
 
   beforeAll(async () => {
     testDb = await createTestDb();
@@ -63,7 +65,7 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
     let newsOut = false;
     host = await startFakeServer((_req, res) => send(res, 200, feed(newsOut ? NEWS : []), { 'content-type': 'application/rss+xml' }));
     const dir = tempDir();
-    const offers = join(dir, 'offers.jsonl');
+    offers = join(dir, 'offers.jsonl');
     writeFileSync(offers, `${OFFERS.join('\n')}\n`);
     utimesSync(offers, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     writeFileSync(
@@ -211,5 +213,19 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
     })();
     expect(relinked.json<{ reasons: string[]; score: number }>().reasons).toEqual(['linked by hand: it was right', expect.stringMatching(/same postcode district E10/), expect.any(String), expect.any(String)]);
     expect(relinked.json<{ score: number }>().score).toBeGreaterThanOrEqual(4);
+  });
+
+  it('links an act reported before its offer was read, once the offer campaign appears, with one alert', async () => {
+    const gurdwara = async () => (await incidents()).find((r) => r.postcode_district === 'B21');
+    await waitFor(async () => Boolean(await gurdwara()), 'the Handsworth report kept', 30_000);
+    expect((await gurdwara())!.campaign_id).toBeNull();
+    // The channel posted this offer a week before the act; Vigil reads it only now.
+    appendFileSync(offers, `${line('o-3', '2025-01-27T20:00:00Z', '£150 for whoever does the windows of the gurdwara in B21. Video to @brum_jobs2, paid in USDT.')}\n`);
+    await waitFor(async () => (await gurdwara())!.campaign_id !== null, 'the report linked to the new campaign', 30_000);
+    const row = (await gurdwara())!;
+    const alerts = await testDb.db.selectFrom('alert').select(['id', 'review_item_id']).where('incident_id', '=', row.id).execute();
+    expect(alerts).toHaveLength(1);
+    const offerItem = await testDb.db.selectFrom('review_item').innerJoin('post', 'post.id', 'review_item.post_id').select('review_item.id').where('post.external_id', '=', 'o-3').executeTakeFirstOrThrow();
+    expect(alerts[0]!.review_item_id).toBe(offerItem.id);
   });
 });

@@ -9,7 +9,7 @@ import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
-import { incidentHandlers } from './incident.handlers.js';
+import { incidentHandlers, linkReportedIncidents } from './incident.handlers.js';
 import { nearMissHandlers } from './near-miss.handlers.js';
 
 export interface AlertDeps {
@@ -53,7 +53,10 @@ export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
           const districts = (verdict.entities.postcodeDistricts as string[] | undefined) ?? [];
           return routeAlert({ severity: campaign?.severity ?? verdict.severity, postcodeDistricts: districts, source: post.source }, deps.alerts).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));
         });
-        return { created, campaigns, outbox: await insertOutbox(trx, entries) };
+        // A campaign that is new or names a new target may be what acts reported earlier were answering.
+        const grown = [...new Set([...campaigns.values()].filter((c) => !c.repeat || c.newTarget).map((c) => c.campaignId))];
+        const incidentEntries = await linkReportedIncidents(trx, grown, deps);
+        return { created, campaigns, outbox: await insertOutbox(trx, [...entries, ...incidentEntries]) };
       });
       await enqueueDeliveries(deps.queues, outbox);
       await addStats(deps.redis, deps.prefix, { review_items_created: created.length });

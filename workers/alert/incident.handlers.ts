@@ -6,7 +6,9 @@ import type { Logger } from '../../shared/logger.js';
 import type { Handlers } from '../../shared/queues/queue.catalog.js';
 import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import { insertOutbox, type OutboxEntry } from '../../shared/repositories/alert.repository.js';
-import { insertLinks, liveCampaignTargets, recordIncidents } from '../../shared/repositories/incident.repository.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../shared/db/database.js';
+import { incidentsSince, insertLinks, liveCampaignTargets, recordIncidents } from '../../shared/repositories/incident.repository.js';
 
 export interface IncidentDeps {
   db: Db;
@@ -45,4 +47,21 @@ export function incidentHandlers(deps: IncidentDeps): Pick<Handlers<'alert'>, 'i
       return { recorded: recorded.length, linked, outboxed: outbox.length };
     },
   };
+}
+
+/**
+ * Links acts already reported to campaigns that have just appeared or named a new target: a channel added
+ * late, or read after the news, still shows its offer being acted on. Returns the alerts to write.
+ */
+export async function linkReportedIncidents(trx: Transaction<Database>, campaignIds: number[], deps: Pick<IncidentDeps, 'alerts' | 'incidents'>): Promise<OutboxEntry[]> {
+  if (campaignIds.length === 0) return [];
+  const campaigns = await liveCampaignTargets(trx, new Date(0), campaignIds);
+  if (campaigns.length === 0) return [];
+  const since = new Date(Math.min(...campaigns.map((c) => c.since.getTime()))).toISOString().slice(0, 10);
+  const entries: OutboxEntry[] = [];
+  for (const incident of await incidentsSince(trx, since)) {
+    const added = await insertLinks(trx, incident.id, linkIncident(incident, campaigns, deps.incidents.linkWindowDays));
+    if (added.length) entries.push(...(await incidentAlertEntries(trx, { id: incident.id, postcodeDistrict: incident.postcodeDistrict, town: incident.town }, added, deps.alerts)));
+  }
+  return entries;
 }

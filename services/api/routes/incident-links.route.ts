@@ -48,7 +48,7 @@ export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, { d
       const linkedBy = `user:${request.user!.id}`;
       const result = await db.transaction().execute(async (trx) => {
         // The linker's own reasons, where it would have linked them too, follow the analyst's.
-        const [auto] = linkIncident(incident, await liveCampaignTargets(trx, new Date(0), campaignId), incidents.linkWindowDays);
+        const [auto] = linkIncident(incident, await liveCampaignTargets(trx, new Date(0), [campaignId]), incidents.linkWindowDays);
         const link = { campaignId, score: auto?.score ?? 0, reasons: [`linked by hand: ${reason}`, ...(auto?.reasons ?? [])] };
         const added = await insertLinks(trx, id, [link], linkedBy);
         if (added.length === 0) return undefined;
