@@ -115,7 +115,8 @@ interface PlaceMention {
 
 /** The capitalised words right before a place word, as the place's name ("Leyton Jamia Masjid"). */
 function nameBefore(text: string, at: number, end: number): string | null {
-  const before = text.slice(0, at).split(/\s+/);
+  // A name is at most five words: the 120 characters before the place word hold it.
+  const before = text.slice(Math.max(0, at - 120), at).split(/\s+/);
   if (before[before.length - 1] === '') before.pop();
   const words: string[] = [];
   for (let i = before.length - 1; i >= 0 && words.length < 5; i--) {
@@ -205,13 +206,20 @@ function townOf(text: string, place: PlaceMention): string | null {
   return townIn(blanked, place.at);
 }
 
+const MAX_REPORT_CHARS = 20_000;
+/** Longer "sentences" (no full stops, a list run together) are read this far. */
+const MAX_UNIT_CHARS = 1_000;
+
 /** Any act word at all: most posts have none, and are done with after one test. */
 const ANY_ACT = new RegExp(ACTS.map(([, re]) => re.source).join('|'), 'iu');
 
 /** The acts an item reports, one per place. */
-export function extractIncidents(text: string, publishedAt: Date): ExtractedIncident[] {
+export function extractIncidents(fullText: string, publishedAt: Date): ExtractedIncident[] {
+  // A report is a few paragraphs; a post far longer is not read further (posts are attacker-written, and a
+  // sentence of megabytes would make every search in it slow).
+  const text = fullText.length > MAX_REPORT_CHARS ? fullText.slice(0, MAX_REPORT_CHARS) : fullText;
   if (!ANY_ACT.test(fold(text))) return [];
-  const units = unitsOf(text);
+  const units = unitsOf(text).map((u) => (u.text.length > MAX_UNIT_CHARS ? { ...u, end: u.start + MAX_UNIT_CHARS, text: u.text.slice(0, MAX_UNIT_CHARS) } : u));
   if (units[0] && FOLLOW_UP.test(fold(units[0].text))) return [];
   const published = publicationDay(publishedAt);
   const itemDate = dateInText(text, publishedAt);
