@@ -100,7 +100,7 @@ describe('linkIncident', () => {
 
 describe('extractIncidents on hostile input', () => {
   it('reads a capped prefix of a huge post of place and act words with no full stop', () => {
-    // Uncapped, the name search before each of the 6,000 place words reread the whole text (minutes, past the test's timeout).
+    // Uncapped, the name search before each of the 6,000 place words split all the text before it again.
     const text = 'graffiti was sprayed on the Leyton mosque and '.repeat(6_000);
     const found = extractIncidents(text, on('2025-01-24'));
     expect(found.every((f) => f.end <= 20_000)).toBe(true);
