@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { createDb, type Db } from '../../shared/db/client.js';
 import { databaseName, TEST_DATABASE_URL, withDatabase } from './env.js';
@@ -36,6 +37,9 @@ export async function createTestDb(): Promise<TestDb> {
   });
   const url = withDatabase(TEST_DATABASE_URL, name);
   const db = createDb(url, 5);
+  // Each copy is an install of its own: a copied instance id would share one signing key and one audit
+  // checkpoint file among test files running side by side, and one file's checkpoint would read as another's tampering.
+  await sql`update instance set id = gen_random_uuid()`.execute(db);
   return {
     url,
     db,
