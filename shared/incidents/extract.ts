@@ -125,10 +125,7 @@ function nameBefore(text: string, at: number, end: number): string | null {
     words.unshift(word);
   }
   while (words.length && (NAME_STOP.has(words[0]!) || /^(?:of|and|&|e|i|ur|-)$/.test(words[0]!))) words.shift();
-  const keyword = text.slice(at, end);
-  const capitalisedKeyword = /^[A-Z]/.test(keyword);
-  if (!words.length) return capitalisedKeyword ? null : null;
-  return `${words.join(' ')} ${keyword}`;
+  return words.length ? `${words.join(' ')} ${text.slice(at, end)}` : null;
 }
 
 const PLURAL_PLACE = /(?:mosques|masjids|synagogues|gurdwaras|temples|mandirs|churches|chapels|schools|hotels|cent(?:re|er)s|shops|businesses|restaurants|takeaways|butchers|halls|moscheen|moskeeen|mosquees)$/i;
