@@ -1,6 +1,6 @@
 import type { ExtractedIncident, IncidentAct, PlaceType } from '../domain/incident.js';
 import { POSTCODE_AREAS } from '../classifier/lexicon.js';
-import { dateInText, publicationDay } from './incident-dates.js';
+import { dateInText, fold, publicationDay } from './incident-dates.js';
 import { isKnownPlace, KNOWN_NAMES } from './gazetteer.js';
 
 /**
@@ -50,6 +50,8 @@ const FOLLOW_UP = w(
   'human chain', 'solidarity', 'vigil', 'raised (?:the )?(?:money|funds|£[\\d,.]+k?)', 'to (?:repair|replace|fix)', 'fundrais\\p{L}*', 'donations?', 'crowdfund\\p{L}*', 'mp', 'commons', 'minister', 'councillors? (?:raised|asked)',
   'prozess', 'landgericht', 'angeklagt\\p{L}*', 'verurteilt', 'condamne\\p{L}*', 'tribunal', 'proces', 'rechtbank', 'veroordeeld',
 );
+/** Frames that words of a past act do not outweigh: a trial, an offer, a collection. */
+const FIRM_FRAME = /\b(?:court|pleaded|sentenced|jailed|trial|jury|convicted|charged with|offer(?:ed|ing)?|bounty|donat|crowdfund|fundrais)/i;
 /** Words that make a sentence a report of what happened even beside one of the above ("after the offer, seven sites were hit"). */
 const HAPPENED = w('was|were|had been|have been|has been', 'police (?:are|were) (?:investigating|called)', 'investigat\\p{L}*', 'overnight', 'last night', 'early hours', 'discovered', 'found', 'reported');
 
@@ -98,8 +100,6 @@ function clausesOf(sentence: string): { start: number; end: number; text: string
   if (from < sentence.length) out.push({ start: from, end: sentence.length, text: sentence.slice(from) });
   return out.filter((c) => c.text.trim());
 }
-
-const fold = (s: string) => s.normalize('NFD').replace(/\p{Mn}/gu, '');
 
 function actOf(text: string): IncidentAct | undefined {
   return ACTS.find(([, re]) => re.test(text))?.[0];
@@ -172,10 +172,10 @@ function nearest<T extends { index: number }>(found: T[], at: number): T | undef
   return after ?? found.filter((f) => f.index < at).sort((a, b) => b.index - a.index)[0];
 }
 
-function postcodeIn(text: string, at = 0): string | null {
-  const found = [...text.matchAll(POSTCODE)].filter((m) => POSTCODE_AREAS.has(m[1]!)).map((m) => ({ index: m.index, district: `${m[1]}${m[2]}` }));
-  return nearest(found, at)?.district ?? null;
-}
+/** UK postcode districts written in a text, where they are. */
+const postcodesIn = (text: string) => [...text.matchAll(POSTCODE)].filter((m) => POSTCODE_AREAS.has(m[1]!)).map((m) => ({ index: m.index, district: `${m[1]}${m[2]}` }));
+
+const postcodeIn = (text: string, at: number): string | null => nearest(postcodesIn(text), at)?.district ?? null;
 
 /** A neighbourhood, borough or town the gazetteer knows, as written: the one nearest the place at `at`. */
 function townIn(text: string, at = 0): string | null {
@@ -220,18 +220,20 @@ export function extractIncidents(fullText: string, publishedAt: Date): Extracted
   if (units[0] && FOLLOW_UP.test(fold(units[0].text))) return [];
   const published = publicationDay(publishedAt);
   const itemDate = dateInText(text, publishedAt);
-  const postcodes = new Set([...text.matchAll(POSTCODE)].filter((m) => POSTCODE_AREAS.has(m[1]!)).map((m) => `${m[1]}${m[2]}`));
+  const postcodes = new Set(postcodesIn(text).map((p) => p.district));
   // An item's one postcode belongs to each of its places; of several, each sentence's own.
   const itemPostcode = postcodes.size === 1 ? [...postcodes][0]! : null;
-  const itemTown = townIn(text);
+  // The gazetteer over the whole item is the costly search: only for a site whose own sentence names no town.
+  let itemTown: string | null | undefined;
+  const townOfItem = () => (itemTown === undefined ? (itemTown = townIn(text)) : itemTown);
   const out: ExtractedIncident[] = [];
-  let lastPlace: { mention: PlaceMention; unit: Unit } | undefined;
+  let lastPlace: PlaceMention | undefined;
   let previousAct: IncidentAct | undefined;
   units.forEach((unit, i) => {
     const folded = fold(unit.text);
     const places = placesIn(unit.text);
     let act = actOf(folded);
-    const framed = NOT_AN_ACT.test(folded) && !(HAPPENED.test(folded) && !/\b(?:court|pleaded|sentenced|jailed|trial|jury|convicted|charged with|offer(?:ed|ing)?|bounty|donat|crowdfund|fundrais)/i.test(folded));
+    const framed = NOT_AN_ACT.test(folded) && !(HAPPENED.test(folded) && !FIRM_FRAME.test(folded));
     if (framed) {
       lastPlace = undefined;
       previousAct = undefined;
@@ -240,9 +242,9 @@ export function extractIncidents(fullText: string, publishedAt: Date): Extracted
     // "Police were called to Leyton Jamia Masjid. Graffiti had been daubed on its wall."; "… on Witton Road, and later at a mosque on Slade Road."
     if (!act && places.length) act = actOf(fold(units[i + 1]?.text ?? '')) ?? previousAct;
     previousAct = act;
-    if (act && !places.length && lastPlace) places.push(lastPlace.mention);
+    if (act && !places.length && lastPlace) places.push(lastPlace);
     if (!act || !places.length) {
-      if (places.length) lastPlace = { mention: places[0]!, unit };
+      if (places.length) lastPlace = places[0];
       return;
     }
     for (const place of places) {
@@ -253,14 +255,14 @@ export function extractIncidents(fullText: string, publishedAt: Date): Extracted
         placeName: place.name,
         postcodeDistrict: postcodeIn(unit.text, place.at) ?? itemPostcode,
         road: place.road,
-        town: townOf(unit.text, place) ?? itemTown,
+        town: townOf(unit.text, place) ?? townOfItem(),
         occurredOn: unitDate ?? itemDate ?? published,
         dated: Boolean(unitDate ?? itemDate),
         start: unit.start,
         end: unit.end,
       });
     }
-    lastPlace = { mention: places[places.length - 1]!, unit };
+    lastPlace = places[places.length - 1];
   });
   return oneper(out);
 }

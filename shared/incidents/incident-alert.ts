@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import type { OutboxEntry } from '../repositories/alert.repository.js';
 import { anchorItems } from '../repositories/incident.repository.js';
-import { districtsOf } from './gazetteer.js';
+import { districtsOfPlace } from './gazetteer.js';
 import type { IncidentLink } from './link.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -27,6 +27,5 @@ export async function incidentAlertEntries(trx: Executor, incident: IncidentPlac
   const best = links.find((l) => anchors.has(l.campaignId));
   if (!best) return [];
   const anchor = anchors.get(best.campaignId)!;
-  const districts = incident.postcodeDistrict ? [incident.postcodeDistrict] : incident.town ? districtsOf(incident.town) : [];
-  return routeAlert({ severity: 'critical', postcodeDistricts: districts, source: anchor.source }, alerts).map((route) => ({ reviewItemId: anchor.itemId, incidentId: incident.id, channel: route.channel, deliverAfter: route.deliverAfter }));
+  return routeAlert({ severity: 'critical', postcodeDistricts: districtsOfPlace(incident), source: anchor.source }, alerts).map((route) => ({ reviewItemId: anchor.itemId, incidentId: incident.id, channel: route.channel, deliverAfter: route.deliverAfter }));
 }

@@ -37,7 +37,8 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const utcDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 
 const monthIndex = (word: string): number => MONTH_NAMES[word.toLowerCase().replace('.', '')] ?? -1;
-const fold = (s: string) => s.normalize('NFD').replace(/\p{Mn}/gu, '');
+/** Accents off ("März" reads as "marz"), one character for one, so offsets into the text still hold. */
+export const fold = (s: string): string => s.normalize('NFD').replace(/\p{Mn}/gu, '');
 
 /** A day and month without a year is the latest such date on or before publication (reports look back). */
 function dated(day: number, month: number, year: string | undefined, published: Date): Date | undefined {

@@ -1,5 +1,5 @@
 import type { ExtractedIncident, LinkReasons, PlaceType } from '../domain/incident.js';
-import { areaOf, districtsOf, namesOf } from './gazetteer.js';
+import { areaOf, districtsOfPlace, namesOf } from './gazetteer.js';
 
 /** What linking needs to know of a campaign: where and what its offers and calls aim at, and since when. */
 export interface CampaignTargets {
@@ -51,8 +51,7 @@ const lower = (xs: string[]) => xs.map((x) => x.toLowerCase());
  */
 export function linkIncident(incident: ExtractedIncident, campaigns: CampaignTargets[], windowDays = DEFAULT_LINK_WINDOW_DAYS): IncidentLink[] {
   const occurred = new Date(`${incident.occurredOn}T23:59:59Z`);
-  // Districts the report's own words stand for: its postcode, else its town or neighbourhood.
-  const districts = new Set(incident.postcodeDistrict ? [incident.postcodeDistrict] : incident.town ? districtsOf(incident.town) : []);
+  const districts = new Set(districtsOfPlace(incident));
   const areas = new Set([...districts].map(areaOf));
   const reportPlaces = lower([incident.road, incident.town, incident.placeName].filter((p): p is string => Boolean(p)));
   const out: IncidentLink[] = [];
