@@ -6,29 +6,20 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { buildApp } from '../services/api/app.js';
-import { createDb } from '../shared/db/client.js';
-import { migrateToLatest } from '../shared/db/migrate.js';
 import { pino } from 'pino';
 import { createMetrics } from '../shared/metrics.js';
 import { createRedis } from '../shared/queues/redis.js';
 import { createApiToken, createUser } from '../shared/repositories/user.repository.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const N = Number(process.env.BENCH_ITEMS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `vigil_bench_desk_${process.pid}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(base);
-url.pathname = `/${dbName}`;
-const db = createDb(url.toString(), 5);
+const scratch = await scratchDatabase('desk');
+const { db } = scratch;
 const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'request');
 
 try {
-  await migrateToLatest(db);
   const t0 = performance.now();
   await sql`insert into channel (platform, handle) select 'telegram', 'chan_' || g from generate_series(0, 199) g`.execute(db);
   // Varied wording, 40 postcode districts and 500 payment handles, spread over 60 days of posts.
@@ -85,10 +76,6 @@ try {
   await app.close();
   console.log(JSON.stringify({ items: N, load_s: Math.round(loadMs / 100) / 10, runs: RUNS, results }, null, 2));
 } finally {
-  await db.destroy();
   redis.disconnect();
-  // BENCH_KEEP=1 keeps the database to look at query plans.
-  if (process.env.BENCH_KEEP) console.log(`kept ${dbName}`);
-  else await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }

@@ -6,28 +6,19 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { classify } from '../shared/classifier/index.js';
-import { createDb } from '../shared/db/client.js';
-import { migrateToLatest } from '../shared/db/migrate.js';
 import { capturePost } from '../shared/domain/post.js';
 import { writeBundle } from '../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey } from '../shared/evidence/signing-key.js';
 import { verifyBundle } from '../shared/evidence/verify.js';
 import { insertFlagged } from '../shared/repositories/review-item.repository.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const N = Number(process.env.BENCH_POSTS ?? 10_000);
-const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `vigil_bench_evidence_${process.pid}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(base);
-url.pathname = `/${dbName}`;
-const db = createDb(url.toString(), 5);
+const scratch = await scratchDatabase('evidence');
+const { db } = scratch;
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-evidence-'));
 try {
-  await migrateToLatest(db);
   const campaign = await db.insertInto('campaign').values({ simhash: '0', channels: [], targets: [], amounts: [], handles: [], last_seen_at: new Date() }).returning('id').executeTakeFirstOrThrow();
   const text = (i: number) => `£${100 + (i % 50)} to anyone who sprays the mosque in E1${i % 10}, send a pic to @payday_admin. Repost ${i} of the campaign, with the usual rules: photo proof, payment same day.`;
   for (let i = 0; i < N; i += 500) {
@@ -66,8 +57,6 @@ try {
   console.table([row]);
   console.log(JSON.stringify(row));
 } finally {
-  await db.destroy();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await scratch.drop();
   rmSync(dir, { recursive: true, force: true });
 }

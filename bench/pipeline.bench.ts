@@ -11,17 +11,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { pino } from 'pino';
-import { createDb } from '../shared/db/client.js';
-import { migrateToLatest } from '../shared/db/migrate.js';
+import type { createDb } from '../shared/db/client.js';
 import { capturePost, type CapturedPost } from '../shared/domain/post.js';
 import { readStats } from '../shared/metrics.js';
 import { packageRoot } from '../shared/paths.js';
 import { createQueues, jobMeta } from '../shared/queues/queues.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N = Number(process.env.BENCH_POSTS ?? 100_000);
 const BARE = Number(process.env.BENCH_BARE_JOBS ?? 30_000);
 const BATCH = 50;
@@ -75,14 +73,8 @@ function rssOf(pids: number[]): number {
 async function main() {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = `{vigil-bench-${process.pid}}`;
-  const dbName = `vigil_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  const db = createDb(dbUrl.toString(), 4);
-  await migrateToLatest(db);
+  const scratch = await scratchDatabase('pipeline', 4);
+  const { db } = scratch;
   const children: ChildProcess[] = [];
   try {
     // 1. Warm-up and 2. the ceiling: one-post no-op jobs drained by a no-op worker at concurrency 50.
@@ -108,7 +100,7 @@ async function main() {
     await bare.close();
 
     // 3. The pipeline, closed loop: N posts in batches of 50 through classify and alert/persist.
-    const env = { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+    const env = { ...process.env, DATABASE_URL: scratch.url, REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
     const classifiers = Number(process.env.BENCH_CLASSIFY_PROCESSES ?? 1);
     for (const kind of [...Array<string>(classifiers).fill('classify'), 'alert']) children.push(spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', kind], { env, stdio: 'ignore' }));
     await sleep(1_500);
@@ -196,9 +188,7 @@ async function main() {
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await sleep(500);
-    await db.destroy();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await scratch.drop();
     const keys = await redis.keys(`${prefix}*`);
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
     redis.disconnect();
