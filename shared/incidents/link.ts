@@ -79,7 +79,8 @@ export function linkIncident(incident: ExtractedIncident, campaigns: CampaignTar
     const kind = c.targetWords.find((w) => KIND_WORDS[incident.placeType].test(w));
     if (!kind) continue;
     reasons.push(`the offer targets ${kind}, the report is of ${incident.placeType.replace('_', ' ')}`);
-    reasons.push(`${Math.round(days)} days after the first offer`);
+    const after = Math.round(days);
+    reasons.push(`${after} ${after === 1 ? 'day' : 'days'} after the first offer`);
     const score = place + 2 + (days <= 21 ? 1 : 0);
     if (score >= MIN_LINK_SCORE) out.push({ campaignId: c.id, score, reasons });
   }
