@@ -77,7 +77,7 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk as a workspace (Debian Chrom
       ]);
       incidentIds.fire = fire!.id;
       incidentIds.windows = windows!.id;
-      await insertLinks(trx, fire!.id, [{ campaignId: hostelCampaign, score: 6, reasons: ['same postcode district SW3', 'the offer names kings road', '1 days after the first offer'] }]);
+      await insertLinks(trx, fire!.id, [{ campaignId: hostelCampaign, score: 6, reasons: ['same postcode district SW3', 'the offer names kings road', '1 day after the first offer'] }]);
       await insertLinks(trx, windows!.id, [{ campaignId: hostelCampaign, score: 0, reasons: ['linked by hand: Chelsea hostel named by the same handle'] }], `user:${analyst.id}`);
     });
     // Many sign-ins from one address within a minute: above the per-address login limit, which is not under test here.
