@@ -1,13 +1,12 @@
 import { FLAG_LABELS, type Label, type RationaleSpan, type Severity, type Verdict } from '../domain/verdict.js';
-import { analyse, MAX_ANALYSED_CHARS, segmentVector, trainingVector, type SegmentAnalysis } from './analyse.js';
+import { analyse, MAX_ANALYSED_CHARS, segmentLogOdds, segmentVector, wholeLogOdds, type Analysis, type SegmentAnalysis } from './analyse.js';
 import type { Hit } from './features.js';
 import { decide, HEADS, logit, MODEL_LABELS, sigmoid, type LoadedModel } from './model.js';
 import { originalSpan } from './normalize.js';
-import { charIds, pairId, termOf, valueOf, wordId, type FeatureVector } from './vectorize.js';
+import { charIds, pairId, termOf, valueOf, wordId } from './vectorize.js';
 
 interface SegmentScore {
   analysis: SegmentAnalysis;
-  vector: FeatureVector;
   /** Log-odds per head, in HEADS order. */
   logOdds: Float64Array;
   /** Per label, in MODEL_LABELS order. */
@@ -58,8 +57,9 @@ const MAX_RATIONALE_WORDS = 8;
 const WHOLE_POST_SUPPORT = 2;
 
 /** The words of a segment that pushed one label up most, as spans of the normalised text. */
-function topWords(s: SegmentScore, label: number, model: LoadedModel): { start: number; end: number; value: number }[] {
-  const weigh = (id: number) => model.scorer.contribution(id, valueOf(s.vector, id), label);
+function topWords(s: SegmentScore, analysis: Analysis, label: number, model: LoadedModel): { start: number; end: number; value: number }[] {
+  const vector = segmentVector(s.analysis, analysis);
+  const weigh = (id: number) => model.scorer.contribution(id, valueOf(vector, id), label);
   const terms = s.analysis.words.map((w) => termOf(w.token));
   const words = s.analysis.words.map((w, i) => {
     let value = weigh(wordId(terms[i]!));
@@ -82,14 +82,13 @@ export function classifyWith(model: LoadedModel, text: string): Verdict {
   const flagHead = HEADS.indexOf('flag');
   // A sentence of a long post decides only where the post as a whole leans the same way: a thread that
   // warns about offers restates one in a sentence, and a page with an offer in it still reads as one.
-  const whole = analysed.length > 1 ? model.scorer.logOdds(trainingVector(text.slice(0, MAX_ANALYSED_CHARS))) : undefined;
+  const whole = analysed.length > 1 ? wholeLogOdds(model.scorer, text.slice(0, MAX_ANALYSED_CHARS)) : undefined;
   const segments: SegmentScore[] = analysed.map((a) => {
-    const vector = segmentVector(a, analysis);
-    const logOdds = model.scorer.logOdds(vector);
+    const logOdds = segmentLogOdds(model.scorer, a, analysis);
     // Nothing to read (emoji and punctuation that stand for no word, no cue): nothing to decide on.
-    if (a.words.length === 0 && a.features.fired.size === 0) return { analysis: a, vector, logOdds: logOdds.fill(-Infinity), decided: MODEL_LABELS.map(() => false) };
+    if (a.words.length === 0 && a.features.fired.size === 0) return { analysis: a, logOdds: logOdds.fill(-Infinity), decided: MODEL_LABELS.map(() => false) };
     const supported = (i: number) => !whole || whole[i]! >= cut[i]! - WHOLE_POST_SUPPORT || whole[flagHead]! >= cut[flagHead]! - WHOLE_POST_SUPPORT;
-    return { analysis: a, vector, logOdds, decided: decide(logOdds, cut).map((d, i) => d && supported(i)) };
+    return { analysis: a, logOdds, decided: decide(logOdds, cut).map((d, i) => d && supported(i)) };
   });
 
   const labels = new Set<Label>();
@@ -142,7 +141,7 @@ export function classifyWith(model: LoadedModel, text: string): Verdict {
     for (const i of explained) {
       if (s.decided[i]) rationale.push({ feature: `segment:${MODEL_LABELS[i]}`, start: segment.start, end: segment.end, text: segText });
       // Which words weighed most is worth its cost only for posts someone will read: flagged or near misses.
-      if (flagged || nearMiss) for (const w of topWords(s, i, model)) rationale.push({ feature: `word:${MODEL_LABELS[i]}`, ...toOriginal(w.start, w.end) });
+      if (flagged || nearMiss) for (const w of topWords(s, analysis, i, model)) rationale.push({ feature: `word:${MODEL_LABELS[i]}`, ...toOriginal(w.start, w.end) });
     }
     for (const h of features.hits) if (h.feature !== 'number') rationale.push({ feature: h.quoted ? `quoted:${h.feature}` : h.feature, ...toOriginal(h.start, h.end) });
   }

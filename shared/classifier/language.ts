@@ -24,6 +24,13 @@ const ENGLISH = new Set(['the', 'and', 'of', 'to', 'is', 'are', 'was', 'were', '
 const ASCII_TEXT = /^[\x00-\x7f]*$/;
 const WORDS = /[a-z']+/gi;
 
+/** Whether a text has at least `min` letters, read only as far as it takes. */
+function hasLetters(text: string, min: number): boolean {
+  let n = 0;
+  for (const _ of text.matchAll(LETTER)) if (++n >= min) return true;
+  return false;
+}
+
 function plainlyEnglish(sample: string): boolean {
   if (!ASCII_TEXT.test(sample)) return false;
   let words = 0;
@@ -39,7 +46,7 @@ function plainlyEnglish(sample: string): boolean {
 export function identifyLanguage(text: string): Language {
   // A post's first few hundred characters tell its language as well as the whole of it, at a fraction of the cost.
   const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
-  if ((sample.match(LETTER)?.length ?? 0) < MIN_LETTERS) return { code: 'und', covered: true };
+  if (!hasLetters(sample, MIN_LETTERS)) return { code: 'und', covered: true };
   if (plainlyEnglish(sample)) return { code: 'en', covered: true };
   const result = eld.detect(sample);
   if (!result.language) return { code: 'und', covered: true };

@@ -1,4 +1,4 @@
-import { FEATURE_BITS, type FeatureVector } from './vectorize.js';
+import { charIds, FEATURE_BITS, type FeatureVector } from './vectorize.js';
 
 /** The labels a trained model decides; `target_info` is an extraction, not a learned label. */
 export const MODEL_LABELS = ['bounty_offer', 'call_to_action', 'claim', 'hate'] as const;
@@ -56,6 +56,9 @@ export interface ModelFile {
   metrics: Record<string, RecordedMetrics>;
 }
 
+/** Words whose n-gram weights are remembered (about 100 bytes each) before the memo starts again. */
+const CHAR_MEMO_LIMIT = 100_000;
+
 /** One L2-regularised logistic regression per head over the same hashed features. */
 export class LinearScorer {
   /** Feature id to its row in `weights`, or -1: a table over the whole hashed space, so a lookup is one index. */
@@ -63,6 +66,7 @@ export class LinearScorer {
   /** Row-major: row r holds one weight per head, in HEADS order. */
   private readonly weights: Float32Array;
   private readonly bias: Float64Array;
+  private readonly charMemo = new Map<string, Float64Array>();
 
   constructor(features: number[], weights: Record<Head, number[]>, bias: Record<Head, number>) {
     this.weights = new Float32Array(features.length * HEADS.length);
@@ -84,6 +88,24 @@ export class LinearScorer {
       for (let k = 0; k < heads; k++) sums[k]! += this.weights[r * heads + k]! * v;
     }
     return sums;
+  }
+
+  /**
+   * Adds a word's character n-grams to `sums` at value `v` each. Their weights are summed once per word
+   * and remembered: n-grams are most of a post's features, and the words of real posts repeat.
+   */
+  addCharWeights(sums: Float64Array, token: string, v: number): void {
+    let w = this.charMemo.get(token);
+    if (w === undefined) {
+      w = new Float64Array(HEADS.length);
+      for (const id of charIds(token)) {
+        const r = this.rows[id]!;
+        if (r >= 0) for (let k = 0; k < w.length; k++) w[k]! += this.weights[r * HEADS.length + k]!;
+      }
+      if (this.charMemo.size >= CHAR_MEMO_LIMIT) this.charMemo.clear();
+      this.charMemo.set(token, w);
+    }
+    for (let k = 0; k < w.length; k++) sums[k]! += w[k]! * v;
   }
 
   /** What one feature adds to one head's log-odds at value `v`. */

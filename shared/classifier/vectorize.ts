@@ -147,24 +147,27 @@ const PAIRS: [string, string][] = [
 /** Cues that frame a whole document: a sentence of a news story, a warning or a job advert reads differently in it. */
 export const CONTEXT_CUES = ['reported', 'news_source', 'doc_news', 'condemn', 'info_reward', 'fundraise', 'lawful', 'leisure', 'quote', 'direct', 'job_ad'] as const;
 
-/**
- * Features of one segment's normalised text. Values are scaled per family so long texts do not drown
- * their cues. `context` holds the cues fired anywhere in the post (for a short post, its own).
- */
-export function featureVector(words: Word[], fired: Set<string>, context: Set<string>, language: string): FeatureVector {
+/** How many character n-grams a word yields (charIds' count, without hashing them). */
+function charCount(token: string): number {
+  if (token.length < 2 || NUMBER.test(token)) return 0;
+  let n = 0;
+  for (const size of CHAR_NGRAMS) n += Math.max(0, token.length + 3 - size);
+  return n;
+}
+
+/** The value of each character n-gram of a segment: the family is scaled as one, so every n-gram weighs the same. */
+export const charValue = (words: Word[]): number => 1 / Math.sqrt(Math.max(MIN_FAMILY_SIZE * 4, words.reduce((n, w) => n + charCount(w.token), 0)));
+
+/** Word and word-pair ids (distinct) and cue, context and language ids of a segment. */
+function lexicalAndNamed(words: Word[], fired: Set<string>, context: Set<string>, language: string): { lexical: Int32Array; names: number[] } {
   const lexicalIds: number[] = [];
-  const charIdList: number[] = [];
   let previous: string | undefined;
   for (const w of words) {
     const term = termOf(w.token);
     lexicalIds.push(wordId(term));
     if (previous !== undefined) lexicalIds.push(pairId(previous, term));
     previous = term;
-    charIds(w.token, charIdList);
   }
-  const lexical = distinct(lexicalIds);
-  // N-grams are counted as often as they occur (no sort to make them distinct: they are most of the features).
-  const chars = charIdList;
   const names: number[] = [];
   const classes = classesOf(fired);
   for (const c of classes) names.push(featureId(`F:${c}`));
@@ -172,15 +175,41 @@ export function featureVector(words: Word[], fired: Set<string>, context: Set<st
   for (const c of CONTEXT_CUES) if (context.has(c)) names.push(featureId(`D:${c}`));
   // 'und' is only "too short to tell", which would teach the model that short means something.
   if (language !== 'und') names.push(featureId(`L:${language}`));
+  return { lexical: distinct(lexicalIds), names };
+}
 
+/** Lays out a vector: words and pairs, character n-grams (none for lexicalVector), then named features. */
+function assemble(lexical: Int32Array, chars: number[], charValueOf: number, names: number[]): FeatureVector {
   const ids = new Int32Array(lexical.length + chars.length + names.length);
   const values = new Float64Array(ids.length);
   // A post of three words is not three times surer than one of thirty: short texts are damped like mid-length ones.
   values.fill(1 / Math.sqrt(Math.max(MIN_FAMILY_SIZE, lexical.length)), 0, lexical.length);
-  values.fill(1 / Math.sqrt(Math.max(MIN_FAMILY_SIZE * 4, chars.length)), lexical.length, lexical.length + chars.length);
+  values.fill(charValueOf, lexical.length, lexical.length + chars.length);
   values.fill(CUE_VALUE, lexical.length + chars.length);
   ids.set(lexical, 0);
   ids.set(chars, lexical.length);
   ids.set(names, lexical.length + chars.length);
   return { ids, values };
+}
+
+/**
+ * The features of a segment but its character n-grams. Scoring adds the n-grams word by word
+ * (LinearScorer.addCharWeights), since a word's n-grams weigh the same wherever it stands; training and
+ * the rationale take the whole vector (featureVector).
+ */
+export function lexicalVector(words: Word[], fired: Set<string>, context: Set<string>, language: string): FeatureVector {
+  const { lexical, names } = lexicalAndNamed(words, fired, context, language);
+  return assemble(lexical, [], 0, names);
+}
+
+/**
+ * Features of one segment's normalised text. Values are scaled per family so long texts do not drown
+ * their cues. `context` holds the cues fired anywhere in the post (for a short post, its own).
+ * N-grams are counted as often as they occur (no sort to make them distinct: they are most of the features).
+ */
+export function featureVector(words: Word[], fired: Set<string>, context: Set<string>, language: string): FeatureVector {
+  const { lexical, names } = lexicalAndNamed(words, fired, context, language);
+  const chars: number[] = [];
+  for (const w of words) charIds(w.token, chars);
+  return assemble(lexical, chars, charValue(words), names);
 }

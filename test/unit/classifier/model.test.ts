@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCorpus, readVoices, splitCorpus, VOICES_DIR } from '../../../cli/corpus.js';
-import { classify, CLASSIFIER_VERSION } from '../../../shared/classifier/index.js';
+import { analyse, segmentLogOdds, segmentVector } from '../../../shared/classifier/analyse.js';
+import { classify, CLASSIFIER_VERSION, DEFAULT_MODEL } from '../../../shared/classifier/index.js';
 import { decide, HEADS, LinearScorer, type ModelFile } from '../../../shared/classifier/model.js';
 import { featureId, wordId } from '../../../shared/classifier/vectorize.js';
 import { trainModel, type Example } from '../../../shared/classifier/train.js';
@@ -39,6 +40,24 @@ describe('the linear scorer', () => {
     expect(Array.from(z)).toEqual([-1 + 0.5 + 2, 0, 0, 0, 0.25 + 0.5]);
     expect(sut.contribution(money, 1, 0)).toBe(2);
     expect(sut.contribution(wordId('unknown'), 1, 0)).toBe(0);
+  });
+
+  it('scores a segment with its n-grams summed word by word exactly as from the whole feature vector', () => {
+    const examples = corpus.dev.slice(0, 400);
+    let segments = 0;
+    for (const e of examples) {
+      const analysis = analyse(e.text);
+      for (const s of analysis.segments) {
+        const full = DEFAULT_MODEL.scorer.logOdds(segmentVector(s, analysis));
+        // Twice: the second reads the remembered sums.
+        for (let pass = 0; pass < 2; pass++) {
+          const fast = segmentLogOdds(DEFAULT_MODEL.scorer, s, analysis);
+          full.forEach((z, k) => expect(fast[k]).toBeCloseTo(z, 9));
+        }
+        segments += 1;
+      }
+    }
+    expect(segments).toBeGreaterThanOrEqual(examples.length);
   });
 
   it('decides a label on its own head, or gives the flag head to the label closest to its cut point, with the labels that came close', () => {
