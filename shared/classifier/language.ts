@@ -26,9 +26,9 @@ const WORDS = /[a-z']+/gi;
 
 /** Whether a text has at least `min` letters, read only as far as it takes. */
 function hasLetters(text: string, min: number): boolean {
-  let n = 0;
-  for (const _ of text.matchAll(LETTER)) if (++n >= min) return true;
-  return false;
+  LETTER.lastIndex = 0;
+  for (let n = 0; n < min; n++) if (!LETTER.test(text)) return false;
+  return true;
 }
 
 function plainlyEnglish(sample: string): boolean {
