@@ -29,6 +29,7 @@ import { sourceRoutes } from './routes/sources.route.js';
 import { uiRoutes } from './routes/ui.route.js';
 import { userRoutes } from './routes/users.route.js';
 import { viewRoutes } from './routes/views.route.js';
+import { AppError, codeOfStatus, replyWithError } from './app-error.js';
 
 export { BULL_BOARD_PATH } from './bull-board.js';
 
@@ -95,15 +96,16 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     if (!route.startsWith('/docs') && !route.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
+  // Error answers: AppError's code and message, a status-only error's code, never a 5xx's details.
+  app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+    if (err instanceof AppError) return replyWithError(reply, request, err);
     const status = err.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err }, 'request failed');
-      return reply.status(status).send({ error: 'internal_error', message: 'internal error', requestId: request.id });
-    }
-    return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message, requestId: request.id });
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    return replyWithError(reply, request, new AppError(codeOfStatus(status), status >= 500 ? 'internal error' : err.message));
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, requestId: request.id }));
+  app.setNotFoundHandler((request) => {
+    throw new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+  });
 
   await app.register(cookie);
   // Before any route, so it sees each one (the route table); after the cookie parser, which it reads.

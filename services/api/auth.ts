@@ -1,8 +1,9 @@
 import '@fastify/cookie';
-import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback, FastifyRequest, RouteOptions } from 'fastify';
 import type { Db } from '../../shared/db/client.js';
 import type { UserRole } from '../../shared/db/database.js';
 import { userByApiToken, userBySession, type AuthUser } from '../../shared/repositories/user.repository.js';
+import { AppError, replyWithError } from './app-error.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,8 +24,6 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'vigil_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const deny = (reply: FastifyReply, status: 401 | 403, message: string, request: FastifyRequest) =>
-  reply.status(status).send({ error: status === 401 ? 'unauthenticated' : 'forbidden', message, requestId: request.id });
 
 /** One registered route as the router will match it, with the access it declared. */
 export interface RouteAccess {
@@ -82,20 +81,20 @@ export function installAuth(app: FastifyInstance, db: Db): void {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
       request.user = await userByApiToken(db, bearer);
-      if (!request.user) return deny(reply, 401, 'invalid or revoked API token', request);
+      if (!request.user) return replyWithError(reply, request, new AppError('unauthenticated', 'invalid or revoked API token'));
       request.via = 'token';
     } else {
       const cookie = request.cookies[SESSION_COOKIE];
       const session = cookie ? await userBySession(db, cookie) : undefined;
-      if (!session) return deny(reply, 401, 'sign in first', request);
-      if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrf) return deny(reply, 403, 'missing or wrong CSRF token', request);
+      if (!session) return replyWithError(reply, request, new AppError('unauthenticated', 'sign in first'));
+      if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrf) return replyWithError(reply, request, new AppError('forbidden', 'missing or wrong CSRF token'));
       request.user = { id: session.id, email: session.email, role: session.role };
       request.csrf = session.csrf;
       request.via = 'session';
     }
     if (request.is404) return;
     const roles = config.roles ?? [];
-    if (!roles.includes(request.user.role)) return deny(reply, 403, roles.length ? `this needs one of the roles ${roles.join(', ')}` : 'this route is open to no role', request);
+    if (!roles.includes(request.user.role)) return replyWithError(reply, request, new AppError('forbidden', roles.length ? `this needs one of the roles ${roles.join(', ')}` : 'this route is open to no role'));
   });
 }
 

@@ -6,6 +6,7 @@ import type { Db } from '../../shared/db/client.js';
 import type { Queues } from '../../shared/queues/queues.js';
 import { appendAudit } from '../../shared/repositories/audit.repository.js';
 import { actorOf, ADMINS, withRoles } from './auth.js';
+import { AppError, replyWithError } from './app-error.js';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -55,13 +56,13 @@ export function bullBoard({ db, queues, readOnly }: BullBoardOptions): FastifyPl
     const routeOf = (request: FastifyRequest) => request.routeOptions.url?.slice(BULL_BOARD_PATH.length) ?? '';
     // Its own gate besides the roles stamped on its routes: the board must not fall open if that ever changes.
     scope.addHook('onRequest', async (request, reply) => {
-      if (request.user?.role !== 'admin') return reply.status(403).send({ error: 'forbidden', message: 'administrators only', requestId: request.id });
+      if (request.user?.role !== 'admin') return replyWithError(reply, request, new AppError('forbidden', 'administrators only'));
     });
     scope.addHook('preHandler', async (request, reply) => {
       if (SAFE_METHODS.has(request.method)) return;
       const route = routeOf(request);
       // Already open to no role (above); checked again here, where the audit would otherwise record it as done.
-      if (FORGING_ROUTES.has(route)) return reply.status(403).send({ error: 'forbidden', message: 'jobs are not added or edited from the board', requestId: request.id });
+      if (FORGING_ROUTES.has(route)) return replyWithError(reply, request, new AppError('forbidden', 'jobs are not added or edited from the board'));
       // Read-only: the board refuses (405) before touching a queue, so nothing happened to audit.
       if (readOnly) return;
       const params = request.params as Record<string, string>;

@@ -4,15 +4,17 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_STATUS } from '../../services/api/app-error.js';
 import { buildApp, type ApiDeps } from '../../services/api/app.js';
 import { exportSlots } from '../../services/api/export-slots.js';
+import { createDb } from '../../shared/db/client.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { hashPassword } from '../../shared/password.js';
 import { createRedis } from '../../shared/queues/redis.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createApiToken, createUser, type AuthUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { TEST_REDIS_URL } from '../support/env.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, withDatabase } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
@@ -199,6 +201,41 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       const { outcome, ms } = await trickle(port, 0);
       expect(outcome).toBe('closed');
       expect(ms).toBeLessThan(3_000);
+    });
+  });
+
+  describe('error answers', () => {
+    it('carry a code from one closed set, the request id, and no detail of a server fault', async () => {
+      const sut = await api();
+      const codes = new Set(Object.keys(ERROR_STATUS));
+      const answers = [
+        [await sut.inject({ method: 'GET', url: '/api/nothing-here', headers: bearer.analyst }), 404, 'not_found'],
+        [await sut.inject({ method: 'GET', url: '/api/items' }), 401, 'unauthenticated'],
+        [await sut.inject({ method: 'GET', url: '/api/admin/users', headers: bearer.analyst }), 403, 'forbidden'],
+        [await sut.inject({ method: 'GET', url: '/api/items/not-a-number', headers: bearer.analyst }), 400, 'bad_request'],
+        [await sut.inject({ method: 'GET', url: `/api/items/${itemId + 1000}`, headers: bearer.analyst }), 404, 'not_found'],
+      ] as const;
+      for (const [res, status, code] of answers) {
+        expect(res.statusCode, res.body).toBe(status);
+        const body = res.json<{ error: string; message: string; requestId: string }>();
+        expect(codes.has(body.error), body.error).toBe(true);
+        expect(body.error).toBe(code);
+        expect(body.requestId).toMatch(/\S/);
+        expect(body.message.length).toBeGreaterThan(0);
+      }
+
+      // A fault inside a route: 500, masked, logged.
+      // A server fault (its database is gone): 500, its detail in the log, not in the answer.
+      const gone = createDb(withDatabase(TEST_DATABASE_URL, 'vigil_no_such_database'), 1);
+      try {
+        const faulty = await api({ db: gone });
+        const res = await faulty.inject({ method: 'GET', url: `/api/items/${itemId}`, headers: bearer.analyst });
+        expect(res.statusCode).toBe(500);
+        expect(res.json()).toMatchObject({ error: 'internal_error', message: 'internal error' });
+        expect(res.body).not.toContain('vigil_no_such_database');
+      } finally {
+        await gone.destroy();
+      }
     });
   });
 

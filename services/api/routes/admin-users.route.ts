@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { UserRole } from '../../../shared/db/database.js';
 import { hashPassword, newSecret } from '../../../shared/password.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
@@ -7,6 +7,7 @@ import { createUser, ROLES } from '../../../shared/repositories/user.repository.
 import type { ApiDeps } from '../app.js';
 import { actorOf, ADMINS } from '../auth.js';
 import { idParams } from '../schemas.js';
+import { AppError } from '../app-error.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const tokenSchema = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, createdAt: { type: 'string' }, lastUsedAt: { type: ['string', 'null'] }, revokedAt: { type: ['string', 'null'] } } } as const;
@@ -18,8 +19,6 @@ const reasonBody = { type: 'object', required: ['reason'], additionalProperties:
 
 /** A password shown once to the admin, who passes it on; only its scrypt hash is kept. */
 const onceOnlyPassword = () => newSecret().slice(0, 24);
-
-const fail = (reply: FastifyReply, request: FastifyRequest, status: 404 | 409, message: string) => reply.status(status).send({ error: status === 404 ? 'not_found' : 'conflict', message, requestId: request.id });
 
 /** Accounts and API tokens, for admins: the desk's Users screen. Every change is audited with who and why. */
 export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
@@ -57,7 +56,7 @@ export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
         });
         return reply.status(201).send({ ...user, password });
       } catch (err) {
-        if ((err as { code?: string }).code === '23505') return fail(reply, request, 409, `there is already a user ${request.body.email.toLowerCase()}`);
+        if ((err as { code?: string }).code === '23505') throw new AppError('conflict', `there is already a user ${request.body.email.toLowerCase()}`);
         throw err;
       }
     },
@@ -67,15 +66,15 @@ export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
     app.post<{ Params: { id: number }; Body: { reason: string } }>(
       `/admin/users/:id/${verb}`,
       { config: { roles: ADMINS }, schema: { params: idParams, body: reasonBody, response: { 200: { type: 'object', properties: { id: { type: 'integer' }, disabled: { type: 'boolean' } } } } } },
-      async (request, reply) => {
+      async (request) => {
         const { id } = request.params;
-        if (disabled && id === request.user!.id) return fail(reply, request, 409, 'an admin cannot disable their own account');
+        if (disabled && id === request.user!.id) throw new AppError('conflict', 'an admin cannot disable their own account');
         const done = await db.transaction().execute(async (trx) => {
           if (!(await setUserDisabled(trx, id, disabled))) return false;
           await appendAudit(trx, { ...actorOf(request), action: `user.${verb}`, entity: 'app_user', entityId: String(id), details: { reason: request.body.reason } });
           return true;
         });
-        if (!done) return fail(reply, request, 404, `no user ${id}`);
+        if (!done) throw new AppError('not_found', `no user ${id}`);
         return { id, disabled };
       },
     );
@@ -84,9 +83,9 @@ export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
   app.post<{ Params: { id: number }; Body: { reason: string } }>(
     '/admin/users/:id/password',
     { config: { roles: ADMINS }, schema: { params: idParams, body: reasonBody, response: { 200: { type: 'object', properties: { id: { type: 'integer' }, password: { type: 'string' } } } } } },
-    async (request, reply) => {
+    async (request) => {
       const { id } = request.params;
-      if (!(await findUser(db, id))) return fail(reply, request, 404, `no user ${id}`);
+      if (!(await findUser(db, id))) throw new AppError('not_found', `no user ${id}`);
       const password = onceOnlyPassword();
       const hash = await hashPassword(password);
       await db.transaction().execute(async (trx) => {
@@ -100,14 +99,14 @@ export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
   app.post<{ Params: { id: number }; Body: { reason: string } }>(
     '/admin/tokens/:id/revoke',
     { config: { roles: ADMINS }, schema: { params: idParams, body: reasonBody, response: { 200: { type: 'object', properties: { id: { type: 'integer' }, userId: { type: 'integer' } } } } } },
-    async (request, reply) => {
+    async (request) => {
       const { id } = request.params;
       const revoked = await db.transaction().execute(async (trx) => {
         const r = await revokeToken(trx, id);
         if (r) await appendAudit(trx, { ...actorOf(request), action: 'token.revoke', entity: 'api_token', entityId: String(id), details: { userId: r.userId, name: r.name, reason: request.body.reason } });
         return r;
       });
-      if (!revoked) return fail(reply, request, 404, `no live token ${id}`);
+      if (!revoked) throw new AppError('not_found', `no live token ${id}`);
       return { id, userId: revoked.userId };
     },
   );

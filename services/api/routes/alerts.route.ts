@@ -3,6 +3,7 @@ import { acknowledge, listAlerts } from '../../../shared/repositories/alert.repo
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import type { ApiDeps } from '../app.js';
 import { actorOf, READERS, RESPONDERS } from '../auth.js';
+import { AppError } from '../app-error.js';
 
 const alertSchema = {
   type: 'object',
@@ -67,13 +68,13 @@ export const alertRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
       config: { roles: RESPONDERS },
       schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] }, response: { 200: { type: 'object', properties: { reviewItemId: { type: 'integer' }, already: { type: 'boolean' } } } } },
     },
-    async (request, reply) => {
+    async (request) => {
       const result = await db.transaction().execute(async (trx) => {
         const r = await acknowledge(trx, request.params.id, `api:${request.user!.email}`, request.user!.id);
         if (r && !r.already) await appendAudit(trx, { ...actorOf(request), action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: request.params.id } });
         return r;
       });
-      if (!result) return reply.status(404).send({ error: 'not_found', message: `no alert ${request.params.id}`, requestId: request.id });
+      if (!result) throw new AppError('not_found', `no alert ${request.params.id}`);
       return result;
     },
   );

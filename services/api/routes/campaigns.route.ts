@@ -10,6 +10,7 @@ import { actorOf, DECIDERS, READERS } from '../auth.js';
 import { idParams } from '../schemas.js';
 import { itemSchema, toItemDto } from '../item-dto.js';
 import { incidentSchema, toIncidentDto } from '../incident-dto.js';
+import { AppError } from '../app-error.js';
 
 const campaignSchema = {
   type: 'object',
@@ -69,9 +70,9 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
         response: { 200: { type: 'object', properties: { ...campaignSchema.properties, items: { type: 'array', items: itemSchema }, incidents: { type: 'array', items: incidentSchema } } } },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const campaign = await findCampaign(db, request.params.id);
-      if (!campaign) return reply.status(404).send({ error: 'not_found', message: `no campaign ${request.params.id}`, requestId: request.id });
+      if (!campaign) throw new AppError('not_found', `no campaign ${request.params.id}`);
       const items: ItemRow[] = await listItems(db, { campaignId: campaign.id, limit: 500, offset: 0 });
       // The timeline reads oldest first.
       const counts = await campaignLabelCounts(db, [campaign.id]);
@@ -92,11 +93,11 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
         response: { 200: { type: 'object', properties: { decided: { type: 'array', items: { type: 'integer' } } } } },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { decision } = request.body;
       const reason = request.body.reason?.trim() || null;
-      if (decision === 'dismiss' && !reason) return reply.status(400).send({ error: 'bad_request', message: 'a dismissal needs a reason', requestId: request.id });
-      if (!(await findCampaign(db, request.params.id))) return reply.status(404).send({ error: 'not_found', message: `no campaign ${request.params.id}`, requestId: request.id });
+      if (decision === 'dismiss' && !reason) throw new AppError('bad_request', 'a dismissal needs a reason');
+      if (!(await findCampaign(db, request.params.id))) throw new AppError('not_found', `no campaign ${request.params.id}`);
       const decided = await db.transaction().execute(async (trx) => {
         const ids = await decideCampaignItems(trx, request.params.id, decision, request.user!.id, reason);
         for (const id of ids) {

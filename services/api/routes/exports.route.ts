@@ -5,6 +5,7 @@ import { loadOrCreateSigningKey } from '../../../shared/evidence/signing-key.js'
 import type { RouteDeps } from '../app.js';
 import { actorOf, DECIDERS } from '../auth.js';
 import { exportSlots } from '../export-slots.js';
+import { AppError } from '../app-error.js';
 
 /** What a refused export is told to wait: bundles take seconds, so a slot is usually free by then. */
 const EXPORT_RETRY_AFTER_S = 10;
@@ -40,18 +41,18 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evi
     },
     async (request, reply) => {
       const { itemIds, campaignId, recipient, purpose } = request.body;
-      if (!evidence) return reply.status(503).send({ error: 'unavailable', message: 'evidence signing is not configured on this instance', requestId: request.id });
-      if ((itemIds === undefined) === (campaignId === undefined)) return reply.status(400).send({ error: 'bad_request', message: 'give itemIds or campaignId', requestId: request.id });
+      if (!evidence) throw new AppError('unavailable', 'evidence signing is not configured on this instance');
+      if ((itemIds === undefined) === (campaignId === undefined)) throw new AppError('bad_request', 'give itemIds or campaignId');
       const selection = campaignId !== undefined ? { campaignId } : { itemIds: itemIds! };
       let release: (() => Promise<void>) | undefined;
       try {
         release = await slots.take(request.user!.id);
       } catch (err) {
         request.log.warn({ err }, 'export slots unavailable');
-        return reply.status(503).send({ error: 'unavailable', message: 'exports are unavailable for a moment, try again', requestId: request.id });
+        throw new AppError('unavailable', 'exports are unavailable for a moment, try again');
       }
       if (!release) {
-        return reply.status(429).header('retry-after', String(EXPORT_RETRY_AFTER_S)).send({ error: 'rate_limited', message: 'too many exports are running (yours, or on this instance); try again shortly', requestId: request.id });
+        throw new AppError('rate_limited', 'too many exports are running (yours, or on this instance); try again shortly', { 'retry-after': String(EXPORT_RETRY_AFTER_S) });
       }
       try {
         try {
@@ -60,7 +61,7 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evi
           if (!(err instanceof NothingToExport)) throw err;
           // Every item named must exist: a bundle asked for items 1 and 999 never holds item 1 alone.
           await release();
-          return reply.status(404).send({ error: 'not_found', message: err.message, requestId: request.id });
+          throw new AppError('not_found', err.message);
         }
         const key = loadOrCreateSigningKey(evidence.keyFile, evidence.keyPassphrase);
         const out = new PassThrough();

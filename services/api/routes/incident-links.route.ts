@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { incidentAlertEntries } from '../../../shared/incidents/incident-alert.js';
 import { linkIncident } from '../../../shared/incidents/link.js';
 import { enqueueDeliveries } from '../../../shared/queues/queues.js';
@@ -9,12 +9,10 @@ import { deleteLink, findIncident, insertLinks, liveCampaignTargets } from '../.
 import type { RouteDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS } from '../auth.js';
+import { AppError } from '../app-error.js';
 
 const ID = { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } as const;
 const REASON = { type: 'string', minLength: 1, maxLength: 1000 } as const;
-
-const fail = (reply: FastifyReply, request: FastifyRequest, status: 400 | 404 | 409, message: string) =>
-  reply.status(status).send({ error: { 400: 'bad_request', 404: 'not_found', 409: 'conflict' }[status], message, requestId: request.id });
 
 /**
  * An analyst's judgement over the linker's: an incident linked to a campaign by hand, or a link taken away,
@@ -41,10 +39,10 @@ export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, { d
       const { id } = request.params;
       const { campaignId } = request.body;
       const reason = request.body.reason.trim();
-      if (!reason) return fail(reply, request, 400, 'a link by hand needs a reason');
+      if (!reason) throw new AppError('bad_request', 'a link by hand needs a reason');
       const incident = await findIncident(db, id);
-      if (!incident) return fail(reply, request, 404, `no incident ${id}`);
-      if (!(await findCampaign(db, campaignId))) return fail(reply, request, 404, `no campaign ${campaignId}`);
+      if (!incident) throw new AppError('not_found', `no incident ${id}`);
+      if (!(await findCampaign(db, campaignId))) throw new AppError('not_found', `no campaign ${campaignId}`);
       const linkedBy = `user:${request.user!.id}`;
       const result = await db.transaction().execute(async (trx) => {
         // The linker's own reasons, where it would have linked them too, follow the analyst's.
@@ -56,7 +54,7 @@ export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, { d
         const outbox = await insertOutbox(trx, await incidentAlertEntries(trx, { id, postcodeDistrict: incident.postcodeDistrict, town: incident.town }, added, alerts));
         return { link, outbox };
       });
-      if (!result) return fail(reply, request, 409, `incident ${id} is already linked to campaign ${campaignId}`);
+      if (!result) throw new AppError('conflict', `incident ${id} is already linked to campaign ${campaignId}`);
       if (queues) {
         // The link and its alert rows are committed; a delivery not queued now is sent by the outbox sweep.
         await enqueueDeliveries(queues, result.outbox).catch((err: unknown) => request.log.warn({ err }, 'incident alert not queued'));
@@ -79,13 +77,13 @@ export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, { d
     async (request, reply) => {
       const { id, campaignId } = request.params;
       const reason = request.body.reason.trim();
-      if (!reason) return fail(reply, request, 400, 'taking a link away needs a reason');
+      if (!reason) throw new AppError('bad_request', 'taking a link away needs a reason');
       const removed = await db.transaction().execute(async (trx) => {
         const link = await deleteLink(trx, id, campaignId);
         if (link) await appendAudit(trx, { ...actorOf(request), action: 'incident.unlink', entity: 'incident', entityId: String(id), details: { campaignId, reason, was: { score: link.score, reasons: link.reasons, linkedBy: link.linked_by } } });
         return link;
       });
-      if (!removed) return fail(reply, request, 404, `incident ${id} is not linked to campaign ${campaignId}`);
+      if (!removed) throw new AppError('not_found', `incident ${id} is not linked to campaign ${campaignId}`);
       await requestAuditCheckpoint(queues, request);
       return reply.status(204).send();
     },

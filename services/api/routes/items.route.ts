@@ -10,6 +10,7 @@ import { actorOf, DECIDERS, fromOwnPages, READERS } from '../auth.js';
 import { itemSchema, toItemDto } from '../item-dto.js';
 import { queueWatcher } from '../item-events.js';
 import { idParams } from '../schemas.js';
+import { AppError } from '../app-error.js';
 
 /** How long a decision can be taken back from the desk; later, a new decision is the way to change it. */
 export const UNDO_WINDOW_MS = 5 * 60_000;
@@ -36,7 +37,7 @@ function toFilter(request: FastifyRequest, { campaign, assignee, ...rest }: Filt
   return { ...rest, ...(campaign ? { campaignId: campaign } : {}), ...(assignedTo !== undefined ? { assignedTo } : {}) };
 }
 
-const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no item ${id}`, requestId: request.id });
+const noItem = (id: number) => new AppError('not_found', `no item ${id}`);
 
 const noteSchema = { type: 'object', properties: { id: { type: 'integer' }, text: { type: 'string' }, author: { type: 'string' }, createdAt: { type: 'string' } } } as const;
 const historySchema = { type: 'object', properties: { at: { type: 'string' }, actor: { type: 'string' }, action: { type: 'string' }, details: { type: 'object', additionalProperties: true } } } as const;
@@ -127,12 +128,12 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
         },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       // Who looked at what is part of the chain of custody, so an entry must be a user's own look: refused, not
       // answered unrecorded, when another site's page (an <img src> on another port of this host) asks.
-      if (!fromOwnPages(request)) return reply.status(403).send({ error: 'forbidden', message: 'items are shown to the desk\'s own pages only (Sec-Fetch-Site), or with a bearer token', requestId: request.id });
+      if (!fromOwnPages(request)) throw new AppError('forbidden', 'items are shown to the desk\'s own pages only (Sec-Fetch-Site), or with a bearer token');
       const row = await findItem(db, request.params.id);
-      if (!row) return reply.status(404).send(notFound(request, request.params.id));
+      if (!row) throw noItem(request.params.id);
       await db.transaction().execute((trx) => appendAudit(trx, { ...actorOf(request), action: 'item.view', entity: 'review_item', entityId: String(row.id) }));
       const [notes, history, alerts] = await Promise.all([listNotes(db, row.id), entityHistory(db, 'review_item', String(row.id)), alertsForItem(db, row.id)]);
       return {
@@ -159,16 +160,16 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
         response: { 200: itemSchema },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { id } = request.params;
       const { decision, reason } = request.body;
-      if (decision === 'dismiss' && !reason?.trim()) return reply.status(400).send({ error: 'bad_request', message: 'a dismissal needs a reason', requestId: request.id });
+      if (decision === 'dismiss' && !reason?.trim()) throw new AppError('bad_request', 'a dismissal needs a reason');
       const done = await db.transaction().execute(async (trx) => {
         if (!(await decideItem(trx, id, decision, request.user!.id, reason?.trim() || null))) return false;
         await appendAudit(trx, { ...actorOf(request), action: `item.${decision}`, entity: 'review_item', entityId: String(id), details: reason ? { reason } : {} });
         return true;
       });
-      if (!done) return reply.status(404).send(notFound(request, id));
+      if (!done) throw noItem(id);
       await requestAuditCheckpoint(queues, request);
       return toItemDto((await findItem(db, id))!);
     },
@@ -180,7 +181,7 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       config: { roles: DECIDERS },
       schema: { params: idParams, response: { 200: itemSchema } },
     },
-    async (request, reply) => {
+    async (request) => {
       const { id } = request.params;
       const result = await db.transaction().execute(async (trx) => {
         const r = await undoDecision(trx, id, request.user!.id, new Date(Date.now() - UNDO_WINDOW_MS));
@@ -188,9 +189,9 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
         return r;
       });
       if (!result.ok) {
-        if (result.why === 'not_found') return reply.status(404).send(notFound(request, id));
+        if (result.why === 'not_found') throw noItem(id);
         const message = { nothing_to_undo: 'this item has no decision to undo', not_yours: 'only whoever made the decision can undo it', too_late: `a decision can be undone for ${UNDO_WINDOW_MS / 60_000} minutes` }[result.why];
-        return reply.status(409).send({ error: 'conflict', message, requestId: request.id });
+        throw new AppError('conflict', message);
       }
       await requestAuditCheckpoint(queues, request);
       return toItemDto((await findItem(db, id))!);
@@ -203,14 +204,14 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       config: { roles: DECIDERS },
       schema: { params: idParams, body: { type: 'object', required: ['userId'], additionalProperties: false, properties: { userId: { type: ['integer', 'null'] } } }, response: { 200: itemSchema } },
     },
-    async (request, reply) => {
+    async (request) => {
       const { id } = request.params;
       const done = await db.transaction().execute(async (trx) => {
         if (!(await assignItem(trx, id, request.body.userId))) return false;
         await appendAudit(trx, { ...actorOf(request), action: 'item.assign', entity: 'review_item', entityId: String(id), details: { userId: request.body.userId } });
         return true;
       });
-      if (!done) return reply.status(404).send(notFound(request, id));
+      if (!done) throw noItem(id);
       return toItemDto((await findItem(db, id))!);
     },
   );
@@ -227,7 +228,7 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (!(await findItem(db, id))) return reply.status(404).send(notFound(request, id));
+      if (!(await findItem(db, id))) throw noItem(id);
       const noteId = await db.transaction().execute(async (trx) => {
         const n = await addNote(trx, id, request.user!.id, request.body.text);
         await appendAudit(trx, { ...actorOf(request), action: 'item.note', entity: 'review_item', entityId: String(id), details: { noteId: n } });

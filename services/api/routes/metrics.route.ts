@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiDeps } from '../app.js';
+import { AppError } from '../app-error.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -15,7 +16,7 @@ export const metricsRoutes: FastifyPluginAsync<ApiDeps> = async (app, { metrics,
     if (expected) {
       const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       if (!given || !timingSafeEqual(digest(given), expected)) {
-        return reply.status(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'unauthenticated', message: 'this needs the metrics bearer token', requestId: request.id });
+        throw new AppError('unauthenticated', 'this needs the metrics bearer token', { 'www-authenticate': 'Bearer realm="metrics"' });
       }
     }
     const body = await metrics.registry.metrics();

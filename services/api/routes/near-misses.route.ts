@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { NearMissRow } from '../../../shared/db/database.js';
 import { NEAR_MISS_DECISIONS, NEAR_MISS_REASONS, topFlagLabel, type NearMissDecision } from '../../../shared/domain/near-miss.js';
 import { FLAG_LABELS, type FlagLabel } from '../../../shared/domain/verdict.js';
@@ -8,6 +8,7 @@ import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
 import { idParams } from '../schemas.js';
+import { AppError } from '../app-error.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -65,8 +66,7 @@ const toDto = (r: NearMissRow) => ({
   decisionReason: r.decision_reason,
 });
 
-const badRequest = (request: FastifyRequest, message: string) => ({ error: 'bad_request', message, requestId: request.id });
-const notFound = (request: FastifyRequest, id: number) => ({ error: 'not_found', message: `no near miss ${id}`, requestId: request.id });
+const noNearMiss = (id: number) => new AppError('not_found', `no near miss ${id}`);
 
 /** Near misses and uncovered-language samples: analysts call each one, and `vigil train` learns from the calls. */
 export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
@@ -107,12 +107,12 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
         response: { 200: nearMissSchema },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { id } = request.params;
       const { decision, reason } = request.body;
-      if (decision === 'not' && request.body.label) return reply.status(400).send(badRequest(request, "a 'not' decision takes no label"));
+      if (decision === 'not' && request.body.label) throw new AppError('bad_request', "a 'not' decision takes no label");
       const row = await findNearMiss(db, id);
-      if (!row) return reply.status(404).send(notFound(request, id));
+      if (!row) throw noNearMiss(id);
       const label = decision === 'incitement' ? (request.body.label ?? topFlagLabel(row.scores)) : null;
       const done = await db.transaction().execute(async (trx) => {
         // Retention may have deleted the row since it was read.
@@ -120,7 +120,7 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
         await appendAudit(trx, { ...actorOf(request), action: `near_miss.${decision}`, entity: 'near_miss', entityId: String(id), details: { ...(label ? { label } : {}), ...(reason ? { reason } : {}) } });
         return true;
       });
-      if (!done) return reply.status(404).send(notFound(request, id));
+      if (!done) throw noNearMiss(id);
       await requestAuditCheckpoint(queues, request);
       return toDto((await findNearMiss(db, id))!);
     },

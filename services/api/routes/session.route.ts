@@ -5,6 +5,7 @@ import { verifyLogin } from '../../../shared/password.js';
 import type { RouteDeps } from '../app.js';
 import { READERS, SESSION_COOKIE } from '../auth.js';
 import { loginThrottle } from '../login-throttle.js';
+import { AppError } from '../app-error.js';
 
 const user = { type: 'object', properties: { id: { type: 'integer' }, email: { type: 'string' }, role: { type: 'string' } } } as const;
 
@@ -27,13 +28,13 @@ export const sessionRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, se
       } catch (err) {
         // Without the shared counts there is no throttle: refuse rather than let guesses through.
         request.log.warn({ err }, 'login throttle unavailable');
-        return reply.status(503).send({ error: 'unavailable', message: 'sign-in is unavailable for a moment, try again', requestId: request.id });
+        throw new AppError('unavailable', 'sign-in is unavailable for a moment, try again');
       }
-      if (wait !== undefined) return reply.status(429).header('retry-after', String(wait)).send({ error: 'rate_limited', message: `too many sign-in attempts, try again in ${wait} s`, requestId: request.id });
+      if (wait !== undefined) throw new AppError('rate_limited', `too many sign-in attempts, try again in ${wait} s`, { 'retry-after': String(wait) });
       const found = await findUserByEmail(db, request.body.email);
       const ok = await verifyLogin(request.body.password, found?.password_hash);
       await db.transaction().execute((trx) => appendAudit(trx, { actor: `login:${request.body.email.toLowerCase()}`, actorId: ok ? found!.id : null, action: ok ? 'session.login' : 'session.login_failed', entity: 'app_user', entityId: found ? String(found.id) : null, details: { ip: request.ip } }));
-      if (!found || !ok) return reply.status(401).send({ error: 'unauthenticated', message: 'wrong email or password', requestId: request.id });
+      if (!found || !ok) throw new AppError('unauthenticated', 'wrong email or password');
       const session = await createSession(db, found.id);
       reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', expires: session.expiresAt });
       return { user: { id: found.id, email: found.email, role: found.role }, csrfToken: session.csrf };

@@ -5,6 +5,7 @@ import { findSource, listSources } from '../../../shared/repositories/source.rep
 import type { ApiDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { FILE_KINDS, resolveImportPath } from '../import-path.js';
+import { AppError } from '../app-error.js';
 
 const sourceDto = {
   type: 'object',
@@ -46,13 +47,13 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
       const parsed = sourceSchema.safeParse(request.body.source);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return reply.status(400).send({ error: 'bad_request', message: `source.${issue?.path.join('.')}: ${issue?.message}`, requestId: request.id });
+        throw new AppError('bad_request', `source.${issue?.path.join('.')}: ${issue?.message}`);
       }
       const source = parsed.data;
       if (source.kind === 'file' || source.kind === 'telegram-export') {
         // An admin's account is not a shell on the host: it may point a source at the import directory only.
         const checked = await resolveImportPath(importDir, source.path);
-        if (!checked.ok) return reply.status(400).send({ error: 'bad_request', message: `source.path: ${checked.message}`, requestId: request.id });
+        if (!checked.ok) throw new AppError('bad_request', `source.path: ${checked.message}`);
         source.path = checked.path;
       }
       const row = await db.transaction().execute(async (trx) => {
@@ -65,7 +66,7 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
         if (created) await appendAudit(trx, { ...actorOf(request), action: 'source.create', entity: 'source', entityId: String(created.id), details: { name: created.name, kind: created.kind, reason: request.body.reason } });
         return created;
       });
-      if (!row) return reply.status(409).send({ error: 'conflict', message: `a source named ${request.body.name} exists`, requestId: request.id });
+      if (!row) throw new AppError('conflict', `a source named ${request.body.name} exists`);
       return reply.status(201).send({ id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: null, lastSuccessAt: null });
     },
   );
@@ -80,20 +81,20 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
         response: { 200: sourceDto },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const existing = await findSource(db, request.params.id);
       if (existing?.origin === 'api' && request.body.enabled && FILE_KINDS.has(existing.kind)) {
         // Added through the API before paths were checked, or the import directory has changed since.
         const { path } = existing.config as { path?: unknown };
         const checked = await resolveImportPath(importDir, typeof path === 'string' ? path : '');
-        if (!checked.ok) return reply.status(400).send({ error: 'bad_request', message: `source.path: ${checked.message}`, requestId: request.id });
+        if (!checked.ok) throw new AppError('bad_request', `source.path: ${checked.message}`);
       }
       const row = await db.transaction().execute(async (trx) => {
         const updated = await trx.updateTable('source').set({ enabled: request.body.enabled, updated_at: new Date() }).where('id', '=', request.params.id).returningAll().executeTakeFirst();
         if (updated) await appendAudit(trx, { ...actorOf(request), action: request.body.enabled ? 'source.enable' : 'source.disable', entity: 'source', entityId: String(updated.id), details: { reason: request.body.reason } });
         return updated;
       });
-      if (!row) return reply.status(404).send({ error: 'not_found', message: `no source ${request.params.id}`, requestId: request.id });
+      if (!row) throw new AppError('not_found', `no source ${request.params.id}`);
       return { id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: row.last_error, lastSuccessAt: row.last_success_at?.toISOString() ?? null };
     },
   );

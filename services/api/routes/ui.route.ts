@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { packageRoot } from '../../../shared/paths.js';
 import type { ApiDeps } from '../app.js';
 import { idParams } from '../schemas.js';
+import { AppError } from '../app-error.js';
 
 /** The review desk's own script and style only; no inline code, nothing from elsewhere. */
 export const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -23,7 +24,7 @@ export const uiRoutes: FastifyPluginAsync<ApiDeps> = async (app) => {
   app.get('/', { config: { public: true } }, (_request, reply) => reply.redirect('/ui/'));
   app.get<{ Params: { file?: string } }>('/ui/:file?', { config: { public: true } }, (request, reply) => {
     const asset = files[request.params.file || 'index.html'];
-    if (!asset) return reply.status(404).send({ error: 'not_found', message: 'no such file', requestId: request.id });
+    if (!asset) throw new AppError('not_found', 'no such file');
     return reply.header('content-security-policy', UI_CSP).header('cache-control', 'no-cache').type(asset.type).send(asset.body);
   });
   app.get('/ui/items/:id', { config: { public: true }, schema: { params: idParams } }, (_request, reply) => {

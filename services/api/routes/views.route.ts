@@ -4,6 +4,7 @@ import { deleteSavedView, listSavedViews, saveView } from '../../../shared/repos
 import type { ApiDeps } from '../app.js';
 import { actorOf, READERS } from '../auth.js';
 import { idParams } from '../schemas.js';
+import { AppError } from '../app-error.js';
 
 const viewSchema = { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, query: { type: 'string' }, createdAt: { type: 'string' } } } as const;
 const toDto = (v: { id: number; name: string; query: string; created_at: Date }) => ({ id: v.id, name: v.name, query: v.query, createdAt: v.created_at.toISOString() });
@@ -40,7 +41,7 @@ export const viewRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
       await appendAudit(trx, { ...actorOf(request), action: 'view.delete', entity: 'saved_view', entityId: String(request.params.id) });
       return true;
     });
-    if (!done) return reply.status(404).send({ error: 'not_found', message: `no saved view ${request.params.id} of yours`, requestId: request.id });
+    if (!done) throw new AppError('not_found', `no saved view ${request.params.id} of yours`);
     return reply.status(204).send();
   });
 };
