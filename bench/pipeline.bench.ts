@@ -17,6 +17,7 @@ import { capturePost, type CapturedPost } from '../shared/domain/post.js';
 import { readStats } from '../shared/metrics.js';
 import { packageRoot } from '../shared/paths.js';
 import { createQueues, jobMeta } from '../shared/queues/queues.js';
+import { countReviewItems } from '../shared/repositories/review-item.repository.js';
 import { scratchDatabase } from './scratch-database.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -125,7 +126,7 @@ async function main() {
     const flagged = Math.ceil(N / 100);
     while (true) {
       const stats = await readStats(redis, prefix);
-      const items = Number((await db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const items = await countReviewItems(db);
       if (stats.posts_classified >= N && items >= flagged) break;
       await sleep(20);
     }
@@ -133,7 +134,7 @@ async function main() {
     const cpuAfter = { redis: cpuSeconds(/^redis-server/), postgres: cpuSeconds(/^postgres/), node: cpuSeconds(/^node/) };
     const pipeline = N / e2eSeconds;
     const stats = await readStats(redis, prefix);
-    const items = Number((await db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const items = await countReviewItems(db);
 
     // 5. Latency at half the measured rate, open loop, for LATENCY_SECONDS: enqueue → review item committed.
     const latencyStart = new Date();

@@ -13,6 +13,7 @@ import { ensureJobScheduler, keepSchedulers } from '../shared/queues/job-schedul
 import { createQueues, type Queues } from '../shared/queues/queues.js';
 import { createRedis } from '../shared/queues/redis.js';
 import { quarantineFailedJob } from '../shared/repositories/quarantine.repository.js';
+import { countUsers } from '../shared/repositories/user.repository.js';
 import { alertHandlers } from '../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { deliverHandlers } from '../workers/deliver/deliver.worker.js';
@@ -172,8 +173,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         const address = app.server.address();
         url = typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : baseUrl;
         log.info({ url, items: `${url}/api/items`, docs: `${url}/docs` }, 'review API listening');
-        const users = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-        if (users.n === 0) log.warn('no users yet: add one with `npx vigil user add --email you@example.org --role admin`, then `npx vigil token create --email you@example.org`');
+        if ((await countUsers(db)) === 0) log.warn('no users yet: add one with `npx vigil user add --email you@example.org --role admin`, then `npx vigil token create --email you@example.org`');
       }
     }
   } catch (err) {

@@ -3,7 +3,7 @@ import type { Db } from './db/client.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queues } from './queues/queues.js';
 import { QUEUE_NAMES } from './queues/queue.catalog.js';
-import { duplicateRiskTotal } from './repositories/alert.repository.js';
+import { alertCountsByStatus, duplicateRiskTotal } from './repositories/alert.repository.js';
 
 /** Pipeline totals kept in Redis, so every worker process adds to the same numbers. */
 export const STAT_NAMES = ['posts_ingested', 'posts_duplicate', 'posts_quarantined', 'posts_classified', 'posts_flagged', 'review_items_created'] as const;
@@ -133,7 +133,7 @@ export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: bo
     async collect() {
       this.reset();
       for (const status of ['pending', 'sent', 'failed', 'cancelled']) this.set({ status }, 0);
-      const rows = await db.selectFrom('alert').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const rows = await alertCountsByStatus(db);
       for (const r of rows) this.set({ status: r.status }, Number(r.n));
     },
   });

@@ -236,3 +236,6 @@ export function listAlerts(db: Executor, opts: { unacknowledged?: boolean; limit
   if (opts.unacknowledged) query = query.where('alert.acknowledged_at', 'is', null);
   return query.execute();
 }
+
+/** How many alerts are in each status. */
+export const alertCountsByStatus = (db: Executor) => db.selectFrom('alert').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();

@@ -110,3 +110,6 @@ export const entityHistory = (db: Kysely<Database>, entity: string, entityId: st
     .orderBy('id')
     .limit(limit)
     .execute();
+
+/** Audit entries after `afterId`, oldest first: how an auditor pages through the whole log. */
+export const listAuditAfter = (db: Kysely<Database>, afterId: number, limit: number) => db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();

@@ -224,3 +224,8 @@ export const listNotes = (db: Executor, itemId: number) =>
     .where('review_note.review_item_id', '=', itemId)
     .orderBy('review_note.id')
     .execute();
+
+export async function countReviewItems(db: Executor): Promise<number> {
+  const { n } = await db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
+}

@@ -66,3 +66,8 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
 
 /** Everyone who can sign in, for the desk's assignment picker. */
 export const listActiveUsers = (db: Db) => db.selectFrom('app_user').select(['id', 'email', 'role']).where('disabled_at', 'is', null).orderBy('email').execute();
+
+export async function countUsers(db: Db): Promise<number> {
+  const { n } = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(n);
+}

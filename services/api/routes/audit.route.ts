@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiDeps } from '../app.js';
+import { listAuditAfter } from '../../../shared/repositories/audit.repository.js';
 
 export const auditRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
   app.get<{ Querystring: { limit: number; afterId: number } }>(
@@ -35,7 +36,7 @@ export const auditRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
       },
     },
     async (request) => {
-      const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', request.query.afterId).orderBy('id').limit(request.query.limit).execute();
+      const rows = await listAuditAfter(db, request.query.afterId, request.query.limit);
       return { entries: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, entity: r.entity, entityId: r.entity_id, details: r.details, prevHash: r.prev_hash, hash: r.hash })) };
     },
   );
