@@ -16,6 +16,7 @@ import { quarantineFailedJob } from '../shared/repositories/quarantine.repositor
 import { alertHandlers } from '../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { deliverHandlers } from '../workers/deliver/deliver.worker.js';
+import { createHostBudget, type HostBudget } from '../workers/ingest/host-budget.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
 import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
@@ -87,6 +88,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   /** The job schedulers this process owns, by role: asserted at start and kept (see keepSchedulers). */
   const schedules: (() => Promise<unknown>)[] = [];
   let keeper: { stop(): void } | undefined;
+  let budget: HostBudget | undefined;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -97,6 +99,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       if (forced) log.warn({ graceMs: config.workers.shutdownGrace }, 'jobs still running at the shutdown limit were abandoned; another worker retries them');
       await withinMs(CLOSE_REST_MS, async () => {
         if (app) await app.close();
+        await budget?.close();
         await queues.close();
         await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit()]);
       });
@@ -127,7 +130,9 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay }), deps, CONCURRENCY.classify));
     }
     if (kinds.includes('ingest')) {
+      budget = await createHostBudget(redis, config.redis.prefix, config.ingest.hosts, log.child({ module: 'host-budget' }));
       const fetcher = createFetcher({
+        budget,
         timeoutMs: config.ingest.fetchTimeout,
         maxBytes: config.ingest.maxResponseBytes,
         allowPrivateNetworks: config.ingest.allowPrivateNetworks,

@@ -29,7 +29,7 @@ export interface IngestDeps {
   queues: Queues;
   fetcher: Fetcher;
   /** `sources` and `demo` re-create a configured source whose row is missing. */
-  config: Pick<Config, 'ingest' | 'redis' | 'sources' | 'demo'>;
+  config: Pick<Config, 'redis' | 'sources' | 'demo'> & { ingest: Omit<Config['ingest'], 'hosts' | 'revisit'> };
   log: Logger;
 }
 
