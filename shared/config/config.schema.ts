@@ -245,6 +245,8 @@ export const configSchema = z
             adaptive: flag.default(true),
             minInterval: duration.pipe(z.number().min(100)).default(60_000),
             hotFor: duration.default(3 * 86_400_000),
+            /** The posting rate is averaged over about this long (an exponential average, updated at every poll). */
+            rateWindow: duration.pipe(z.number().min(1_000)).default(86_400_000),
             /** The share of the budget planned for; the rest absorbs pagination and retries. */
             utilisation: z.coerce.number().min(0.1).max(1).default(0.8),
             /** Each source's interval is stretched or shrunk by up to this fraction, fixed per source, so polls spread out. */
