@@ -100,7 +100,9 @@ export function planScenario(s: Scenario): Plan {
     let ago = 0;
     for (let i = 0; i < 5; i++) {
       ago += exponential(rand, meanGap);
-      history.unshift({ text: `${CHATTER[(c + i) % CHATTER.length]} (${c}.${i})`, ago });
+      // A hot channel is one running a campaign: an offer is already on its page (posted before the run, so not
+      // measured); stray offers appear on channels with no such history.
+      history.unshift({ text: hot && i === 1 ? `${OFFER} (earlier, ${c})` : `${CHATTER[(c + i) % CHATTER.length]} (${c}.${i})`, ago });
     }
     channels.push({ name: `sim_${String(c).padStart(5, '0')}`, hot, postsPerMinute, history });
     for (let at = exponential(rand, meanGap); at < s.postingMs; at += exponential(rand, meanGap)) posts.push({ channel: c, at, text: `${CHATTER[Math.floor(rand() * CHATTER.length)]} #${posts.length}`, offer: false });

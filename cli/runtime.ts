@@ -8,6 +8,7 @@ import { auditCheckpointFile, takeCheckpoint } from '../shared/evidence/audit-ch
 import { loadOrCreateSigningKey, signingKeyFile } from '../shared/evidence/signing-key.js';
 import { safeUrl, type Logger } from '../shared/logger.js';
 import { createMetrics, registerDbGauges, registerQueueGauges, type Metrics } from '../shared/metrics.js';
+import { registerCoverageGauges } from '../shared/coverage-metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
 import { ensureJobScheduler, keepSchedulers } from '../shared/queues/job-schedulers.js';
 import { createQueues, type Queues } from '../shared/queues/queues.js';
@@ -26,7 +27,8 @@ import { deskItemUrl } from '../shared/desk-url.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
-const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8 };
+// Polls of a budgeted host mostly wait for their permit, in priority order: enough must wait to keep the budget busy.
+const CONCURRENCY: Record<WorkerKind, number> = { ingest: 16, classify: 8, alert: 64, deliver: 8 };
 /** After the workers, whatever is left (HTTP, queues, pools) gets this long to close; a query stuck on a lock would hold the pool for good. */
 const CLOSE_REST_MS = 5_000;
 
@@ -154,6 +156,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       apiRedis?.on('error', () => undefined); // reported through /healthz
       registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
       registerDbGauges(metrics, db, { perSource: config.metrics.perSource });
+      registerCoverageGauges(metrics, db);
       app = await buildApp({
         db,
         redis: apiRedis ?? redis,

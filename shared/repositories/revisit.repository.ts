@@ -39,3 +39,24 @@ export async function saveRevisitPlans(db: Db, plans: { id: number; intervalMs: 
 export async function savePostingRate(db: Db, id: number, postsPerHour: number): Promise<void> {
   await db.updateTable('source').set({ posts_per_hour: postsPerHour }).where('id', '=', id).execute();
 }
+
+/**
+ * Coverage by tier ('fixed' for sources read every pollInterval): how many, how long since each was last read
+ * successfully (never read: since it was added), and how many are overdue (over twice their planned interval).
+ * Aggregates only: at 10,000 channels a series per channel would be the watch-list in the metrics.
+ */
+export const coverageByTier = (db: Db) =>
+  sql<{ tier: string; sources: number; p50: number; p90: number; max: number; overdue: number }>`
+    with s as (
+      select coalesce(tier, 'fixed') as tier, revisit_ms,
+             extract(epoch from now() - coalesce(last_success_at, created_at))::float8 as stale
+      from source where enabled
+    )
+    select tier, count(*)::int as sources,
+           percentile_cont(0.5) within group (order by stale)::float8 as p50,
+           percentile_cont(0.9) within group (order by stale)::float8 as p90,
+           max(stale)::float8 as max,
+           (count(*) filter (where revisit_ms is not null and stale * 1000 > 2 * revisit_ms))::int as overdue
+    from s group by tier order by tier`
+    .execute(db)
+    .then((r) => r.rows);

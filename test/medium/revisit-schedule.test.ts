@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../shared/config/config.schema.js';
+import { registerCoverageGauges } from '../../shared/coverage-metrics.js';
+import { createMetrics } from '../../shared/metrics.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
@@ -74,5 +76,20 @@ describe('adaptive revisits on a budgeted host', () => {
     const waiting = await h.queues.byName[QueueName.Ingest].getJobs(['prioritized', 'delayed']);
     const hotJob = waiting.find((j) => (j.data as { sourceId: number }).sourceId === quiet && j.opts.priority === 1);
     expect(hotJob).toBeDefined();
+  });
+
+  it('shows coverage by tier in the metrics, counts and staleness only, no channel names', async () => {
+    const metrics = createMetrics();
+    registerCoverageGauges(metrics, h.db);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/vigil_sources_by_tier\{tier="hot"\} 1\n/);
+    expect(text).toMatch(/vigil_sources_by_tier\{tier="fixed"\} 1\n/);
+    const warm = Number(/vigil_sources_by_tier\{tier="warm"\} (\d+)/.exec(text)?.[1] ?? 0);
+    const cold = Number(/vigil_sources_by_tier\{tier="cold"\} (\d+)/.exec(text)?.[1] ?? 0);
+    expect(warm + cold).toBe(39);
+    // chan_20 was read a minute ago; the others never, so their staleness is their age.
+    expect(Number(/vigil_source_staleness_seconds\{tier="hot",quantile="1"\} ([\d.]+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(59);
+    expect(text).toMatch(/vigil_sources_overdue\{tier="hot"\} 1\n/);
+    expect(text).not.toMatch(/chan_|elsewhere/);
   });
 });

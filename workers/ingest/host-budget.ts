@@ -42,6 +42,7 @@ export class HostPaused extends Error {
   }
 }
 
+const SLOT_MARGIN = 1.05;
 /** A permit is granted within this; past it the host is likely paused for long, and the poll gives up rather than hold a worker. */
 const MAX_WAIT_MS = 120_000;
 
@@ -49,12 +50,17 @@ export async function createHostBudget(connection: Redis, prefix: string, hosts:
   const gates = new Map<string, HostGate>();
   for (const [host, limit] of Object.entries(hosts)) {
     const name = hostQueueName(host);
-    const slotMs = Math.max(1, Math.round(1000 / limit.perSecond));
+    // 5% under the budget: a permit's request leaves a few ms after its grant, more when the process is busy,
+    // and two such delays meeting must not put a second over the budget.
+    const slotMs = Math.max(1, Math.ceil((1000 * SLOT_MARGIN) / limit.perSecond));
     const queue = new Queue(name, { connection, prefix, defaultJobOptions: { removeOnComplete: { age: 300, count: 1_000 }, removeOnFail: true } });
     // Blocking reads need connections of their own.
     const eventsConnection = connection.duplicate();
     const events = new QueueEvents(name, { connection: eventsConnection, prefix });
     const worker = new Worker(name, async () => undefined, { connection, prefix, concurrency: 1 });
+    // Every waiting request listens for its permit's completion.
+    queue.setMaxListeners(1_000);
+    events.setMaxListeners(1_000);
     const onError = (err: Error) => log.warn({ err, host }, 'host budget connection error');
     queue.on('error', onError);
     events.on('error', onError);
