@@ -122,6 +122,8 @@ export interface Simulation {
   channels: SimChannel[];
   /** Every request's arrival time. */
   requests: number[];
+  /** Which channel each page request was for, and when. */
+  requestLog: { channel: string; at: number }[];
   tooMany: number;
   /** Starts the clock: posts appear at their planned times from now. */
   start(): void;
@@ -133,6 +135,7 @@ export async function startSimulation(plan: Plan, budgetPerSecond: number): Prom
   const channels: SimChannel[] = plan.channels.map((c) => ({ name: c.name, hot: c.hot, postsPerMinute: c.postsPerMinute, posts: c.history.map((h, i) => ({ id: i + 1, text: h.text, at: now - h.ago, offer: false })) }));
   const byName = new Map(channels.map((c) => [c.name, c]));
   const requests: number[] = [];
+  const requestLog: { channel: string; at: number }[] = [];
   const timers: NodeJS.Timeout[] = [];
   let tooMany = 0;
   const server: Server = createServer((req, res) => {
@@ -148,6 +151,7 @@ export async function startSimulation(plan: Plan, budgetPerSecond: number): Prom
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const m = /^\/s\/(\w+)$/.exec(url.pathname);
     const channel = m ? byName.get(m[1]!) : undefined;
+    if (channel) requestLog.push({ channel: channel.name, at: t });
     if (!channel) {
       res.writeHead(404);
       return void res.end('not found');
@@ -166,6 +170,7 @@ export async function startSimulation(plan: Plan, budgetPerSecond: number): Prom
     host: `127.0.0.1:${port}`,
     channels,
     requests,
+    requestLog,
     get tooMany() {
       return tooMany;
     },

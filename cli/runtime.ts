@@ -27,8 +27,13 @@ import { deskItemUrl } from '../shared/desk-url.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
-// Polls of a budgeted host mostly wait for their permit, in priority order: enough must wait to keep the budget busy.
-const CONCURRENCY: Record<WorkerKind, number> = { ingest: 16, classify: 8, alert: 64, deliver: 8 };
+const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8 };
+/**
+ * Polls of a budgeted host mostly wait for their permit, in priority order, and enough must wait to keep the
+ * budget busy; but each holds the source's lock (a pooled connection) and queries on another, so the pool
+ * bounds them: 4 at the default poolSize of 10, 16 from a pool of 34.
+ */
+const ingestConcurrency = (poolSize: number) => Math.max(CONCURRENCY.ingest, Math.min(16, Math.floor((poolSize - 2) / 2)));
 /** After the workers, whatever is left (HTTP, queues, pools) gets this long to close; a query stuck on a lock would hold the pool for good. */
 const CLOSE_REST_MS = 5_000;
 
@@ -141,7 +146,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         perHostIntervalMs: config.ingest.perHostInterval,
       });
       const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
-      workers.push(startWorker(QueueName.Ingest, handlers, deps, CONCURRENCY.ingest));
+      workers.push(startWorker(QueueName.Ingest, handlers, deps, ingestConcurrency(config.database.poolSize)));
       const sourcesLog = log.child({ module: 'sources' });
       await syncSources(db, queues, config, sourcesLog);
       schedules.push(() => resyncSources(db, queues, config, sourcesLog));

@@ -3,16 +3,15 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { Config } from '../shared/config/config.js';
-import { sourceSchema } from '../shared/config/config.schema.js';
 import { parseDuration } from '../shared/config/duration.js';
 import { createDb } from '../shared/db/client.js';
-import { parseWatchList } from '../shared/domain/watch-list.js';
+import { parseWatchList, watchedSources } from '../shared/domain/watch-list.js';
 import { createLogger } from '../shared/logger.js';
 import { createQueues } from '../shared/queues/queues.js';
 import { createRedis } from '../shared/queues/redis.js';
 import { appendAudit } from '../shared/repositories/audit.repository.js';
 import { importWatchedSources } from '../shared/repositories/watch-list.repository.js';
-import { scheduleSources, sourceName } from '../workers/ingest/source-schedule.js';
+import { scheduleSources } from '../workers/ingest/source-schedule.js';
 import { cliActor, UsageError } from './admin.command.js';
 
 /** Imported channels are read at least this often when the budget allows (their pollInterval). */
@@ -43,10 +42,7 @@ export async function runSources(args: string[], config: Readonly<Config>): Prom
   const started = performance.now();
   const { entries, rejects } = parseWatchList(text);
   for (const r of rejects) process.stderr.write(`${basename(file)}:${r.line}: skipped ${JSON.stringify(r.text)}: ${r.reason}\n`);
-  const sources = entries.map((e) => {
-    const source = sourceSchema.parse({ kind: 'telegram-web', channel: e.channel, pollInterval: maxInterval });
-    return { name: sourceName(source), config: source };
-  });
+  const sources = watchedSources(entries, maxInterval);
   const log = createLogger({ level: 'warn', format: 'json' }, config.env);
   const db = createDb(config.database.url, 2);
   const redis = createRedis(config.redis.url, 'worker');

@@ -1,3 +1,5 @@
+import { sourceSchema } from '../config/config.schema.js';
+
 /**
  * A watch-list file as analysts keep one: a public channel per line, as a t.me link (t.me/name, t.me/s/name,
  * https://t.me/name/123), an @name or a bare name; blank lines and lines starting with '#' are skipped.
@@ -36,3 +38,10 @@ export function parseWatchList(text: string): { entries: WatchListEntry[]; rejec
   });
   return { entries, rejects };
 }
+
+/**
+ * The telegram-web sources for a list's channels, named as a configured source of the same channel would be
+ * (`telegram-web-<channel>`), read at least every `maxInterval` when the budget allows.
+ */
+export const watchedSources = (entries: WatchListEntry[], maxInterval: string | number) =>
+  entries.map((e) => ({ name: `telegram-web-${e.channel}`, config: sourceSchema.parse({ kind: 'telegram-web', channel: e.channel, pollInterval: maxInterval }) as Record<string, unknown> }));

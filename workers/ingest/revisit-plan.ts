@@ -63,13 +63,16 @@ export interface PollSchedule {
  */
 export async function ensurePollSchedule(queue: Queue, id: string, schedule: PollSchedule, data: JobData['source.poll']): Promise<boolean> {
   const existing = await queue.getJobScheduler(id);
+  // A source not read yet keeps its place: rewriting its scheduler would put its first poll back at the end of
+  // the line, and plans move a lot while the first reads come in.
+  const unread = existing?.name === 'source.poll' && !schedule.lastPolledAt && schedule.priority !== 1;
   const same =
     existing?.name === 'source.poll' &&
     existing.every !== undefined &&
     Math.abs(existing.every - schedule.every) <= schedule.tolerance * existing.every &&
     (existing.template?.opts?.priority ?? 0) === schedule.priority &&
     JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(data);
-  if (same) return false;
+  if (same || (unread && JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(data))) return false;
   const startDate = existing && schedule.lastPolledAt ? Math.max(Date.now(), schedule.lastPolledAt.getTime() + schedule.every) : undefined;
   await queue.upsertJobScheduler(id, { every: schedule.every, ...(startDate ? { startDate } : {}) }, { name: 'source.poll', data, opts: { priority: schedule.priority } });
   return true;
