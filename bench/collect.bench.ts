@@ -132,8 +132,7 @@ async function main(): Promise<void> {
   const modes = (process.env.BENCH_MODES ?? 'adaptive,round-robin').split(',') as Mode[];
   for (const mode of modes) {
     const r = await run(mode, plan);
-    const { detail: _detail, ...figures } = r;
-    console.log(JSON.stringify(figures));
+    console.log(JSON.stringify({ ...r, detail: undefined }));
     results.push(r);
   }
   writeFileSync(join(packageRoot(), 'bench', 'collect-results.json'), `${JSON.stringify({ at: new Date().toISOString(), channels: CHANNELS, hot: HOT, budget: BUDGET, postingSeconds: POSTING_S, results }, null, 2)}\n`);

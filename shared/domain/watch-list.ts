@@ -44,4 +44,4 @@ export function parseWatchList(text: string): { entries: WatchListEntry[]; rejec
  * (`telegram-web-<channel>`), read at least every `maxInterval` when the budget allows.
  */
 export const watchedSources = (entries: WatchListEntry[], maxInterval: string | number) =>
-  entries.map((e) => ({ name: `telegram-web-${e.channel}`, config: sourceSchema.parse({ kind: 'telegram-web', channel: e.channel, pollInterval: maxInterval }) as Record<string, unknown> }));
+  entries.map((e) => ({ name: `telegram-web-${e.channel}`, config: sourceSchema.parse({ kind: 'telegram-web', channel: e.channel, pollInterval: maxInterval }) }));

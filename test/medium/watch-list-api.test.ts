@@ -44,7 +44,7 @@ describe('the watch-list in the desk', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ added: 2, updated: 0, skipped: 1, skippedLines: [{ line: 3, reason: expect.stringMatching(/not a public channel/) as string }] });
     const audit = await testDb.db.selectFrom('audit_log').select(['action', 'actor', 'details']).where('action', '=', 'sources.import').executeTakeFirstOrThrow();
-    expect(audit.actor).toBe('admin@example.org');
+    expect(audit.actor).toBe('user:admin@example.org');
     expect(audit.details).toMatchObject({ reason: 'partner list of 30 Nov', priority: 4, added: 2 });
   });
 
