@@ -17,7 +17,7 @@ async function readStdin(): Promise<string> {
 }
 
 /** Whoever runs the CLI is trusted (docs/security.md) and named in the audit log. */
-const cliActor = () => ({ actor: `cli:${userInfo().username}`, actorId: null });
+export const cliActor = () => ({ actor: `cli:${userInfo().username}`, actorId: null });
 
 /** `vigil user add|list|disable|reset-password`, `vigil token create|list|revoke`, `vigil audit verify`; returns the exit code. */
 export async function runAdmin(command: string, args: string[], config: Readonly<Config>): Promise<number> {

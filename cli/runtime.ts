@@ -8,6 +8,7 @@ import { auditCheckpointFile, takeCheckpoint } from '../shared/evidence/audit-ch
 import { loadOrCreateSigningKey, signingKeyFile } from '../shared/evidence/signing-key.js';
 import { safeUrl, type Logger } from '../shared/logger.js';
 import { createMetrics, registerDbGauges, registerQueueGauges, type Metrics } from '../shared/metrics.js';
+import { registerCoverageGauges } from '../shared/coverage-metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
 import { ensureJobScheduler, keepSchedulers } from '../shared/queues/job-schedulers.js';
 import { createQueues, type Queues } from '../shared/queues/queues.js';
@@ -17,6 +18,7 @@ import { countUsers } from '../shared/repositories/user.repository.js';
 import { alertHandlers } from '../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { deliverHandlers } from '../workers/deliver/deliver.worker.js';
+import { createHostBudget, type HostBudget } from '../workers/ingest/host-budget.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
 import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
@@ -27,6 +29,12 @@ import { deskItemUrl } from '../shared/desk-url.js';
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
 const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8 };
+/**
+ * Polls of a budgeted host mostly wait for their permit, in priority order, and enough must wait to keep the
+ * budget busy; but each holds the source's lock (a pooled connection) and queries on another, so the pool
+ * bounds them: 4 at the default poolSize of 10, 16 from a pool of 34.
+ */
+const ingestConcurrency = (poolSize: number) => Math.max(CONCURRENCY.ingest, Math.min(16, Math.floor((poolSize - 2) / 2)));
 /** After the workers, whatever is left (HTTP, queues, pools) gets this long to close; a query stuck on a lock would hold the pool for good. */
 const CLOSE_REST_MS = 5_000;
 
@@ -88,6 +96,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   /** The job schedulers this process owns, by role: asserted at start and kept (see keepSchedulers). */
   const schedules: (() => Promise<unknown>)[] = [];
   let keeper: { stop(): void } | undefined;
+  let budget: HostBudget | undefined;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -98,6 +107,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       if (forced) log.warn({ graceMs: config.workers.shutdownGrace }, 'jobs still running at the shutdown limit were abandoned; another worker retries them');
       await withinMs(CLOSE_REST_MS, async () => {
         if (app) await app.close();
+        await budget?.close();
         await queues.close();
         await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit()]);
       });
@@ -128,14 +138,16 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay }), deps, CONCURRENCY.classify));
     }
     if (kinds.includes('ingest')) {
+      budget = await createHostBudget(redis, config.redis.prefix, config.ingest.hosts, log.child({ module: 'host-budget' }));
       const fetcher = createFetcher({
+        budget,
         timeoutMs: config.ingest.fetchTimeout,
         maxBytes: config.ingest.maxResponseBytes,
         allowPrivateNetworks: config.ingest.allowPrivateNetworks,
         perHostIntervalMs: config.ingest.perHostInterval,
       });
       const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
-      workers.push(startWorker(QueueName.Ingest, handlers, deps, CONCURRENCY.ingest));
+      workers.push(startWorker(QueueName.Ingest, handlers, deps, ingestConcurrency(config.database.poolSize)));
       const sourcesLog = log.child({ module: 'sources' });
       await syncSources(db, queues, config, sourcesLog);
       schedules.push(() => resyncSources(db, queues, config, sourcesLog));
@@ -150,6 +162,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       apiRedis?.on('error', () => undefined); // reported through /healthz
       registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
       registerDbGauges(metrics, db, { perSource: config.metrics.perSource });
+      registerCoverageGauges(metrics, db);
       app = await buildApp({
         db,
         redis: apiRedis ?? redis,

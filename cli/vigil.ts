@@ -42,6 +42,9 @@ Commands:
   export (--item ID… | --campaign ID) --out FILE.zip --recipient R --purpose P [--as EMAIL] [--force]
                         write a signed evidence bundle; every item must exist, the folder must exist,
                         and an existing FILE.zip is kept unless --force
+  sources import FILE --reason R [--priority 1-5] [--max-interval 1d]
+                        add a watch-list of t.me channels (links, @names or names, one a line) and schedule
+                        them at once; existing ones get the new priority and reason; audited
   keys show             this instance's evidence signing key: fingerprint (for recipients to pin) and PEM
   jobs failed [--queue Q] | jobs retry [--queue Q] [--id ID…]
                         list the failed set (dead letters) / put failed jobs back in their queue
@@ -200,13 +203,16 @@ async function main(argv: string[]): Promise<number> {
     case 'audit':
     case 'export':
     case 'keys':
+    case 'sources':
     case 'jobs': {
       const { runAdmin, UsageError } = await import('./admin.command.js');
       const { runExport } = await import('./evidence.command.js');
       const { runJobs } = await import('./jobs.command.js');
       const { runKeys } = await import('./keys.command.js');
+      const { runSources } = await import('./sources.command.js');
       try {
         if (command === 'jobs') return await runJobs(rest, config);
+        if (command === 'sources') return await runSources(rest, config);
         if (command === 'keys') return await runKeys(rest, config);
         return await (command === 'export' ? runExport(rest, config) : runAdmin(command, rest, config));
       } catch (err) {

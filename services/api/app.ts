@@ -26,6 +26,7 @@ import { metricsRoutes } from './routes/metrics.route.js';
 import { nearMissRoutes } from './routes/near-misses.route.js';
 import { sessionRoutes } from './routes/session.route.js';
 import { sourceRoutes } from './routes/sources.route.js';
+import { watchListRoutes } from './routes/watch-list.route.js';
 import { uiRoutes } from './routes/ui.route.js';
 import { userRoutes } from './routes/users.route.js';
 import { viewRoutes } from './routes/views.route.js';
@@ -134,6 +135,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(nearMissRoutes, api);
   await app.register(exportRoutes, api);
   await app.register(sourceRoutes, api);
+  await app.register(watchListRoutes, api);
   await app.register(auditRoutes, api);
   await app.register(userRoutes, api);
   await app.register(viewRoutes, api);

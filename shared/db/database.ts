@@ -31,6 +31,14 @@ export interface SourceTable {
   last_success_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Watch-list priority an admin set, 1 (normal) to 5: a factor of the source's risk. */
+  priority: ColumnType<number, number | undefined, number>;
+  watch_reason: string | null;
+  /** Posts per hour, smoothed over ingest.revisit.rateWindow. */
+  posts_per_hour: ColumnType<number, number | undefined, number>;
+  /** The revisit planner's interval and tier, as last scheduled. */
+  revisit_ms: number | null;
+  tier: string | null;
 }
 
 /** A hash of each post's text as last seen, to detect edits and deletions without keeping the text. */

@@ -9,6 +9,8 @@ import { verdictSchema } from '../domain/verdict.js';
 export const QueueName = { Ingest: 'ingest', Classify: 'classify', Alert: 'alert', Deliver: 'deliver' } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const QUEUE_NAMES = Object.values(QueueName);
+/** Each budgeted host's permit queue (workers/ingest/host-budget.ts); BullMQ names may not hold ':' (a host's port). */
+export const hostQueueName = (host: string) => `host-${host.replace(/:/g, '_')}`;
 
 /** Ingest packs up to this many posts into one job; one job per post would cost two job lifecycles per post. */
 export const MAX_POSTS_PER_JOB = 500;

@@ -43,7 +43,7 @@ export const listSources = (db: Db) => db.selectFrom('source').selectAll().order
 
 /** The enabled sources' health, by name: for /api/health. */
 export const enabledSourceHealth = (db: Db) =>
-  db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at', 'backoff_until']).where('enabled', '=', true).orderBy('name').execute();
+  db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at', 'backoff_until', 'tier', 'revisit_ms', 'created_at']).where('enabled', '=', true).orderBy('name').execute();
 
 /** A successful read: the cursor moves on and the source is healthy again. */
 export async function saveCursor(db: Db, id: number, cursor: Record<string, unknown> | null): Promise<void> {

@@ -58,8 +58,18 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
     const sut = await app();
     const res = await sut.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'degraded', checks: { postgres: 'ok', redis: 'ok' }, sources: { enabled: 2, failing: 1 } });
+    expect(res.json()).toEqual({ status: 'degraded', checks: { postgres: 'ok', redis: 'ok' }, sources: { enabled: 2, failing: 1, hot: 0, overdue: 0 } });
     expect(res.body).not.toMatch(/east-watch|private-feed|feeds\.example|rss|telegram|hunter2|t0ps3cret/);
+  });
+
+  it('counts hot and overdue sources at /healthz, never naming them', async () => {
+    const sut = await app();
+    await testDb.db.updateTable('source').set({ tier: 'hot', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 30_000) }).where('id', '!=', failingId).execute();
+    await testDb.db.updateTable('source').set({ tier: 'cold', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 600_000) }).where('id', '=', failingId).execute();
+    const res = await sut.inject({ method: 'GET', url: '/healthz' });
+    expect(res.json<{ sources: unknown }>().sources).toEqual({ enabled: 2, failing: 1, hot: 1, overdue: 1 });
+    expect(res.body).not.toMatch(/east-watch|private-feed|cold/);
+    await testDb.db.updateTable('source').set({ tier: null, revisit_ms: null }).execute();
   });
 
   it('gives source names and errors at /api/health to signed-in users only, redacted even when stored before redaction', async () => {

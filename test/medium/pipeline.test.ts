@@ -124,7 +124,9 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
 
   it('serves health (status and counts) and metrics (no source names) without authentication', async () => {
     const health = await runtime.app!.inject({ method: 'GET', url: '/healthz' });
-    expect(health.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' }, sources: { enabled: 1, failing: 0 } });
+    expect(health.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok' }, sources: { enabled: 1, failing: 0, hot: 0, overdue: 0 } });
+    // A file source is on no budgeted host: its coverage counts as 'fixed', by tier and never by name.
+    expect((await runtime.app!.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/vigil_sources_by_tier\{tier="fixed"\} 1/);
     const metrics = await runtime.app!.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toMatch(/vigil_queue_jobs\{queue="classify",state="waiting"\} \d+/);
     expect(metrics.body).toMatch(/vigil_pipeline_total\{stat="review_items_created"\} 1/);

@@ -3,6 +3,7 @@ import { fetch, type Response } from 'undici';
 import { VIGIL_VERSION } from '../../shared/version.js';
 import type { PrivateNetworks } from './address-policy.js';
 import { AddressRefused, guardedDispatcher, guardedNodeAgents, literalRefused, type Resolve } from './guarded-connect.js';
+import { HostPaused, type HostBudget } from './host-budget.js';
 
 export type { Resolve } from './guarded-connect.js';
 
@@ -16,6 +17,8 @@ export interface FetchPolicy {
   resolve?: Resolve;
   /** At most one request per host per this many milliseconds. */
   perHostIntervalMs: number;
+  /** Hosts whose requests share one budget over all processes; a 429 from one pauses it for all. */
+  budget?: HostBudget;
   userAgent?: string;
 }
 
@@ -52,6 +55,8 @@ export interface FetchOptions {
   accept?: number[];
   /** Headers that carry a credential: sent only while the request's origin is this one, redirect hops included. */
   credentials?: { origin: string; headers: Record<string, string> };
+  /** A budgeted host serves lower numbers first (1: hot sources). */
+  priority?: number;
 }
 
 const MAX_REDIRECTS = 5;
@@ -127,10 +132,22 @@ export function createFetcher(policy: FetchPolicy) {
     }
   }
 
+  async function send(url: URL, opts: FetchOptions): Promise<Response> {
+    const budget = policy.budget;
+    if (!budget?.covers(url.host)) return queueFor(url.host).add(() => once(url, opts), { throwOnTimeout: true });
+    try {
+      await budget.acquire(url.host, opts.priority ?? 2);
+    } catch (err) {
+      if (err instanceof HostPaused) throw new FetchError(`${url.href}: ${err.message}`, 'rate_limited', 429, err.ms);
+      throw err;
+    }
+    return once(url, opts);
+  }
+
   async function get(raw: string, opts: FetchOptions = {}): Promise<Fetched> {
     let url = new URL(raw);
     for (let hop = 0; ; hop++) {
-      const response = await queueFor(url.host).add(() => once(url, opts), { throwOnTimeout: true });
+      const response = await send(url, opts);
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location && !opts.manualRedirect && response.status !== 304) {
         await response.body?.cancel();
@@ -141,7 +158,9 @@ export function createFetcher(policy: FetchPolicy) {
       const headers = Object.fromEntries(response.headers);
       if (response.status === 429) {
         await response.body?.cancel();
-        throw new FetchError(`${url.href} answered 429 Too Many Requests`, 'rate_limited', 429, retryAfterMs(headers) ?? 60_000);
+        const wait = retryAfterMs(headers) ?? 60_000;
+        if (policy.budget?.covers(url.host)) await policy.budget.pause(url.host, wait);
+        throw new FetchError(`${url.href} answered 429 Too Many Requests`, 'rate_limited', 429, wait);
       }
       const ok = (response.status >= 200 && response.status < 400) || opts.accept?.includes(response.status);
       if (!ok) {
@@ -153,7 +172,9 @@ export function createFetcher(policy: FetchPolicy) {
     }
   }
 
-  return { get, agentFor };
+  /** The same fetcher, its requests to budgeted hosts at this priority: a poll passes its source's tier this way. */
+  const withPriority = (priority: number) => ({ get: (raw: string, opts: FetchOptions = {}) => get(raw, { priority, ...opts }), agentFor, withPriority });
+  return { get, agentFor, withPriority };
 }
 
 export type Fetcher = ReturnType<typeof createFetcher>;

@@ -14,11 +14,13 @@ import { recordInflight } from '../../shared/repositories/ingest-inflight.reposi
 import { databaseEpoch } from '../../shared/repositories/instance.repository.js';
 import { findSeen, markDeleted, recordSeen, seenIdsBetween } from '../../shared/repositories/post-seen.repository.js';
 import { quarantine } from '../../shared/repositories/quarantine.repository.js';
+import { savePostingRate } from '../../shared/repositories/revisit.repository.js';
 import { recordSourceError, saveCursor, withSourceLock } from '../../shared/repositories/source.repository.js';
 import { FetchError, type Fetcher } from './http-fetcher.js';
 import { withContext } from './post-context.js';
 import { assignVersions, type Versioned } from './post-versions.js';
 import { replayPoint } from './replay.js';
+import { observeRate, tierPriority } from './revisit-policy.js';
 import { sourceForPoll } from './source-schedule.js';
 import { readerFor } from './source-readers.js';
 import { checkPosts } from './source.js';
@@ -29,7 +31,7 @@ export interface IngestDeps {
   queues: Queues;
   fetcher: Fetcher;
   /** `sources` and `demo` re-create a configured source whose row is missing. */
-  config: Pick<Config, 'ingest' | 'redis' | 'sources' | 'demo'>;
+  config: Pick<Config, 'redis' | 'sources' | 'demo'> & { ingest: Omit<Config['ingest'], 'hosts' | 'revisit'> & { revisit?: Pick<Config['ingest']['revisit'], 'rateWindow'> } };
   log: Logger;
 }
 
@@ -78,6 +80,9 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
       if (!parsed.success) throw new UnrecoverableError(`source ${source.name} has an invalid stored config: ${parsed.error.issues[0]?.message}`);
       const log = deps.log.child({ source: source.name, jobId: job.id });
       const read = readerFor(parsed.data);
+      // Requests to a busy budgeted host go hot sources first.
+      const fetcher = deps.fetcher.withPriority(tierPriority(source.tier as 'hot' | 'warm' | 'cold' | null));
+      const fresh: number[] = [];
 
       const totals = { read: 0, enqueued: 0, edits: 0, deleted: 0, quarantined: 0 };
       const outcome = await withSourceLock(db, sourceId, async () => {
@@ -91,7 +96,7 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
               cursor,
               maxPostBytes: config.ingest.maxPostBytes,
               log,
-              fetcher: deps.fetcher,
+              fetcher,
               seenIdsBetween: (from, to) => seenIdsBetween(db, sourceId, from, to),
             });
             // Posts no query can bind (a NUL in an id) are refused here, before the seen-set or Postgres sees them.
@@ -107,6 +112,7 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
             totals.read += checked.posts.length;
             totals.enqueued += sent.length;
             totals.edits += sent.filter((v) => !v.repeat && v.post.version > 1).length;
+            for (const v of sent) if (!v.repeat && v.post.version === 1) fresh.push(v.post.publishedAt ? Date.parse(v.post.publishedAt) : Number.NaN);
             totals.deleted += result.gone?.length ?? 0;
             // After the enqueue, so a crash in between re-sends posts (Postgres' unique keys absorb them) rather than
             // loses them; in one transaction, so the cursor never moves past a read whose posts are not recorded in flight.
@@ -139,6 +145,10 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
         return totals;
       });
       if (!outcome) return { skipped: 'another worker is polling this source' };
+      if (!('rateLimited' in outcome)) {
+        const elapsed = source.last_success_at ? Date.now() - source.last_success_at.getTime() : null;
+        await savePostingRate(db, sourceId, observeRate(source.posts_per_hour, fresh.length, elapsed, config.ingest.revisit?.rateWindow ?? 86_400_000, fresh));
+      }
       await addStats(redis, prefix, { posts_ingested: totals.enqueued, posts_duplicate: totals.read - totals.enqueued, posts_quarantined: totals.quarantined });
       if (totals.read || totals.quarantined || totals.deleted) log.info(totals, 'source polled');
       return outcome;

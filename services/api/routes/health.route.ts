@@ -25,7 +25,7 @@ const summaryBody = {
   properties: {
     status: { type: 'string', enum: ['ok', 'degraded', 'unavailable'] },
     checks: { type: 'object', properties: { postgres: { type: 'string', enum: ['ok', 'error'] }, redis: { type: 'string', enum: ['ok', 'error'] } } },
-    sources: { type: 'object', properties: { enabled: { type: 'integer' }, failing: { type: 'integer' } } },
+    sources: { type: 'object', properties: { enabled: { type: 'integer' }, failing: { type: 'integer' }, hot: { type: 'integer' }, overdue: { type: 'integer' } } },
   },
 } as const;
 const detailBody = {
@@ -58,6 +58,10 @@ async function probe(db: ApiDeps['db'], redis: ApiDeps['redis']) {
   return { httpStatus: reachable ? 200 : 503, status: reachable ? (degraded ? 'degraded' : 'ok') : 'unavailable', postgres, redis: redisState, sources };
 }
 
+/** Not read successfully for over twice its planned interval (sources the revisit policy plans). */
+const overdue = (s: { revisit_ms: number | null; last_success_at: Date | null; created_at: Date }) =>
+  s.revisit_ms !== null && Date.now() - (s.last_success_at ?? s.created_at).getTime() > 2 * s.revisit_ms;
+
 /**
  * 200 while Postgres and Redis answer ("degraded" if a source is failing: the others keep running),
  * 503 when either does not. `/healthz` is for load balancers and probes, unauthenticated, so it gives
@@ -69,7 +73,7 @@ export const healthRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, redis
     return reply.status(h.httpStatus).send({
       status: h.status,
       checks: { postgres: h.postgres === 'ok' ? 'ok' : 'error', redis: h.redis === 'ok' ? 'ok' : 'error' },
-      sources: { enabled: h.sources.length, failing: h.sources.filter((s) => s.last_error !== null).length },
+      sources: { enabled: h.sources.length, failing: h.sources.filter((s) => s.last_error !== null).length, hot: h.sources.filter((s) => s.tier === 'hot').length, overdue: h.sources.filter(overdue).length },
     });
   });
 

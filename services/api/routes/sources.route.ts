@@ -17,6 +17,12 @@ const sourceDto = {
     enabled: { type: 'boolean' },
     lastError: { type: ['string', 'null'] },
     lastSuccessAt: { type: ['string', 'null'] },
+    // Coverage, for the desk's Sources page: what the revisit policy planned and how it is keeping up.
+    priority: { type: 'integer' },
+    watchReason: { type: ['string', 'null'] },
+    tier: { type: ['string', 'null'] },
+    revisitMs: { type: ['integer', 'null'] },
+    postsPerHour: { type: 'number' },
   },
 } as const;
 
@@ -26,7 +32,20 @@ const sourceDto = {
  */
 export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, importDir }) => {
   app.get('/sources', { config: { roles: ['admin'] }, schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceDto } } } } } }, async () => ({
-    sources: (await listSources(db)).map((s) => ({ id: s.id, name: s.name, kind: s.kind, origin: s.origin, enabled: s.enabled, lastError: s.last_error, lastSuccessAt: s.last_success_at?.toISOString() ?? null })),
+    sources: (await listSources(db)).map((s) => ({
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      origin: s.origin,
+      enabled: s.enabled,
+      lastError: s.last_error,
+      lastSuccessAt: s.last_success_at?.toISOString() ?? null,
+      priority: s.priority,
+      watchReason: s.watch_reason,
+      tier: s.tier,
+      revisitMs: s.revisit_ms,
+      postsPerHour: Math.round(s.posts_per_hour * 100) / 100,
+    })),
   }));
 
   app.post<{ Body: { name: string; source: Record<string, unknown>; reason: string } }>(

@@ -103,7 +103,9 @@ $('user-form').addEventListener('submit', async (event) => {
 export async function loadSources() {
   try {
     const { sources } = await api('/api/sources');
+    const tiers = countBy(sources.filter((s) => s.enabled), (s) => s.tier ?? 'fixed');
     $('source-list').replaceChildren(
+      el('p', { class: 'coverage', text: `${sources.filter((s) => s.enabled).length} sources on: ${Object.entries(tiers).map(([t, n]) => `${n} ${t}`).join(', ') || 'none'}` }),
       el(
         'ul',
         { class: 'sources' },
@@ -111,18 +113,46 @@ export async function loadSources() {
           el(
             'li',
             { 'data-id': String(s.id) },
-            `${s.name} (${s.kind}) · ${s.enabled ? 'on' : 'off'}${s.lastError ? ` · failing: ${s.lastError}` : ''} `,
+            `${s.name} (${s.kind}) · ${s.enabled ? 'on' : 'off'}${coverage(s)}${s.lastError ? ` · failing: ${s.lastError}` : ''} `,
             el('button', { type: 'button', text: s.enabled ? 'Disable' : 'Enable', 'aria-label': `${s.enabled ? 'Disable' : 'Enable'} source ${s.name}`, onclick: () => toggleSource(s) }),
           ),
         ),
       ),
     );
     $('source-form').hidden = false;
+    $('import-form').hidden = false;
   } catch (err) {
     if (err.status === 403) $('source-list').replaceChildren(el('p', { class: 'error', text: 'Not allowed for your role: the watch-list is for administrators.' }));
     else reportError(err);
   }
 }
+
+const countBy = (xs, key) => xs.reduce((acc, x) => ({ ...acc, [key(x)]: (acc[key(x)] ?? 0) + 1 }), {});
+const ago = (iso) => {
+  if (!iso) return 'never read';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return `read ${s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`} ago`;
+};
+const every = (ms) => (ms < 120_000 ? `${Math.round(ms / 1000)} s` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 3_600_000)} h`);
+
+/** What the revisit policy planned for a source and how it keeps up: tier, target interval, time since the last read. */
+function coverage(s) {
+  const parts = [s.tier ? `${s.tier}, every ${every(s.revisitMs)}` : null, `${s.postsPerHour} posts/h`, ago(s.lastSuccessAt), s.priority > 1 ? `priority ${s.priority}` : null, s.watchReason ? `why: ${s.watchReason}` : null];
+  return parts.filter(Boolean).map((p) => ` · ${p}`).join('');
+}
+
+$('import-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const f = Object.fromEntries([...new FormData(event.target)].map(([k, v]) => [k, String(v).trim()]));
+  try {
+    const r = await api('/api/sources/import', { method: 'POST', body: { list: f.list, reason: f.reason, priority: Number(f.priority) } });
+    status(`Watch-list imported: ${r.added} new, ${r.updated} updated, ${r.skipped} lines skipped${r.skippedLines.length ? ` (line ${r.skippedLines.map((l) => l.line).join(', ')})` : ''}. They are scheduled within seconds.`);
+    event.target.reset();
+  } catch (err) {
+    reportError(err);
+  }
+  await loadSources();
+});
 
 async function toggleSource(s) {
   const reason = await reasonFor(`${s.enabled ? 'Disable' : 'Enable'} source ${s.name}`, s.enabled ? 'Disable' : 'Enable');
