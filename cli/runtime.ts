@@ -18,6 +18,9 @@ import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { deliverHandlers } from '../workers/deliver/deliver.worker.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
+import { mediaHandlers } from '../workers/media/media.worker.js';
+import { createOcrPool, type OcrPool } from '../workers/media/ocr-pool.js';
+import { directoryStore } from '../shared/media/media-store.js';
 import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
 import { closeWorkers, startWorker, type WorkerDeps } from '../workers/worker.runner.js';
 import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
@@ -25,7 +28,8 @@ import { deskItemUrl } from '../shared/desk-url.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
-const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8 };
+// Media jobs mostly wait on image hosts; OCR itself is bounded by the pool (config media.ocrWorkers).
+const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8, media: 4 };
 /** After the workers, whatever is left (HTTP, queues, pools) gets this long to close; a query stuck on a lock would hold the pool for good. */
 const CLOSE_REST_MS = 5_000;
 
@@ -44,6 +48,8 @@ async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']):
   else await deliver.removeJobScheduler('alertbot-poll');
 }
 
+/** Media retention: unkept images are looked for this often (they are deleted once past config media.orphanGrace). */
+const MEDIA_PRUNE_EVERY_MS = 10 * 60_000;
 /** Near-miss retention, as a BullMQ job scheduler: one prune runs at a time whatever the process count. */
 const NEAR_MISS_PRUNE_EVERY_MS = 10 * 60_000;
 /**
@@ -87,6 +93,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   /** The job schedulers this process owns, by role: asserted at start and kept (see keepSchedulers). */
   const schedules: (() => Promise<unknown>)[] = [];
   let keeper: { stop(): void } | undefined;
+  let ocr: OcrPool | undefined;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -98,7 +105,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       await withinMs(CLOSE_REST_MS, async () => {
         if (app) await app.close();
         await queues.close();
-        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit()]);
+        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit(), ocr?.close()]);
       });
     })());
 
@@ -124,7 +131,15 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       schedules.push(() => scheduleDeliveryChores(queues, config.alerts));
     }
     if (kinds.includes('classify')) {
-      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay }), deps, CONCURRENCY.classify));
+      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay, readImages: config.media.enabled }), deps, CONCURRENCY.classify));
+    }
+    if (kinds.includes('media')) {
+      // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
+      const fetcher = createFetcher({ timeoutMs: config.media.fetchTimeout, maxBytes: config.media.maxBytes, allowPrivateNetworks: config.ingest.allowPrivateNetworks, perHostIntervalMs: config.ingest.perHostInterval });
+      ocr = createOcrPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout });
+      const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, ocr, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
+      workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
+      schedules.push(() => ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, { name: 'media.prune', data: {} }));
     }
     if (kinds.includes('ingest')) {
       const fetcher = createFetcher({
