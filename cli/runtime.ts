@@ -181,6 +181,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         alerts: config.alerts,
         incidents: config.incidents,
         importDir: config.ingest.importDir,
+        media: directoryStore(config.media.storeDir),
       });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });

@@ -68,3 +68,14 @@ export async function deleteOrphanMedia(db: Executor, olderThan: Date): Promise<
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** The images of a review item's post, in the post's order, for the desk. */
+export const listItemMedia = (db: Executor, itemId: number) =>
+  db
+    .selectFrom('post_media')
+    .innerJoin('post', 'post.post_key', 'post_media.post_key')
+    .innerJoin('review_item', 'review_item.post_id', 'post.id')
+    .select(['post_media.sha256', 'post_media.content_type', 'post_media.width', 'post_media.height', 'post_media.size', 'post_media.ocr_text', 'post_media.qr', 'post_media.kind'])
+    .where('review_item.id', '=', itemId)
+    .orderBy('post_media.position')
+    .execute();
