@@ -22,7 +22,8 @@ export interface ImageVerdict {
 
 const mergeArrays = (a: unknown, b: unknown): unknown[] => {
   const seen = new Set<string>();
-  return [...(Array.isArray(a) ? a : []), ...(Array.isArray(b) ? b : [])].filter((x) => {
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? (x as unknown[]) : []);
+  return [...list(a), ...list(b)].filter((x) => {
     const k = JSON.stringify(x);
     return seen.has(k) ? false : (seen.add(k), true);
   });

@@ -1,7 +1,7 @@
 import jsQRModule from 'jsqr';
 
 // jsqr is CommonJS with an `exports.default` its types describe as an ES default; under NodeNext the import is the module object.
-const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).default;
+const jsQR = jsQRModule.default;
 
 /** The text of a QR code in the image, if one reads cleanly. */
 export function readQr(img: { data: Uint8ClampedArray; width: number; height: number }): string | undefined {

@@ -38,7 +38,6 @@ describe('perceptual hashes', () => {
     const unrelated: number[] = [];
     const all = [base.phash, ...unrelatedHashes];
     for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) unrelated.push(hexHamming(all[i]!, all[j]!));
-    // eslint-disable-next-line no-console
     console.log(`pHash bits: copies ${JSON.stringify(same)} (max ${Math.max(...same)}); unrelated pairs min ${Math.min(...unrelated)}, median ${unrelated.sort((a, b) => a - b)[Math.floor(unrelated.length / 2)]}, n=${unrelated.length}`);
     expect(Math.max(...same)).toBeLessThanOrEqual(IMAGE_NEAR_DUPLICATE_BITS);
     expect(Math.min(...unrelated)).toBeGreaterThan(IMAGE_NEAR_DUPLICATE_BITS);

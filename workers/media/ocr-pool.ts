@@ -28,7 +28,12 @@ export function createOcrPool(opts: { size: number; timeoutMs: number }): OcrPoo
   const idle: Worker[] = [];
   const queue = new PQueue({ concurrency: opts.size });
   let closed = false;
-  const spawn = () => createWorker('eng', OEM.LSTM_ONLY, { langPath: ENG_DIR, gzip: true, cacheMethod: 'none', logger: () => undefined, errorHandler: () => undefined });
+  const spawn = async () => {
+    const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath: ENG_DIR, gzip: true, cacheMethod: 'none', logger: () => undefined, errorHandler: () => undefined });
+    // Screenshots and re-encoded posters carry no or silly DPI; without this tesseract warns on stderr per image and assumes 70.
+    await worker.setParameters({ user_defined_dpi: '70' });
+    return worker;
+  };
 
   async function withWorker(png: Buffer): Promise<string> {
     const worker = idle.pop() ?? (await spawn());
