@@ -5,6 +5,13 @@ import { dhashOf, phashOf } from './perceptual-hash.js';
 /** An image that can never be read: it is quarantined with this reason, never retried. */
 export class BadImage extends Error {
   override name = 'BadImage';
+  constructor(
+    message: string,
+    /** What was received, when it is known where the error is raised (for the quarantine). */
+    readonly bytes?: Buffer,
+  ) {
+    super(message);
+  }
 }
 
 export interface ImageLimits {
@@ -41,7 +48,8 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<D
   const open = () => sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', animated: false, sequentialRead: true });
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
-    meta = await open().metadata();
+    // The header alone, read without sharp's own limit so an oversized image is named as such below.
+    meta = await sharp(bytes, { limitInputPixels: false, failOn: 'truncated' }).metadata();
   } catch (err) {
     throw new BadImage(`malformed ${type}: ${why(err)}`);
   }

@@ -64,7 +64,7 @@ export async function deleteOrphanMedia(db: Executor, olderThan: Date): Promise<
   const r = await db
     .deleteFrom('post_media')
     .where('created_at', '<', olderThan)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('post').select('post.id').whereRef('post.post_key', '=', 'post_media.post_key'))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('post').select('post.id').whereRef('post.post_key', '=', 'post_media.post_key'))))
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -19,6 +19,7 @@ import { BENIGN_FLYER, OFFER_POSTER, poster, reencode } from '../support/posters
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
+import { craftZip, deflated } from '../support/zip-craft.js';
 
 /** Every entry of a zip, by name. */
 async function unzip(path: string): Promise<Map<string, Buffer>> {
@@ -198,5 +199,14 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
 
     const verified = await verifyBundle(path, { fingerprint: key.fingerprint });
     expect(verified).toMatchObject({ ok: true, verdict: 'verified' });
+
+    // One byte of the image changed: verify names the file.
+    const tampered = Buffer.from(offer);
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 20) ^ 0xff, tampered.length - 20);
+    const forged = join(dir, 'forged.zip');
+    writeFileSync(forged, craftZip([...entries].map(([name, data]) => deflated(name, name === imagePath ? tampered : data))));
+    const refused = await verifyBundle(forged, { fingerprint: key.fingerprint });
+    expect(refused.ok).toBe(false);
+    expect(refused.problems).toEqual(expect.arrayContaining([expect.stringContaining(`altered: ${imagePath}`)]));
   });
 });

@@ -22,10 +22,10 @@ export async function captureImage(fetcher: Fetcher, url: string): Promise<Captu
   try {
     res = await fetcher.get(url, { headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1' } });
   } catch (err) {
-    if (err instanceof FetchError && err.kind === 'too_large') throw new BadImage(`too large: ${err.message}`, { cause: err });
+    if (err instanceof FetchError && err.kind === 'too_large') throw new BadImage(`too large: ${err.message}`, err.partial);
     throw err;
   }
   const headers = Object.fromEntries(KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]));
-  if (!plausible(res.headers['content-type'])) throw new BadImage(`wrong type: served as ${JSON.stringify(res.headers['content-type'])}, not an image`);
+  if (!plausible(res.headers['content-type'])) throw new BadImage(`wrong type: served as ${JSON.stringify(res.headers['content-type'])}, not an image`, res.body);
   return { bytes: res.body, capture: { url: res.url, fetchedAt: res.fetchedAt, status: res.status, headers } };
 }

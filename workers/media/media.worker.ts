@@ -70,7 +70,7 @@ export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
       return { reading, bytes, verdict: classify(ocrText) };
     } catch (err) {
       if (err instanceof BadImage) {
-        const raw = bytes ?? ((err.cause as FetchError | undefined)?.partial ?? Buffer.alloc(0));
+        const raw = err.bytes ?? bytes ?? Buffer.alloc(0);
         deps.log.warn({ ...where, reason: err.message }, 'bad image quarantined');
         await quarantine(deps.db, [{ sourceId: null, stage: 'media', reason: `${ref.url}: ${err.message}`, raw: raw.subarray(0, MAX_QUARANTINE_BYTES), context: { ...where, kind: ref.kind, size: raw.length } }]);
         return undefined;

@@ -90,7 +90,7 @@ function rssItems(channel: Record<string, unknown>): Item[] {
       body: htmlText(text(it.description) || text(it['content:encoded'])),
       author: text(it['dc:creator']) || text(it.author) || null,
       published: isoDate(text(it.pubDate) || text(it['dc:date'])),
-      media: itemImages(it as Record<string, unknown>),
+      media: itemImages(it),
     };
   });
 }
@@ -107,7 +107,7 @@ function atomEntries(feed: Record<string, unknown>): Item[] {
       body: htmlText(text(e.summary) || text(e.content)),
       author: author ? text(author.name) || null : null,
       published: isoDate(text(e.published) || text(e.updated)),
-      media: itemImages(e as Record<string, unknown>),
+      media: itemImages(e),
     };
   });
 }
