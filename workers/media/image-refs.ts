@@ -5,17 +5,25 @@ import type { MediaRef } from '../../shared/domain/post.js';
  * image enclosures) with a URL. Videos themselves, documents and links are left alone: a video's
  * thumbnail stands for it.
  */
-const IMAGE_KINDS = new Set(['photo', 'image', 'video_thumbnail', 'gifv_thumbnail', 'enclosure']);
+const IMAGE_KINDS = new Set(['photo', 'image', 'video_thumbnail', 'gifv_thumbnail', 'enclosure', 'image_document']);
 
-export function imageRefs(media: MediaRef[], max: number): (MediaRef & { url: string })[] {
-  const out: (MediaRef & { url: string })[] = [];
+/** An image to fetch: by URL, or (Bot API) by file id, resolved with getFile. */
+export interface ImageRef {
+  kind: string;
+  url?: string;
+  fileId?: string;
+}
+
+export function imageRefs(media: MediaRef[], max: number): ImageRef[] {
+  const out: ImageRef[] = [];
   const seen = new Set<string>();
   for (const m of media) {
-    if (!m.url || !IMAGE_KINDS.has(m.kind) || seen.has(m.url)) continue;
-    // An enclosure is an image only when its feed says so; a podcast's audio is not one.
-    if (m.kind === 'enclosure' && !(m.mimeType ?? '').startsWith('image/')) continue;
-    seen.add(m.url);
-    out.push(m as MediaRef & { url: string });
+    const where = m.url ?? m.fileName;
+    if (!where || !IMAGE_KINDS.has(m.kind) || seen.has(where)) continue;
+    // An enclosure or a document is an image only when its feed or sender says so; a podcast's audio is not one.
+    if ((m.kind === 'enclosure' || m.kind === 'image_document') && !(m.mimeType ?? '').startsWith('image/')) continue;
+    seen.add(where);
+    out.push(m.url ? { kind: m.kind, url: m.url } : { kind: m.kind, fileId: m.fileName! });
   }
   return out.slice(0, max);
 }

@@ -14,7 +14,8 @@ import { insertPostMedia, lockImages } from '../../shared/repositories/media.rep
 import { quarantine } from '../../shared/repositories/quarantine.repository.js';
 import { FetchError, type Fetcher } from '../ingest/http-fetcher.js';
 import { captureImage } from './image-capture.js';
-import { imageRefs } from './image-refs.js';
+import { botFileUrl } from './bot-file.js';
+import { imageRefs, type ImageRef } from './image-refs.js';
 import { pruneMedia } from './media-prune.js';
 import { OcrTimeout, type OcrPool } from './ocr-pool.js';
 
@@ -50,11 +51,25 @@ interface Read {
 export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
   const classify = deps.classify ?? defaultClassify;
 
-  async function readOne(post: CapturedPost, ref: { kind: string; url: string }): Promise<Read | undefined> {
-    const where = { postKey: post.key, channel: post.channel, externalId: post.externalId, url: ref.url };
+  /** The URL to fetch and the one to record (a Bot API file URL holds the token), or undefined when the ref cannot be fetched. */
+  async function locate(post: CapturedPost, ref: ImageRef): Promise<{ url: string; shown: string; token?: string } | undefined> {
+    if (ref.url) return { url: ref.url, shown: ref.url };
+    if (!ref.fileId || post.platform !== 'telegram') return undefined;
+    return botFileUrl(deps.db, deps.fetcher, post.source, ref.fileId);
+  }
+
+  async function readOne(post: CapturedPost, ref: ImageRef): Promise<Read | undefined> {
+    const where = { postKey: post.key, channel: post.channel, externalId: post.externalId, url: ref.url ?? `file id ${ref.fileId?.slice(0, 100)}` };
     let bytes: Buffer | undefined;
+    let hide = (s: string) => s;
     try {
-      const captured = await captureImage(deps.fetcher, ref.url);
+      const target = await locate(post, ref);
+      if (!target) return undefined;
+      const { token } = target;
+      if (token) hide = (s: string) => s.split(token).join('<token>');
+      where.url = target.shown;
+      const captured = await captureImage(deps.fetcher, target.url);
+      captured.capture.url = hide(captured.capture.url);
       bytes = captured.bytes;
       const image = await decodeImage(bytes, { maxPixels: deps.maxPixels });
       const qr = readQr(image.forQr) ?? null;
@@ -71,13 +86,14 @@ export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
     } catch (err) {
       if (err instanceof BadImage) {
         const raw = err.bytes ?? bytes ?? Buffer.alloc(0);
-        deps.log.warn({ ...where, reason: err.message }, 'bad image quarantined');
-        await quarantine(deps.db, [{ sourceId: null, stage: 'media', reason: `${ref.url}: ${err.message}`, raw: raw.subarray(0, MAX_QUARANTINE_BYTES), context: { ...where, kind: ref.kind, size: raw.length } }]);
+        const reason = hide(err.message);
+        deps.log.warn({ ...where, reason }, 'bad image quarantined');
+        await quarantine(deps.db, [{ sourceId: null, stage: 'media', reason: `${where.url}: ${reason}`, raw: raw.subarray(0, MAX_QUARANTINE_BYTES), context: { ...where, kind: ref.kind, size: raw.length } }]);
         return undefined;
       }
-      if (err instanceof FetchError) {
+      if (err instanceof FetchError || (ref.fileId && err instanceof Error && err.message.startsWith('Bot API getFile'))) {
         // A CDN that is down or refuses is not the image's fault: the post goes on without it.
-        deps.log.warn({ ...where, err: err.message, kind: err.kind }, 'image not captured');
+        deps.log.warn({ ...where, err: hide((err as Error).message) }, 'image not captured');
         return undefined;
       }
       throw err;
