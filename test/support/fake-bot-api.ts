@@ -47,7 +47,7 @@ export async function startFakeBotApi(token: string) {
     }
     if (method === 'answerCallbackQuery') return send(res, 200, JSON.stringify({ ok: true, result: true }));
     if (method === 'getFile') {
-      const id = String(body.file_id ?? url.searchParams.get('file_id') ?? '');
+      const id = typeof body.file_id === 'string' ? body.file_id : (url.searchParams.get('file_id') ?? '');
       const f = files.get(id);
       if (!f) return send(res, 400, JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: invalid file_id' }), { 'content-type': 'application/json' });
       return send(res, 200, JSON.stringify({ ok: true, result: { file_id: id, file_unique_id: `u${id.slice(-8)}`, file_size: f.body.length, file_path: f.path } }), { 'content-type': 'application/json' });

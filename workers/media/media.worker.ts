@@ -93,7 +93,7 @@ export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
       }
       if (err instanceof FetchError || (ref.fileId && err instanceof Error && err.message.startsWith('Bot API getFile'))) {
         // A CDN that is down or refuses is not the image's fault: the post goes on without it.
-        deps.log.warn({ ...where, err: hide((err as Error).message) }, 'image not captured');
+        deps.log.warn({ ...where, err: hide(err.message) }, 'image not captured');
         return undefined;
       }
       throw err;
