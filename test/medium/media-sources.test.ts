@@ -57,7 +57,7 @@ describe('media capture from the Bot API (getFile), Mastodon and feeds', () => {
   });
 
   const post = (source: string, platform: string, id: string, media: MediaRef[]) =>
-    capturePost({ source, platform, channel: 'chan', externalId: id, text: '', media }, Buffer.from(id), 'application/json', { url: 'http://127.0.0.1/', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+    capturePost({ source, platform, channel: 'chan', externalId: id, text: '', media }, Buffer.from(id), 'application/json', { url: 'http://127.0.0.1/', fetchedAt: new Date().toISOString(), fetcher: source === 'duty-bot' ? 'vigil/test telegraf' : 'test' });
   const alertJob = async (key: string) => (await queues.byName[QueueName.Alert].getJob(`alert-media-${key}`))?.data as { items: { verdict: { flagged: boolean }; media: { sha256: string; capture: { url: string } }[] }[] } | undefined;
 
   it('fetches a Bot API photo by file id with getFile, and never records the token', async () => {
@@ -79,6 +79,11 @@ describe('media capture from the Bot API (getFile), Mastodon and feeds', () => {
       const p = post('elsewhere', kind === 'image' ? 'mastodon' : 'rss', id, [{ kind, url: `${cdn.url}/media_attachments/files/poster.jpeg`, ...(kind === 'enclosure' ? { mimeType: 'image/jpeg' } : {}) }]);
       expect(await handlers['media.read']({ post: p, verdict: classify(''), meta: jobMeta() }, {} as never), kind).toMatchObject({ images: 1, flagged: true });
     }
+    // A Telegram Desktop export names files it does not carry: nothing to fetch, no getFile asked.
+    const exported = { ...post('export', 'telegram', 'e-1', [{ kind: 'photo', fileName: 'photos/photo_1@10-01-2025_21-14-05.jpg' }]), capture: { url: 'file:///x', fetchedAt: new Date().toISOString(), fetcher: 'vigil/test' } };
+    const getFiles = bot.calls.filter((c) => c.method === 'getFile').length;
+    expect(await handlers['media.read']({ post: exported, verdict: classify(''), meta: jobMeta() }, {} as never)).toEqual({ images: 0, flagged: false });
+    expect(bot.calls.filter((c) => c.method === 'getFile').length).toBe(getFiles);
     // A feed's audio enclosure is no image: nothing is fetched.
     const before = cdn.requests.length;
     const audio = post('elsewhere', 'rss', 'r-2', [{ kind: 'enclosure', url: `${cdn.url}/episode.mp3`, mimeType: 'audio/mpeg' }]);

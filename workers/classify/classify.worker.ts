@@ -34,7 +34,7 @@ export function classifyHandlers(deps: ClassifyDeps): Handlers<'classify'> {
     'posts.classify': async ({ posts, meta }, job) => {
       const classified = posts.map((post) => ({ post, verdict: classifyText(post.text) }));
       // Text is never held up by images: the media queue has its own workers and OCR pool.
-      const withImages = deps.readImages ? classified.filter((c) => hasImages(c.post.media)) : [];
+      const withImages = deps.readImages ? classified.filter((c) => hasImages(c.post)) : [];
       const viaMedia = new Set(withImages.map((c) => c.post.key));
       const flagged = classified.filter((c) => c.verdict.flagged && !viaMedia.has(c.post.key));
       const { nearMisses, uncovered, uncoveredByLanguage } = selectKept(classified);

@@ -1,4 +1,4 @@
-import type { MediaRef } from '../../shared/domain/post.js';
+import type { CapturedPost } from '../../shared/domain/post.js';
 
 /**
  * The images of a post worth reading: photos and stills (video thumbnails, Mastodon image previews, feed
@@ -14,11 +14,15 @@ export interface ImageRef {
   fileId?: string;
 }
 
-export function imageRefs(media: MediaRef[], max: number): ImageRef[] {
+/** Bot API posts name files by id, fetched with getFile; a Telegram Desktop export names files it does not carry. */
+const fromBotApi = (post: Pick<CapturedPost, 'platform' | 'capture'>) => post.platform === 'telegram' && post.capture.fetcher.endsWith(' telegraf');
+
+export function imageRefs(post: Pick<CapturedPost, 'platform' | 'capture' | 'media'>, max: number): ImageRef[] {
   const out: ImageRef[] = [];
   const seen = new Set<string>();
-  for (const m of media) {
-    const where = m.url ?? m.fileName;
+  const byId = fromBotApi(post);
+  for (const m of post.media) {
+    const where = m.url ?? (byId ? m.fileName : undefined);
     if (!where || !IMAGE_KINDS.has(m.kind) || seen.has(where)) continue;
     // An enclosure or a document is an image only when its feed or sender says so; a podcast's audio is not one.
     if ((m.kind === 'enclosure' || m.kind === 'image_document') && !(m.mimeType ?? '').startsWith('image/')) continue;
@@ -28,4 +32,4 @@ export function imageRefs(media: MediaRef[], max: number): ImageRef[] {
   return out.slice(0, max);
 }
 
-export const hasImages = (media: MediaRef[]) => imageRefs(media, 1).length > 0;
+export const hasImages = (post: Pick<CapturedPost, 'platform' | 'capture' | 'media'>) => imageRefs(post, 1).length > 0;

@@ -103,7 +103,7 @@ export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
   return {
     'media.read': async ({ post, verdict, meta }) => {
       const reads: Read[] = [];
-      for (const ref of imageRefs(post.media, deps.maxPerPost)) {
+      for (const ref of imageRefs(post, deps.maxPerPost)) {
         const read = await readOne(post, ref);
         if (read && !reads.some((r) => r.reading.sha256 === read.reading.sha256)) reads.push(read);
       }
