@@ -9,6 +9,7 @@ import { createDb } from '../shared/db/client.js';
 import { auditCheckpointFile } from '../shared/evidence/audit-checkpoint.js';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from '../shared/evidence/bounded-zip.js';
 import { exportSelection, NothingToExport, writeBundle } from '../shared/evidence/bundle.js';
+import { directoryStore } from '../shared/media/media-store.js';
 import { loadOrCreateSigningKey, signingKeyFile } from '../shared/evidence/signing-key.js';
 import { verifyBundle, type Verdict } from '../shared/evidence/verify.js';
 import { createLogger } from '../shared/logger.js';
@@ -62,7 +63,7 @@ export async function runExport(args: string[], config: Readonly<Config>): Promi
     const key = loadOrCreateSigningKey(await signingKeyFile(db, config.evidence), config.evidence.keyPassphrase);
     const stream = createWriteStream(partial);
     const checkpoints = { file: await auditCheckpointFile(db, config), log: createLogger(config.log, config.env) };
-    const result = await writeBundle(db, { ...selection, createdBy: user ? `user:${user.email}` : `cli:${userInfo().username}`, createdById: user?.id ?? null, recipient: values.recipient, purpose: values.purpose }, key, stream, checkpoints);
+    const result = await writeBundle(db, { ...selection, createdBy: user ? `user:${user.email}` : `cli:${userInfo().username}`, createdById: user?.id ?? null, recipient: values.recipient, purpose: values.purpose }, key, stream, checkpoints, directoryStore(config.media.storeDir));
     await finished(stream);
     place(partial, out, force);
     process.stdout.write(`wrote ${out}: bundle ${result.bundleId}, ${result.items} item(s), ${result.files} files\nmanifest SHA-256 ${result.manifestSha256}\nsigning key fingerprint ${key.fingerprint}\n`);

@@ -21,6 +21,9 @@ import { deliverHandlers } from '../workers/deliver/deliver.worker.js';
 import { createHostBudget, type HostBudget } from '../workers/ingest/host-budget.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
+import { mediaHandlers } from '../workers/media/media.worker.js';
+import { createOcrPool, type OcrPool } from '../workers/media/ocr-pool.js';
+import { directoryStore } from '../shared/media/media-store.js';
 import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
 import { closeWorkers, startWorker, type WorkerDeps } from '../workers/worker.runner.js';
 import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
@@ -28,7 +31,8 @@ import { deskItemUrl } from '../shared/desk-url.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
-const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8 };
+// Media jobs mostly wait on image hosts; OCR itself is bounded by the pool (config media.ocrWorkers).
+const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8, media: 4 };
 /**
  * Polls of a budgeted host mostly wait for their permit, in priority order, and enough must wait to keep the
  * budget busy; but each holds the source's lock (a pooled connection) and queries on another, so the pool
@@ -53,6 +57,8 @@ async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']):
   else await deliver.removeJobScheduler('alertbot-poll');
 }
 
+/** Media retention: unkept images are looked for this often (they are deleted once past config media.orphanGrace). */
+const MEDIA_PRUNE_EVERY_MS = 10 * 60_000;
 /** Near-miss retention, as a BullMQ job scheduler: one prune runs at a time whatever the process count. */
 const NEAR_MISS_PRUNE_EVERY_MS = 10 * 60_000;
 /**
@@ -97,6 +103,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   const schedules: (() => Promise<unknown>)[] = [];
   let keeper: { stop(): void } | undefined;
   let budget: HostBudget | undefined;
+  let ocr: OcrPool | undefined;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -109,7 +116,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         if (app) await app.close();
         await budget?.close();
         await queues.close();
-        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit()]);
+        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit(), ocr?.close()]);
       });
     })());
 
@@ -135,7 +142,15 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
       schedules.push(() => scheduleDeliveryChores(queues, config.alerts));
     }
     if (kinds.includes('classify')) {
-      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay }), deps, CONCURRENCY.classify));
+      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay, readImages: config.media.enabled }), deps, CONCURRENCY.classify));
+    }
+    if (kinds.includes('media')) {
+      // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
+      const fetcher = createFetcher({ timeoutMs: config.media.fetchTimeout, maxBytes: config.media.maxBytes, allowPrivateNetworks: config.ingest.allowPrivateNetworks, perHostIntervalMs: config.ingest.perHostInterval });
+      ocr = createOcrPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout });
+      const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, ocr, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
+      workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
+      schedules.push(() => ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, { name: 'media.prune', data: {} }));
     }
     if (kinds.includes('ingest')) {
       budget = await createHostBudget(redis, config.redis.prefix, config.ingest.hosts, log.child({ module: 'host-budget' }));
@@ -180,6 +195,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         alerts: config.alerts,
         incidents: config.incidents,
         importDir: config.ingest.importDir,
+        media: directoryStore(config.media.storeDir),
       });
       if (opts.listen) {
         await app.listen({ host: config.http.host, port: config.http.port });

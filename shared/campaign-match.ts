@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { normalize } from './classifier/normalize.js';
 import type { Severity } from './domain/verdict.js';
+import { hexHamming, IMAGE_NEAR_DUPLICATE_BITS } from './media/perceptual-hash.js';
 
 /**
  * Differing bits at or below which two texts are the same offer lightly edited (64-bit SimHash). On the
@@ -38,6 +39,8 @@ export interface CampaignSignals {
   handles: string[];
   /** The item's labels: a claim may join by its handle alone. */
   labels: readonly string[];
+  /** pHashes (hex) of its images. */
+  imageHashes?: string[];
 }
 
 export interface KnownCampaign {
@@ -47,10 +50,14 @@ export interface KnownCampaign {
   handles: string[];
   /** Every label its items carry. */
   labels: string[];
+  imageHashes?: string[];
 }
 
+/** The same poster, re-encoded or resized, whatever words go with it. */
+const sharesImage = (a: string[] | undefined, b: string[] | undefined) => (a ?? []).some((x) => (b ?? []).some((y) => hexHamming(x, y) <= IMAGE_NEAR_DUPLICATE_BITS));
+
 /**
- * The campaign a new item belongs to: near-identical text, or the same payment/contact handle offering
+ * The campaign a new item belongs to: near-identical text, or a near-identical image (a reposted poster), or the same payment/contact handle offering
  * for a target the campaign already named, or, for a claim, the same account handle alone. Undefined
  * when it starts a new one.
  */
@@ -61,6 +68,8 @@ export function matchCampaign(item: CampaignSignals, campaigns: KnownCampaign[])
     if (d <= NEAR_DUPLICATE_BITS && (!best || d < best.d)) best = { c, d };
   }
   if (best) return best.c;
+  const byImage = item.imageHashes?.length ? campaigns.find((c) => sharesImage(item.imageHashes, c.imageHashes)) : undefined;
+  if (byImage) return byImage;
   const byTarget = campaigns.find((c) => item.handles.some((h) => c.handles.includes(h)) && item.targets.some((t) => c.targets.includes(t)));
   if (byTarget || !item.labels.includes('claim')) return byTarget;
   return claimByAccount(item, campaigns);

@@ -31,6 +31,8 @@ import { uiRoutes } from './routes/ui.route.js';
 import { userRoutes } from './routes/users.route.js';
 import { viewRoutes } from './routes/views.route.js';
 import { AppError, codeOfStatus, replyWithError } from './app-error.js';
+import { itemMediaRoutes } from './routes/item-media.route.js';
+import type { MediaStore } from '../../shared/media/media-store.js';
 
 export { BULL_BOARD_PATH } from './bull-board.js';
 
@@ -63,6 +65,8 @@ export interface ApiDeps {
   incidents?: Config['incidents'];
   /** Config `ingest.importDir`: where file sources added through the API may read; none when absent. */
   importDir?: string | undefined;
+  /** The media store (config `media.storeDir`): flagged posts' images, for the desk and for exports. */
+  media?: MediaStore;
 }
 
 /** What the routes get: the deps with the config's defaults filled in. */
@@ -127,6 +131,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const api: RouteDeps & { prefix: string } = { ...deps, login: deps.login ?? DEFAULTS.login, exports: deps.exports ?? DEFAULTS.exports, alerts: deps.alerts ?? DEFAULTS.alerts, incidents: deps.incidents ?? DEFAULTS.incidents, prefix: '/api' };
   await app.register(sessionRoutes, api);
   await app.register(itemRoutes, api);
+  await app.register(itemMediaRoutes, api);
   await app.register(labelRoutes, api);
   await app.register(alertRoutes, api);
   await app.register(campaignRoutes, api);

@@ -28,6 +28,8 @@ const ENV_KEYS = {
   VIGIL_EVIDENCE_KEY_PASSPHRASE: ['evidence', 'keyPassphrase'],
   VIGIL_AUDIT_CHECKPOINT_FILE: ['audit', 'checkpointFile'],
   VIGIL_AUDIT_CHECKPOINT_EVERY: ['audit', 'checkpointEvery'],
+  VIGIL_MEDIA_ENABLED: ['media', 'enabled'],
+  VIGIL_MEDIA_DIR: ['media', 'storeDir'],
   VIGIL_NEAR_MISS_MAX_ROWS: ['nearMiss', 'maxRows'],
   VIGIL_NEAR_MISS_RETENTION_DAYS: ['nearMiss', 'retentionDays'],
   VIGIL_NEAR_MISS_UNCOVERED_PER_DAY: ['nearMiss', 'uncoveredSamplePerDay'],

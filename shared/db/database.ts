@@ -138,6 +138,29 @@ export interface CampaignTable {
   handles: string[];
   /** Every label its items carry: whether it holds an offer, a call, a claim. */
   labels: ColumnType<string[], string[] | undefined, string[]>;
+  /** pHashes (hex) of its items' images. */
+  image_hashes: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** One image of a flagged post: its reading (OCR, QR, perceptual hashes) and capture; the bytes are in the media store. */
+export interface PostMediaTable {
+  id: Generated<number>;
+  post_key: string;
+  sha256: string;
+  /** Its place among the post's images. */
+  position: number;
+  kind: string;
+  /** From the magic bytes. */
+  content_type: string;
+  size: number;
+  width: number;
+  height: number;
+  phash: string;
+  dhash: string;
+  ocr_text: string;
+  qr: string | null;
+  capture: Json<{ url: string; fetchedAt: string; status: number; headers: Record<string, string> }>;
+  created_at: CreatedAt;
 }
 
 export interface SessionTable {
@@ -365,6 +388,7 @@ export interface Database {
   incident_report: IncidentReportTable;
   incident: IncidentTable;
   incident_link: IncidentLinkTable;
+  post_media: PostMediaTable;
 }
 
 export type SourceRow = Selectable<SourceTable>;
@@ -373,3 +397,4 @@ export type NewPost = Insertable<PostTable>;
 export type ReviewItemRow = Selectable<ReviewItemTable>;
 export type NewQuarantine = Insertable<QuarantineTable>;
 export type NearMissRow = Selectable<NearMissTable>;
+export type PostMediaRow = Selectable<PostMediaTable>;

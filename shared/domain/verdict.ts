@@ -16,6 +16,8 @@ export const rationaleSpanSchema = z.object({
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
   text: z.string(),
+  /** Set when the span points into an image's text (OCR) rather than the post's: start and end count in that text. */
+  image: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 
 export const verdictSchema = z.object({

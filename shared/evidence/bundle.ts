@@ -15,6 +15,9 @@ import { actTimeline, itemSection, postAct, reportFoot, reportHead, timelineEnd,
 import { recordCheckpoint, signHead, takeCheckpoint, type CheckpointLog } from './audit-checkpoint.js';
 import type { SigningKey } from './signing-key.js';
 import { json, rawFileName } from './bundle-files.js';
+import { imagesJson, imagesSection, readItemImages, type ItemImage } from './bundle-media.js';
+import type { MediaStore } from '../media/media-store.js';
+import { listPostMedia } from '../repositories/media.repository.js';
 import { verifyInstructions } from './verify-instructions.js';
 
 export { rawFileName } from './bundle-files.js';
@@ -52,10 +55,12 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
  * review (decision, notes) and the state at the source (deletion). Few files per item keep a
  * 10,000-post bundle quick to write and to check.
  */
-function itemFiles(e: Evidence): [string, Buffer][] {
+function itemFiles(e: Evidence, images: ItemImage[]): [string, Buffer][] {
   const dir = `items/${e.item.id}`;
   const names = e.versions.map((v) => rawFileName(v.raw_content_type));
   const files: [string, Buffer][] = e.versions.map((v, i) => [`${dir}/v${v.version}/${names[i]!.stored}`, v.raw]);
+  // Each image byte-exact, named by its SHA-256: the manifest lists it with size and hash like any file.
+  for (const image of images) if (image.bytes) files.push([`${dir}/${image.path}`, image.bytes]);
   files.push([
     `${dir}/item.json`,
     json({
@@ -66,7 +71,8 @@ function itemFiles(e: Evidence): [string, Buffer][] {
         capture: { ...(v.capture as object), capturedAt: v.captured_at.toISOString() },
         post: { postKey: v.post_key, platform: v.platform, channel: e.item.channel, channelTitle: e.item.channel_title, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
       })),
-      mediaNote: 'media are references (URLs, file ids); Vigil does not download media files',
+      images: imagesJson(images),
+      mediaNote: 'images of a flagged post are kept byte-exact under media/, named by SHA-256; other media (videos, documents) are references (URLs, file ids)',
       classification: { classifier: e.item.classifier_version, classifiedAt: e.item.classified_at.toISOString(), flagged: e.item.flagged, labels: e.item.labels, labelNames: e.item.labels.map(labelName), severity: e.item.classified_severity, scores: e.item.scores, rationale: e.item.rationale, entities: e.item.entities },
       review: { status: e.item.status, severity: e.item.severity, createdAt: e.item.created_at.toISOString(), assignedTo: e.item.assigned_to, decidedBy: e.item.decided_by, decidedAt: e.item.decided_at?.toISOString() ?? null, decisionReason: e.item.decision_reason, campaignId: e.item.campaign_id, notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })) },
       atSource: { deletedAt: e.deletedAt?.toISOString() ?? null, versionsSeen: e.seen?.version ?? null, firstSeenAt: e.seen?.first_seen_at.toISOString() ?? null, lastSeenAt: e.seen?.last_seen_at.toISOString() ?? null },
@@ -104,7 +110,7 @@ async function write(stream: WriteStream, text: string): Promise<void> {
  * the report; then custody.json, checkpoint.json (the audit log's signed head), report.html, VERIFY.md, SHA256SUMS, and
  * manifest.json signed with the instance's key. With `checkpoints`, the heads are also recorded there.
  */
-export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable, checkpoints?: { file: string; log: CheckpointLog }): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
+export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable, checkpoints?: { file: string; log: CheckpointLog }, media?: MediaStore): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
   const ids = await exportSelection(db, req);
   const bundleId = randomUUID();
   const createdAt = new Date();
@@ -148,15 +154,19 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     // A campaign's course from offer to act: its offers and claims, then the incidents linked to it.
     const acts: ActRow[] = [];
     for (let i = 0; i < ids.length; i += BATCH) {
-      for (const e of await loadEvidence(db, ids.slice(i, i + BATCH))) {
+      const batch = await loadEvidence(db, ids.slice(i, i + BATCH));
+      const mediaRows = await listPostMedia(db, batch.flatMap((e) => e.versions.map((v) => v.post_key)));
+      for (const e of batch) {
+        const keys = new Set(e.versions.map((v) => v.post_key));
+        const images = await readItemImages(mediaRows.filter((m) => keys.has(m.post_key)), media);
         const mine: FileEntry[] = [];
-        for (const [path, data] of itemFiles(e)) mine.push(await add(path, data));
+        for (const [path, data] of itemFiles(e, images)) mine.push(await add(path, data));
         const act = req.campaignId !== undefined ? postAct(e) : undefined;
         if (act) acts.push(act);
         classifiers.add(e.item.classifier_version);
         summaries.push({ reviewItemId: e.item.id, platform: e.item.platform, channel: e.item.channel, externalId: e.item.external_id, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.labels });
         await write(timeline, timelineRow(e));
-        await write(sections, itemSection(e, mine));
+        await write(sections, itemSection(e, mine, imagesSection(images, e.item.rationale)));
       }
     }
     timeline.end();

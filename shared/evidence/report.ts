@@ -9,7 +9,7 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .4rem;t
 
 export function reportHead(meta: { bundleId: string; createdAt: string; createdBy: string; recipient: string; purpose: string; items: number }): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>Vigil evidence bundle ${escapeHtml(meta.bundleId)}</title><style>${STYLE}</style></head><body>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>Vigil evidence bundle ${escapeHtml(meta.bundleId)}</title><style>${STYLE}</style></head><body>
 <h1>Vigil evidence bundle</h1>
 <p class="meta">Bundle ${escapeHtml(meta.bundleId)} · created ${escapeHtml(meta.createdAt)} by ${escapeHtml(meta.createdBy)} · for ${escapeHtml(meta.recipient)} · purpose: ${escapeHtml(meta.purpose)} · ${meta.items} item(s).
 Times are UTC. Every file of this bundle, with its SHA-256, is listed in manifest.json, which is signed (manifest.sig); VERIFY.md tells how to check them with standard tools.</p>
@@ -26,8 +26,8 @@ export const timelineEnd = () => '</table>\n';
 
 /** The post text with its rationale marked: every piece escaped, spans applied on the original text. */
 function highlighted(text: string, rationale: unknown): string {
-  const spans = (Array.isArray(rationale) ? (rationale as { feature: string; start: number; end: number }[]) : [])
-    .filter((r) => !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
+  const spans = (Array.isArray(rationale) ? (rationale as { feature: string; start: number; end: number; image?: unknown }[]) : [])
+    .filter((r) => !r.image && !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
     .sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';
   let pos = 0;
@@ -39,7 +39,7 @@ function highlighted(text: string, rationale: unknown): string {
   return out + escapeHtml(text.slice(pos));
 }
 
-export function itemSection(e: Evidence, files: { path: string; sha256: string }[]): string {
+export function itemSection(e: Evidence, files: { path: string; sha256: string }[], images = ''): string {
   const { item } = e;
   const versions = e.versions
     .map(
@@ -53,7 +53,7 @@ export function itemSection(e: Evidence, files: { path: string; sha256: string }
 <p class="meta">${escapeHtml(`${item.platform}/${item.channel}`)}${item.channel_title ? ` (${escapeHtml(item.channel_title)})` : ''} · external id ${escapeHtml(item.external_id)} · classifier ${escapeHtml(item.classifier_version)}${item.classified_severity !== item.severity ? ` (it rated the post alone ${escapeHtml(item.classified_severity)}; ${escapeHtml(item.severity)} comes from the campaign the item joined)` : ''} · review status ${escapeHtml(item.status)}${item.decided_by ? ` by ${escapeHtml(item.decided_by)} at ${escapeHtml(item.decided_at?.toISOString() ?? '')}` : ''}${item.decision_reason ? ` (“${escapeHtml(item.decision_reason)}”)` : ''}</p>
 ${e.deletedAt ? `<p><strong>Deleted at the source:</strong> found gone at ${escapeHtml(e.deletedAt.toISOString())}.</p>` : ''}
 ${versions}
-${e.notes.length ? `<h3>Analysts' notes</h3><ul>${e.notes.map((n) => `<li>${escapeHtml(n.created_at.toISOString())} ${escapeHtml(n.author)}: ${escapeHtml(n.text)}</li>`).join('')}</ul>` : ''}
+${images}${e.notes.length ? `<h3>Analysts' notes</h3><ul>${e.notes.map((n) => `<li>${escapeHtml(n.created_at.toISOString())} ${escapeHtml(n.author)}: ${escapeHtml(n.text)}</li>`).join('')}</ul>` : ''}
 <details><summary>Files</summary><ul>${files.map((f) => `<li class="hash">${escapeHtml(f.path)} ${f.sha256}</li>`).join('')}</ul></details>
 `;
 }

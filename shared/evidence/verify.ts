@@ -86,6 +86,12 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
     if (!got) problems.push(`dropped: ${f.path} is listed in the manifest but missing`);
     else if (got.sha256 !== f.sha256 || got.size !== f.size) problems.push(`altered: ${f.path} (SHA-256 ${got.sha256}, manifest says ${f.sha256})`);
   }
+  // An image is named by its own SHA-256 when exported: a name and content that disagree were swapped or forged.
+  for (const f of manifest.files ?? []) {
+    const named = /\/media\/([0-9a-f]{64})\.[a-z]+$/.exec(f.path)?.[1];
+    const got = named ? entries.get(f.path) : undefined;
+    if (named && got && got.sha256 !== named) problems.push(`altered: ${f.path} is named by SHA-256 ${named} but its bytes hash to ${got.sha256}`);
+  }
   for (const name of entries.keys()) {
     if (!listed.has(name) && !(SIGNATURE_FILES as readonly string[]).includes(name)) problems.push(`added: ${name} is not listed in the manifest`);
   }

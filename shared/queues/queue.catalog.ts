@@ -2,11 +2,12 @@ import type { DefaultJobOptions, Job } from 'bullmq';
 import { z } from 'zod';
 import { extractedIncidentSchema } from '../domain/incident.js';
 import { keptPostSchema } from '../domain/near-miss.js';
+import { mediaReadingSchema } from '../domain/media.js';
 import { capturedPostSchema } from '../domain/post.js';
 import { verdictSchema } from '../domain/verdict.js';
 
 /** Queue names are a persisted contract: renaming one strands the jobs already in it. */
-export const QueueName = { Ingest: 'ingest', Classify: 'classify', Alert: 'alert', Deliver: 'deliver' } as const;
+export const QueueName = { Ingest: 'ingest', Classify: 'classify', Alert: 'alert', Deliver: 'deliver', Media: 'media' } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const QUEUE_NAMES = Object.values(QueueName);
 /** Each budgeted host's permit queue (workers/ingest/host-budget.ts); BullMQ names may not hold ':' (a host's port). */
@@ -21,7 +22,8 @@ const jobMeta = z.object({
 });
 export type JobMeta = z.infer<typeof jobMeta>;
 
-const flaggedItem = z.object({ post: capturedPostSchema, verdict: verdictSchema });
+/** `media`: the post's images as the media worker read them (their text is already in the verdict). */
+const flaggedItem = z.object({ post: capturedPostSchema, verdict: verdictSchema, media: z.array(mediaReadingSchema).max(20).optional() });
 export type FlaggedItem = z.infer<typeof flaggedItem>;
 
 /** Every job's payload, validated again at the worker that takes it. Job names are `<entity>.<verb>`. */
@@ -47,6 +49,10 @@ export const jobSchemas = {
   'alerts.escalate': z.object({}),
   /** Reads the duty bot's button presses (Acknowledge). */
   'alertbot.poll': z.object({}),
+  /** A post with images: capture them, read their text and QR codes, classify that text, then on to alert if flagged. */
+  'media.read': z.object({ post: capturedPostSchema, verdict: verdictSchema, meta: jobMeta }),
+  /** Deletes stored images no flagged post keeps (data minimisation); scheduled. */
+  'media.prune': z.object({}),
 };
 
 export type JobName = keyof typeof jobSchemas;
@@ -56,6 +62,8 @@ export type JobName = keyof typeof jobSchemas;
  * them twice; ingest also follows them to learn when a read's posts are safely past Redis.
  */
 export const followUpJobIds = (classifyJobId: string) => ({ alert: `alert-${classifyJobId}`, nearMiss: `near-miss-${classifyJobId}`, incidents: `incidents-${classifyJobId}` });
+/** One media job per post version, and one alert job after it: retries add neither twice. */
+export const mediaJobIds = (postKey: string) => ({ read: `media-${postKey}`, alert: `alert-media-${postKey}` });
 export type JobData = { [N in JobName]: z.infer<(typeof jobSchemas)[N]> };
 
 export const jobQueue = {
@@ -70,6 +78,8 @@ export const jobQueue = {
   'outbox.sweep': QueueName.Deliver,
   'alerts.escalate': QueueName.Deliver,
   'alertbot.poll': QueueName.Deliver,
+  'media.read': QueueName.Media,
+  'media.prune': QueueName.Media,
 } as const satisfies Record<JobName, QueueName>;
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof jobQueue)[N] extends Q ? N : never }[JobName];
@@ -105,6 +115,13 @@ export const defaultJobOptions: Record<QueueName, DefaultJobOptions> = {
   [QueueName.Deliver]: {
     attempts: 8,
     backoff: { type: 'exponential', delay: 1_000, jitter: 0.3 },
+    removeOnComplete: true,
+    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
+  },
+  // Bad images never fail a job (they are quarantined); what fails is Postgres or the store, worth a few tries.
+  [QueueName.Media]: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
     removeOnComplete: true,
     removeOnFail: { age: 14 * DAY_S, count: 50_000 },
   },

@@ -29,10 +29,12 @@ function account(contact: string): string | undefined {
   return name ? `@${name}` : undefined;
 }
 
-function signals({ post, verdict }: FlaggedInput) {
+function signals({ post, verdict, media }: FlaggedInput) {
   const e = verdict.entities as { postcodeDistricts?: string[]; places?: string[]; targets?: { text: string }[]; contacts?: string[]; paymentChannels?: string[]; amounts?: { text: string }[] };
   return {
-    simhash: simhash(post.text),
+    // An image's words count as the post's: a poster with no caption is its text.
+    simhash: simhash([post.text, ...(media ?? []).map((m) => m.ocrText)].filter(Boolean).join('\n')),
+    imageHashes: [...new Set((media ?? []).map((m) => m.phash))],
     targets: lower([...(e.postcodeDistricts ?? []), ...(e.places ?? [])]),
     handles: lower([...(e.contacts ?? []).flatMap((c) => account(c) ?? []), ...(e.paymentChannels ?? [])]),
     amounts: (e.amounts ?? []).map((a) => a.text),
@@ -51,12 +53,12 @@ export async function assignCampaigns(trx: Transaction<Database>, items: { revie
   await sql`select pg_advisory_xact_lock(hashtext('vigil.campaign'))`.execute(trx);
   const rows = await trx
     .selectFrom('campaign')
-    .select(['id', 'simhash', 'targets', 'handles', 'labels'])
+    .select(['id', 'simhash', 'targets', 'handles', 'labels', 'image_hashes'])
     .where('last_seen_at', '>', new Date(Date.now() - WINDOW_DAYS * 86_400_000))
     .orderBy('last_seen_at', 'desc')
     .limit(MAX_CANDIDATES)
     .execute();
-  const known: KnownCampaign[] = rows.map((r) => ({ id: r.id, simhash: BigInt(`0x${r.simhash}`), targets: r.targets, handles: r.handles, labels: r.labels }));
+  const known: KnownCampaign[] = rows.map((r) => ({ id: r.id, simhash: BigInt(`0x${r.simhash}`), targets: r.targets, handles: r.handles, labels: r.labels, imageHashes: r.image_hashes }));
 
   for (const { reviewItemId, input } of items) {
     const s = signals(input);
@@ -74,20 +76,22 @@ export async function assignCampaigns(trx: Transaction<Database>, items: { revie
           amounts: sql`array(select distinct unnest(amounts || ${s.amounts}::text[]))`,
           handles: sql`array(select distinct unnest(handles || ${s.handles}::text[]))`,
           labels: sql`array(select distinct unnest(labels || ${s.labels}::text[]))`,
+          image_hashes: sql`array(select distinct unnest(image_hashes || ${s.imageHashes}::text[]))`,
         }))
         .where('id', '=', match.id)
         .execute();
       match.targets.push(...newTargets);
       match.handles.push(...s.handles.filter((h) => !match.handles.includes(h)));
       match.labels.push(...s.labels.filter((l) => !match.labels.includes(l)));
+      match.imageHashes = [...new Set([...(match.imageHashes ?? []), ...s.imageHashes])];
       out.set(reviewItemId, { campaignId: match.id, repeat: true, newTarget: newTargets.length > 0, ...joined });
     } else {
       const created = await trx
         .insertInto('campaign')
-        .values({ simhash: s.simhash.toString(16).padStart(16, '0'), item_count: 1, channels: [s.channel], targets: s.targets, amounts: s.amounts, handles: s.handles, labels: [...s.labels], last_seen_at: new Date() })
+        .values({ simhash: s.simhash.toString(16).padStart(16, '0'), item_count: 1, channels: [s.channel], targets: s.targets, amounts: s.amounts, handles: s.handles, labels: [...s.labels], image_hashes: s.imageHashes, last_seen_at: new Date() })
         .returning('id')
         .executeTakeFirstOrThrow();
-      known.unshift({ id: created.id, simhash: s.simhash, targets: [...s.targets], handles: [...s.handles], labels: [...s.labels] });
+      known.unshift({ id: created.id, simhash: s.simhash, targets: [...s.targets], handles: [...s.handles], labels: [...s.labels], imageHashes: [...s.imageHashes] });
       out.set(reviewItemId, { campaignId: created.id, repeat: false, newTarget: s.targets.length > 0, severity: input.verdict.severity, firstActedOn: false });
     }
     // The review item carries the campaign's view of it; the classification keeps what the classifier said of the post alone.

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, ReviewStatus } from '../db/database.js';
 import { jsonb } from '../db/jsonb.js';
+import type { MediaReading } from '../domain/media.js';
 import type { CapturedPost } from '../domain/post.js';
 import type { Verdict } from '../domain/verdict.js';
 import { bindSlices } from './bind-limit.js';
@@ -10,6 +11,8 @@ type Executor = Kysely<Database> | Transaction<Database>;
 export interface FlaggedInput {
   post: CapturedPost;
   verdict: Verdict;
+  /** The post's images as read (OCR text, hashes), when it had any. */
+  media?: MediaReading[];
 }
 
 export interface CreatedItem {

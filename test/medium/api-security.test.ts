@@ -143,6 +143,7 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
         ['classify', true],
         ['deliver', true],
         ['ingest', true],
+        ['media', true],
       ]);
       const before = await queues.byName.ingest.getJobCounts();
       expect((await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/failed-poll/retry', headers: headers.admin })).statusCode).toBe(405);

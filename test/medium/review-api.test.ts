@@ -162,7 +162,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
       expect((await withBoard.inject({ method: 'GET', url: '/admin/queues', headers: bearer.analyst })).statusCode).toBe(403);
       const board = await withBoard.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: bearer.admin });
       expect(board.statusCode).toBe(200);
-      expect(board.json<{ queues: { name: string }[] }>().queues.map((q) => q.name).sort()).toEqual(['alert', 'classify', 'deliver', 'ingest']);
+      expect(board.json<{ queues: { name: string }[] }>().queues.map((q) => q.name).sort()).toEqual(['alert', 'classify', 'deliver', 'ingest', 'media']);
     } finally {
       await withBoard.close();
       await queues.close();

@@ -21,7 +21,14 @@ export async function startFakeBotApi(token: string) {
   let messageId = 1000;
   let failNext: { code: number; description: string; parameters?: Record<string, unknown> } | undefined;
 
+  /** Files getFile knows, by file id: served at /file/bot<token>/<file_path> as Telegram's file server does. */
+  const files = new Map<string, { path: string; body: Buffer; type: string }>();
+
   const server = await startFakeServer(async (req, res, url) => {
+    if (url.pathname.startsWith(`/file/bot${token}/`)) {
+      const f = [...files.values()].find((x) => `/file/bot${token}/${x.path}` === url.pathname);
+      return f ? send(res, 200, f.body, { 'content-type': f.type }) : send(res, 404, JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+    }
     if (!url.pathname.startsWith(`/bot${token}/`)) {
       return send(res, 401, JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }), { 'content-type': 'application/json' });
     }
@@ -39,6 +46,12 @@ export async function startFakeBotApi(token: string) {
       return send(res, 200, JSON.stringify({ ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: body.chat_id, type: 'supergroup', title: 'Duty' }, text: body.text } }));
     }
     if (method === 'answerCallbackQuery') return send(res, 200, JSON.stringify({ ok: true, result: true }));
+    if (method === 'getFile') {
+      const id = typeof body.file_id === 'string' ? body.file_id : (url.searchParams.get('file_id') ?? '');
+      const f = files.get(id);
+      if (!f) return send(res, 400, JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: invalid file_id' }), { 'content-type': 'application/json' });
+      return send(res, 200, JSON.stringify({ ok: true, result: { file_id: id, file_unique_id: `u${id.slice(-8)}`, file_size: f.body.length, file_path: f.path } }), { 'content-type': 'application/json' });
+    }
     if (method !== 'getUpdates') return send(res, 404, JSON.stringify({ ok: false, error_code: 404, description: 'Not Found: method not found' }));
     const offset = Number(body.offset ?? 0);
     const limit = Number(body.limit ?? 100);
@@ -61,6 +74,10 @@ export async function startFakeBotApi(token: string) {
     apiRoot: server.url,
     offsets,
     calls,
+    /** Makes a file downloadable by id, as if a channel had posted it. */
+    addFile(fileId: string, path: string, body: Buffer, type = 'application/octet-stream') {
+      files.set(fileId, { path, body, type });
+    },
     push(...items: Record<string, unknown>[]) {
       updates.push(...items);
       for (const wake of waiting) wake();

@@ -9,7 +9,18 @@ export interface FakeTmePost {
   views?: string;
   edited?: boolean;
   author?: string;
+  /** Photo URLs, shown as t.me shows them: a photo wrap whose background-image is the CDN file. */
+  photos?: string[];
+  /** A video's still frame URL (the video itself is not served). */
+  videoThumb?: string;
 }
+
+/** Photo wraps and the video player as in the real captures (tme_s_test_channel_anonymized_lifemodel.html, tme_s_durov_*.html). */
+const renderMedia = (channel: string, p: FakeTmePost) =>
+  [
+    ...(p.photos ?? []).map((url) => `<a class="tgme_widget_message_photo_wrap 5424893157718214683 ${p.photos!.length > 1 ? 'grouped_media_wrap blured ' : ''}js-message_photo" style="width:800px;background-image:url('${url}')" data-ratio="1.7777777777778" href="https://t.me/${channel}/${p.id}?single"><div class="tgme_widget_message_photo" style="padding-top:56.25%"></div></a>`),
+    ...(p.videoThumb ? [`<a class="tgme_widget_message_video_player js-message_video_player" href="https://t.me/${channel}/${p.id}"><i class="tgme_widget_message_video_thumb" style="background-image:url('${p.videoThumb}')"></i><div class="tgme_widget_message_video_wrap"><video class="tgme_widget_message_video js-message_video" width="100%" height="100%"></video></div></a>`] : []),
+  ].join('');
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -21,7 +32,7 @@ function renderPost(channel: string, p: FakeTmePost): string {
   return `<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message text_not_supported_wrap js-widget_message" data-post="${channel}/${p.id}" data-view="x">
   <div class="tgme_widget_message_bubble">
     <div class="tgme_widget_message_author accent_color"><a class="tgme_widget_message_owner_name" href="https://t.me/${channel}"><span dir="auto">${escape(channel)}</span></a></div>
-<div class="tgme_widget_message_text js-message_text" dir="auto">${text}</div>
+${renderMedia(channel, p)}${p.text ? `<div class="tgme_widget_message_text js-message_text" dir="auto">${text}</div>` : ''}
 <div class="tgme_widget_message_footer compact js-message_footer">
   <div class="tgme_widget_message_info short js-message_info">
     <span class="tgme_widget_message_views">${p.views ?? '1.2K'}</span><span class="copyonly"> views</span><span class="tgme_widget_message_meta">${p.author ? `<span class="tgme_widget_message_from_author" dir="auto">${escape(p.author)}</span>,&nbsp;` : ''}${p.edited ? 'edited&nbsp;' : ''}<a class="tgme_widget_message_date" href="https://t.me/${channel}/${p.id}"><time datetime="${p.date ?? '2025-01-10T21:14:05+00:00'}" class="time">21:14</time></a></span>

@@ -18,7 +18,7 @@ interface ExportBody {
 }
 
 /** POST /api/exports streams a signed evidence bundle (zip); the export is recorded in the audit log first. */
-export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evidence, redis, keyPrefix, exports, log }) => {
+export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evidence, redis, keyPrefix, exports, log, media }) => {
   const slots = exportSlots(redis, keyPrefix, exports, log.child({ module: 'exports' }));
 
   app.post<{ Body: ExportBody }>(
@@ -68,7 +68,7 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evi
         // Closed when the bundle was read to the end, or the client went away: either way the slot is free.
         out.once('close', () => void release());
         const { actor, actorId } = actorOf(request);
-        writeBundle(db, { ...selection, createdBy: actor, createdById: actorId, recipient, purpose }, key, out, evidence.checkpointFile ? { file: evidence.checkpointFile, log: request.log } : undefined).catch((err: unknown) => {
+        writeBundle(db, { ...selection, createdBy: actor, createdById: actorId, recipient, purpose }, key, out, evidence.checkpointFile ? { file: evidence.checkpointFile, log: request.log } : undefined, media).catch((err: unknown) => {
           request.log.error({ err }, 'evidence export failed');
           out.destroy(err as Error);
         });

@@ -11,6 +11,13 @@ import { itemSchema, toItemDto } from '../item-dto.js';
 import { queueWatcher } from '../item-events.js';
 import { idParams } from '../schemas.js';
 import { AppError } from '../app-error.js';
+import { listItemMedia } from '../../../shared/repositories/media.repository.js';
+
+/** An image of the item's post, with the text OCR read in it; `url` serves the bytes (item-media.route.ts). */
+const itemImageSchema = {
+  type: 'object',
+  properties: { sha256: { type: 'string' }, contentType: { type: 'string' }, width: { type: 'integer' }, height: { type: 'integer' }, size: { type: 'integer' }, ocrText: { type: 'string' }, qr: { type: ['string', 'null'] }, kind: { type: 'string' }, url: { type: 'string' } },
+} as const;
 
 /** How long a decision can be taken back from the desk; later, a new decision is the way to change it. */
 export const UNDO_WINDOW_MS = 5 * 60_000;
@@ -123,7 +130,7 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
         response: {
           200: {
             type: 'object',
-            properties: { ...itemSchema.properties, notes: { type: 'array', items: noteSchema }, history: { type: 'array', items: historySchema }, alerts: { type: 'array', items: itemAlertSchema } },
+            properties: { ...itemSchema.properties, notes: { type: 'array', items: noteSchema }, history: { type: 'array', items: historySchema }, alerts: { type: 'array', items: itemAlertSchema }, images: { type: 'array', items: itemImageSchema } },
           },
         },
       },
@@ -135,8 +142,9 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       const row = await findItem(db, request.params.id);
       if (!row) throw noItem(request.params.id);
       await db.transaction().execute((trx) => appendAudit(trx, { ...actorOf(request), action: 'item.view', entity: 'review_item', entityId: String(row.id) }));
-      const [notes, history, alerts] = await Promise.all([listNotes(db, row.id), entityHistory(db, 'review_item', String(row.id)), alertsForItem(db, row.id)]);
+      const [notes, history, alerts, images] = await Promise.all([listNotes(db, row.id), entityHistory(db, 'review_item', String(row.id)), alertsForItem(db, row.id), listItemMedia(db, row.id)]);
       return {
+        images: images.map((m) => ({ sha256: m.sha256, contentType: m.content_type, width: m.width, height: m.height, size: m.size, ocrText: m.ocr_text, qr: m.qr, kind: m.kind, url: `/api/items/${row.id}/media/${m.sha256}` })),
         ...toItemDto(row),
         notes: notes.map((n) => ({ id: n.id, text: n.text, author: n.author, createdAt: n.created_at.toISOString() })),
         history: history.map((h) => ({ at: h.at.toISOString(), actor: h.actor, action: h.action, details: h.details })),

@@ -12,9 +12,9 @@ const GROUPS = [
 ];
 const groupOf = (feature) => GROUPS.find(([, re]) => re.test(feature));
 
-/** The post text with the rationale spans highlighted, built from text nodes only. */
-function highlighted(text, rationale) {
-  const spans = rationale.filter((r) => !r.feature.startsWith('segment:') && r.end > r.start).sort((a, b) => a.start - b.start || b.end - a.end);
+/** The post text (or an image's OCR text, `image` its SHA-256) with its rationale spans highlighted, built from text nodes only. */
+function highlighted(text, rationale, image) {
+  const spans = rationale.filter((r) => (r.image?.sha256 ?? null) === (image ?? null) && !r.feature.startsWith('segment:') && r.end > r.start).sort((a, b) => a.start - b.start || b.end - a.end);
   const out = el('div', { class: 'post-text' });
   const used = new Set();
   let pos = 0;
@@ -48,6 +48,26 @@ function alertLine(a) {
     `${a.channel}${a.tier ? ` (escalation tier ${a.tier})` : ''} · ${a.status}${a.sentAt ? ` ${shortTime(a.sentAt)}` : ''} · `,
     a.acknowledgedAt ? `acknowledged by ${a.acknowledgedVia} ${shortTime(a.acknowledgedAt)}` : 'not acknowledged',
   );
+}
+
+/**
+ * The post's images, served by Vigil (never the source's CDN) with their magic-byte type, each beside the
+ * text OCR read in it, the words behind the verdict highlighted.
+ */
+function imagesOf(item) {
+  if (!item.images?.length) return [];
+  return [
+    el('h3', { text: 'Images' }),
+    ...item.images.map((m) => {
+      const [text] = highlighted(m.ocrText, item.classification.rationale, m.sha256);
+      return el(
+        'figure',
+        { class: 'post-image' },
+        el('img', { src: m.url, alt: m.ocrText ? `Image; its text: ${m.ocrText.slice(0, 200)}` : 'Image with no text read', loading: 'lazy', referrerpolicy: 'no-referrer' }),
+        el('figcaption', {}, m.ocrText ? text : el('p', { text: 'No text read in the image.' }), m.qr ? el('p', { text: `QR code: ${m.qr}` }) : null, el('p', { class: 'hash', text: `SHA-256 ${m.sha256} · ${m.width}×${m.height}` })),
+      );
+    }),
+  ];
 }
 
 const button = (text, key, onclick, extra = {}) => el('button', { type: 'button', 'aria-keyshortcuts': key, onclick, ...extra }, text, el('kbd', { 'aria-hidden': 'true', text: key }));
@@ -96,6 +116,7 @@ export function renderDetail(item, act) {
     ...(item.post.context?.before ?? []).map((c) => el('p', { class: 'context', text: `before · ${c.text}` })),
     text,
     legend,
+    ...imagesOf(item),
     ...(item.post.context?.after ?? []).map((c) => el('p', { class: 'context', text: `after · ${c.text}` })),
     el(
       'p',

@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import LinkHeader from 'http-link-header';
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
-import { capturePost, sha256Hex, type CapturedPost } from '../../../shared/domain/post.js';
+import { capturePost, sha256Hex, type CapturedPost, type MediaRef } from '../../../shared/domain/post.js';
 import { FetchError } from '../http-fetcher.js';
 import { FETCHER, decodeUtf8, isoTime, type Reject, type SourceReader } from '../source.js';
 
@@ -27,6 +27,14 @@ const statusSchema = z
   })
   .loose();
 type Status = z.infer<typeof statusSchema>;
+
+/** An attachment as a reference; a video's or GIF's preview still is added as the image to read in its place. */
+function mediaOf(m: Status['media_attachments'][number]): MediaRef[] {
+  const refs: MediaRef[] = [{ kind: m.type, ...(m.url ? { url: m.url } : {}) }];
+  const preview = typeof m.preview_url === 'string' ? m.preview_url : undefined;
+  if ((m.type === 'video' || m.type === 'gifv') && preview) refs.push({ kind: m.type === 'video' ? 'video_thumbnail' : 'gifv_thumbnail', url: preview });
+  return refs;
+}
 
 /** Pages of newer statuses followed per poll (40 a page). */
 const MAX_PAGES = 10;
@@ -130,7 +138,7 @@ function toPost(s: Status, raw: Buffer, channel: string, source: string, capture
       text,
       replyTo: s.in_reply_to_id ?? null,
       forwardedFrom: reblog ? reblog.account.acct : null,
-      media: shown.media_attachments.map((m) => ({ kind: m.type, ...(m.url ? { url: m.url } : {}) })),
+      media: shown.media_attachments.flatMap(mediaOf),
     },
     raw,
     'application/json',

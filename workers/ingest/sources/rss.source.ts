@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
-import { capturePost, sha256Hex, type CapturedPost } from '../../../shared/domain/post.js';
+import { capturePost, sha256Hex, type CapturedPost, type MediaRef } from '../../../shared/domain/post.js';
 import { FETCHER, decodeUtf8, type Reject, type SourceReader } from '../source.js';
 
 type RssSourceConfig = Extract<SourceConfig, { kind: 'rss' }>;
@@ -55,6 +55,22 @@ interface Item {
   body: string;
   author: string | null;
   published: string | null;
+  media: MediaRef[];
+}
+
+const many = (n: unknown): Record<string, string>[] => (Array.isArray(n) ? n : n === undefined ? [] : [n]).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null);
+
+/** Images an item carries: RSS enclosures and Media RSS content or thumbnails (an image type or medium), Atom enclosure links. */
+function itemImages(it: Record<string, unknown>): MediaRef[] {
+  const refs: MediaRef[] = [];
+  for (const e of [...many(it.enclosure), ...many(it['media:content']), ...many(it['media:thumbnail'])]) {
+    const url = e['@_url'];
+    if (!url) continue;
+    const type = e['@_type'] ?? (e['@_medium'] === 'image' || !('@_medium' in e) ? 'image/*' : '');
+    if (type.startsWith('image/')) refs.push({ kind: 'enclosure', url, mimeType: type });
+  }
+  for (const l of many(it.link)) if (l['@_rel'] === 'enclosure' && l['@_href'] && (l['@_type'] ?? '').startsWith('image/')) refs.push({ kind: 'enclosure', url: l['@_href'], mimeType: l['@_type'] });
+  return refs;
 }
 
 const isoDate = (raw: string): string | null => {
@@ -74,6 +90,7 @@ function rssItems(channel: Record<string, unknown>): Item[] {
       body: htmlText(text(it.description) || text(it['content:encoded'])),
       author: text(it['dc:creator']) || text(it.author) || null,
       published: isoDate(text(it.pubDate) || text(it['dc:date'])),
+      media: itemImages(it),
     };
   });
 }
@@ -90,6 +107,7 @@ function atomEntries(feed: Record<string, unknown>): Item[] {
       body: htmlText(text(e.summary) || text(e.content)),
       author: author ? text(author.name) || null : null,
       published: isoDate(text(e.published) || text(e.updated)),
+      media: itemImages(e),
     };
   });
 }
@@ -150,6 +168,7 @@ export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
           author: item.author,
           publishedAt: item.published,
           text: [item.title, item.body].filter(Boolean).join('\n'),
+          media: item.media,
         },
         raw,
         slices ? (atom ? 'application/atom+xml; fragment=entry' : 'application/rss+xml; fragment=item') : 'application/json',

@@ -30,9 +30,9 @@ const messageSchema = z
       .optional(),
     forward_from_chat: chatSchema.optional(),
     photo: z.array(z.object({ file_id: z.string(), file_unique_id: z.string().optional(), width: z.number().optional(), height: z.number().optional() }).loose()).optional(),
-    video: z.object({ file_id: z.string(), mime_type: z.string().optional() }).loose().optional(),
+    video: z.object({ file_id: z.string(), mime_type: z.string().optional(), thumbnail: z.object({ file_id: z.string() }).loose().optional() }).loose().optional(),
     document: z.object({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).loose().optional(),
-    animation: z.object({ file_id: z.string(), mime_type: z.string().optional() }).loose().optional(),
+    animation: z.object({ file_id: z.string(), mime_type: z.string().optional(), thumbnail: z.object({ file_id: z.string() }).loose().optional() }).loose().optional(),
     media_group_id: z.string().optional(),
     entities: z.array(z.object({ type: z.string(), url: z.string().optional() }).loose()).optional(),
     caption_entities: z.array(z.object({ type: z.string(), url: z.string().optional() }).loose()).optional(),
@@ -47,6 +47,10 @@ function mediaOf(m: Message): MediaRef[] {
   if (m.video) media.push({ kind: 'video', fileName: m.video.file_id, ...(m.video.mime_type ? { mimeType: m.video.mime_type } : {}) });
   if (m.animation) media.push({ kind: 'animation', fileName: m.animation.file_id });
   if (m.document) media.push({ kind: 'document', fileName: m.document.file_name ?? m.document.file_id, ...(m.document.mime_type ? { mimeType: m.document.mime_type } : {}) });
+  // What the media worker fetches with getFile: a poster sent as a file, and the still frame standing for a video.
+  if (m.document?.mime_type?.startsWith('image/')) media.push({ kind: 'image_document', fileName: m.document.file_id, mimeType: m.document.mime_type });
+  const still = m.video?.thumbnail ?? m.animation?.thumbnail;
+  if (still) media.push({ kind: 'video_thumbnail', fileName: still.file_id });
   // Hidden links (text_link entities) are not in the text itself; payment bots and channels hide behind them.
   for (const e of [...(m.entities ?? []), ...(m.caption_entities ?? [])]) if (e.type === 'text_link' && e.url) media.push({ kind: 'link', url: e.url });
   return media;

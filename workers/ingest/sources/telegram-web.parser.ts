@@ -77,6 +77,11 @@ export function parseChannelPage(html: string): WebPage {
     msg.find('video[src]').each((__, v) => {
       media.push({ kind: 'video', url: $(v).attr('src')! });
     });
+    // A video's still frame: what the media worker reads in place of the video.
+    msg.find('.tgme_widget_message_video_thumb').each((__, t) => {
+      const url = backgroundUrl($(t).attr('style'));
+      if (url) media.push({ kind: 'video_thumbnail', url });
+    });
     msg.find('.tgme_widget_message_document_title').each((__, d) => {
       media.push({ kind: 'document', fileName: $(d).text().trim() });
     });

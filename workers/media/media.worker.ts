@@ -1,0 +1,124 @@
+import { classify as defaultClassify } from '../../shared/classifier/index.js';
+import type { Db } from '../../shared/db/client.js';
+import type { MediaReading } from '../../shared/domain/media.js';
+import { sha256Hex, type CapturedPost } from '../../shared/domain/post.js';
+import type { Verdict } from '../../shared/domain/verdict.js';
+import type { Logger } from '../../shared/logger.js';
+import { BadImage, decodeImage } from '../../shared/media/image-decode.js';
+import { cleanOcrText, withImages, type ImageVerdict } from '../../shared/media/image-verdict.js';
+import type { MediaStore } from '../../shared/media/media-store.js';
+import { readQr } from '../../shared/media/qr.js';
+import { mediaJobIds, type Handlers } from '../../shared/queues/queue.catalog.js';
+import type { Queues } from '../../shared/queues/queues.js';
+import { insertPostMedia, lockImages } from '../../shared/repositories/media.repository.js';
+import { quarantine } from '../../shared/repositories/quarantine.repository.js';
+import { FetchError, type Fetcher } from '../ingest/http-fetcher.js';
+import { captureImage } from './image-capture.js';
+import { botFileUrl } from './bot-file.js';
+import { imageRefs, type ImageRef } from './image-refs.js';
+import { pruneMedia } from './media-prune.js';
+import { OcrTimeout, type OcrPool } from './ocr-pool.js';
+
+export interface MediaDeps {
+  db: Db;
+  queues: Queues;
+  store: MediaStore;
+  fetcher: Fetcher;
+  ocr: OcrPool;
+  log: Logger;
+  maxPixels: number;
+  maxPerPost: number;
+  orphanGrace: number;
+  classify?: (text: string) => Verdict;
+}
+
+/** Quarantined bytes are capped: enough to see what was sent, never a second store of attackers' files. */
+const MAX_QUARANTINE_BYTES = 1024 * 1024;
+
+interface Read {
+  reading: MediaReading;
+  bytes: Buffer;
+  verdict: Verdict;
+}
+
+/**
+ * Reads a post's images: each downloaded through the guarded fetcher, checked (magic bytes, pixel limit,
+ * a full decode), its text read by OCR and its QR code decoded, that text classified as a segment of its
+ * own. A flagged post's images go to the store with their readings, in one transaction that locks them
+ * against the retention sweep; an unflagged post's bytes are never written anywhere. Bad images are
+ * quarantined with the reason and the job goes on; only Postgres, Redis or the store failing fails it.
+ */
+export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
+  const classify = deps.classify ?? defaultClassify;
+
+  /** The URL to fetch and the one to record (a Bot API file URL holds the token), or undefined when the ref cannot be fetched. */
+  async function locate(post: CapturedPost, ref: ImageRef): Promise<{ url: string; shown: string; token?: string } | undefined> {
+    if (ref.url) return { url: ref.url, shown: ref.url };
+    if (!ref.fileId || post.platform !== 'telegram') return undefined;
+    return botFileUrl(deps.db, deps.fetcher, post.source, ref.fileId);
+  }
+
+  async function readOne(post: CapturedPost, ref: ImageRef): Promise<Read | undefined> {
+    const where = { postKey: post.key, channel: post.channel, externalId: post.externalId, url: ref.url ?? `file id ${ref.fileId?.slice(0, 100)}` };
+    let bytes: Buffer | undefined;
+    let hide = (s: string) => s;
+    try {
+      const target = await locate(post, ref);
+      if (!target) return undefined;
+      const { token } = target;
+      if (token) hide = (s: string) => s.split(token).join('<token>');
+      where.url = target.shown;
+      const captured = await captureImage(deps.fetcher, target.url);
+      captured.capture.url = hide(captured.capture.url);
+      bytes = captured.bytes;
+      const image = await decodeImage(bytes, { maxPixels: deps.maxPixels });
+      const qr = readQr(image.forQr) ?? null;
+      let ocrText = '';
+      try {
+        ocrText = cleanOcrText(await deps.ocr.read(image.forOcr));
+      } catch (err) {
+        // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
+        if (!(err instanceof OcrTimeout)) throw err;
+        deps.log.warn({ ...where, err: err.message }, 'OCR timed out; image kept without text');
+      }
+      const reading: MediaReading = { sha256: sha256Hex(bytes), size: bytes.length, contentType: image.type, width: image.width, height: image.height, phash: image.phash, dhash: image.dhash, ocrText, qr, kind: ref.kind, capture: captured.capture };
+      return { reading, bytes, verdict: classify(ocrText) };
+    } catch (err) {
+      if (err instanceof BadImage) {
+        const raw = err.bytes ?? bytes ?? Buffer.alloc(0);
+        const reason = hide(err.message);
+        deps.log.warn({ ...where, reason }, 'bad image quarantined');
+        await quarantine(deps.db, [{ sourceId: null, stage: 'media', reason: `${where.url}: ${reason}`, raw: raw.subarray(0, MAX_QUARANTINE_BYTES), context: { ...where, kind: ref.kind, size: raw.length } }]);
+        return undefined;
+      }
+      if (err instanceof FetchError || (ref.fileId && err instanceof Error && err.message.startsWith('Bot API getFile'))) {
+        // A CDN that is down or refuses is not the image's fault: the post goes on without it.
+        deps.log.warn({ ...where, err: hide(err.message) }, 'image not captured');
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  return {
+    'media.read': async ({ post, verdict, meta }) => {
+      const reads: Read[] = [];
+      for (const ref of imageRefs(post, deps.maxPerPost)) {
+        const read = await readOne(post, ref);
+        if (read && !reads.some((r) => r.reading.sha256 === read.reading.sha256)) reads.push(read);
+      }
+      const images: ImageVerdict[] = reads.map((r) => ({ sha256: r.reading.sha256, verdict: r.verdict, qr: r.reading.qr }));
+      const merged = withImages(verdict, images);
+      if (!merged.flagged) return { images: reads.length, flagged: false };
+      const media = reads.map((r) => r.reading);
+      await deps.db.transaction().execute(async (trx) => {
+        await lockImages(trx, media.map((m) => m.sha256));
+        await insertPostMedia(trx, post.key, media);
+        for (const r of reads) await deps.store.put(r.bytes);
+      });
+      await deps.queues.enqueue('items.alert', { items: [{ post, verdict: merged, media }], meta }, { jobId: mediaJobIds(post.key).alert });
+      return { images: reads.length, flagged: true, byImage: !verdict.flagged };
+    },
+    'media.prune': async () => pruneMedia(deps.db, deps.store, deps.orphanGrace, deps.log),
+  };
+}
