@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The fault suite runs on its own (vitest.faults.config.ts, `npm run test:faults`): minutes, and whole machines' worth of processes.
-    exclude: [...configDefaults.exclude, 'test/faults/**'],
+    // The captures and data suites (vitest.captures.config.ts, vitest.data.config.ts) need files beside the checkout that a clone lacks.
+    exclude: [...configDefaults.exclude, 'test/faults/**', 'test/captures/**', 'test/data/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

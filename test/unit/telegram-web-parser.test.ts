@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChannelPage, parseViews } from '../../workers/ingest/sources/telegram-web.parser.js';
 import { renderChannelPage } from '../support/fake-tme.js';
-import { fixture, hasFixtures } from '../support/fixtures.js';
+import { projectFixture } from '../support/fixtures.js';
 
 describe('t.me/s page parser', () => {
   it.each([
@@ -46,36 +46,53 @@ describe('t.me/s page parser', () => {
   });
 });
 
-describe.skipIf(!hasFixtures)('t.me/s parser on real captured pages (../shared/fixtures/telegram-web)', () => {
-  it('reads the durov page: 20 posts, the id gap, the older-page link, emoji, abbreviated views, edits and signatures', () => {
-    const html = fixture('telegram-web/tme_s_durov_2026-08_sherlock-telegram.html').toString('utf8');
-    const page = parseChannelPage(html);
-    const ids = page.posts.map((p) => p.id);
-    expect(ids).toHaveLength(20);
-    expect(ids[0]).toBe(519);
-    expect(ids).not.toContain(530);
-    expect(page.before).toBe(519);
-    expect(page.channelTitle).toBe('Pavel Durov');
-    const p520 = page.posts.find((p) => p.id === 520)!;
-    expect(p520.text.startsWith('🎭 WhatsApp encryption is a giant fraud.\n\n🇺🇸 The state of Texas just sued')).toBe(true);
-    expect(p520.views).toBe(11_400_000);
-    expect(p520.author).toBe('Pavel Durov');
-    expect(p520.datetime).toBe('2026-05-23T13:26:07+00:00');
-    expect(page.posts.some((p) => p.edited)).toBe(true);
-    for (const p of page.posts) expect(html).toContain(p.html);
+describe('t.me/s parser on a page in t.me\'s own markup (test/fixtures/telegram-web)', () => {
+  const html = projectFixture('telegram-web/tme_s_walthamside_notices.html').toString('utf8');
+  const page = parseChannelPage(html);
+  const post = (id: number) => page.posts.find((p) => p.id === id)!;
+
+  it('reads every post, the id gap, the older-page link and the channel title', () => {
+    expect(page.posts.map((p) => p.id)).toEqual([2140, 2141, 2143, 2145, 2146]);
+    expect(page.before).toBe(2140);
+    expect(page.channelTitle).toBe('Walthamside Notices');
+    expect(page.posts.every((p) => p.channel === 'walthamside_notices' && !p.service)).toBe(true);
   });
 
-  it('reads forwarded posts, albums and re-indented markup (topwar)', () => {
-    const page = parseChannelPage(fixture('telegram-web/tme_s_topwar_official_2023-02_any2feed.html').toString('utf8'));
-    expect(page.posts).toHaveLength(12);
-    expect(page.posts.filter((p) => p.forwardedFrom).length).toBe(5);
-    expect(page.posts.some((p) => p.media.length > 1)).toBe(true);
-    expect(page.posts[0]!.text).not.toMatch(/\n\s{4,}/);
+  it('reads text with emoji, entities and line breaks, abbreviated views, dates, signatures and edits', () => {
+    expect(post(2140)).toMatchObject({
+      text: '🚮 Bin collection moves to Thursday this week because of the bank holiday.\n\nGarden waste goes out with it & the blue boxes too. Thanks to everyone who helped at the litter pick!',
+      views: 1200,
+      author: 'Nia Okoro',
+      datetime: '2026-03-02T08:15:00+00:00',
+      edited: false,
+    });
+    expect(post(2141)).toMatchObject({ text: expect.stringMatching(/Details on the council page\.$/), views: 987, edited: true, datetime: '2026-03-02T12:40:31+00:00' });
+    expect(post(2143).views).toBe(2310);
+    expect(post(2146)).toMatchObject({ text: '£100 to whoever sprays the mosque on Ashgrove Road E10 tonight 🔥\nsend pic to @quickcash_e10 for payment', views: 3050, author: null, datetime: '2026-03-04T22:47:09+00:00' });
+    expect(page.posts.filter((p) => p.edited).map((p) => p.id)).toEqual([2141]);
   });
 
-  it('survives a nested text block in an anonymised capture', () => {
-    const page = parseChannelPage(fixture('telegram-web/tme_s_test_channel_anonymized_lifemodel.html').toString('utf8'));
-    expect(page.posts.map((p) => p.id)).toEqual([1001, 1003, 1010]);
-    expect(page.posts.find((p) => p.id === 1010)!.forwardedFrom).toBe('Another Channel');
+  it('reads an album\'s photos, a forwarded post, and re-indented text without its indentation', () => {
+    expect(post(2143).media).toEqual([
+      { kind: 'photo', url: 'https://cdn4.telesco.pe/file/walthamside-fete-1.jpg', fileName: 'https://t.me/walthamside_notices/2143?single' },
+      { kind: 'photo', url: 'https://cdn4.telesco.pe/file/walthamside-fete-2.jpg', fileName: 'https://t.me/walthamside_notices/2144?single' },
+    ]);
+    expect(post(2143).text).toBe('Spring fete on the green, Saturday 11–4. Cake stall, tombola and the school choir at 2pm 🎉');
+    expect(post(2145)).toMatchObject({ forwardedFrom: 'Leyfield Allotments Society', author: null, views: 604, media: [{ kind: 'photo', url: 'https://cdn4.telesco.pe/file/leyfield-seed-swap.jpg' }] });
+    expect(post(2145).text).toBe('Seed swap this Sunday at the allotment hut. Bring spares, take what you need.');
+    expect(page.posts.filter((p) => p.forwardedFrom).map((p) => p.id)).toEqual([2145]);
+  });
+
+  it('cuts each post out byte-exact, one whole message wrap each', () => {
+    let from = 0;
+    for (const p of page.posts) {
+      const at = html.indexOf(p.html, from);
+      expect(at, `post ${p.id}`).toBeGreaterThanOrEqual(from);
+      expect(p.html.startsWith('<div class="tgme_widget_message_wrap js-widget_message_wrap">')).toBe(true);
+      expect(p.html.endsWith('</div></div>')).toBe(true);
+      expect(p.html.match(/data-post="/g)).toEqual(['data-post="']);
+      expect(p.html).toContain(`data-post="walthamside_notices/${p.id}"`);
+      from = at + p.html.length;
+    }
   });
 });

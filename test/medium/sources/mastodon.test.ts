@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
-import { fixture, hasFixtures } from '../../support/fixtures.js';
+import { projectFixture } from '../../support/fixtures.js';
 import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
 
-/** A status in the shape Mastodon 4.x serves (see ../shared/fixtures/mastodon). */
+/** A status in the shape Mastodon 4.x serves (see test/fixtures/mastodon). */
 const status = (id: number, html: string, extra: Record<string, unknown> = {}) => ({
   id: (117020593741189000n + BigInt(id)).toString(),
   created_at: new Date(Date.UTC(2026, 7, 1, 13, 0, id)).toISOString(),
@@ -142,23 +142,38 @@ describe('mastodon source against a fake instance', () => {
     });
   });
 
-  it.skipIf(!hasFixtures)('reads real timeline responses recorded from Mastodon 4.6', async () => {
-    const hoot = fixture('mastodon/timelines_tag_hoot.body.json');
-    const pub = fixture('mastodon/timelines_public_anonymous.body.json');
+  it('reads a tag timeline in Mastodon 4.x\'s own shape: remote and local accounts, paragraphs, media, edits (test/fixtures/mastodon)', async () => {
+    const body = projectFixture('mastodon/timelines_tag_leyfield.body.json');
     instance.setRoute((_req, res, url) =>
-      send(res, 200, url.pathname.endsWith('/tag/hoot') ? hoot : pub, {
-        'content-type': 'application/json; charset=utf-8',
-        'x-ratelimit-limit': '300',
-        'x-ratelimit-remaining': '299',
-        'x-ratelimit-reset': '2026-08-01T14:00:00.070144Z',
-      }),
+      url.pathname === '/api/v1/timelines/tag/leyfield'
+        ? send(res, 200, body, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '298', 'x-ratelimit-reset': '2026-03-05T18:30:00.000000Z' })
+        : send(res, 404, '{"error":"Record not found"}'),
     );
-    const tag = await h.addSource('masto-real-tag', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot' });
-    const pubId = await h.addSource('masto-real-public', { kind: 'mastodon', instance: instance.url });
-    expect(await h.poll(tag)).toMatchObject({ read: 1, quarantined: 0 });
-    expect(await h.poll(pubId)).toMatchObject({ read: 8, quarantined: 0 });
-    const post = (await h.enqueued()).find((p) => p.externalId === '117020593741189701')!;
-    expect(post.text).toBe('#hoot (hashtag toot)');
-    expect(post.capture.headers).toMatchObject({ 'x-ratelimit-limit': '300' });
+    const id = await h.addSource('masto-leyfield', { kind: 'mastodon', instance: instance.url, hashtag: 'leyfield' });
+    expect(await h.poll(id)).toMatchObject({ read: 3, enqueued: 3, quarantined: 0 });
+    expect((await h.source(id)).cursor).toEqual({ minId: '116188395117660001' });
+    const posts = (await h.enqueued()).filter((p) => p.source === 'masto-leyfield');
+    const byId = (externalId: string) => posts.find((p) => p.externalId === externalId)!;
+    expect(posts.map((p) => p.externalId).sort()).toEqual(['116188101944020512', '116188341002317731', '116188395117660001']);
+    expect(byId('116188395117660001')).toMatchObject({
+      platform: 'mastodon',
+      url: 'https://town.example/@leyfieldwatch/116188395117660001',
+      author: 'leyfieldwatch@town.example',
+      publishedAt: '2026-03-05T18:22:41.306Z',
+      editedAt: null,
+      text: '£100 to whoever sprays the mosque on Ashgrove Road E10, send pic #leyfield',
+      media: [],
+    });
+    expect(byId('116188341002317731')).toMatchObject({
+      author: 'mayaferris',
+      channel: `${new URL(instance.url).host}/tags/leyfield`,
+      editedAt: '2026-03-05T18:11:02.442Z',
+      text: 'The bus shelter on Elmcroft Avenue got a fresh coat of paint this morning. Thanks to the eight volunteers!\nNext job: the noticeboard by the library. #leyfield #community',
+      media: [{ kind: 'image', url: 'https://files.social.example/media_attachments/files/116/188/341/002/317/730/original/7f3c1a9e2b.jpg' }],
+    });
+    expect(byId('116188101944020512').text).toBe('Reminder: repair café at St Anne\'s hall on Saturday, 10–1.\nBring kettles, lamps, bikes. #leyfield');
+    const statuses = JSON.parse(body.toString()) as { id: string }[];
+    for (const p of posts) expect(JSON.parse(Buffer.from(p.raw.base64, 'base64').toString())).toEqual(statuses.find((st) => st.id === p.externalId));
+    expect(byId('116188101944020512').capture.headers).toMatchObject({ 'x-ratelimit-remaining': '298' });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBotApi } from '../../support/fake-bot-api.js';
-import { fixture, hasFixtures } from '../../support/fixtures.js';
+import { projectFixture } from '../../support/fixtures.js';
 import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
 
 const TOKEN = '123456789:AAFakeTokenForVigilTestsOnly_0123456';
@@ -101,13 +101,30 @@ describe('telegram-bot source against a fake Bot API', () => {
     expect((await h.source(bad)).last_error).toMatch(/401/);
   });
 
-  it.skipIf(!hasFixtures)('reads a real captured channel_post update', async () => {
-    const id = await h.addSource('bot-real', { kind: 'telegram-bot', botToken: TOKEN, apiRoot: api.apiRoot, longPoll: 0 });
-    const real = JSON.parse(fixture('botapi/telegramphp_channel_post_update.json').toString()) as Record<string, unknown>;
-    await h.db.updateTable('source').set({ cursor: JSON.stringify({ offset: real.update_id as number }) }).where('id', '=', id).execute();
-    api.push(real);
-    expect(await h.poll(id)).toMatchObject({ read: 1, enqueued: 1 });
-    const post = (await h.enqueued()).find((p) => p.source === 'bot-real')!;
-    expect(post).toMatchObject({ channel: '-1001794755993', channelTitle: 'Canal Teste', externalId: '13', text: 'Tfhhgcfg', publishedAt: '2022-09-02T14:13:07.000Z' });
+  it('reads a getUpdates answer in the Bot API\'s own shape: signature, protected text, a photo with a caption', async () => {
+    const id = await h.addSource('bot-fixture', { kind: 'telegram-bot', botToken: TOKEN, apiRoot: api.apiRoot, longPoll: 0 });
+    const answer = JSON.parse(projectFixture('botapi/getUpdates_channel_posts.json').toString()) as { ok: boolean; result: Record<string, unknown>[] };
+    expect(answer.ok).toBe(true);
+    await h.db.updateTable('source').set({ cursor: JSON.stringify({ offset: 731420016 }) }).where('id', '=', id).execute();
+    api.push(...answer.result);
+    expect(await h.poll(id)).toMatchObject({ read: 2, enqueued: 2, quarantined: 0 });
+    expect((await h.source(id)).cursor).toEqual({ offset: 731420018 });
+    const posts = (await h.enqueued()).filter((p) => p.source === 'bot-fixture');
+    expect(posts.map((p) => p.externalId)).toEqual(['88', '89']);
+    expect(posts[0]).toMatchObject({
+      platform: 'telegram',
+      channel: 'leyfield_residents',
+      channelTitle: 'Leyfield Residents',
+      url: 'https://t.me/leyfield_residents/88',
+      author: 'Priya Desai',
+      text: 'Library opening hours change from Monday: 9–7 on weekdays, 10–4 on Saturdays.',
+      publishedAt: '2026-03-02T09:40:00.000Z',
+    });
+    expect(posts[1]).toMatchObject({
+      text: '£100 to whoever sprays the mosque on Ashgrove Road E10, send pic to @quickcash_e10',
+      publishedAt: '2026-03-02T21:32:09.000Z',
+      media: [{ kind: 'photo', fileName: 'AgACAgQAAx0Cg3kPXQADWWfB0Ly2mYc9Tq1xS0aV8w3nFq2hAAJQwjEbvHcRUkV0AAE1wYpD-0AAgEAAwIAA3kAAzYE' }],
+    });
+    expect(JSON.parse(Buffer.from(posts[1]!.raw.base64, 'base64').toString())).toEqual(answer.result[1]);
   });
 });

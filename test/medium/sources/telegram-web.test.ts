@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tmeChannel, type FakeTmePost } from '../../support/fake-tme.js';
 import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
-import { fixture, hasFixtures } from '../../support/fixtures.js';
+import { projectFixture } from '../../support/fixtures.js';
 import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
 
 describe('telegram-web source against a fake t.me', () => {
@@ -115,15 +115,19 @@ describe('telegram-web source against a fake t.me', () => {
     expect([...q.raw]).toEqual([0x3c, 0x68, 0xff, 0xfe, 0x3e]);
   });
 
-  it.skipIf(!hasFixtures)('ingests a real captured page byte-exact, with its capture metadata', async () => {
-    const page = fixture('telegram-web/tme_s_durov_2026-08_sherlock-telegram.html');
-    tme.setRoute((_req, res, url) => (url.pathname === '/s/durov' && !url.search ? send(res, 200, page, { 'content-type': 'text/html; charset=utf-8', etag: 'W/"abc"' }) : send(res, 404, 'nope')));
-    const id = await h.addSource('tme-durov', { kind: 'telegram-web', channel: 'durov', baseUrl: tme.url, backfill: 20 });
-    expect(await h.poll(id)).toMatchObject({ read: 20, enqueued: 20, quarantined: 0 });
-    const p = (await h.enqueued()).find((x) => x.channel === 'durov' && x.externalId === '520')!;
-    const raw = Buffer.from(p.raw.base64, 'base64');
-    expect(page.includes(raw)).toBe(true);
-    expect(p.url).toBe(`${tme.url}/durov/520`);
-    expect(p.capture).toMatchObject({ url: `${tme.url}/s/durov`, status: 200, headers: { 'content-type': 'text/html; charset=utf-8', etag: 'W/"abc"' }, response: { size: page.length } });
+  it('ingests a page in t.me\'s own markup byte-exact, with its capture metadata', async () => {
+    const page = projectFixture('telegram-web/tme_s_walthamside_notices.html');
+    tme.setRoute((_req, res, url) => (url.pathname === '/s/walthamside_notices' && !url.search ? send(res, 200, page, { 'content-type': 'text/html; charset=utf-8', etag: 'W/"w2146"' }) : send(res, 404, 'nope')));
+    const id = await h.addSource('tme-walthamside', { kind: 'telegram-web', channel: 'walthamside_notices', baseUrl: tme.url, backfill: 5 });
+    expect(await h.poll(id)).toMatchObject({ read: 5, enqueued: 5, quarantined: 0 });
+    expect(tme.requests.map((r) => r.url)).toEqual(['/s/walthamside_notices']);
+    const posts = (await h.enqueued()).filter((x) => x.channel === 'walthamside_notices');
+    expect(posts.map((x) => x.externalId)).toEqual(['2140', '2141', '2143', '2145', '2146']);
+    for (const x of posts) expect(page.includes(Buffer.from(x.raw.base64, 'base64'))).toBe(true);
+    const offer = posts.find((x) => x.externalId === '2146')!;
+    expect(offer).toMatchObject({ url: `${tme.url}/walthamside_notices/2146`, text: '£100 to whoever sprays the mosque on Ashgrove Road E10 tonight 🔥\nsend pic to @quickcash_e10 for payment' });
+    expect(Buffer.from(offer.raw.base64, 'base64').toString()).toMatch(/^<div class="tgme_widget_message_wrap[^]*data-post="walthamside_notices\/2146"[^]*<\/div><\/div>$/);
+    expect(offer.capture).toMatchObject({ url: `${tme.url}/s/walthamside_notices`, status: 200, headers: { 'content-type': 'text/html; charset=utf-8', etag: 'W/"w2146"' }, response: { size: page.length } });
+    expect((await seen(id)).map((r) => r.external_id)).toEqual(['2140', '2141', '2143', '2145', '2146']);
   });
 });

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCorpus, readVoices, splitCorpus, VOICES_DIR } from '../../../cli/corpus.js';
+import { readCorpus, splitCorpus } from '../../../cli/corpus.js';
 import { analyse, segmentLogOdds, segmentVector } from '../../../shared/classifier/analyse.js';
 import { classify, CLASSIFIER_VERSION, DEFAULT_MODEL } from '../../../shared/classifier/index.js';
 import { decide, HEADS, LinearScorer, type ModelFile } from '../../../shared/classifier/model.js';
 import { featureId, wordId } from '../../../shared/classifier/vectorize.js';
-import { trainModel, type Example } from '../../../shared/classifier/train.js';
+import type { Example } from '../../../shared/classifier/train.js';
 
 let corpus: { train: Example[]; dev: Example[] };
-const voices = readVoices();
 const shipped = JSON.parse(readFileSync(new URL('../../../shared/classifier/model.json', import.meta.url), 'utf8')) as ModelFile;
 beforeAll(() => {
   corpus = splitCorpus(readCorpus());
@@ -74,17 +73,6 @@ describe('the shipped model', () => {
     expect(CLASSIFIER_VERSION).toBe(shipped.version);
     for (const h of HEADS) expect(shipped.weights[h]).toHaveLength(shipped.features.length);
   });
-
-  it.skipIf(!voices)(`is what training on the corpus and the voices data gives, with the same dev metrics (needs ${VOICES_DIR()})`, () => {
-    const v = splitCorpus(voices!);
-    const retrained = trainModel({
-      examples: [...corpus.train, ...v.train],
-      dev: { 'corpus dev': corpus.dev, 'voices dev': v.dev },
-      counts: { corpus: corpus.train.length, voices: v.train.length, decisions: 0, features: 0 },
-    });
-    expect(retrained.version).toBe(shipped.version);
-    expect(retrained.metrics).toEqual(shipped.metrics);
-  }, 180_000);
 
   it('flags none of the reported-speech, condemnation and information-reward examples, in any split', () => {
     const all = [...corpus.train, ...corpus.dev].filter((e) => ['news', 'condemnation', 'long_news', 'info_reward'].includes(e.kind ?? ''));

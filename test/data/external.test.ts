@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { externalDataDir, externalReport } from '../../../cli/eval-external.command.js';
+import { externalDataDir, externalReport } from '../../cli/eval-external.command.js';
 
-// Outside data (../shared/data) sits beside the project checkout, not in it: a user's clone skips this.
+// Outside data (../shared/data) sits beside the project checkout, not in it; the suite's global setup fails without it.
 const dir = externalDataDir(undefined, process.env);
 
 type Share = { total: number; flagged: number; bounty: number };
 const sum = (shares: Share[]) => shares.reduce((a, s) => ({ total: a.total + s.total, flagged: a.flagged + s.flagged, bounty: a.bounty + s.bounty }), { total: 0, flagged: 0, bounty: 0 });
 const rate = (s: { total: number; flagged: number }) => s.flagged / s.total;
 
-describe.skipIf(!dir)('external check on data written by others (HateCheck, Hatemoji, Davidson)', () => {
+describe('external check on data written by others (HateCheck, Hatemoji, Davidson)', () => {
   it('flags at most 1% of HateCheck non-hateful and counter-speech cases and of Davidson "neither"; 3% of Hatemoji non-hateful; almost no bounty offers', () => {
-    const report = externalReport(dir!);
+    if (!dir) throw new Error('no outside data: set VIGIL_EXTERNAL_DATA or put it in ../shared/data');
+    const report = externalReport(dir);
     const nonHateful = Object.entries(report.hatecheck).filter(([f]) => f.endsWith('_nh'));
     expect(nonHateful.map(([f]) => f)).toEqual(expect.arrayContaining(['counter_quote_nh', 'counter_ref_nh', 'profanity_nh', 'target_obj_nh']));
     expect(rate(sum(nonHateful.map(([, s]) => s)))).toBeLessThanOrEqual(0.01);
@@ -23,6 +24,3 @@ describe.skipIf(!dir)('external check on data written by others (HateCheck, Hate
   }, 120_000);
 });
 
-it.runIf(!dir)('skips the external check: no ../shared/data beside the checkout', () => {
-  expect(dir).toBeUndefined();
-});

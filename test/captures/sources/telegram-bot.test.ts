@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeBotApi } from '../../support/fake-bot-api.js';
+import { fixture } from '../../support/fixtures.js';
+import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+
+const TOKEN = '123456789:AAFakeTokenForVigilTestsOnly_0123456';
+
+describe('telegram-bot source on a real captured update', () => {
+  let h: IngestHarness;
+  let api: Awaited<ReturnType<typeof startFakeBotApi>>;
+  beforeAll(async () => {
+    h = await ingestHarness();
+    api = await startFakeBotApi(TOKEN);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await h?.close();
+  });
+
+  it('reads a real captured channel_post update', async () => {
+    const id = await h.addSource('bot-real', { kind: 'telegram-bot', botToken: TOKEN, apiRoot: api.apiRoot, longPoll: 0 });
+    const real = JSON.parse(fixture('botapi/telegramphp_channel_post_update.json').toString()) as Record<string, unknown>;
+    await h.db.updateTable('source').set({ cursor: JSON.stringify({ offset: real.update_id as number }) }).where('id', '=', id).execute();
+    api.push(real);
+    expect(await h.poll(id)).toMatchObject({ read: 1, enqueued: 1 });
+    const post = (await h.enqueued()).find((p) => p.source === 'bot-real')!;
+    expect(post).toMatchObject({ channel: '-1001794755993', channelTitle: 'Canal Teste', externalId: '13', text: 'Tfhhgcfg', publishedAt: '2022-09-02T14:13:07.000Z' });
+  });
+});
