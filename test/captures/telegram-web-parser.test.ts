@@ -34,4 +34,11 @@ describe('t.me/s parser on real captured pages (../shared/fixtures/telegram-web)
     expect(page.posts.map((p) => p.id)).toEqual([1001, 1003, 1010]);
     expect(page.posts.find((p) => p.id === 1010)!.forwardedFrom).toBe('Another Channel');
   });
+
+  it('reads the video stills of a real page (durov)', () => {
+    const page = parseChannelPage(fixture('telegram-web/tme_s_durov_2026-08_sherlock-telegram.html').toString('utf8'));
+    const stills = page.posts.flatMap((p) => p.media.filter((m) => m.kind === 'video_thumbnail'));
+    expect(stills.length).toBeGreaterThan(0);
+    for (const s of stills) expect(s.url).toMatch(/^https:\/\/cdn\d\.telesco\.pe\/file\//);
+  });
 });

@@ -18,6 +18,7 @@ describe("training on analysts' decisions", () => {
   });
   afterAll(() => testDb?.drop());
 
+  // Training on the whole corpus takes tens of seconds on a busy machine: a wait, not a speed target.
   it('reads confirmed items with their labels and dismissed ones as negatives, and trains on them', async () => {
     const confirmed = '£80 to whoever sprays the gurdwara in Hounslow TW3, pics to the admin';
     const dismissed = 'Paying £50 for each sticker on the school gates, photo proof to the office';
@@ -41,5 +42,5 @@ describe("training on analysts' decisions", () => {
     expect(report).toMatch(/\+ 2 analyst decisions/);
     const model = JSON.parse(readFileSync(out, 'utf8')) as { training: { decisions: number }; version: string };
     expect(model.training.decisions).toBe(2);
-  });
+  }, 180_000);
 });

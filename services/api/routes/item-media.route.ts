@@ -3,6 +3,7 @@ import { EXTENSION, sniffImageType } from '../../../shared/media/image-type.js';
 import { findItemMedia } from '../../../shared/repositories/media.repository.js';
 import type { ApiDeps } from '../app.js';
 import { fromOwnPages, READERS } from '../auth.js';
+import { AppError } from '../app-error.js';
 
 /**
  * GET /api/items/:id/media/:sha256: one image of an item's post, from the media store. The bytes are the
@@ -20,12 +21,12 @@ export const itemMediaRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, me
       },
     },
     async (request, reply) => {
-      if (!fromOwnPages(request)) return reply.status(403).send({ error: 'forbidden', message: 'images are shown to the desk\'s own pages only (Sec-Fetch-Site), or with a bearer token', requestId: request.id });
+      if (!fromOwnPages(request)) throw new AppError('forbidden', 'images are shown to the desk\'s own pages only (Sec-Fetch-Site), or with a bearer token');
       const row = await findItemMedia(db, request.params.id, request.params.sha256);
       const bytes = row && media ? await media.get(row.sha256) : undefined;
-      if (!row || !bytes) return reply.status(404).send({ error: 'not_found', message: `item ${request.params.id} has no image ${request.params.sha256}`, requestId: request.id });
+      if (!row || !bytes) throw new AppError('not_found', `item ${request.params.id} has no image ${request.params.sha256}`);
       const type = sniffImageType(bytes);
-      if (!type) return reply.status(415).send({ error: 'unsupported_media_type', message: 'the stored bytes are not an image Vigil serves', requestId: request.id });
+      if (!type) throw new AppError('unsupported_media_type', 'the stored bytes are not an image Vigil serves');
       return reply
         .header('content-type', type)
         .header('x-content-type-options', 'nosniff')
