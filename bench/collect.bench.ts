@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { classify } from '../shared/classifier/index.js';
 import { packageRoot } from '../shared/paths.js';
-import { scratchDatabase } from './scratch-database.js';
+import { dropRedisPrefix, scratchDatabase } from './scratch-database.js';
 import { OFFER, peakPerSecond, planScenario, startSimulation } from './tme-simulator.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -42,12 +42,7 @@ const round = (x: number) => Math.round(x * 10) / 10;
 
 async function dropPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await dropRedisPrefix(redis, prefix);
   redis.disconnect();
 }
 

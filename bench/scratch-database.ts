@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Redis } from 'ioredis';
 import { createDb, type Db } from '../shared/db/client.js';
 import { migrateToLatest } from '../shared/db/migrate.js';
 
@@ -32,4 +33,14 @@ export async function scratchDatabase(bench: string, poolSize = 5): Promise<Scra
     throw err;
   }
   return { db, url: url.toString(), drop };
+}
+
+/** Deletes a benchmark's Redis keys (everything under its prefix) from the Redis `redis` is connected to. */
+export async function dropRedisPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
 }

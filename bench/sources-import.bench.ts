@@ -14,7 +14,7 @@ import { runSources } from '../cli/sources.command.js';
 import { loadConfig } from '../shared/config/config.js';
 import { createQueues } from '../shared/queues/queues.js';
 import { scheduleSources } from '../workers/ingest/source-schedule.js';
-import { scratchDatabase } from './scratch-database.js';
+import { dropRedisPrefix, scratchDatabase } from './scratch-database.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const N = Number(process.env.BENCH_SOURCES ?? 10_000);
@@ -46,12 +46,7 @@ async function main(): Promise<void> {
     console.log(`${ok ? 'PASS' : 'FAIL'} ${N} channels imported and scheduled in ${result.importSeconds} s (< 30 s); ${schedulers} schedulers, ${jobs} polls pending`);
     if (!ok) process.exitCode = 1;
   } finally {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await dropRedisPrefix(redis, prefix);
     redis.disconnect();
     await scratch.drop();
   }

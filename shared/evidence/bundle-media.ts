@@ -2,6 +2,7 @@ import escapeHtml from 'escape-html';
 import type { PostMediaRow } from '../db/database.js';
 import { EXTENSION, sniffImageType, type ImageType } from '../media/image-type.js';
 import type { MediaStore } from '../media/media-store.js';
+import { highlighted } from './report.js';
 
 /** One kept image of an item, with its bytes when the store still has them. */
 export interface ItemImage {
@@ -43,21 +44,6 @@ export const imagesJson = (images: ItemImage[]) =>
     ...(bytes ? {} : { missing: 'the bytes were not in the media store when the bundle was written' }),
   }));
 
-/** The OCR text with the rationale spans that point into this image marked, every piece escaped. */
-function highlightedOcr(text: string, sha256: string, rationale: unknown): string {
-  const spans = (Array.isArray(rationale) ? (rationale as { feature: string; start: number; end: number; image?: { sha256: string } }[]) : [])
-    .filter((r) => r.image?.sha256 === sha256 && !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
-    .sort((a, b) => a.start - b.start || b.end - a.end);
-  let out = '';
-  let pos = 0;
-  for (const r of spans) {
-    if (r.start < pos) continue;
-    out += `${escapeHtml(text.slice(pos, r.start))}<mark title="${escapeHtml(r.feature)}">${escapeHtml(text.slice(r.start, r.end))}</mark>`;
-    pos = r.end;
-  }
-  return out + escapeHtml(text.slice(pos));
-}
-
 /**
  * The images in the report as data: URIs (the report stays one self-contained, script-free file). Only
  * bytes whose magic says JPEG, PNG, GIF or WebP are embedded, under that type; SVG never is.
@@ -69,7 +55,7 @@ export function imagesSection(images: ItemImage[], rationale: unknown): string {
     const img = bytes && type ? `<img src="data:${type};base64,${bytes.toString('base64')}" alt="image ${row.sha256.slice(0, 12)}" style="max-width:100%;max-height:40rem">` : '<p><em>Image bytes not in the bundle.</em></p>';
     return `<figure>${img}<figcaption class="meta">${escapeHtml(row.content_type)} · ${row.width}×${row.height} · ${row.size} bytes · from ${escapeHtml(String((row.capture as { url?: string }).url ?? ''))}</figcaption>
 <p class="hash">SHA-256 ${row.sha256} · pHash ${escapeHtml(row.phash)}</p>
-${row.ocr_text ? `<p>Text in the image (OCR):</p><div class="text">${highlightedOcr(row.ocr_text, row.sha256, rationale)}</div>` : '<p class="meta">No text read in the image.</p>'}
+${row.ocr_text ? `<p>Text in the image (OCR):</p><div class="text">${highlighted(row.ocr_text, rationale, (r) => r.image?.sha256 === row.sha256)}</div>` : '<p class="meta">No text read in the image.</p>'}
 ${row.qr ? `<p>QR code: <span class="hash">${escapeHtml(row.qr)}</span></p>` : ''}</figure>`;
   });
   return `<h3>Images</h3>\n${figures.join('\n')}\n`;

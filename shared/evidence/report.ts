@@ -24,10 +24,15 @@ export const timelineRow = (e: Evidence) => {
 
 export const timelineEnd = () => '</table>\n';
 
-/** The post text with its rationale marked: every piece escaped, spans applied on the original text. */
-function highlighted(text: string, rationale: unknown): string {
-  const spans = (Array.isArray(rationale) ? (rationale as { feature: string; start: number; end: number; image?: unknown }[]) : [])
-    .filter((r) => !r.image && !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
+type MarkableSpan = { feature: string; start: number; end: number; image?: { sha256: string } };
+
+/**
+ * Text with the rationale spans `keep` chooses marked, every piece escaped, spans applied on the text they
+ * point into: the post's own (no image) or one image's OCR text.
+ */
+export function highlighted(text: string, rationale: unknown, keep: (r: MarkableSpan) => boolean = (r) => !r.image): string {
+  const spans = (Array.isArray(rationale) ? (rationale as MarkableSpan[]) : [])
+    .filter((r) => keep(r) && !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
     .sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';
   let pos = 0;
