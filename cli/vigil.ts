@@ -125,9 +125,14 @@ async function serve(config: Readonly<Config>, log: Logger, roles: Role[]): Prom
   setTimeout(() => process.exit(), 1_000).unref();
 }
 
+/** node:util parseArgs rejects an unknown option or a missing value with a TypeError carrying an ERR_PARSE_ARGS_* code. */
+function isParseArgsError(err: unknown): err is TypeError {
+  return err instanceof TypeError && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS_');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'start', ...rest] = argv;
-  if (command === 'help' || command === '--help' || command === '-h') {
+  if (command === 'help' || [command, ...rest].some((a) => a === '--help' || a === '-h')) {
     process.stdout.write(HELP);
     return 0;
   }
@@ -235,6 +240,11 @@ main(process.argv.slice(2)).then(
     if (err instanceof ConfigError) {
       process.stderr.write(`vigil: ${err.message}\n`);
       process.exitCode = EXIT_CONFIG;
+      return;
+    }
+    if (isParseArgsError(err)) {
+      process.stderr.write(`vigil: ${err.message}; \`vigil help\` lists each command's options\n`);
+      process.exitCode = EXIT_USAGE;
       return;
     }
     process.stderr.write(`vigil: ${(err as Error).stack ?? String(err)}\n`);

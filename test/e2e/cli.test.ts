@@ -30,6 +30,16 @@ describe('vigil command line', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('prints the help for --help after a command, and names an unknown option with a usage exit, never a stack trace', () => {
+    const help = run(['eval', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^vigil — watches public channels/);
+    const bad = run(['eval', '--bogus']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^vigil: Unknown option '--bogus'.*`vigil help`/);
+    expect(bad.stderr).not.toMatch(/\bat \S+ \(/);
+  });
+
   it('names an unknown key of the config file', () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'vigil.config.yaml'), 'sources:\n  - kind: file\n    path: x.jsonl\n    pollEvery: 5s\n');
