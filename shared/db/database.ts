@@ -313,6 +313,8 @@ export interface IngestInflightTable {
   source_id: number;
   cursor_before: Json<Record<string, unknown> | null> | null;
   job_ids: string[];
+  /** Posts of the read whose images go to the media queue after classification. */
+  media_post_keys: Generated<string[]>;
   /** The Redis generation the jobs went to (see shared/queues/seen-set.ts). */
   redis_generation: string;
   created_at: CreatedAt;

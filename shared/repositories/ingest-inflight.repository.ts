@@ -5,6 +5,8 @@ export interface InflightRead {
   sourceId: number;
   cursorBefore: Record<string, unknown> | null;
   jobIds: string[];
+  /** Posts whose images the media queue reads after classification (`mediaJobIds`). */
+  mediaPostKeys: string[];
   redisGeneration: string;
 }
 
@@ -12,13 +14,13 @@ export interface InflightRead {
 export async function recordInflight(db: Db, read: InflightRead): Promise<void> {
   await db
     .insertInto('ingest_inflight')
-    .values({ source_id: read.sourceId, cursor_before: JSON.stringify(read.cursorBefore), job_ids: read.jobIds, redis_generation: read.redisGeneration })
+    .values({ source_id: read.sourceId, cursor_before: JSON.stringify(read.cursorBefore), job_ids: read.jobIds, media_post_keys: read.mediaPostKeys, redis_generation: read.redisGeneration })
     .execute();
 }
 
 /** A source's reads still in flight, oldest first. */
 export const listInflight = (db: Db, sourceId: number) =>
-  db.selectFrom('ingest_inflight').select(['id', 'cursor_before', 'job_ids', 'redis_generation']).where('source_id', '=', sourceId).orderBy('id').execute();
+  db.selectFrom('ingest_inflight').select(['id', 'cursor_before', 'job_ids', 'media_post_keys', 'redis_generation']).where('source_id', '=', sourceId).orderBy('id').execute();
 
 export async function deleteInflight(db: Db, ids: number[]): Promise<void> {
   if (ids.length) await db.deleteFrom('ingest_inflight').where('id', '=', anyId(ids)).execute();

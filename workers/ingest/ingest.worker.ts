@@ -16,6 +16,7 @@ import { findSeen, markDeleted, recordSeen, seenIdsBetween } from '../../shared/
 import { quarantine } from '../../shared/repositories/quarantine.repository.js';
 import { savePostingRate } from '../../shared/repositories/revisit.repository.js';
 import { recordSourceError, saveCursor, withSourceLock } from '../../shared/repositories/source.repository.js';
+import { hasImages } from '../media/image-refs.js';
 import { FetchError, type Fetcher } from './http-fetcher.js';
 import { withContext } from './post-context.js';
 import { assignVersions, type Versioned } from './post-versions.js';
@@ -120,7 +121,7 @@ export function ingestHandlers(deps: IngestDeps): Handlers<'ingest'> {
             await db.transaction().execute(async (trx) => {
               await recordSeen(trx, sourceId, sent.map((v) => ({ externalId: v.post.externalId, version: v.post.version, textSha256: v.textSha256 })));
               if (result.gone?.length) await markDeleted(trx, sourceId, result.gone);
-              if (jobIds.length) await recordInflight(trx, { sourceId, cursorBefore: before, jobIds, redisGeneration: generation });
+              if (jobIds.length) await recordInflight(trx, { sourceId, cursorBefore: before, jobIds, mediaPostKeys: sent.filter((v) => hasImages(v.post)).map((v) => v.post.key), redisGeneration: generation });
               await saveCursor(trx, sourceId, result.cursor);
             });
             cursor = result.cursor;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../../shared/db/client.js';
 import type { Logger } from '../../shared/logger.js';
-import { followUpJobIds, QueueName } from '../../shared/queues/queue.catalog.js';
+import { followUpJobIds, mediaJobIds, QueueName } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
 import { currentGeneration } from '../../shared/queues/seen-set.js';
 import { deleteInflight, listInflight, rewindSource } from '../../shared/repositories/ingest-inflight.repository.js';
@@ -17,14 +17,19 @@ export interface ReplayDeps {
 /** Done with, as far as Redis is concerned: finished (removed or kept) or failed for good (then quarantined in Postgres). */
 const PAST = new Set(['completed', 'failed', 'unknown']);
 
-/** Whether every job carrying a read's posts is past: its classify jobs, then the alert and near-miss jobs they added. */
-async function readSettled(queues: Queues, jobIds: string[]): Promise<boolean> {
-  const classify = await Promise.all(jobIds.map((id) => queues.byName[QueueName.Classify].getJobState(id)));
-  if (!classify.every((s) => PAST.has(s))) return false;
-  // A classify job adds its follow-ups before it completes, so once it is past they exist or are past too.
-  const followUps = jobIds.flatMap((id) => Object.values(followUpJobIds(id)));
-  const states = await Promise.all(followUps.map((id) => queues.byName[QueueName.Alert].getJobState(id)));
-  return states.every((s) => PAST.has(s));
+const allPast = async (queues: Queues, queue: QueueName, ids: string[]) => (await Promise.all(ids.map((id) => queues.byName[queue].getJobState(id)))).every((s) => PAST.has(s));
+
+/**
+ * Whether every job carrying a read's posts is past: its classify jobs, then the alert, near-miss and media
+ * jobs they added, then the alert each media job adds. A job adds its follow-ups before it completes, so
+ * once it is past they exist or are past too.
+ */
+async function readSettled(queues: Queues, read: { job_ids: string[]; media_post_keys: string[] }): Promise<boolean> {
+  if (!(await allPast(queues, QueueName.Classify, read.job_ids))) return false;
+  const media = read.media_post_keys.map(mediaJobIds);
+  const followUps = read.job_ids.flatMap((id) => Object.values(followUpJobIds(id)));
+  if (!(await allPast(queues, QueueName.Alert, followUps)) || !(await allPast(queues, QueueName.Media, media.map((m) => m.read)))) return false;
+  return allPast(queues, QueueName.Alert, media.map((m) => m.alert));
 }
 
 /**
@@ -45,7 +50,7 @@ export async function replayPoint(deps: ReplayDeps, source: { id: number; cursor
   }
   const settled: number[] = [];
   for (const read of reads) {
-    if (!(await readSettled(deps.queues, read.job_ids))) break;
+    if (!(await readSettled(deps.queues, read))) break;
     settled.push(read.id);
   }
   // A Redis emptied while we looked answers "unknown" for every job: the answers count only if the generation held.

@@ -14,6 +14,7 @@ import * as alertSendClaim from './2026-12-01T00-10_alert-send-claim.js';
 import * as incidents from './2026-12-01T01-00_incidents.js';
 import * as revisit from './2026-12-02T00-00_revisit.js';
 import * as media from './2026-12-02T01-00_media.js';
+import * as inflightMedia from './2026-12-03T00-00_inflight-media.js';
 
 /** Every migration, by ISO-dated name; the Migrator runs them in name order. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01T01-00_incidents': incidents,
   '2026-12-02T00-00_revisit': revisit,
   '2026-12-02T01-00_media': media,
+  '2026-12-03T00-00_inflight-media': inflightMedia,
 };
