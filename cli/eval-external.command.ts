@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { classify, CLASSIFIER_VERSION } from '../shared/classifier/index.js';
 
-interface Share {
+export interface Share {
   total: number;
   flagged: number;
   bounty: number;
@@ -40,12 +40,30 @@ export function externalReport(dir: string): ExternalReport {
   };
 }
 
+export const sumShares = (shares: Share[]): Share => shares.reduce((a, s) => ({ total: a.total + s.total, flagged: a.flagged + s.flagged, bounty: a.bounty + s.bounty }), { total: 0, flagged: 0, bounty: 0 });
+
+/** The groups detection is held to (issue 10): posts none of which should page anyone, with the share allowed. */
+export function falseAlarmTargets(report: ExternalReport): { name: string; share: Share; limit: number }[] {
+  const groups = (g: Record<string, Share>, keep: (name: string) => boolean) => sumShares(Object.entries(g).filter(([name]) => keep(name)).map(([, s]) => s));
+  return [
+    { name: 'HateCheck non-hateful and counter-speech', share: groups(report.hatecheck, (f) => f.endsWith('_nh')), limit: 0.01 },
+    { name: 'Davidson "neither"', share: groups(report.davidson, (c) => c === 'neither'), limit: 0.01 },
+    { name: 'Hatemoji non-hateful', share: groups(report.hatemoji, (f) => f.endsWith('(non-hateful)')), limit: 0.03 },
+  ];
+}
+
+const percent = (part: number, total: number) => `${((100 * part) / total).toFixed(2)}%`;
+
 export function formatExternal(report: ExternalReport): string {
-  const lines = [`external check of ${CLASSIFIER_VERSION}: share flagged and share labelled bounty_offer`];
+  const lines = [`external check of ${CLASSIFIER_VERSION}: share flagged and share labelled bounty_offer`, '', 'against the targets'];
+  for (const { name, share, limit } of falseAlarmTargets(report)) {
+    const within = share.flagged / share.total <= limit;
+    lines.push(`  ${name.padEnd(42)} ${share.flagged}/${share.total} flagged (${percent(share.flagged, share.total)}; at most ${percent(limit, 1)}) ${within ? 'ok' : 'OVER'}`);
+  }
   for (const [name, groups] of Object.entries(report)) {
     lines.push('', name);
     for (const [group, s] of Object.entries(groups as Record<string, Share>).sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`  ${group.padEnd(34)} n=${String(s.total).padEnd(6)} flagged ${((100 * s.flagged) / s.total).toFixed(2).padStart(6)}%   bounty_offer ${((100 * s.bounty) / s.total).toFixed(2).padStart(6)}%`);
+      lines.push(`  ${group.padEnd(34)} n=${String(s.total).padEnd(6)} flagged ${percent(s.flagged, s.total).padStart(7)}   bounty_offer ${percent(s.bounty, s.total).padStart(7)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { externalDataDir, externalReport } from '../../cli/eval-external.command.js';
+import { externalDataDir, externalReport, falseAlarmTargets, sumShares as sum, type Share } from '../../cli/eval-external.command.js';
 
 // Outside data (../shared/data) sits beside the project checkout, not in it; the suite's global setup fails without it.
 const dir = externalDataDir(undefined, process.env);
 
-type Share = { total: number; flagged: number; bounty: number };
-const sum = (shares: Share[]) => shares.reduce((a, s) => ({ total: a.total + s.total, flagged: a.flagged + s.flagged, bounty: a.bounty + s.bounty }), { total: 0, flagged: 0, bounty: 0 });
-const rate = (s: { total: number; flagged: number }) => s.flagged / s.total;
+const rate = (s: Share) => s.flagged / s.total;
 
 describe('external check on data written by others (HateCheck, Hatemoji, Davidson)', () => {
   it('flags at most 1% of HateCheck non-hateful and counter-speech cases and of Davidson "neither"; 3% of Hatemoji non-hateful; almost no bounty offers', () => {
@@ -19,6 +17,12 @@ describe('external check on data written by others (HateCheck, Hatemoji, Davidso
     for (const f of ['counter_quote_nh', 'counter_ref_nh']) expect(report.hatecheck[f]!.flagged, f).toBe(0);
     expect(rate(report.davidson.neither!)).toBeLessThanOrEqual(0.01);
     expect(rate(sum(Object.entries(report.hatemoji).filter(([f]) => f.includes('non-hateful')).map(([, s]) => s)))).toBeLessThanOrEqual(0.03);
+    // The summary `vigil eval-external` prints adds up the same groups.
+    expect(falseAlarmTargets(report).map((t) => [t.name, t.share])).toEqual([
+      ['HateCheck non-hateful and counter-speech', sum(nonHateful.map(([, s]) => s))],
+      ['Davidson "neither"', report.davidson.neither],
+      ['Hatemoji non-hateful', sum(Object.entries(report.hatemoji).filter(([f]) => f.includes('non-hateful')).map(([, s]) => s))],
+    ]);
     const all = sum([report.hatecheck, report.hatemoji, report.davidson].flatMap((g) => Object.values(g)));
     expect(all.bounty / all.total).toBeLessThanOrEqual(0.001);
   }, 120_000);
