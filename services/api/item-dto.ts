@@ -1,7 +1,8 @@
 import { LABELS } from '../../shared/domain/verdict.js';
 import type { ItemRow } from '../../shared/repositories/review-item.repository.js';
 
-const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' } } } as const;
+// `image`: the span counts in that image's OCR text, not the post's (without it the desk would mark the post text).
+const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' }, image: { type: 'object', properties: { sha256: { type: 'string' } } } } } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 
 // The response schema is also the output filter: a column not listed here never leaves the service.
