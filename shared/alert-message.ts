@@ -22,7 +22,7 @@ function incidentLine(a: AlertForDelivery): string | undefined {
 
 /** What a duty officer reads: what, where, how much, from which channel, and where to open it. */
 export function composeAlert(a: AlertForDelivery, itemUrl: string): AlertMessage {
-  const entities = a.entities as { postcodeDistricts?: string[]; places?: string[]; amounts?: { text: string }[]; targets?: { text: string }[] };
+  const { entities } = a;
   const what = a.labels.filter((l) => l !== 'target_info').map(labelName).join(', ') || 'Flagged post';
   // Why a claim (or the offer behind one) pages: the campaign it joined holds the other half.
   const campaignHolds = FLAG_LABELS.filter((l) => a.campaign_labels?.includes(l));

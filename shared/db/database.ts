@@ -1,7 +1,9 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { NearMissDecision, NearMissReason } from '../domain/near-miss.js';
 import type { IncidentAct, LinkReasons, PlaceType } from '../domain/incident.js';
-import type { FlagLabel } from '../domain/verdict.js';
+import type { MediaCapture } from '../domain/media.js';
+import type { Capture, MediaRef } from '../domain/post.js';
+import type { Entities, FlagLabel, RationaleSpan } from '../domain/verdict.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -77,11 +79,11 @@ export interface PostTable {
   text: string;
   reply_to: string | null;
   forwarded_from: string | null;
-  media: Json<unknown[]>;
+  media: JSONColumnType<MediaRef[]>;
   raw: Buffer;
   raw_sha256: string;
   raw_content_type: string;
-  capture: Json<Record<string, unknown>>;
+  capture: JSONColumnType<Capture>;
   captured_at: Timestamp;
   deleted_at: Timestamp | null;
   created_at: CreatedAt;
@@ -101,8 +103,8 @@ export interface ClassificationTable {
   labels: string[];
   severity: string;
   scores: Json<Record<string, number>>;
-  rationale: Json<unknown[]>;
-  entities: Json<Record<string, unknown>>;
+  rationale: JSONColumnType<RationaleSpan[]>;
+  entities: JSONColumnType<Entities>;
   created_at: CreatedAt;
 }
 
@@ -159,7 +161,7 @@ export interface PostMediaTable {
   dhash: string;
   ocr_text: string;
   qr: string | null;
-  capture: Json<{ url: string; fetchedAt: string; status: number; headers: Record<string, string> }>;
+  capture: JSONColumnType<MediaCapture>;
   created_at: CreatedAt;
 }
 

@@ -68,7 +68,7 @@ function itemFiles(e: Evidence, images: ItemImage[]): [string, Buffer][] {
       versions: e.versions.map((v, i) => ({
         version: v.version,
         raw: { path: `v${v.version}/${names[i]!.stored}`, originalName: names[i]!.original, contentType: v.raw_content_type, sha256: v.raw_sha256 },
-        capture: { ...(v.capture as object), capturedAt: v.captured_at.toISOString() },
+        capture: { ...v.capture, capturedAt: v.captured_at.toISOString() },
         post: { postKey: v.post_key, platform: v.platform, channel: e.item.channel, channelTitle: e.item.channel_title, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
       })),
       images: imagesJson(images),

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { labelNames } from '../domain/label-names.js';
+import type { RationaleSpan } from '../domain/verdict.js';
 import type { CampaignIncident, Evidence } from '../repositories/evidence.repository.js';
 
 /** The report's whole style: inline, because a bundle opens offline and loads nothing from anywhere. */
@@ -24,14 +25,14 @@ export const timelineRow = (e: Evidence) => {
 
 export const timelineEnd = () => '</table>\n';
 
-type MarkableSpan = { feature: string; start: number; end: number; image?: { sha256: string } };
+type MarkableSpan = Pick<RationaleSpan, 'feature' | 'start' | 'end' | 'image'>;
 
 /**
  * Text with the rationale spans `keep` chooses marked, every piece escaped, spans applied on the text they
  * point into: the post's own (no image) or one image's OCR text.
  */
-export function highlighted(text: string, rationale: unknown, keep: (r: MarkableSpan) => boolean = (r) => !r.image): string {
-  const spans = (Array.isArray(rationale) ? (rationale as MarkableSpan[]) : [])
+export function highlighted(text: string, rationale: readonly MarkableSpan[], keep: (r: MarkableSpan) => boolean = (r) => !r.image): string {
+  const spans = rationale
     .filter((r) => keep(r) && !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
     .sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';
@@ -49,7 +50,7 @@ export function itemSection(e: Evidence, files: { path: string; sha256: string }
   const versions = e.versions
     .map(
       (v) => `<h3>Version ${v.version}${v.edited_at ? ` (edited ${escapeHtml(v.edited_at.toISOString())})` : ''}</h3>
-<p class="meta">Source: ${escapeHtml(v.url ?? 'no URL')} · fetched ${escapeHtml(v.captured_at.toISOString())} from ${escapeHtml(String((v.capture as { url?: string }).url ?? ''))} · author ${escapeHtml(v.author ?? 'unknown')}</p>
+<p class="meta">Source: ${escapeHtml(v.url ?? 'no URL')} · fetched ${escapeHtml(v.captured_at.toISOString())} from ${escapeHtml(v.capture.url)} · author ${escapeHtml(v.author ?? 'unknown')}</p>
 <div class="text">${v.version === e.versions.at(-1)?.version ? highlighted(v.text, item.rationale) : escapeHtml(v.text)}</div>
 <p class="hash">SHA-256 of the captured bytes: ${escapeHtml(v.raw_sha256)}</p>`,
     )

@@ -30,7 +30,7 @@ function account(contact: string): string | undefined {
 }
 
 function signals({ post, verdict, media }: FlaggedInput) {
-  const e = verdict.entities as { postcodeDistricts?: string[]; places?: string[]; targets?: { text: string }[]; contacts?: string[]; paymentChannels?: string[]; amounts?: { text: string }[] };
+  const e = verdict.entities;
   return {
     // An image's words count as the post's: a poster with no caption is its text.
     simhash: simhash([post.text, ...(media ?? []).map((m) => m.ocrText)].filter(Boolean).join('\n')),
