@@ -103,6 +103,10 @@ export async function assignCampaigns(trx: Transaction<Database>, items: { revie
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
+/** A campaign with nothing in it yet: for benches that put generated items in one. */
+export const insertEmptyCampaign = (db: Executor) =>
+  db.insertInto('campaign').values({ simhash: '0', channels: [], targets: [], amounts: [], handles: [], last_seen_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+
 export const listCampaigns = (db: Executor, limit: number) => db.selectFrom('campaign').selectAll().orderBy('last_seen_at', 'desc').limit(limit).execute();
 
 export const findCampaign = (db: Executor, id: number) => db.selectFrom('campaign').selectAll().where('id', '=', id).executeTakeFirst();
