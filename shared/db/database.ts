@@ -2,15 +2,17 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type { NearMissDecision, NearMissReason } from '../domain/near-miss.js';
 import type { IncidentAct, LinkReasons, PlaceType } from '../domain/incident.js';
 import type { MediaCapture } from '../domain/media.js';
-import type { Capture, MediaRef } from '../domain/post.js';
+import type { AlertStatus } from '../domain/alert.js';
+import type { Capture, MediaRef, PostContext } from '../domain/post.js';
+import type { ReviewStatus } from '../domain/review-item.js';
 import type { Entities, FlagLabel, RationaleSpan } from '../domain/verdict.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
-export type ReviewStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
-export type AlertStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+export type { ReviewStatus } from '../domain/review-item.js';
+export type { AlertStatus } from '../domain/alert.js';
 export type SourceOrigin = 'config' | 'demo' | 'api';
 export type UserRole = 'analyst' | 'duty_officer' | 'admin' | 'auditor';
 
@@ -88,11 +90,6 @@ export interface PostTable {
   deleted_at: Timestamp | null;
   created_at: CreatedAt;
   context: Json<PostContext | null> | null;
-}
-
-export interface PostContext {
-  before: { externalId: string; text: string }[];
-  after: { externalId: string; text: string }[];
 }
 
 export interface ClassificationTable {

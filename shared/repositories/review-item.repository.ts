@@ -149,7 +149,7 @@ async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelI
   return created.map((r) => ({ reviewItemId: r.id, postKey: keyOf.get(r.post_id)!, severity: r.severity }));
 }
 
-export { findItem, listItems, type ItemQuery, type ItemRow } from './review-queue.repository.js';
+export { findItem, listItems, type ItemQuery } from './review-queue.repository.js';
 
 /** Analysts' decisions as training examples: a confirmed item keeps its labels, a dismissed one has none. */
 export async function listDecisions(db: Executor): Promise<{ id: string; text: string; labels: string[] }[]> {
