@@ -20,7 +20,7 @@ export interface CampaignOutcome {
   firstActedOn: boolean;
 }
 
-const lower = (xs: unknown[] | undefined) => [...new Set((xs ?? []).map((x) => String(x).toLowerCase()))];
+const lower = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))];
 
 /** "@name" as written, or a t.me link to the same account as "@name"; undefined for "dm", "the bot" and the like. */
 function account(contact: string): string | undefined {
