@@ -149,7 +149,8 @@ async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelI
   return created.map((r) => ({ reviewItemId: r.id, postKey: keyOf.get(r.post_id)!, severity: r.severity }));
 }
 
-export { findItem, listItems, type ItemQuery } from './review-queue.repository.js';
+export { listItems, type ItemQuery } from './review-queue.repository.js';
+export { findReviewItem as findItem } from './review-item-view.repository.js';
 
 /** Analysts' decisions as training examples: a confirmed item keeps its labels, a dismissed one has none. */
 export async function listDecisions(db: Executor): Promise<{ id: string; text: string; labels: string[] }[]> {

@@ -131,8 +131,6 @@ export async function countItems(db: Executor, f: ItemFilter): Promise<StatusCou
   return counts;
 }
 
-export { findReviewItem as findItem } from './review-item-view.repository.js';
-
 /** The newest item and how many are new: what the desk's live count watches for a change. */
 export async function queueHead(db: Executor): Promise<{ newest: number; new: number }> {
   const row = await db
