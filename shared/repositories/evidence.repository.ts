@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import { anyId, anyText, bindSlices } from './bind-limit.js';
 import { findReviewItems } from './review-item-view.repository.js';
+import { userEmails } from './user.repository.js';
 
 /** Review item ids to export, oldest first: the items named, or every item of a campaign. */
 export async function exportItemIds(db: Db, sel: { itemIds?: number[]; campaignId?: number }): Promise<number[]> {
@@ -22,9 +23,8 @@ export async function loadEvidence(db: Db, ids: number[]) {
 async function loadEvidenceSlice(db: Db, ids: number[]) {
   const items = await findReviewItems(db, ids);
   // The review names people by their email, as the desk shows them.
-  const userIds = [...new Set(items.flatMap((i) => [i.decidedBy, i.assignedTo]).filter((u) => u !== null))];
-  const users = userIds.length ? await db.selectFrom('app_user').select(['id', 'email']).where('id', '=', anyId(userIds)).execute() : [];
-  const email = (id: number | null) => (id === null ? null : (users.find((u) => u.id === id)?.email ?? null));
+  const emails = await userEmails(db, [...new Set(items.flatMap((i) => [i.decidedBy, i.assignedTo]).filter((u) => u !== null))]);
+  const email = (id: number | null) => (id === null ? null : (emails.get(id) ?? null));
   const versions = await db
     .selectFrom('post')
     .selectAll()
