@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { classify } from '../shared/classifier/index.js';
 import { packageRoot } from '../shared/paths.js';
+import { itemCaptureTimes } from '../shared/repositories/review-item.repository.js';
 import { dropRedisPrefix, scratchDatabase } from './scratch-database.js';
 import { OFFER, peakPerSecond, planScenario, startSimulation } from './tme-simulator.js';
 
@@ -82,12 +83,7 @@ async function run(mode: Mode, plan: ReturnType<typeof planScenario>) {
     await sleep((POSTING_S + TAIL_S) * 1000);
     const end = Date.now();
 
-    const items = await scratch.db
-      .selectFrom('review_item as r')
-      .innerJoin('post as p', 'p.id', 'r.post_id')
-      .select(['p.url', 'r.created_at'])
-      .where('r.created_at', '<=', new Date(end))
-      .execute();
+    const items = await itemCaptureTimes(scratch.db, new Date(end));
     const caughtAt = new Map(items.map((i) => [new URL(i.url ?? 'http://x/').pathname.slice(1), i.created_at.getTime()]));
     const offers = sim.channels.flatMap((c) => c.posts.filter((p) => p.offer).map((p) => ({ channel: c.name, hot: c.hot, postedS: round((p.at - t0) / 1000), delay: (caughtAt.get(`${c.name}/${p.id}`) ?? NaN) - p.at })));
     const requestsTo = (name: string) => sim.requestLog.filter((r) => r.channel === name).map((r) => round((r.at - t0) / 1000));

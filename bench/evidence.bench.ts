@@ -11,7 +11,8 @@ import { capturePost } from '../shared/domain/post.js';
 import { writeBundle } from '../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey } from '../shared/evidence/signing-key.js';
 import { verifyBundle } from '../shared/evidence/verify.js';
-import { insertFlagged } from '../shared/repositories/review-item.repository.js';
+import { insertEmptyCampaign } from '../shared/repositories/campaign.repository.js';
+import { insertFlagged, setItemsCampaign } from '../shared/repositories/review-item.repository.js';
 import { scratchDatabase } from './scratch-database.js';
 
 const N = Number(process.env.BENCH_POSTS ?? 10_000);
@@ -19,7 +20,7 @@ const scratch = await scratchDatabase('evidence');
 const { db } = scratch;
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-evidence-'));
 try {
-  const campaign = await db.insertInto('campaign').values({ simhash: '0', channels: [], targets: [], amounts: [], handles: [], last_seen_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  const campaign = await insertEmptyCampaign(db);
   const text = (i: number) => `£${100 + (i % 50)} to anyone who sprays the mosque in E1${i % 10}, send a pic to @payday_admin. Repost ${i} of the campaign, with the usual rules: photo proof, payment same day.`;
   for (let i = 0; i < N; i += 500) {
     const items = Array.from({ length: Math.min(500, N - i) }, (_, k) => {
@@ -28,7 +29,7 @@ try {
       return { post: capturePost({ source: 'bench', platform: 'telegram', channel: `chan_${(i + k) % 40}`, externalId: String(i + k), text: t }, raw, 'text/html; charset=utf-8', { url: 'https://t.me/s/bench', fetchedAt: new Date().toISOString(), fetcher: 'bench', status: 200 }), verdict: classify(t) };
     });
     const created = await insertFlagged(db, items);
-    await db.updateTable('review_item').set({ campaign_id: campaign.id }).where('id', 'in', created.map((c) => c.reviewItemId)).execute();
+    await setItemsCampaign(db, created.map((c) => c.reviewItemId), campaign.id);
   }
 
   const key = loadOrCreateSigningKey(join(dir, 'key.pem'));

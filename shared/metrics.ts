@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Queues } from './queues/queues.js';
 import { QUEUE_NAMES } from './queues/queue.catalog.js';
 import { alertCountsByStatus, duplicateRiskTotal } from './repositories/alert.repository.js';
+import { enabledSourceHealth } from './repositories/source.repository.js';
 
 /** Pipeline totals kept in Redis, so every worker process adds to the same numbers. */
 export const STAT_NAMES = ['posts_ingested', 'posts_duplicate', 'posts_quarantined', 'posts_classified', 'posts_flagged', 'review_items_created'] as const;
@@ -146,16 +147,11 @@ export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: bo
     },
   });
   // The source gauges are collected together at each scrape: they share one query in flight.
-  let inFlight: Promise<{ name: string; kind: string; last_error: string | null; last_success_at: Date | null }[]> | undefined;
+  let inFlight: ReturnType<typeof enabledSourceHealth> | undefined;
   const rows = () =>
-    (inFlight ??= db
-      .selectFrom('source')
-      .select(['name', 'kind', 'last_error', 'last_success_at'])
-      .where('enabled', '=', true)
-      .execute()
-      .finally(() => {
-        inFlight = undefined;
-      }));
+    (inFlight ??= enabledSourceHealth(db).finally(() => {
+      inFlight = undefined;
+    }));
   new Gauge({
     name: 'vigil_sources',
     help: 'Enabled sources by kind and state: up (read successfully last time) or failing',

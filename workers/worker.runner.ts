@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import { redactError } from '../shared/redact.js';
 import type { FailedJob } from '../shared/repositories/quarantine.repository.js';
-import { jobSchemas, jobsOf, type Handlers, type JobName, type QueueName } from '../shared/queues/queue.catalog.js';
+import { isJobOf, jobSchemas, jobsOf, type Handlers, type JobsOf, type QueueName } from '../shared/queues/queue.catalog.js';
 
 export interface WorkerDeps {
   connection: Redis;
@@ -31,27 +31,36 @@ function assertHandlersComplete(queue: QueueName, handlers: object): void {
 }
 
 /**
+ * Validates a job's payload against its schema and returns the call of its handler with it. Generic in the
+ * job's name, so the compiler checks that the schema and the handler are the same job's.
+ */
+function boundHandler<Q extends QueueName, N extends JobsOf<Q>>(handlers: Handlers<Q>, name: N, job: Job<unknown>): () => Promise<unknown> {
+  const parsed = jobSchemas[name].safeParse(job.data);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new UnrecoverableError(`invalid ${name} payload at ${first?.path.join('.') || '(root)'}: ${first?.message}`);
+  }
+  const handler = handlers[name];
+  return () => handler(parsed.data, job);
+}
+
+/**
  * Runs one queue's handlers in a BullMQ Worker. Payloads are validated here, at the boundary;
  * one that can never be valid fails at once (UnrecoverableError) and stays in the failed set.
  */
 export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>, deps: WorkerDeps, concurrency: number): Worker {
   assertHandlersComplete(queue, handlers);
   const log = deps.log.child({ queue });
-  const table = handlers as unknown as Record<string, (data: unknown, job: Job) => Promise<unknown>>;
 
-  const worker = new Worker(
+  const worker = new Worker<unknown>(
     queue,
-    async (job: Job) => {
-      const handler = table[job.name];
-      if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${queue}"`);
-      const parsed = jobSchemas[job.name as JobName].safeParse(job.data);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        throw new UnrecoverableError(`invalid ${job.name} payload at ${first?.path.join('.') || '(root)'}: ${first?.message}`);
-      }
-      const stop = deps.metrics.jobDuration.startTimer({ queue, job: job.name });
+    async (job) => {
+      const name = job.name;
+      if (!isJobOf(queue, name)) throw new UnrecoverableError(`no handler for job "${name}" on queue "${queue}"`);
+      const run = boundHandler(handlers, name, job);
+      const stop = deps.metrics.jobDuration.startTimer({ queue, job: name });
       try {
-        return await handler(parsed.data, job);
+        return await run();
       } catch (err) {
         // BullMQ stores the message and stack with the failed job (Bull Board shows them): no source credentials there.
         throw redactError(err);
@@ -83,7 +92,7 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
       return;
     }
     log.error(fields, 'job failed for good; kept in the failed set for re-drive');
-    const failure = { queue, jobId: job.id, jobName: job.name, attempts: job.attemptsMade, reason: err.message, data: job.data as unknown };
+    const failure = { queue, jobId: job.id, jobName: job.name, attempts: job.attemptsMade, reason: err.message, data: job.data };
     deps.onFinalFailure?.(failure).catch((hookErr: unknown) => log.error({ err: hookErr, jobId: job.id }, 'could not record the failed job'));
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));

@@ -1,5 +1,5 @@
 import { LABELS } from '../../shared/domain/verdict.js';
-import type { ItemRow } from '../../shared/repositories/review-item.repository.js';
+import type { ReviewItem } from '../../shared/domain/review-item.js';
 
 // `image`: the span counts in that image's OCR text, not the post's (without it the desk would mark the post text).
 const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' }, image: { type: 'object', properties: { sha256: { type: 'string' } } } } } as const;
@@ -58,30 +58,30 @@ export const itemSchema = {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export const toItemDto = (r: ItemRow) => ({
+export const toItemDto = (r: ReviewItem) => ({
   id: r.id,
   status: r.status,
   severity: r.severity,
-  createdAt: r.created_at.toISOString(),
-  assignedTo: r.assigned_to,
-  decidedBy: r.decided_by,
-  decidedAt: iso(r.decided_at),
-  decisionReason: r.decision_reason,
-  campaignId: r.campaign_id,
+  createdAt: r.createdAt.toISOString(),
+  assignedTo: r.assignedTo,
+  decidedBy: r.decidedBy,
+  decidedAt: iso(r.decidedAt),
+  decisionReason: r.decisionReason,
+  campaignId: r.campaignId,
   post: {
-    platform: r.platform,
-    channel: r.channel,
-    channelTitle: r.channel_title,
-    externalId: r.external_id,
-    version: r.version,
-    url: r.url,
-    author: r.author,
-    publishedAt: iso(r.published_at),
-    capturedAt: r.captured_at.toISOString(),
-    deletedAt: iso(r.deleted_at),
-    text: r.text,
-    rawSha256: r.raw_sha256,
-    context: r.context,
+    platform: r.post.platform,
+    channel: r.post.channel,
+    channelTitle: r.post.channelTitle,
+    externalId: r.post.externalId,
+    version: r.post.version,
+    url: r.post.url,
+    author: r.post.author,
+    publishedAt: iso(r.post.publishedAt),
+    capturedAt: r.post.capturedAt.toISOString(),
+    deletedAt: iso(r.post.deletedAt),
+    text: r.post.text,
+    rawSha256: r.post.rawSha256,
+    context: r.post.context,
   },
-  classification: { classifier: r.classifier_version, labels: r.labels, scores: r.scores, rationale: r.rationale, entities: r.entities },
+  classification: { classifier: r.classification.classifier, labels: r.classification.labels, scores: r.classification.scores, rationale: r.classification.rationale, entities: r.classification.entities },
 });

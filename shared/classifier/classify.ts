@@ -1,4 +1,4 @@
-import { FLAG_LABELS, type Label, type RationaleSpan, type Severity, type Verdict } from '../domain/verdict.js';
+import { FLAG_LABELS, type Entities, type Label, type RationaleSpan, type Severity, type Verdict } from '../domain/verdict.js';
 import { analyse, MAX_ANALYSED_CHARS, segmentLogOdds, segmentVector, wholeLogOdds, type Analysis, type SegmentAnalysis } from './analyse.js';
 import type { Hit } from './features.js';
 import { decide, HEADS, logit, MODEL_LABELS, sigmoid, type LoadedModel } from './model.js';
@@ -49,7 +49,7 @@ export function severityOf(labels: Set<Label>, fired: Set<string>, maxGbp: numbe
   return points >= 2 ? 'medium' : 'low';
 }
 
-const ENTITY_FEATURES: Record<string, string> = { time: 'times', proof: 'proof', contact: 'contacts', crypto: 'paymentChannels' };
+const ENTITY_FEATURES: Partial<Record<string, 'times' | 'proof' | 'contacts' | 'paymentChannels'>> = { time: 'times', proof: 'proof', contact: 'contacts', crypto: 'paymentChannels' };
 /** Words shown in a rationale: those adding at least this much to a label's log-odds, at most this many. */
 const MIN_WORD_CONTRIBUTION = 0.1;
 const MAX_RATIONALE_WORDS = 8;
@@ -113,7 +113,7 @@ export function classifyWith(model: LoadedModel, text: string): Verdict {
   if (focus.length === 0) focus = [segments.reduce((a, b) => (closest(b) > closest(a) ? b : a))];
 
   const rationale: RationaleSpan[] = [];
-  const entities = { amounts: [] as object[], targets: [] as object[], postcodeDistricts: [] as string[], places: [] as string[], times: [] as string[], proof: [] as string[], contacts: [] as string[], paymentChannels: [] as string[] };
+  const entities: Required<Omit<Entities, 'qrTargets' | 'truncatedAt'>> = { amounts: [], targets: [], postcodeDistricts: [], places: [], times: [], proof: [], contacts: [], paymentChannels: [] };
   const fired = new Set<string>();
   let maxGbp = 0;
   for (const s of segments) {
@@ -131,8 +131,8 @@ export function classifyWith(model: LoadedModel, text: string): Verdict {
     for (const h of features.hits) {
       if (h.quoted) continue;
       if (h.feature === 'target_place' || h.feature === 'target_group') entities.targets.push({ type: h.feature === 'target_place' ? 'place' : 'group', ...toOriginal(h.start, h.end) });
-      const key = ENTITY_FEATURES[h.feature] as keyof typeof entities | undefined;
-      if (key) (entities[key] as string[]).push(toOriginal(h.start, h.end).text);
+      const key = ENTITY_FEATURES[h.feature];
+      if (key) entities[key].push(toOriginal(h.start, h.end).text);
     }
     if (!focus.includes(s)) continue;
     for (const f of features.fired) fired.add(f);

@@ -70,7 +70,7 @@ export function classifyByKeywords(text: string): Verdict {
     scores,
     severity,
     rationale,
-    entities: { postcodeDistricts: [...new Set(postcodes.map((p) => p.text.split(' ')[0]))] },
+    entities: { postcodeDistricts: [...new Set(postcodes.map((p) => p.text.split(' ')[0] ?? p.text))] },
     language: 'en',
     languageCovered: true,
     nearMiss: false,

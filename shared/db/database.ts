@@ -1,14 +1,18 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { NearMissDecision, NearMissReason } from '../domain/near-miss.js';
 import type { IncidentAct, LinkReasons, PlaceType } from '../domain/incident.js';
-import type { FlagLabel } from '../domain/verdict.js';
+import type { MediaCapture } from '../domain/media.js';
+import type { AlertStatus } from '../domain/alert.js';
+import type { Capture, MediaRef, PostContext } from '../domain/post.js';
+import type { ReviewStatus } from '../domain/review-item.js';
+import type { Entities, FlagLabel, RationaleSpan } from '../domain/verdict.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
-export type ReviewStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
-export type AlertStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+export type { ReviewStatus } from '../domain/review-item.js';
+export type { AlertStatus } from '../domain/alert.js';
 export type SourceOrigin = 'config' | 'demo' | 'api';
 export type UserRole = 'analyst' | 'duty_officer' | 'admin' | 'auditor';
 
@@ -77,20 +81,15 @@ export interface PostTable {
   text: string;
   reply_to: string | null;
   forwarded_from: string | null;
-  media: Json<unknown[]>;
+  media: JSONColumnType<MediaRef[]>;
   raw: Buffer;
   raw_sha256: string;
   raw_content_type: string;
-  capture: Json<Record<string, unknown>>;
+  capture: JSONColumnType<Capture>;
   captured_at: Timestamp;
   deleted_at: Timestamp | null;
   created_at: CreatedAt;
   context: Json<PostContext | null> | null;
-}
-
-export interface PostContext {
-  before: { externalId: string; text: string }[];
-  after: { externalId: string; text: string }[];
 }
 
 export interface ClassificationTable {
@@ -101,8 +100,8 @@ export interface ClassificationTable {
   labels: string[];
   severity: string;
   scores: Json<Record<string, number>>;
-  rationale: Json<unknown[]>;
-  entities: Json<Record<string, unknown>>;
+  rationale: JSONColumnType<RationaleSpan[]>;
+  entities: JSONColumnType<Entities>;
   created_at: CreatedAt;
 }
 
@@ -159,7 +158,7 @@ export interface PostMediaTable {
   dhash: string;
   ocr_text: string;
   qr: string | null;
-  capture: Json<{ url: string; fetchedAt: string; status: number; headers: Record<string, string> }>;
+  capture: JSONColumnType<MediaCapture>;
   created_at: CreatedAt;
 }
 

@@ -23,3 +23,4 @@ export const mediaReadingSchema = z.object({
 });
 
 export type MediaReading = z.infer<typeof mediaReadingSchema>;
+export type MediaCapture = MediaReading['capture'];

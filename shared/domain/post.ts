@@ -72,6 +72,8 @@ export const capturedPostSchema = z.object({
 export type CapturedPost = z.infer<typeof capturedPostSchema>;
 export type Capture = z.infer<typeof captureSchema>;
 export type MediaRef = z.infer<typeof mediaRefSchema>;
+/** Neighbouring posts of the same channel, as kept with a flagged post. */
+export type PostContext = NonNullable<CapturedPost['context']>;
 
 /** Why a post cannot travel or be stored ("externalId: has a control character (U+0000) at offset 2"), or undefined. */
 export function postProblem(post: CapturedPost): string | undefined {

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import type { PostMediaRow } from '../db/database.js';
+import type { RationaleSpan } from '../domain/verdict.js';
 import { EXTENSION, sniffImageType, type ImageType } from '../media/image-type.js';
 import type { MediaStore } from '../media/media-store.js';
 import { highlighted } from './report.js';
@@ -48,12 +49,12 @@ export const imagesJson = (images: ItemImage[]) =>
  * The images in the report as data: URIs (the report stays one self-contained, script-free file). Only
  * bytes whose magic says JPEG, PNG, GIF or WebP are embedded, under that type; SVG never is.
  */
-export function imagesSection(images: ItemImage[], rationale: unknown): string {
+export function imagesSection(images: ItemImage[], rationale: RationaleSpan[]): string {
   if (images.length === 0) return '';
   const figures = images.map(({ row, bytes }) => {
     const type = bytes ? sniffImageType(bytes) : undefined;
     const img = bytes && type ? `<img src="data:${type};base64,${bytes.toString('base64')}" alt="image ${row.sha256.slice(0, 12)}" style="max-width:100%;max-height:40rem">` : '<p><em>Image bytes not in the bundle.</em></p>';
-    return `<figure>${img}<figcaption class="meta">${escapeHtml(row.content_type)} · ${row.width}×${row.height} · ${row.size} bytes · from ${escapeHtml(String((row.capture as { url?: string }).url ?? ''))}</figcaption>
+    return `<figure>${img}<figcaption class="meta">${escapeHtml(row.content_type)} · ${row.width}×${row.height} · ${row.size} bytes · from ${escapeHtml(row.capture.url)}</figcaption>
 <p class="hash">SHA-256 ${row.sha256} · pHash ${escapeHtml(row.phash)}</p>
 ${row.ocr_text ? `<p>Text in the image (OCR):</p><div class="text">${highlighted(row.ocr_text, rationale, (r) => r.image?.sha256 === row.sha256)}</div>` : '<p class="meta">No text read in the image.</p>'}
 ${row.qr ? `<p>QR code: <span class="hash">${escapeHtml(row.qr)}</span></p>` : ''}</figure>`;

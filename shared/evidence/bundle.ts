@@ -57,6 +57,7 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
  */
 function itemFiles(e: Evidence, images: ItemImage[]): [string, Buffer][] {
   const dir = `items/${e.item.id}`;
+  const c = e.item.classification;
   const names = e.versions.map((v) => rawFileName(v.raw_content_type));
   const files: [string, Buffer][] = e.versions.map((v, i) => [`${dir}/v${v.version}/${names[i]!.stored}`, v.raw]);
   // Each image byte-exact, named by its SHA-256: the manifest lists it with size and hash like any file.
@@ -68,13 +69,13 @@ function itemFiles(e: Evidence, images: ItemImage[]): [string, Buffer][] {
       versions: e.versions.map((v, i) => ({
         version: v.version,
         raw: { path: `v${v.version}/${names[i]!.stored}`, originalName: names[i]!.original, contentType: v.raw_content_type, sha256: v.raw_sha256 },
-        capture: { ...(v.capture as object), capturedAt: v.captured_at.toISOString() },
-        post: { postKey: v.post_key, platform: v.platform, channel: e.item.channel, channelTitle: e.item.channel_title, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
+        capture: { ...v.capture, capturedAt: v.captured_at.toISOString() },
+        post: { postKey: v.post_key, platform: v.platform, channel: e.item.post.channel, channelTitle: e.item.post.channelTitle, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
       })),
       images: imagesJson(images),
       mediaNote: 'images of a flagged post are kept byte-exact under media/, named by SHA-256; other media (videos, documents) are references (URLs, file ids)',
-      classification: { classifier: e.item.classifier_version, classifiedAt: e.item.classified_at.toISOString(), flagged: e.item.flagged, labels: e.item.labels, labelNames: e.item.labels.map(labelName), severity: e.item.classified_severity, scores: e.item.scores, rationale: e.item.rationale, entities: e.item.entities },
-      review: { status: e.item.status, severity: e.item.severity, createdAt: e.item.created_at.toISOString(), assignedTo: e.item.assigned_to, decidedBy: e.item.decided_by, decidedAt: e.item.decided_at?.toISOString() ?? null, decisionReason: e.item.decision_reason, campaignId: e.item.campaign_id, notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })) },
+      classification: { classifier: c.classifier, classifiedAt: c.classifiedAt.toISOString(), flagged: c.flagged, labels: c.labels, labelNames: c.labels.map(labelName), severity: c.severity, scores: c.scores, rationale: c.rationale, entities: c.entities },
+      review: { status: e.item.status, severity: e.item.severity, createdAt: e.item.createdAt.toISOString(), assignedTo: e.assignedTo, decidedBy: e.decidedBy, decidedAt: e.item.decidedAt?.toISOString() ?? null, decisionReason: e.item.decisionReason, campaignId: e.item.campaignId, notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })) },
       atSource: { deletedAt: e.deletedAt?.toISOString() ?? null, versionsSeen: e.seen?.version ?? null, firstSeenAt: e.seen?.first_seen_at.toISOString() ?? null, lastSeenAt: e.seen?.last_seen_at.toISOString() ?? null },
     }),
   ]);
@@ -163,10 +164,10 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
         for (const [path, data] of itemFiles(e, images)) mine.push(await add(path, data));
         const act = req.campaignId !== undefined ? postAct(e) : undefined;
         if (act) acts.push(act);
-        classifiers.add(e.item.classifier_version);
-        summaries.push({ reviewItemId: e.item.id, platform: e.item.platform, channel: e.item.channel, externalId: e.item.external_id, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.labels });
+        classifiers.add(e.item.classification.classifier);
+        summaries.push({ reviewItemId: e.item.id, platform: e.item.post.platform, channel: e.item.post.channel, externalId: e.item.post.externalId, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.classification.labels });
         await write(timeline, timelineRow(e));
-        await write(sections, itemSection(e, mine, imagesSection(images, e.item.rationale)));
+        await write(sections, itemSection(e, mine, imagesSection(images, e.item.classification.rationale)));
       }
     }
     timeline.end();

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { labelNames } from '../domain/label-names.js';
+import type { RationaleSpan } from '../domain/verdict.js';
 import type { CampaignIncident, Evidence } from '../repositories/evidence.repository.js';
 
 /** The report's whole style: inline, because a bundle opens offline and loads nothing from anywhere. */
@@ -19,19 +20,19 @@ Times are UTC. Every file of this bundle, with its SHA-256, is listed in manifes
 
 export const timelineRow = (e: Evidence) => {
   const first = e.versions[0];
-  return `<tr><td>${escapeHtml(first?.published_at?.toISOString() ?? 'unknown')}</td><td>${escapeHtml(first?.captured_at.toISOString() ?? '')}</td><td>${escapeHtml(`${e.item.platform}/${e.item.channel}`)}</td><td><a href="#item-${e.item.id}">${e.item.id}</a></td><td>${escapeHtml(e.item.severity)}</td><td>${escapeHtml(labelNames(e.item.labels))}</td></tr>\n`;
+  return `<tr><td>${escapeHtml(first?.published_at?.toISOString() ?? 'unknown')}</td><td>${escapeHtml(first?.captured_at.toISOString() ?? '')}</td><td>${escapeHtml(`${e.item.post.platform}/${e.item.post.channel}`)}</td><td><a href="#item-${e.item.id}">${e.item.id}</a></td><td>${escapeHtml(e.item.severity)}</td><td>${escapeHtml(labelNames(e.item.classification.labels))}</td></tr>\n`;
 };
 
 export const timelineEnd = () => '</table>\n';
 
-type MarkableSpan = { feature: string; start: number; end: number; image?: { sha256: string } };
+type MarkableSpan = Pick<RationaleSpan, 'feature' | 'start' | 'end' | 'image'>;
 
 /**
  * Text with the rationale spans `keep` chooses marked, every piece escaped, spans applied on the text they
  * point into: the post's own (no image) or one image's OCR text.
  */
-export function highlighted(text: string, rationale: unknown, keep: (r: MarkableSpan) => boolean = (r) => !r.image): string {
-  const spans = (Array.isArray(rationale) ? (rationale as MarkableSpan[]) : [])
+export function highlighted(text: string, rationale: readonly MarkableSpan[], keep: (r: MarkableSpan) => boolean = (r) => !r.image): string {
+  const spans = rationale
     .filter((r) => keep(r) && !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
     .sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';
@@ -46,16 +47,17 @@ export function highlighted(text: string, rationale: unknown, keep: (r: Markable
 
 export function itemSection(e: Evidence, files: { path: string; sha256: string }[], images = ''): string {
   const { item } = e;
+  const { post, classification: c } = item;
   const versions = e.versions
     .map(
       (v) => `<h3>Version ${v.version}${v.edited_at ? ` (edited ${escapeHtml(v.edited_at.toISOString())})` : ''}</h3>
-<p class="meta">Source: ${escapeHtml(v.url ?? 'no URL')} · fetched ${escapeHtml(v.captured_at.toISOString())} from ${escapeHtml(String((v.capture as { url?: string }).url ?? ''))} · author ${escapeHtml(v.author ?? 'unknown')}</p>
-<div class="text">${v.version === e.versions.at(-1)?.version ? highlighted(v.text, item.rationale) : escapeHtml(v.text)}</div>
+<p class="meta">Source: ${escapeHtml(v.url ?? 'no URL')} · fetched ${escapeHtml(v.captured_at.toISOString())} from ${escapeHtml(v.capture.url)} · author ${escapeHtml(v.author ?? 'unknown')}</p>
+<div class="text">${v.version === e.versions.at(-1)?.version ? highlighted(v.text, c.rationale) : escapeHtml(v.text)}</div>
 <p class="hash">SHA-256 of the captured bytes: ${escapeHtml(v.raw_sha256)}</p>`,
     )
     .join('\n');
-  return `<h2 id="item-${item.id}">Item ${item.id} · ${escapeHtml(item.severity)} · ${escapeHtml(labelNames(item.labels))}</h2>
-<p class="meta">${escapeHtml(`${item.platform}/${item.channel}`)}${item.channel_title ? ` (${escapeHtml(item.channel_title)})` : ''} · external id ${escapeHtml(item.external_id)} · classifier ${escapeHtml(item.classifier_version)}${item.classified_severity !== item.severity ? ` (it rated the post alone ${escapeHtml(item.classified_severity)}; ${escapeHtml(item.severity)} comes from the campaign the item joined)` : ''} · review status ${escapeHtml(item.status)}${item.decided_by ? ` by ${escapeHtml(item.decided_by)} at ${escapeHtml(item.decided_at?.toISOString() ?? '')}` : ''}${item.decision_reason ? ` (“${escapeHtml(item.decision_reason)}”)` : ''}</p>
+  return `<h2 id="item-${item.id}">Item ${item.id} · ${escapeHtml(item.severity)} · ${escapeHtml(labelNames(c.labels))}</h2>
+<p class="meta">${escapeHtml(`${post.platform}/${post.channel}`)}${post.channelTitle ? ` (${escapeHtml(post.channelTitle)})` : ''} · external id ${escapeHtml(post.externalId)} · classifier ${escapeHtml(c.classifier)}${c.severity !== item.severity ? ` (it rated the post alone ${escapeHtml(c.severity)}; ${escapeHtml(item.severity)} comes from the campaign the item joined)` : ''} · review status ${escapeHtml(item.status)}${e.decidedBy ? ` by ${escapeHtml(e.decidedBy)} at ${escapeHtml(item.decidedAt?.toISOString() ?? '')}` : ''}${item.decisionReason ? ` (“${escapeHtml(item.decisionReason)}”)` : ''}</p>
 ${e.deletedAt ? `<p><strong>Deleted at the source:</strong> found gone at ${escapeHtml(e.deletedAt.toISOString())}.</p>` : ''}
 ${versions}
 ${images}${e.notes.length ? `<h3>Analysts' notes</h3><ul>${e.notes.map((n) => `<li>${escapeHtml(n.created_at.toISOString())} ${escapeHtml(n.author)}: ${escapeHtml(n.text)}</li>`).join('')}</ul>` : ''}
@@ -77,11 +79,12 @@ const OFFER_LABELS = ['bounty_offer', 'call_to_action'];
 
 /** An offer (or call) or a claim of the campaign as a line of its course; undefined for its other posts. */
 export function postAct(e: Evidence): ActRow | undefined {
-  const kind = e.item.labels.some((l) => OFFER_LABELS.includes(l)) ? 'offer' : e.item.labels.includes('claim') ? 'claim' : undefined;
+  const { labels } = e.item.classification;
+  const kind = labels.some((l) => OFFER_LABELS.includes(l)) ? 'offer' : labels.includes('claim') ? 'claim' : undefined;
   const first = e.versions[0];
   if (!kind || !first) return undefined;
   const at = (first.published_at ?? first.captured_at).toISOString();
-  return { at, kind, html: `<tr><td>${escapeHtml(at)}</td><td>${escapeHtml(labelNames(e.item.labels))}</td><td>${escapeHtml(`${e.item.platform}/${e.item.channel}`)}</td><td><a href="#item-${e.item.id}">Item ${e.item.id}</a></td></tr>\n` };
+  return { at, kind, html: `<tr><td>${escapeHtml(at)}</td><td>${escapeHtml(labelNames(labels))}</td><td>${escapeHtml(`${e.item.post.platform}/${e.item.post.channel}`)}</td><td><a href="#item-${e.item.id}">Item ${e.item.id}</a></td></tr>\n` };
 }
 
 const placeOf = (i: CampaignIncident) => [i.place_name ?? i.place_type.replace('_', ' '), i.road, i.town, i.postcode_district].filter(Boolean).join(', ');

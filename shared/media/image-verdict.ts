@@ -1,4 +1,4 @@
-import { severityRank, type Label, type Verdict } from '../domain/verdict.js';
+import { severityRank, type Entities, type Label, type Verdict } from '../domain/verdict.js';
 import { qrContacts } from './qr.js';
 
 /**
@@ -20,14 +20,35 @@ export interface ImageVerdict {
   qr: string | null;
 }
 
-const mergeArrays = (a: unknown, b: unknown): unknown[] => {
+/** Both lists, each value once (compared as JSON), in the order first seen. */
+const mergeArrays = <T>(a: T[] | undefined, b: T[]): T[] => {
   const seen = new Set<string>();
-  const list = (x: unknown): unknown[] => (Array.isArray(x) ? (x as unknown[]) : []);
-  return [...list(a), ...list(b)].filter((x) => {
+  return [...(a ?? []), ...b].filter((x) => {
     const k = JSON.stringify(x);
     return seen.has(k) ? false : (seen.add(k), true);
   });
 };
+/** A list the image adds to is merged; one it does not have is left as the post had it. */
+const merged = <T>(a: T[] | undefined, b: T[] | undefined): T[] | undefined => (b === undefined ? a : mergeArrays(a, b));
+
+function mergeEntities(a: Entities, b: Entities): Entities {
+  const out: Entities = { ...a };
+  // Only keys either side has: a key neither has stays absent rather than undefined.
+  const put = <K extends keyof Entities>(key: K, value: Entities[K]) => {
+    if (value !== undefined) out[key] = value;
+  };
+  put('amounts', merged(a.amounts, b.amounts));
+  put('targets', merged(a.targets, b.targets));
+  put('postcodeDistricts', merged(a.postcodeDistricts, b.postcodeDistricts));
+  put('places', merged(a.places, b.places));
+  put('times', merged(a.times, b.times));
+  put('proof', merged(a.proof, b.proof));
+  put('contacts', merged(a.contacts, b.contacts));
+  put('paymentChannels', merged(a.paymentChannels, b.paymentChannels));
+  put('qrTargets', merged(a.qrTargets, b.qrTargets));
+  put('truncatedAt', a.truncatedAt ?? b.truncatedAt);
+  return out;
+}
 
 /**
  * A post's verdict with its images' text read as segments of their own: flagged if the post or any image is,
@@ -40,8 +61,7 @@ export function withImages(post: Verdict, images: ImageVerdict[]): Verdict {
     const labels = [...new Set<Label>([...out.labels, ...verdict.labels])];
     const scores = { ...out.scores };
     for (const [label, score] of Object.entries(verdict.scores) as [Label, number][]) scores[label] = Math.max(scores[label] ?? 0, score);
-    const entities: Record<string, unknown> = { ...out.entities };
-    for (const [key, value] of Object.entries(verdict.entities)) entities[key] = Array.isArray(value) || Array.isArray(entities[key]) ? mergeArrays(entities[key], value) : (entities[key] ?? value);
+    const entities = mergeEntities(out.entities, verdict.entities);
     if (qr) {
       entities.qrTargets = mergeArrays(entities.qrTargets, [qr]);
       entities.contacts = mergeArrays(entities.contacts, qrContacts(qr));

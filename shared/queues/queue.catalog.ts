@@ -27,7 +27,7 @@ const flaggedItem = z.object({ post: capturedPostSchema, verdict: verdictSchema,
 export type FlaggedItem = z.infer<typeof flaggedItem>;
 
 /** Every job's payload, validated again at the worker that takes it. Job names are `<entity>.<verb>`. */
-export const jobSchemas = {
+const schemas = {
   // Scheduled by a BullMQ job scheduler, so it carries no enqueue time of its own. The name finds the source
   // when its row is gone or has another id (a recreated database): it is then re-created from the config.
   'source.poll': z.object({ sourceId: z.number().int().positive(), sourceName: z.string().min(1).max(200).optional(), meta: jobMeta.optional() }),
@@ -55,7 +55,10 @@ export const jobSchemas = {
   'media.prune': z.object({}),
 };
 
-export type JobName = keyof typeof jobSchemas;
+export type JobName = keyof typeof schemas;
+export type JobData = { [N in JobName]: z.infer<(typeof schemas)[N]> };
+/** Each schema typed by its own job name, so parsing a job whose name is known only as a type parameter still gives that job's data. */
+export const jobSchemas: { [N in JobName]: z.ZodType<JobData[N]> } = schemas;
 
 /**
  * The ids of the jobs a classify job hands its posts on in, derived from its own id so a retry does not add
@@ -64,7 +67,6 @@ export type JobName = keyof typeof jobSchemas;
 export const followUpJobIds = (classifyJobId: string) => ({ alert: `alert-${classifyJobId}`, nearMiss: `near-miss-${classifyJobId}`, incidents: `incidents-${classifyJobId}` });
 /** One media job per post version, and one alert job after it: retries add neither twice. */
 export const mediaJobIds = (postKey: string) => ({ read: `media-${postKey}`, alert: `alert-media-${postKey}` });
-export type JobData = { [N in JobName]: z.infer<(typeof jobSchemas)[N]> };
 
 export const jobQueue = {
   'source.poll': QueueName.Ingest,
@@ -84,9 +86,14 @@ export const jobQueue = {
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof jobQueue)[N] extends Q ? N : never }[JobName];
 export const jobsOf = (queue: QueueName): JobName[] => (Object.keys(jobQueue) as JobName[]).filter((n) => jobQueue[n] === queue);
+/** Whether `name` is a job of this queue: narrows a name BullMQ hands over as a plain string. */
+export const isJobOf = <Q extends QueueName>(queue: Q, name: string): name is JobsOf<Q> => jobsOf(queue).some((n) => n === name);
 
-/** A handler per job of a queue: a job without one is a compile error. Handlers fail only by throwing. */
-export type Handlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobData[N], job: Job<JobData[N]>) => Promise<unknown> };
+/**
+ * A handler per job of a queue: a job without one is a compile error. Handlers fail only by throwing. The job is
+ * BullMQ's (its id, attempts): its data, validated, is the first argument.
+ */
+export type Handlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobData[N], job: Job<unknown>) => Promise<unknown> };
 
 const DAY_S = 86_400;
 

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { DutyAlert } from '../domain/alert.js';
 import { redactSecrets } from '../redact.js';
 import { anyId, valueSlices } from './bind-limit.js';
+import { findReviewItem } from './review-item-view.repository.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -59,55 +61,55 @@ export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promi
   return created;
 }
 
-/** An alert with what its message needs: the item, the post, the classification. */
-export function findAlertForDelivery(db: Executor, id: number) {
-  return db
+/** An alert with what its message needs: the item (its post and classification), its campaign's labels, the incident it announces. */
+export async function findAlertForDelivery(db: Executor, id: number): Promise<DutyAlert | undefined> {
+  const row = await db
     .selectFrom('alert')
     .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
-    .innerJoin('post', 'post.id', 'review_item.post_id')
-    .innerJoin('channel', 'channel.id', 'post.channel_id')
-    .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-    .leftJoin('source', 'source.id', 'post.source_id')
     .leftJoin('campaign', 'campaign.id', 'review_item.campaign_id')
     .leftJoin('incident', 'incident.id', 'alert.incident_id')
     .leftJoin('incident_report', 'incident_report.id', 'incident.report_id')
     .select([
       'alert.id',
-      'alert.incident_id',
-      'incident.act as incident_act',
-      'incident.place_type as incident_place_type',
-      'incident.place_name as incident_place_name',
-      'incident.road as incident_road',
-      'incident.town as incident_town',
-      'incident.postcode_district as incident_district',
-      sql<string | null>`to_char(incident.occurred_on, 'YYYY-MM-DD')`.as('incident_occurred_on'),
-      'incident_report.url as incident_url',
       'alert.channel',
       'alert.status',
       'alert.tier',
       'alert.idempotency_key',
       'alert.deliver_after',
       'alert.review_item_id',
-      'review_item.severity',
-      'review_item.status as item_status',
-      'post.platform',
-      'channel.handle as channel_handle',
-      'channel.title as channel_title',
-      'post.url',
-      'post.text',
-      'post.published_at',
-      'post.captured_at',
-      'classification.labels',
-      'classification.entities',
-      'source.name as source_name',
-      'review_item.campaign_id',
       'campaign.labels as campaign_labels',
       sql<boolean>`exists (select 1 from alert a where a.review_item_id = alert.review_item_id and a.acknowledged_at is not null)`.as('acknowledged'),
+      'incident.id as incident_id',
+      'incident.act as incident_act',
+      'incident.place_type as incident_place_type',
+      'incident.place_name as incident_place_name',
+      'incident.road as incident_road',
+      'incident.town as incident_town',
+      'incident.postcode_district as incident_district',
+      sql<string>`to_char(incident.occurred_on, 'YYYY-MM-DD')`.as('incident_occurred_on'),
+      'incident_report.url as incident_url',
     ])
     .where('alert.id', '=', id)
     .executeTakeFirst();
+  const item = row && (await findReviewItem(db, row.review_item_id));
+  if (!row || !item) return undefined;
+  const { incident_id: incidentId, incident_act: act, incident_place_type: placeType } = row;
+  return {
+    id: row.id,
+    channel: row.channel,
+    status: row.status,
+    tier: row.tier,
+    idempotencyKey: row.idempotency_key,
+    deliverAfter: row.deliver_after,
+    item,
+    campaignLabels: row.campaign_labels,
+    acknowledged: row.acknowledged,
+    incident:
+      incidentId !== null && act !== null && placeType !== null
+        ? { id: incidentId, act, placeType, placeName: row.incident_place_name, road: row.incident_road, town: row.incident_town, postcodeDistrict: row.incident_district, occurredOn: row.incident_occurred_on, url: row.incident_url }
+        : null,
+  };
 }
-export type AlertForDelivery = NonNullable<Awaited<ReturnType<typeof findAlertForDelivery>>>;
 
 /**
  * Marks an attempt as handed to the receiver, just before it is. Returns undefined when the row is no longer

@@ -20,7 +20,7 @@ export interface CampaignOutcome {
   firstActedOn: boolean;
 }
 
-const lower = (xs: unknown[] | undefined) => [...new Set((xs ?? []).map((x) => String(x).toLowerCase()))];
+const lower = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))];
 
 /** "@name" as written, or a t.me link to the same account as "@name"; undefined for "dm", "the bot" and the like. */
 function account(contact: string): string | undefined {
@@ -30,7 +30,7 @@ function account(contact: string): string | undefined {
 }
 
 function signals({ post, verdict, media }: FlaggedInput) {
-  const e = verdict.entities as { postcodeDistricts?: string[]; places?: string[]; targets?: { text: string }[]; contacts?: string[]; paymentChannels?: string[]; amounts?: { text: string }[] };
+  const e = verdict.entities;
   return {
     // An image's words count as the post's: a poster with no caption is its text.
     simhash: simhash([post.text, ...(media ?? []).map((m) => m.ocrText)].filter(Boolean).join('\n')),
@@ -102,6 +102,10 @@ export async function assignCampaigns(trx: Transaction<Database>, items: { revie
 }
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+/** A campaign with nothing in it yet: for benches that put generated items in one. */
+export const insertEmptyCampaign = (db: Executor) =>
+  db.insertInto('campaign').values({ simhash: '0', channels: [], targets: [], amounts: [], handles: [], last_seen_at: new Date() }).returning('id').executeTakeFirstOrThrow();
 
 export const listCampaigns = (db: Executor, limit: number) => db.selectFrom('campaign').selectAll().orderBy('last_seen_at', 'desc').limit(limit).execute();
 

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 import { anyId, anyText, bindSlices } from './bind-limit.js';
+import { findReviewItems } from './review-item-view.repository.js';
+import { userEmails } from './user.repository.js';
 
 /** Review item ids to export, oldest first: the items named, or every item of a campaign. */
 export async function exportItemIds(db: Db, sel: { itemIds?: number[]; campaignId?: number }): Promise<number[]> {
@@ -19,46 +21,14 @@ export async function loadEvidence(db: Db, ids: number[]) {
 }
 
 async function loadEvidenceSlice(db: Db, ids: number[]) {
-  const items = await db
-    .selectFrom('review_item')
-    .innerJoin('post', 'post.id', 'review_item.post_id')
-    .innerJoin('channel', 'channel.id', 'post.channel_id')
-    .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-    .leftJoin('source', 'source.id', 'post.source_id')
-    .leftJoin('app_user as decider', 'decider.id', 'review_item.decided_by')
-    .leftJoin('app_user as assignee', 'assignee.id', 'review_item.assigned_to')
-    .select([
-      'review_item.id',
-      'review_item.status',
-      'review_item.severity',
-      'review_item.created_at',
-      'review_item.decided_at',
-      'review_item.decision_reason',
-      'review_item.campaign_id',
-      'decider.email as decided_by',
-      'assignee.email as assigned_to',
-      'post.platform',
-      'post.channel_id',
-      'post.external_id',
-      'post.source_id',
-      'channel.handle as channel',
-      'channel.title as channel_title',
-      'source.name as source_name',
-      'classification.classifier_version',
-      'classification.flagged',
-      'classification.labels',
-      'classification.severity as classified_severity',
-      'classification.scores',
-      'classification.rationale',
-      'classification.entities',
-      'classification.created_at as classified_at',
-    ])
-    .where('review_item.id', '=', anyId(ids))
-    .execute();
+  const items = await findReviewItems(db, ids);
+  // The review names people by their email, as the desk shows them.
+  const emails = await userEmails(db, [...new Set(items.flatMap((i) => [i.decidedBy, i.assignedTo]).filter((u) => u !== null))]);
+  const email = (id: number | null) => (id === null ? null : (emails.get(id) ?? null));
   const versions = await db
     .selectFrom('post')
     .selectAll()
-    .where((eb) => eb.or(items.map((i) => eb.and([eb('post.platform', '=', i.platform), eb('post.channel_id', '=', i.channel_id), eb('post.external_id', '=', i.external_id)]))))
+    .where((eb) => eb.or(items.map((i) => eb.and([eb('post.platform', '=', i.post.platform), eb('post.channel_id', '=', i.post.channelId), eb('post.external_id', '=', i.post.externalId)]))))
     .orderBy('version')
     .execute();
   const notes = await db
@@ -71,7 +41,7 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
   const seen = await db
     .selectFrom('post_seen')
     .select(['source_id', 'external_id', 'version', 'deleted_at', 'first_seen_at', 'last_seen_at'])
-    .where((eb) => eb.or(items.filter((i) => i.source_id !== null).map((i) => eb.and([eb('source_id', '=', i.source_id!), eb('external_id', '=', i.external_id)]))))
+    .where((eb) => eb.or(items.flatMap((i) => (i.post.sourceId === null ? [] : [eb.and([eb('source_id', '=', i.post.sourceId), eb('external_id', '=', i.post.externalId)])]))))
     .execute()
     .catch(() => []);
   const byId = new Map(items.map((i) => [i.id, i]));
@@ -79,10 +49,11 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
     .filter((id) => byId.has(id))
     .map((id) => {
       const item = byId.get(id)!;
-      const seenRow = seen.find((s) => s.source_id === item.source_id && s.external_id === item.external_id);
-      const kept = versions.filter((v) => v.platform === item.platform && v.channel_id === item.channel_id && v.external_id === item.external_id);
+      const { post } = item;
+      const seenRow = seen.find((s) => s.source_id === post.sourceId && s.external_id === post.externalId);
+      const kept = versions.filter((v) => v.platform === post.platform && v.channel_id === post.channelId && v.external_id === post.externalId);
       const deletedAt = seenRow?.deleted_at ?? kept.find((v) => v.deleted_at)?.deleted_at ?? null;
-      return { item, versions: kept, notes: notes.filter((n) => n.review_item_id === id), seen: seenRow ?? null, deletedAt };
+      return { item, decidedBy: email(item.decidedBy), assignedTo: email(item.assignedTo), versions: kept, notes: notes.filter((n) => n.review_item_id === id), seen: seenRow ?? null, deletedAt };
     });
 }
 export type Evidence = Awaited<ReturnType<typeof loadEvidence>>[number];

@@ -149,7 +149,8 @@ async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelI
   return created.map((r) => ({ reviewItemId: r.id, postKey: keyOf.get(r.post_id)!, severity: r.severity }));
 }
 
-export { findItem, listItems, type ItemQuery, type ItemRow } from './review-queue.repository.js';
+export { listItems, type ItemQuery } from './review-queue.repository.js';
+export { findReviewItem as findItem } from './review-item-view.repository.js';
 
 /** Analysts' decisions as training examples: a confirmed item keeps its labels, a dismissed one has none. */
 export async function listDecisions(db: Executor): Promise<{ id: string; text: string; labels: string[] }[]> {
@@ -227,6 +228,15 @@ export const listNotes = (db: Executor, itemId: number) =>
     .where('review_note.review_item_id', '=', itemId)
     .orderBy('review_note.id')
     .execute();
+
+/** Puts items in a campaign, whatever the matcher would make of them. */
+export async function setItemsCampaign(db: Executor, itemIds: number[], campaignId: number): Promise<void> {
+  await db.updateTable('review_item').set({ campaign_id: campaignId }).where('id', 'in', itemIds).execute();
+}
+
+/** Each item created by `until` with its post's URL and its creation time: when the post was caught. */
+export const itemCaptureTimes = (db: Executor, until: Date) =>
+  db.selectFrom('review_item as r').innerJoin('post as p', 'p.id', 'r.post_id').select(['p.url', 'r.created_at']).where('r.created_at', '<=', until).execute();
 
 export async function countReviewItems(db: Executor): Promise<number> {
   const { n } = await db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

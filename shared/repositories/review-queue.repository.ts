@@ -1,5 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Database, ReviewStatus } from '../db/database.js';
+import type { ReviewItem } from '../domain/review-item.js';
+import { selectReviewItems, toReviewItem } from './review-item-view.repository.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -27,44 +29,6 @@ export interface ItemQuery extends ItemFilter {
   sort?: ItemSort;
   limit: number;
   offset: number;
-}
-
-const itemColumns = [
-  'review_item.id',
-  'review_item.status',
-  'review_item.severity',
-  'review_item.created_at',
-  'review_item.assigned_to',
-  'review_item.decided_by',
-  'review_item.decided_at',
-  'review_item.decision_reason',
-  'review_item.campaign_id',
-  'post.platform',
-  'post.deleted_at',
-  'post.context',
-  'channel.handle as channel',
-  'channel.title as channel_title',
-  'post.external_id',
-  'post.version',
-  'post.url',
-  'post.author',
-  'post.published_at',
-  'post.text',
-  'post.raw_sha256',
-  'post.captured_at',
-  'classification.classifier_version',
-  'classification.labels',
-  'classification.scores',
-  'classification.rationale',
-  'classification.entities',
-] as const;
-
-function joined(db: Executor) {
-  return db
-    .selectFrom('review_item')
-    .innerJoin('post', 'post.id', 'review_item.post_id')
-    .innerJoin('channel', 'channel.id', 'post.channel_id')
-    .innerJoin('classification', 'classification.id', 'review_item.classification_id');
 }
 
 type Items = ExpressionBuilder<Database, 'review_item'>;
@@ -144,11 +108,11 @@ const ORDER: Record<ItemSort, RawBuilder<unknown>> = {
  * The page's ids are chosen from review_item alone (joined to post only to sort by post time), then joined for
  * what the desk shows: joining every match before sorting is what made a common word slow.
  */
-export function listItems(db: Executor, q: ItemQuery) {
+export function listItems(db: Executor, q: ItemQuery): Promise<ReviewItem[]> {
   const sort = q.sort ?? 'newest';
   const base = filtered(db, q);
   const page = (sort === 'posted' ? base.innerJoin('post', 'post.id', 'review_item.post_id') : base).select('review_item.id').orderBy(ORDER[sort]).limit(q.limit).offset(q.offset);
-  return joined(db).select(itemColumns).where('review_item.id', 'in', page).orderBy(ORDER[sort]).execute();
+  return selectReviewItems(db).where('review_item.id', 'in', page).orderBy(ORDER[sort]).execute().then((rows) => rows.map(toReviewItem));
 }
 
 export type StatusCounts = Record<ReviewStatus | 'all', number>;
@@ -166,10 +130,6 @@ export async function countItems(db: Executor, f: ItemFilter): Promise<StatusCou
   }
   return counts;
 }
-
-export const findItem = (db: Executor, id: number) => joined(db).select(itemColumns).where('review_item.id', '=', id).executeTakeFirst();
-
-export type ItemRow = Awaited<ReturnType<typeof findItem>> & {};
 
 /** The newest item and how many are new: what the desk's live count watches for a change. */
 export async function queueHead(db: Executor): Promise<{ newest: number; new: number }> {

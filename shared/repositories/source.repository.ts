@@ -39,6 +39,19 @@ export async function insertSourceIfMissing(db: Db, name: string, kind: string, 
   return r !== undefined;
 }
 
+/** Adds a source an admin declared through the API; undefined when the name is taken. */
+export const insertApiSource = (db: Db, name: string, kind: string, config: object) =>
+  db
+    .insertInto('source')
+    .values({ name, kind, origin: 'api', config: JSON.stringify(config), updated_at: new Date() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+
+/** Enables or disables a source; undefined when there is no such source. */
+export const setSourceEnabled = (db: Db, id: number, enabled: boolean) =>
+  db.updateTable('source').set({ enabled, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
+
 export const listSources = (db: Db) => db.selectFrom('source').selectAll().orderBy('id').execute();
 
 /** The enabled sources' health, by name: for /api/health. */

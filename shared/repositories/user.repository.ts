@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import type { UserRole } from '../db/database.js';
 import { sha256Hex } from '../domain/post.js';
 import { newSecret } from '../password.js';
+import { anyId } from './bind-limit.js';
 
 export const ROLES: UserRole[] = ['analyst', 'duty_officer', 'admin', 'auditor'];
 
@@ -65,6 +66,13 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
 }
 
 /** Everyone who can sign in, for the desk's assignment picker. */
+/** Users' emails by id, as the desk and the evidence bundles name them. */
+export async function userEmails(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('app_user').select(['id', 'email']).where('id', '=', anyId(ids)).execute();
+  return new Map(rows.map((r) => [r.id, r.email]));
+}
+
 export const listActiveUsers = (db: Db) => db.selectFrom('app_user').select(['id', 'email', 'role']).where('disabled_at', 'is', null).orderBy('email').execute();
 
 export async function countUsers(db: Db): Promise<number> {

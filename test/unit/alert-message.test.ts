@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeAlert } from '../../shared/alert-message.js';
 import { defang } from '../../shared/defang.js';
-import type { AlertForDelivery } from '../../shared/repositories/alert.repository.js';
+import type { DutyAlert } from '../../shared/domain/alert.js';
 
 const ITEM_URL = 'https://vigil.example.org/ui/items/7';
 
@@ -15,38 +15,55 @@ const HOSTILE = [
   'tg://resolve?domain=fake_duty_bot and mailto:duty@evil.example',
 ].join('\n');
 
-const alert = (overrides: Partial<AlertForDelivery> = {}): AlertForDelivery => ({
+const alert = (overrides: Partial<DutyAlert> = {}): DutyAlert => ({
   id: 7,
   channel: 'telegram',
   status: 'pending',
   tier: 0,
-  idempotency_key: 'vigil-alert-7-telegram-t0',
-  deliver_after: null,
-  review_item_id: 7,
-  severity: 'critical',
-  item_status: 'new',
-  platform: 'telegram',
-  channel_handle: 'east_watch',
-  channel_title: 'East Watch\nOpen: https://evil.example/',
-  url: 'https://t.me/east_watch/1',
-  text: HOSTILE,
-  published_at: new Date('2025-01-10T20:00:00Z'),
-  captured_at: new Date('2025-01-10T20:00:05Z'),
-  labels: ['bounty_offer', 'target_info'],
-  entities: { places: ['evil.example'], postcodeDistricts: ['E10'], amounts: [{ text: '£100' }] },
-  source_name: 'tme-east',
-  campaign_id: null,
-  campaign_labels: null,
+  idempotencyKey: 'vigil-alert-7-telegram-t0',
+  deliverAfter: null,
+  item: {
+    id: 7,
+    status: 'new',
+    severity: 'critical',
+    createdAt: new Date('2025-01-10T20:00:06Z'),
+    assignedTo: null,
+    decidedBy: null,
+    decidedAt: null,
+    decisionReason: null,
+    campaignId: null,
+    post: {
+      sourceId: 1,
+      sourceName: 'tme-east',
+      platform: 'telegram',
+      channelId: 1,
+      channel: 'east_watch',
+      channelTitle: 'East Watch\nOpen: https://evil.example/',
+      externalId: '1',
+      version: 1,
+      url: 'https://t.me/east_watch/1',
+      author: null,
+      publishedAt: new Date('2025-01-10T20:00:00Z'),
+      capturedAt: new Date('2025-01-10T20:00:05Z'),
+      deletedAt: null,
+      text: HOSTILE,
+      rawSha256: '0'.repeat(64),
+      context: null,
+    },
+    classification: {
+      classifier: 'test-classifier-1',
+      flagged: true,
+      labels: ['bounty_offer', 'target_info'],
+      severity: 'critical',
+      scores: {},
+      rationale: [],
+      entities: { places: ['evil.example'], postcodeDistricts: ['E10'], amounts: [{ text: '£100' }] },
+      classifiedAt: new Date('2025-01-10T20:00:06Z'),
+    },
+  },
+  campaignLabels: null,
   acknowledged: false,
-  incident_id: null,
-  incident_act: null,
-  incident_place_type: null,
-  incident_place_name: null,
-  incident_road: null,
-  incident_town: null,
-  incident_district: null,
-  incident_occurred_on: null,
-  incident_url: null,
+  incident: null,
   ...overrides,
 });
 
@@ -103,7 +120,7 @@ describe('alert text: the post quoted apart from Vigil\'s own lines, its links d
 });
 
 describe('an incident linked to the campaign', () => {
-  const incident = { incident_id: 3, incident_act: 'graffiti' as const, incident_place_type: 'mosque' as const, incident_place_name: 'Leyton Jamia Masjid', incident_road: null, incident_town: 'Leyton', incident_district: 'E10', incident_occurred_on: '2025-01-23', incident_url: 'https://news.example/leyton?x=1' };
+  const incident = { incident: { id: 3, act: 'graffiti' as const, placeType: 'mosque' as const, placeName: 'Leyton Jamia Masjid', road: null, town: 'Leyton', postcodeDistrict: 'E10', occurredOn: '2025-01-23', url: 'https://news.example/leyton?x=1' } };
 
   it('says the offer may have been acted on, where and when, above the offer, with the report link defanged', () => {
     const sut = composeAlert(alert(incident), ITEM_URL);

@@ -50,7 +50,7 @@ export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
           const campaign = campaigns.get(c.reviewItemId);
           if (campaign?.repeat && !campaign.newTarget && !campaign.firstActedOn) return [];
           const { post, verdict } = byKey.get(c.postKey)!;
-          const districts = (verdict.entities.postcodeDistricts as string[] | undefined) ?? [];
+          const districts = verdict.entities.postcodeDistricts ?? [];
           return routeAlert({ severity: campaign?.severity ?? verdict.severity, postcodeDistricts: districts, source: post.source }, deps.alerts).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));
         });
         // A campaign that is new or names a new target may be what acts reported earlier were answering.

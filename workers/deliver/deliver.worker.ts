@@ -61,7 +61,7 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
       // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
       if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
       // An escalation is queued before it goes out; the item may be acknowledged or dismissed meanwhile.
-      if (alert.tier > 0 && (alert.acknowledged || alert.item_status === 'dismissed')) {
+      if (alert.tier > 0 && (alert.acknowledged || alert.item.status === 'dismissed')) {
         const why = alert.acknowledged ? 'acknowledged' : 'dismissed';
         await cancelAlert(db, alertId, `${why} before the escalation went out`);
         return { skipped: why };
@@ -71,20 +71,20 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
         await markAttemptFailed(db, alertId, `no ${alert.channel} channel is configured`, true);
         return { skipped: 'channel not configured' };
       }
-      const message = composeAlert(alert, deps.itemUrl(alert.review_item_id));
+      const message = composeAlert(alert, deps.itemUrl(alert.item.id));
       const claim = await beginSend(db, alertId);
       if (!claim) return { skipped: 'no longer pending' };
-      if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotency_key }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
+      if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotencyKey }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
       let receipt: Record<string, unknown>;
       try {
-        receipt = await notifier({ alertId, idempotencyKey: alert.idempotency_key, message });
+        receipt = await notifier({ alertId, idempotencyKey: alert.idempotencyKey, message });
       } catch (err) {
         const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         await markAttemptFailed(db, alertId, (err as Error).message, final, err instanceof DeliveryRefused);
         throw err;
       }
       await markSent(db, alertId, receipt);
-      log.info({ alertId, channel: alert.channel, tier: alert.tier, key: alert.idempotency_key }, 'alert delivered');
+      log.info({ alertId, channel: alert.channel, tier: alert.tier, key: alert.idempotencyKey }, 'alert delivered');
       return { sent: alert.channel };
     },
 

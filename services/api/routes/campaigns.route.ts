@@ -3,7 +3,8 @@ import { LABELS } from '../../../shared/domain/verdict.js';
 import { campaignLabelCounts, findCampaign, listCampaigns, type CampaignRow, type LabelCounts } from '../../../shared/repositories/campaign.repository.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { listIncidents } from '../../../shared/repositories/incident.repository.js';
-import { decideCampaignItems, listItems, type ItemRow } from '../../../shared/repositories/review-item.repository.js';
+import type { ReviewItem } from '../../../shared/domain/review-item.js';
+import { decideCampaignItems, listItems } from '../../../shared/repositories/review-item.repository.js';
 import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
@@ -73,7 +74,7 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
     async (request) => {
       const campaign = await findCampaign(db, request.params.id);
       if (!campaign) throw new AppError('not_found', `no campaign ${request.params.id}`);
-      const items: ItemRow[] = await listItems(db, { campaignId: campaign.id, limit: 500, offset: 0 });
+      const items: ReviewItem[] = await listItems(db, { campaignId: campaign.id, limit: 500, offset: 0 });
       // The timeline reads oldest first.
       const counts = await campaignLabelCounts(db, [campaign.id]);
       // Acts reported since, linked to it: oldest first, like the items.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sourceSchema } from '../../../shared/config/config.schema.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
-import { findSource, listSources } from '../../../shared/repositories/source.repository.js';
+import { findSource, insertApiSource, listSources, setSourceEnabled } from '../../../shared/repositories/source.repository.js';
 import type { ApiDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { FILE_KINDS, resolveImportPath } from '../import-path.js';
@@ -76,12 +76,7 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
         source.path = checked.path;
       }
       const row = await db.transaction().execute(async (trx) => {
-        const created = await trx
-          .insertInto('source')
-          .values({ name: request.body.name, kind: source.kind, origin: 'api', config: JSON.stringify(source), updated_at: new Date() })
-          .onConflict((oc) => oc.column('name').doNothing())
-          .returningAll()
-          .executeTakeFirst();
+        const created = await insertApiSource(trx, request.body.name, source.kind, source);
         if (created) await appendAudit(trx, { ...actorOf(request), action: 'source.create', entity: 'source', entityId: String(created.id), details: { name: created.name, kind: created.kind, reason: request.body.reason } });
         return created;
       });
@@ -109,7 +104,7 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
         if (!checked.ok) throw new AppError('bad_request', `source.path: ${checked.message}`);
       }
       const row = await db.transaction().execute(async (trx) => {
-        const updated = await trx.updateTable('source').set({ enabled: request.body.enabled, updated_at: new Date() }).where('id', '=', request.params.id).returningAll().executeTakeFirst();
+        const updated = await setSourceEnabled(trx, request.params.id, request.body.enabled);
         if (updated) await appendAudit(trx, { ...actorOf(request), action: request.body.enabled ? 'source.enable' : 'source.disable', entity: 'source', entityId: String(updated.id), details: { reason: request.body.reason } });
         return updated;
       });

@@ -58,7 +58,9 @@ interface Item {
   media: MediaRef[];
 }
 
-const many = (n: unknown): Record<string, string>[] => (Array.isArray(n) ? n : n === undefined ? [] : [n]).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null);
+/** A repeatable element's values: the parser makes some arrays (isArray above), others are one value or none. */
+const list = (n: unknown): unknown[] => (Array.isArray(n) ? n : n === undefined ? [] : [n]);
+const many = (n: unknown): Record<string, string>[] => list(n).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null);
 
 /** Images an item carries: RSS enclosures and Media RSS content or thumbnails (an image type or medium), Atom enclosure links. */
 function itemImages(it: Record<string, unknown>): MediaRef[] {
@@ -80,8 +82,7 @@ const isoDate = (raw: string): string | null => {
 
 function rssItems(channel: Record<string, unknown>): Item[] {
   return ((channel.item as Record<string, Node>[] | undefined) ?? []).map((it) => {
-    const links = (it.link as unknown as unknown[] | undefined) ?? [];
-    const link = links.map(text).find(Boolean) ?? null;
+    const link = list(it.link).map(text).find(Boolean) ?? null;
     const guid = text(it.guid);
     return {
       id: guid || (link ? cleanLink(link) : '') || text(it.title),
@@ -97,7 +98,7 @@ function rssItems(channel: Record<string, unknown>): Item[] {
 
 function atomEntries(feed: Record<string, unknown>): Item[] {
   return ((feed.entry as Record<string, Node>[] | undefined) ?? []).map((e) => {
-    const links = ((e.link as unknown as Record<string, string>[] | undefined) ?? []).filter((l) => typeof l === 'object');
+    const links = many(e.link);
     const href = (links.find((l) => !l['@_rel'] || l['@_rel'] === 'alternate') ?? links[0])?.['@_href'] ?? null;
     const author = e.author as Record<string, unknown> | undefined;
     return {
