@@ -1,8 +1,7 @@
-import { LABELS } from '../../shared/domain/verdict.js';
+import { entitiesSchema, LABELS, rationaleSpanSchema } from '../../shared/domain/verdict.js';
 import type { ReviewItem } from '../../shared/domain/review-item.js';
+import { responseSchemaOf } from './schemas.js';
 
-// `image`: the span counts in that image's OCR text, not the post's (without it the desk would mark the post text).
-const span = { type: 'object', properties: { feature: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' }, text: { type: 'string' }, image: { type: 'object', properties: { sha256: { type: 'string' } } } } } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 
 // The response schema is also the output filter: a column not listed here never leaves the service.
@@ -49,8 +48,9 @@ export const itemSchema = {
         // Listed for the docs only: serialising does not validate, so a label an older classifier stored still leaves.
         labels: { type: 'array', items: { type: 'string', enum: LABELS } },
         scores: { type: 'object', properties: Object.fromEntries(LABELS.map((l) => [l, { type: 'number' }])), additionalProperties: { type: 'number' } },
-        rationale: { type: 'array', items: span },
-        entities: { type: 'object', additionalProperties: true },
+        // A span's `image` says it counts in that image's OCR text, not the post's.
+        rationale: { type: 'array', items: responseSchemaOf(rationaleSpanSchema) },
+        entities: responseSchemaOf(entitiesSchema),
       },
     },
   },
