@@ -23,6 +23,7 @@ describe('rss source against a fake feed host', () => {
 
   it('strips tracking parameters from links', () => {
     expect(cleanLink('https://www.bbc.co.uk/news/uk-1?at_medium=RSS&at_campaign=KARANGA&id=3#top')).toBe('https://www.bbc.co.uk/news/uk-1?id=3');
+    expect(cleanLink('https://www.heise.de/developer/meldung/x-3088438.html?wt_mc=rss.developer.beitrag.atom')).toBe('https://www.heise.de/developer/meldung/x-3088438.html');
   });
 
   it('dedupes by guid, sends conditional GETs and takes a 304 as "nothing new"', async () => {
@@ -97,6 +98,8 @@ describe('rss source against a fake feed host', () => {
       ['tag:council.example,2026:notice-5519', 'https://council.example/notices/leyfield-crossing', '2026-03-01T09:00:00.000Z'],
     ]);
     expect(entries[0]!.author).toBe('Highways Team');
+    // No author of its own: the feed's applies (RFC 4287 4.2.1).
+    expect(entries[1]!.author).toBe('Walthamside Council');
     expect(entries[0]!.text).toBe('Elmcroft Avenue resurfacing: bus diversions\nRoute 158 is diverted via the high street until Friday 6 March.');
     expect(entries[0]!.channelTitle).toBe('Walthamside Council: latest notices');
     for (const p of entries) {

@@ -19,7 +19,7 @@ const parser = new XMLParser({
 });
 
 /** Tracking parameters that make one article look like many. */
-const TRACKING = /^(?:utm_\w+|at_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ns_\w+|CMP)$/i;
+const TRACKING = /^(?:utm_\w+|at_\w+|wt_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ns_\w+|CMP)$/i;
 
 export function cleanLink(link: string): string {
   try {
@@ -96,17 +96,22 @@ function rssItems(channel: Record<string, unknown>): Item[] {
   });
 }
 
+/** The first author's name (an element may repeat). */
+const authorName = (n: unknown): string | null => many(n).map((a) => text(a.name)).find(Boolean) ?? null;
+
 function atomEntries(feed: Record<string, unknown>): Item[] {
   return ((feed.entry as Record<string, Node>[] | undefined) ?? []).map((e) => {
     const links = many(e.link);
     const href = (links.find((l) => !l['@_rel'] || l['@_rel'] === 'alternate') ?? links[0])?.['@_href'] ?? null;
-    const author = e.author as Record<string, unknown> | undefined;
+    // RFC 4287 4.2.1: an entry without authors takes its atom:source's, then the feed's.
+    const source = many(e.source)[0];
+    const author = authorName(e.author) ?? (source ? authorName(source.author) : null) ?? authorName(feed.author);
     return {
       id: text(e.id) || (href ? cleanLink(href) : '') || text(e.title),
       link: href ? cleanLink(href) : null,
       title: htmlText(text(e.title)),
       body: htmlText(text(e.summary) || text(e.content)),
-      author: author ? text(author.name) || null : null,
+      author,
       published: isoDate(text(e.published) || text(e.updated)),
       media: itemImages(e),
     };
