@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import { Telegram } from 'telegraf';
 import type { Redis } from 'ioredis';
 import { composeAlert } from '../../shared/alert-message.js';
@@ -45,6 +46,68 @@ export function notifiersFor(alerts: Config['alerts']): Partial<Record<string, N
   };
 }
 
+/** Sends one alert from the outbox and records the outcome. */
+async function deliverAlert(deps: DeliverDeps, notifiers: Partial<Record<string, Notifier>>, alertId: number, job: Job): Promise<unknown> {
+  const { db, log } = deps;
+  const alert = await findAlertForDelivery(db, alertId);
+  // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
+  if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
+  // An escalation is queued before it goes out; the item may be acknowledged or dismissed meanwhile.
+  if (alert.tier > 0 && (alert.acknowledged || alert.item_status === 'dismissed')) {
+    const why = alert.acknowledged ? 'acknowledged' : 'dismissed';
+    await cancelAlert(db, alertId, `${why} before the escalation went out`);
+    return { skipped: why };
+  }
+  const notifier = notifiers[alert.channel];
+  if (!notifier) {
+    await markAttemptFailed(db, alertId, `no ${alert.channel} channel is configured`, true);
+    return { skipped: 'channel not configured' };
+  }
+  const message = composeAlert(alert, deps.itemUrl(alert.review_item_id));
+  const claim = await beginSend(db, alertId);
+  if (!claim) return { skipped: 'no longer pending' };
+  if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotency_key }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
+  let receipt: Record<string, unknown>;
+  try {
+    receipt = await notifier({ alertId, idempotencyKey: alert.idempotency_key, message });
+  } catch (err) {
+    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await markAttemptFailed(db, alertId, (err as Error).message, final, err instanceof DeliveryRefused);
+    throw err;
+  }
+  await markSent(db, alertId, receipt);
+  log.info({ alertId, channel: alert.channel, tier: alert.tier, key: alert.idempotency_key }, 'alert delivered');
+  return { sent: alert.channel };
+}
+
+/** Takes the Acknowledge presses on Telegram alerts since the last poll. */
+async function pollAlertBot(deps: DeliverDeps): Promise<unknown> {
+  const { db, alerts } = deps;
+  const offsetKey = `${deps.prefix}:alertbot:offset`;
+  if (!alerts.telegram) return { skipped: 'no telegram channel configured' };
+  const telegram = new Telegram(alerts.telegram.botToken, { apiRoot: alerts.telegram.apiRoot });
+  const offset = Number((await deps.redis.get(offsetKey)) ?? 0);
+  const updates = await telegram.getUpdates(0, 100, offset, ['callback_query']);
+  let acknowledged = 0;
+  for (const u of updates) {
+    const q = 'callback_query' in u ? u.callback_query : undefined;
+    const data = q && 'data' in q ? q.data : undefined;
+    if (q && data?.startsWith(ACK_PREFIX)) {
+      const who = `telegram:${q.from.username ? `@${q.from.username}` : q.from.id}`;
+      const result = await db.transaction().execute(async (trx) => {
+        const r = await acknowledge(trx, Number(data.slice(ACK_PREFIX.length)), who);
+        if (r && !r.already) await appendAudit(trx, { actor: who, action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: Number(data.slice(ACK_PREFIX.length)) } });
+        return r;
+      });
+      await telegram.answerCbQuery(q.id, result ? (result.already ? 'Already acknowledged' : 'Acknowledged') : 'Unknown alert').catch(() => undefined);
+      if (result && !result.already) acknowledged += 1;
+    }
+    // Moved past each update once it is handled: a crash repeats at most one, and acknowledging twice is harmless.
+    await deps.redis.set(offsetKey, String(u.update_id + 1));
+  }
+  return { acknowledged };
+}
+
 /**
  * Sends the outbox at least once. Neither HTTP nor SMTP nor the Bot API can take a message and our record of
  * it in one step, so the row is marked sent in the statement right after the receiver's acknowledgement (the
@@ -53,40 +116,8 @@ export function notifiersFor(alerts: Config['alerts']): Partial<Record<string, N
  */
 export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps.alerts)): Handlers<'deliver'> {
   const { db, queues, alerts, log } = deps;
-  const offsetKey = `${deps.prefix}:alertbot:offset`;
-
   return {
-    'alert.deliver': async ({ alertId }, job) => {
-      const alert = await findAlertForDelivery(db, alertId);
-      // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
-      if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
-      // An escalation is queued before it goes out; the item may be acknowledged or dismissed meanwhile.
-      if (alert.tier > 0 && (alert.acknowledged || alert.item_status === 'dismissed')) {
-        const why = alert.acknowledged ? 'acknowledged' : 'dismissed';
-        await cancelAlert(db, alertId, `${why} before the escalation went out`);
-        return { skipped: why };
-      }
-      const notifier = notifiers[alert.channel];
-      if (!notifier) {
-        await markAttemptFailed(db, alertId, `no ${alert.channel} channel is configured`, true);
-        return { skipped: 'channel not configured' };
-      }
-      const message = composeAlert(alert, deps.itemUrl(alert.review_item_id));
-      const claim = await beginSend(db, alertId);
-      if (!claim) return { skipped: 'no longer pending' };
-      if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotency_key }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
-      let receipt: Record<string, unknown>;
-      try {
-        receipt = await notifier({ alertId, idempotencyKey: alert.idempotency_key, message });
-      } catch (err) {
-        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        await markAttemptFailed(db, alertId, (err as Error).message, final, err instanceof DeliveryRefused);
-        throw err;
-      }
-      await markSent(db, alertId, receipt);
-      log.info({ alertId, channel: alert.channel, tier: alert.tier, key: alert.idempotency_key }, 'alert delivered');
-      return { sent: alert.channel };
-    },
+    'alert.deliver': async ({ alertId }, job) => deliverAlert(deps, notifiers, alertId, job),
 
     'outbox.sweep': async () => {
       const ids = await duePending(db, SWEEP_GRACE_MS);
@@ -110,29 +141,6 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
       return { escalated: items.length };
     },
 
-    'alertbot.poll': async () => {
-      if (!alerts.telegram) return { skipped: 'no telegram channel configured' };
-      const telegram = new Telegram(alerts.telegram.botToken, { apiRoot: alerts.telegram.apiRoot });
-      const offset = Number((await deps.redis.get(offsetKey)) ?? 0);
-      const updates = await telegram.getUpdates(0, 100, offset, ['callback_query']);
-      let acknowledged = 0;
-      for (const u of updates) {
-        const q = 'callback_query' in u ? u.callback_query : undefined;
-        const data = q && 'data' in q ? q.data : undefined;
-        if (q && data?.startsWith(ACK_PREFIX)) {
-          const who = `telegram:${q.from.username ? `@${q.from.username}` : q.from.id}`;
-          const result = await db.transaction().execute(async (trx) => {
-            const r = await acknowledge(trx, Number(data.slice(ACK_PREFIX.length)), who);
-            if (r && !r.already) await appendAudit(trx, { actor: who, action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: Number(data.slice(ACK_PREFIX.length)) } });
-            return r;
-          });
-          await telegram.answerCbQuery(q.id, result ? (result.already ? 'Already acknowledged' : 'Acknowledged') : 'Unknown alert').catch(() => undefined);
-          if (result && !result.already) acknowledged += 1;
-        }
-        // Moved past each update once it is handled: a crash repeats at most one, and acknowledging twice is harmless.
-        await deps.redis.set(offsetKey, String(u.update_id + 1));
-      }
-      return { acknowledged };
-    },
+    'alertbot.poll': async () => pollAlertBot(deps),
   };
 }
