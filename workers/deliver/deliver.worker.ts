@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { Telegram } from 'telegraf';
 import type { Redis } from 'ioredis';
 import { composeAlert } from '../../shared/alert-message.js';
@@ -46,38 +45,21 @@ export function notifiersFor(alerts: Config['alerts']): Partial<Record<string, N
   };
 }
 
-/** Sends one alert from the outbox and records the outcome. */
-async function deliverAlert(deps: DeliverDeps, notifiers: Partial<Record<string, Notifier>>, alertId: number, job: Job): Promise<unknown> {
-  const { db, log } = deps;
-  const alert = await findAlertForDelivery(db, alertId);
-  // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
-  if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
-  // An escalation is queued before it goes out; the item may be acknowledged or dismissed meanwhile.
-  if (alert.tier > 0 && (alert.acknowledged || alert.item_status === 'dismissed')) {
-    const why = alert.acknowledged ? 'acknowledged' : 'dismissed';
-    await cancelAlert(db, alertId, `${why} before the escalation went out`);
-    return { skipped: why };
-  }
-  const notifier = notifiers[alert.channel];
-  if (!notifier) {
-    await markAttemptFailed(db, alertId, `no ${alert.channel} channel is configured`, true);
-    return { skipped: 'channel not configured' };
-  }
-  const message = composeAlert(alert, deps.itemUrl(alert.review_item_id));
-  const claim = await beginSend(db, alertId);
-  if (!claim) return { skipped: 'no longer pending' };
-  if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotency_key }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
-  let receipt: Record<string, unknown>;
-  try {
-    receipt = await notifier({ alertId, idempotencyKey: alert.idempotency_key, message });
-  } catch (err) {
-    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await markAttemptFailed(db, alertId, (err as Error).message, final, err instanceof DeliveryRefused);
-    throw err;
-  }
-  await markSent(db, alertId, receipt);
-  log.info({ alertId, channel: alert.channel, tier: alert.tier, key: alert.idempotency_key }, 'alert delivered');
-  return { sent: alert.channel };
+/** Escalates the alerts no one acknowledged in time, to the escalation's channels. */
+async function escalate(deps: DeliverDeps): Promise<unknown> {
+  const { db, queues, alerts, log } = deps;
+  if (!alerts.escalation) return { skipped: 'no escalation configured' };
+  const due = await dueForEscalation(db, 0, alerts.escalation.after);
+  if (due.length === 0) return { escalated: 0 };
+  const items = [...new Set(due.map((d) => d.review_item_id))];
+  const rows = await db.transaction().execute(async (trx) => {
+    const created = await insertOutbox(trx, items.flatMap((reviewItemId) => alerts.escalation!.channels.map((channel) => ({ reviewItemId, channel, tier: 1 }))));
+    await markEscalated(trx, due.map((d) => d.id));
+    return created;
+  });
+  await enqueueDeliveries(queues, rows);
+  log.warn({ items, alerts: rows.length }, 'unacknowledged alerts escalated');
+  return { escalated: items.length };
 }
 
 /** Takes the Acknowledge presses on Telegram alerts since the last poll. */
@@ -115,9 +97,40 @@ async function pollAlertBot(deps: DeliverDeps): Promise<unknown> {
  * beginSend detects and counts, and the idempotency key lets the receiver drop the repeat.
  */
 export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps.alerts)): Handlers<'deliver'> {
-  const { db, queues, alerts, log } = deps;
+  const { db, queues, log } = deps;
+
   return {
-    'alert.deliver': async ({ alertId }, job) => deliverAlert(deps, notifiers, alertId, job),
+    'alert.deliver': async ({ alertId }, job) => {
+      const alert = await findAlertForDelivery(db, alertId);
+      // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
+      if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
+      // An escalation is queued before it goes out; the item may be acknowledged or dismissed meanwhile.
+      if (alert.tier > 0 && (alert.acknowledged || alert.item_status === 'dismissed')) {
+        const why = alert.acknowledged ? 'acknowledged' : 'dismissed';
+        await cancelAlert(db, alertId, `${why} before the escalation went out`);
+        return { skipped: why };
+      }
+      const notifier = notifiers[alert.channel];
+      if (!notifier) {
+        await markAttemptFailed(db, alertId, `no ${alert.channel} channel is configured`, true);
+        return { skipped: 'channel not configured' };
+      }
+      const message = composeAlert(alert, deps.itemUrl(alert.review_item_id));
+      const claim = await beginSend(db, alertId);
+      if (!claim) return { skipped: 'no longer pending' };
+      if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotency_key }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
+      let receipt: Record<string, unknown>;
+      try {
+        receipt = await notifier({ alertId, idempotencyKey: alert.idempotency_key, message });
+      } catch (err) {
+        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await markAttemptFailed(db, alertId, (err as Error).message, final, err instanceof DeliveryRefused);
+        throw err;
+      }
+      await markSent(db, alertId, receipt);
+      log.info({ alertId, channel: alert.channel, tier: alert.tier, key: alert.idempotency_key }, 'alert delivered');
+      return { sent: alert.channel };
+    },
 
     'outbox.sweep': async () => {
       const ids = await duePending(db, SWEEP_GRACE_MS);
@@ -126,20 +139,7 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
       return { requeued: ids.length };
     },
 
-    'alerts.escalate': async () => {
-      if (!alerts.escalation) return { skipped: 'no escalation configured' };
-      const due = await dueForEscalation(db, 0, alerts.escalation.after);
-      if (due.length === 0) return { escalated: 0 };
-      const items = [...new Set(due.map((d) => d.review_item_id))];
-      const rows = await db.transaction().execute(async (trx) => {
-        const created = await insertOutbox(trx, items.flatMap((reviewItemId) => alerts.escalation!.channels.map((channel) => ({ reviewItemId, channel, tier: 1 }))));
-        await markEscalated(trx, due.map((d) => d.id));
-        return created;
-      });
-      await enqueueDeliveries(queues, rows);
-      log.warn({ items, alerts: rows.length }, 'unacknowledged alerts escalated');
-      return { escalated: items.length };
-    },
+    'alerts.escalate': async () => escalate(deps),
 
     'alertbot.poll': async () => pollAlertBot(deps),
   };
