@@ -18,8 +18,9 @@ export async function loadEvidence(db: Db, ids: number[]) {
   return out;
 }
 
-async function loadEvidenceSlice(db: Db, ids: number[]) {
-  const items = await db
+/** The review items with their post, channel, source, classification and the emails of who decided and holds each. */
+function evidenceItems(db: Db, ids: number[]) {
+  return db
     .selectFrom('review_item')
     .innerJoin('post', 'post.id', 'review_item.post_id')
     .innerJoin('channel', 'channel.id', 'post.channel_id')
@@ -55,6 +56,10 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
     ])
     .where('review_item.id', '=', anyId(ids))
     .execute();
+}
+
+async function loadEvidenceSlice(db: Db, ids: number[]) {
+  const items = await evidenceItems(db, ids);
   const versions = await db
     .selectFrom('post')
     .selectAll()
