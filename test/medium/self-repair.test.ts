@@ -19,6 +19,7 @@ import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
 import { makePost } from '../support/factories.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 
 describe('a source whose row is gone (the database recreated empty)', () => {
   let h: IngestHarness;
@@ -103,12 +104,7 @@ describe('job schedulers after Redis lost them', () => {
       ].join('\n'),
     );
   });
-  afterAll(async () => {
-    await runtime?.close();
-    await receiver?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
-  });
+  afterAll(() => closeRuntimeTest(runtime, [receiver], testDb, prefix));
 
   const start = (resync: string) => {
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_SCHEDULER_RESYNC: resync, LOG_LEVEL: 'silent' }, dir);
