@@ -12,8 +12,8 @@ describe('revisit repository', () => {
   let quiet: number;
   beforeAll(async () => {
     testDb = await createTestDb();
-    hot = (await upsertSource(testDb.db, 'hot-chan', 'telegram-web', { kind: 'telegram-web', channel: 'hot_chan' }, 'config')).id;
-    quiet = (await upsertSource(testDb.db, 'quiet-chan', 'telegram-web', { kind: 'telegram-web', channel: 'quiet_chan' }, 'config')).id;
+    const channel = async (name: string) => (await upsertSource(testDb.db, name, 'telegram-web', { kind: 'telegram-web', channel: name.replace('-', '_') }, 'config')).id;
+    [hot, quiet] = [await channel('hot-chan'), await channel('quiet-chan')];
   });
   afterAll(() => testDb?.drop());
 
