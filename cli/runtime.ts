@@ -88,6 +88,126 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** The parts of a starting runtime, which close() takes down: what has started so far, set as each part starts. */
+interface Parts {
+  config: Readonly<Config>;
+  log: Logger;
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  metrics: Metrics;
+  workers: Worker[];
+  /** The job schedulers this process owns, by role: asserted at start and kept (see keepSchedulers). */
+  schedules: (() => Promise<unknown>)[];
+  app?: FastifyInstance;
+  apiRedis?: Redis;
+  url?: string;
+  keeper?: { stop(): void };
+  budget?: HostBudget;
+  ocr?: OcrPool;
+}
+
+async function closeParts(p: Parts): Promise<void> {
+  const { config, log } = p;
+  p.keeper?.stop();
+  // Jobs get the grace period to finish; those still running are abandoned (their locks lapse, another worker retries them).
+  const { forced } = await closeWorkers(p.workers, config.workers.shutdownGrace);
+  if (forced) log.warn({ graceMs: config.workers.shutdownGrace }, 'jobs still running at the shutdown limit were abandoned; another worker retries them');
+  await withinMs(CLOSE_REST_MS, async () => {
+    if (p.app) await p.app.close();
+    await p.budget?.close();
+    await p.queues.close();
+    await Promise.allSettled([p.db.destroy(), p.redis.quit(), p.apiRedis?.quit(), p.ocr?.close()]);
+  });
+}
+
+/** The alert worker (with the audit checkpoint and near-miss chores) and the deliverer, when this process has those roles. */
+async function startAlertWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps, itemUrl: (id: number) => string): Promise<void> {
+  const { config, log, db, redis, queues } = p;
+  if (kinds.includes('alert')) {
+    const alertLog = log.child({ worker: 'alert' });
+    const checkpointFile = await auditCheckpointFile(db, config);
+    const keyFile = await signingKeyFile(db, config.evidence);
+    // The key is read at the first checkpoint, which an empty log never takes.
+    const checkpointAudit = () => takeCheckpoint(db, { key: loadOrCreateSigningKey(keyFile, config.evidence.keyPassphrase), file: checkpointFile, log: alertLog });
+    const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, incidents: config.incidents, itemUrl, log: alertLog, checkpointAudit });
+    p.workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
+    p.schedules.push(() => scheduleAlertChores(queues, config.audit));
+  }
+  if (kinds.includes('deliver')) {
+    const handlers = deliverHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'deliver' }) });
+    p.workers.push(startWorker(QueueName.Deliver, handlers, deps, CONCURRENCY.deliver));
+    p.schedules.push(() => scheduleDeliveryChores(queues, config.alerts));
+  }
+}
+
+/** The workers posts pass through before an alert: classify, media and ingest (which also brings the sources in line with the config). */
+async function startPostWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps): Promise<void> {
+  const { config, log, db, redis, queues } = p;
+  if (kinds.includes('classify')) {
+    p.workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay, readImages: config.media.enabled }), deps, CONCURRENCY.classify));
+  }
+  if (kinds.includes('media')) {
+    // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
+    const fetcher = createFetcher({ timeoutMs: config.media.fetchTimeout, maxBytes: config.media.maxBytes, allowPrivateNetworks: config.ingest.allowPrivateNetworks, perHostIntervalMs: config.ingest.perHostInterval });
+    const ocr = (p.ocr = createOcrPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout }));
+    const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, ocr, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
+    p.workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
+    p.schedules.push(() => ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, { name: 'media.prune', data: {} }));
+  }
+  if (kinds.includes('ingest')) {
+    const budget = (p.budget = await createHostBudget(redis, config.redis.prefix, config.ingest.hosts, log.child({ module: 'host-budget' })));
+    const fetcher = createFetcher({
+      budget,
+      timeoutMs: config.ingest.fetchTimeout,
+      maxBytes: config.ingest.maxResponseBytes,
+      allowPrivateNetworks: config.ingest.allowPrivateNetworks,
+      perHostIntervalMs: config.ingest.perHostInterval,
+    });
+    const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
+    p.workers.push(startWorker(QueueName.Ingest, handlers, deps, ingestConcurrency(config.database.poolSize)));
+    const sourcesLog = log.child({ module: 'sources' });
+    await syncSources(db, queues, config, sourcesLog);
+    p.schedules.push(() => resyncSources(db, queues, config, sourcesLog));
+  }
+}
+
+/** The review API, with its gauges; listening (and then known by its URL) when asked to. */
+async function startApi(p: Parts, kinds: WorkerKind[], listen: boolean, baseUrl: string): Promise<void> {
+  const { config, log, db, redis, queues, metrics } = p;
+  const apiRedis = (p.apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined);
+  apiRedis?.on('error', () => undefined); // reported through /healthz
+  registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
+  registerDbGauges(metrics, db, { perSource: config.metrics.perSource });
+  registerCoverageGauges(metrics, db);
+  const app = (p.app = await buildApp({
+    db,
+    redis: apiRedis ?? redis,
+    metrics,
+    log,
+    secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
+    evidence: { keyFile: await signingKeyFile(db, config.evidence), keyPassphrase: config.evidence.keyPassphrase, checkpointFile: await auditCheckpointFile(db, config) },
+    queues,
+    bullBoardReadOnly: config.bullBoard.readOnly,
+    metricsToken: config.metrics.token,
+    keyPrefix: config.redis.prefix,
+    timeouts: config.http,
+    login: config.login,
+    exports: config.exports,
+    alerts: config.alerts,
+    incidents: config.incidents,
+    importDir: config.ingest.importDir,
+    media: directoryStore(config.media.storeDir),
+  }));
+  if (listen) {
+    await app.listen({ host: config.http.host, port: config.http.port });
+    const address = app.server.address();
+    const url = (p.url = typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : baseUrl);
+    log.info({ url, items: `${url}/api/items`, docs: `${url}/docs` }, 'review API listening');
+    if ((await countUsers(db)) === 0) log.warn('no users yet: add one with `npx vigil user add --email you@example.org --role admin`, then `npx vigil token create --email you@example.org`');
+  }
+}
+
 export async function startRuntime(config: Readonly<Config>, log: Logger, roles: Role[], opts: { listen: boolean } = { listen: true }): Promise<Runtime> {
   const kinds = WORKER_KINDS.filter((k) => roles.includes(k));
   const db = createDb(config.database.url, config.database.poolSize);
@@ -95,119 +215,28 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = createQueues(redis, config.redis.prefix, log);
   const metrics = createMetrics();
-  const workers: Worker[] = [];
-  let app: FastifyInstance | undefined;
-  let apiRedis: Redis | undefined;
-  let url: string | undefined;
-  /** The job schedulers this process owns, by role: asserted at start and kept (see keepSchedulers). */
-  const schedules: (() => Promise<unknown>)[] = [];
-  let keeper: { stop(): void } | undefined;
-  let budget: HostBudget | undefined;
-  let ocr: OcrPool | undefined;
+  const p: Parts = { config, log, db, redis, queues, metrics, workers: [], schedules: [] };
 
   let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      keeper?.stop();
-      // Jobs get the grace period to finish; those still running are abandoned (their locks lapse, another worker retries them).
-      const { forced } = await closeWorkers(workers, config.workers.shutdownGrace);
-      if (forced) log.warn({ graceMs: config.workers.shutdownGrace }, 'jobs still running at the shutdown limit were abandoned; another worker retries them');
-      await withinMs(CLOSE_REST_MS, async () => {
-        if (app) await app.close();
-        await budget?.close();
-        await queues.close();
-        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit(), ocr?.close()]);
-      });
-    })());
+  const close = () => (closing ??= closeParts(p));
 
   try {
     log.info({ redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles }, 'starting');
     const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics, lockDuration: config.workers.lockDuration, onFinalFailure: (f) => quarantineFailedJob(db, f) };
     const baseUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
-    const itemUrl = (id: number) => deskItemUrl(url ?? baseUrl, id);
+    const itemUrl = (id: number) => deskItemUrl(p.url ?? baseUrl, id);
 
-    if (kinds.includes('alert')) {
-      const alertLog = log.child({ worker: 'alert' });
-      const checkpointFile = await auditCheckpointFile(db, config);
-      const keyFile = await signingKeyFile(db, config.evidence);
-      // The key is read at the first checkpoint, which an empty log never takes.
-      const checkpointAudit = () => takeCheckpoint(db, { key: loadOrCreateSigningKey(keyFile, config.evidence.keyPassphrase), file: checkpointFile, log: alertLog });
-      const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, incidents: config.incidents, itemUrl, log: alertLog, checkpointAudit });
-      workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
-      schedules.push(() => scheduleAlertChores(queues, config.audit));
-    }
-    if (kinds.includes('deliver')) {
-      const handlers = deliverHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'deliver' }) });
-      workers.push(startWorker(QueueName.Deliver, handlers, deps, CONCURRENCY.deliver));
-      schedules.push(() => scheduleDeliveryChores(queues, config.alerts));
-    }
-    if (kinds.includes('classify')) {
-      workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay, readImages: config.media.enabled }), deps, CONCURRENCY.classify));
-    }
-    if (kinds.includes('media')) {
-      // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
-      const fetcher = createFetcher({ timeoutMs: config.media.fetchTimeout, maxBytes: config.media.maxBytes, allowPrivateNetworks: config.ingest.allowPrivateNetworks, perHostIntervalMs: config.ingest.perHostInterval });
-      ocr = createOcrPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout });
-      const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, ocr, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
-      workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
-      schedules.push(() => ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, { name: 'media.prune', data: {} }));
-    }
-    if (kinds.includes('ingest')) {
-      budget = await createHostBudget(redis, config.redis.prefix, config.ingest.hosts, log.child({ module: 'host-budget' }));
-      const fetcher = createFetcher({
-        budget,
-        timeoutMs: config.ingest.fetchTimeout,
-        maxBytes: config.ingest.maxResponseBytes,
-        allowPrivateNetworks: config.ingest.allowPrivateNetworks,
-        perHostIntervalMs: config.ingest.perHostInterval,
-      });
-      const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
-      workers.push(startWorker(QueueName.Ingest, handlers, deps, ingestConcurrency(config.database.poolSize)));
-      const sourcesLog = log.child({ module: 'sources' });
-      await syncSources(db, queues, config, sourcesLog);
-      schedules.push(() => resyncSources(db, queues, config, sourcesLog));
-    }
-    if (schedules.length) {
-      const kept = keepSchedulers(redis, () => Promise.all(schedules.map((assert) => assert())), config.workers.schedulerResync, log.child({ module: 'schedulers' }));
-      keeper = kept;
+    await startAlertWorkers(p, kinds, deps, itemUrl);
+    await startPostWorkers(p, kinds, deps);
+    if (p.schedules.length) {
+      const kept = keepSchedulers(redis, () => Promise.all(p.schedules.map((assert) => assert())), config.workers.schedulerResync, log.child({ module: 'schedulers' }));
+      p.keeper = kept;
       await kept.ready;
     }
-    if (roles.includes('api')) {
-      apiRedis = kinds.length ? createRedis(config.redis.url, 'request') : undefined;
-      apiRedis?.on('error', () => undefined); // reported through /healthz
-      registerQueueGauges(metrics, queues, apiRedis ?? redis, config.redis.prefix);
-      registerDbGauges(metrics, db, { perSource: config.metrics.perSource });
-      registerCoverageGauges(metrics, db);
-      app = await buildApp({
-        db,
-        redis: apiRedis ?? redis,
-        metrics,
-        log,
-        secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
-        evidence: { keyFile: await signingKeyFile(db, config.evidence), keyPassphrase: config.evidence.keyPassphrase, checkpointFile: await auditCheckpointFile(db, config) },
-        queues,
-        bullBoardReadOnly: config.bullBoard.readOnly,
-        metricsToken: config.metrics.token,
-        keyPrefix: config.redis.prefix,
-        timeouts: config.http,
-        login: config.login,
-        exports: config.exports,
-        alerts: config.alerts,
-        incidents: config.incidents,
-        importDir: config.ingest.importDir,
-        media: directoryStore(config.media.storeDir),
-      });
-      if (opts.listen) {
-        await app.listen({ host: config.http.host, port: config.http.port });
-        const address = app.server.address();
-        url = typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : baseUrl;
-        log.info({ url, items: `${url}/api/items`, docs: `${url}/docs` }, 'review API listening');
-        if ((await countUsers(db)) === 0) log.warn('no users yet: add one with `npx vigil user add --email you@example.org --role admin`, then `npx vigil token create --email you@example.org`');
-      }
-    }
+    if (roles.includes('api')) await startApi(p, kinds, opts.listen, baseUrl);
   } catch (err) {
     await close();
     throw err;
   }
-  return { db, redis, queues, metrics, app, url, close };
+  return { db, redis, queues, metrics, app: p.app, url: p.url, close };
 }

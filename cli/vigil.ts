@@ -130,8 +130,8 @@ function isParseArgsError(err: unknown): err is TypeError {
   return err instanceof TypeError && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS_');
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command = 'start', ...rest] = argv;
+/** The commands that need no config (no database, no Redis); undefined for any other. */
+async function runStandalone(command: string, rest: string[]): Promise<number | undefined> {
   if (command === 'help' || [command, ...rest].some((a) => a === '--help' || a === '-h')) {
     process.stdout.write(HELP);
     return 0;
@@ -180,6 +180,32 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(result.report);
     return result.written ? 0 : 1;
   }
+  return undefined;
+}
+
+/** The administration commands, each in its own module; a usage error is reported in one line. */
+async function runAdministration(command: string, rest: string[], config: Readonly<Config>): Promise<number> {
+  const { runAdmin, UsageError } = await import('./admin.command.js');
+  const { runExport } = await import('./evidence.command.js');
+  const { runJobs } = await import('./jobs.command.js');
+  const { runKeys } = await import('./keys.command.js');
+  const { runSources } = await import('./sources.command.js');
+  try {
+    if (command === 'jobs') return await runJobs(rest, config);
+    if (command === 'sources') return await runSources(rest, config);
+    if (command === 'keys') return await runKeys(rest, config);
+    return await (command === 'export' ? runExport(rest, config) : runAdmin(command, rest, config));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`vigil ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  const standalone = await runStandalone(command, rest);
+  if (standalone !== undefined) return standalone;
 
   const config = loadConfig();
   const log = createLogger(config.log, config.env);
@@ -209,23 +235,8 @@ async function main(argv: string[]): Promise<number> {
     case 'export':
     case 'keys':
     case 'sources':
-    case 'jobs': {
-      const { runAdmin, UsageError } = await import('./admin.command.js');
-      const { runExport } = await import('./evidence.command.js');
-      const { runJobs } = await import('./jobs.command.js');
-      const { runKeys } = await import('./keys.command.js');
-      const { runSources } = await import('./sources.command.js');
-      try {
-        if (command === 'jobs') return await runJobs(rest, config);
-        if (command === 'sources') return await runSources(rest, config);
-        if (command === 'keys') return await runKeys(rest, config);
-        return await (command === 'export' ? runExport(rest, config) : runAdmin(command, rest, config));
-      } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        process.stderr.write(`vigil ${err.message}\n`);
-        return EXIT_USAGE;
-      }
-    }
+    case 'jobs':
+      return runAdministration(command, rest, config);
     default:
       process.stderr.write(`vigil: unknown command "${command}"\n\n${HELP}`);
       return EXIT_USAGE;

@@ -120,12 +120,8 @@ export function registerQueueGauges(metrics: Metrics, queues: Queues, redis: Red
   });
 }
 
-/**
- * From the database at scrape time: source health, and duty alerts by status. Sources are counted by kind;
- * series named by source only with `perSource` (config `metrics.perSource`), as the names are the watch-list
- * and whoever can scrape /metrics is not necessarily a desk user.
- */
-export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: boolean } = { perSource: false }): void {
+/** Duty alerts by status, and the deliveries that may have reached a receiver twice. */
+function registerAlertGauges(metrics: Metrics, db: Db): void {
   new Gauge({
     name: 'vigil_alerts',
     help: 'Duty alerts (the outbox) by status: pending and failed ones have not reached the officer',
@@ -146,6 +142,15 @@ export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: bo
       this.set(await duplicateRiskTotal(db));
     },
   });
+}
+
+/**
+ * From the database at scrape time: source health, and duty alerts by status. Sources are counted by kind;
+ * series named by source only with `perSource` (config `metrics.perSource`), as the names are the watch-list
+ * and whoever can scrape /metrics is not necessarily a desk user.
+ */
+export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: boolean } = { perSource: false }): void {
+  registerAlertGauges(metrics, db);
   // The source gauges are collected together at each scrape: they share one query in flight.
   let inFlight: ReturnType<typeof enabledSourceHealth> | undefined;
   const rows = () =>

@@ -91,26 +91,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeout / 4)) },
   });
 
-  app.addHook('onSend', async (request, reply) => {
-    // Post text is attacker-controlled: never let a browser sniff an answer into something else.
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    // By the matched route, not the raw URL: the docs and the board bring their own pages and scripts.
-    const route = request.routeOptions.url ?? '';
-    if (!route.startsWith('/docs') && !route.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-  });
-
-  // Error answers: AppError's code and message, a status-only error's code, never a 5xx's details.
-  app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
-    if (err instanceof AppError) return replyWithError(reply, request, err);
-    const status = err.statusCode ?? 500;
-    if (status >= 500) request.log.error({ err }, 'request failed');
-    return replyWithError(reply, request, new AppError(codeOfStatus(status), status >= 500 ? 'internal error' : err.message));
-  });
-  app.setNotFoundHandler((request) => {
-    throw new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
-  });
+  installResponses(app);
 
   await app.register(cookie);
   // Before any route, so it sees each one (the route table); after the cookie parser, which it reads.
@@ -148,4 +129,28 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(uiRoutes, deps);
   if (deps.queues) await app.register(bullBoard({ db: deps.db, queues: deps.queues, readOnly: deps.bullBoardReadOnly ?? true }), { prefix: BULL_BOARD_PATH });
   return app;
+}
+
+/** Headers every answer carries, and the one shape of error answers. */
+function installResponses(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    // Post text is attacker-controlled: never let a browser sniff an answer into something else.
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    // By the matched route, not the raw URL: the docs and the board bring their own pages and scripts.
+    const route = request.routeOptions.url ?? '';
+    if (!route.startsWith('/docs') && !route.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
+
+  // Error answers: AppError's code and message, a status-only error's code, never a 5xx's details.
+  app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+    if (err instanceof AppError) return replyWithError(reply, request, err);
+    const status = err.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    return replyWithError(reply, request, new AppError(codeOfStatus(status), status >= 500 ? 'internal error' : err.message));
+  });
+  app.setNotFoundHandler((request) => {
+    throw new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+  });
 }

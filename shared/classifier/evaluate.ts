@@ -57,9 +57,40 @@ export const summarise = ({ examples, labels, flagging, nonEnglishOfferCallRecal
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 export const shouldFlag = (labels: readonly string[]): boolean => FLAG_LABELS.some((l) => labels.includes(l));
 
+type LabelCounts = { tp: number; fp: number; fn: number; tn: number };
+
+/** Counts one example's prediction per label, noting each miss. */
+function countLabels(counts: Record<Label, LabelCounts>, misses: Miss[], e: Example, verdict: Verdict): void {
+  for (const label of EVAL_LABELS) {
+    const gold = e.labels.includes(label);
+    const predicted = verdict.labels.includes(label);
+    const c = counts[label];
+    if (gold && predicted) c.tp += 1;
+    else if (!gold && !predicted) c.tn += 1;
+    else if (predicted) {
+      c.fp += 1;
+      misses.push({ id: e.id, kind: e.kind, label, error: 'false_positive', text: e.text });
+    } else {
+      c.fn += 1;
+      misses.push({ id: e.id, kind: e.kind, label, error: 'false_negative', text: e.text });
+    }
+  }
+}
+
+function labelMetrics(counts: Record<Label, LabelCounts>): Record<Label, LabelMetrics> {
+  return Object.fromEntries(
+    EVAL_LABELS.map((l) => {
+      const c = counts[l];
+      const precision = ratio(c.tp, c.tp + c.fp);
+      const recall = ratio(c.tp, c.tp + c.fn);
+      return [l, { ...c, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) }];
+    }),
+  ) as Record<Label, LabelMetrics>;
+}
+
 /** Per-label precision, recall and F1 of a classifier over labelled examples. Pure. */
 export function evaluate(examples: Example[], predict: (text: string) => Verdict): Evaluation {
-  const counts = Object.fromEntries(EVAL_LABELS.map((l) => [l, { tp: 0, fp: 0, fn: 0, tn: 0 }])) as Record<Label, { tp: number; fp: number; fn: number; tn: number }>;
+  const counts = Object.fromEntries(EVAL_LABELS.map((l) => [l, { tp: 0, fp: 0, fn: 0, tn: 0 }])) as Record<Label, LabelCounts>;
   const misses: Miss[] = [];
   const confusion = Object.fromEntries(PRIMARY.map((g) => [g, Object.fromEntries(PRIMARY.map((p) => [p, 0]))])) as Evaluation['confusion'];
   const flaggedNegativesByKind: Evaluation['flaggedNegativesByKind'] = {};
@@ -89,29 +120,9 @@ export function evaluate(examples: Example[], predict: (text: string) => Verdict
       k.total += 1;
       if (verdict.flagged) k.flagged += 1;
     }
-    for (const label of EVAL_LABELS) {
-      const gold = e.labels.includes(label);
-      const predicted = verdict.labels.includes(label);
-      const c = counts[label];
-      if (gold && predicted) c.tp += 1;
-      else if (!gold && !predicted) c.tn += 1;
-      else if (predicted) {
-        c.fp += 1;
-        misses.push({ id: e.id, kind: e.kind, label, error: 'false_positive', text: e.text });
-      } else {
-        c.fn += 1;
-        misses.push({ id: e.id, kind: e.kind, label, error: 'false_negative', text: e.text });
-      }
-    }
+    countLabels(counts, misses, e, verdict);
   }
-  const labels = Object.fromEntries(
-    EVAL_LABELS.map((l) => {
-      const c = counts[l];
-      const precision = ratio(c.tp, c.tp + c.fp);
-      const recall = ratio(c.tp, c.tp + c.fn);
-      return [l, { ...c, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) }];
-    }),
-  ) as Record<Label, LabelMetrics>;
+  const labels = labelMetrics(counts);
   const all = flagging.all ?? { negatives: 0, negativesFlagged: 0 };
   return {
     examples: examples.length,

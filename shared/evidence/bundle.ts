@@ -10,7 +10,7 @@ import { labelName } from '../domain/label-names.js';
 import { appendAudit } from '../repositories/audit.repository.js';
 import { custodyEntries, exportItemIds, loadEvidence, type Evidence } from '../repositories/evidence.repository.js';
 import { VIGIL_VERSION } from '../version.js';
-import { addIncidentEvidence } from './incident-evidence.js';
+import { addIncidentEvidence, type IncidentEvidence } from './incident-evidence.js';
 import { actTimeline, itemSection, postAct, reportFoot, reportHead, timelineEnd, timelineRow, type ActRow } from './report.js';
 import { recordCheckpoint, signHead, takeCheckpoint, type CheckpointLog } from './audit-checkpoint.js';
 import type { SigningKey } from './signing-key.js';
@@ -104,18 +104,26 @@ async function write(stream: WriteStream, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-/**
- * Streams an evidence bundle (zip) to `out`: per item the raw bytes of every kept version, capture
- * metadata, the normalised post, classification with rationale, the review, the deletion mark; for a
- * campaign, the incident reports linked to it (incident-evidence.ts) and its course from offer to act in
- * the report; then custody.json, checkpoint.json (the audit log's signed head), report.html, VERIFY.md, SHA256SUMS, and
- * manifest.json signed with the instance's key. With `checkpoints`, the heads are also recorded there.
- */
-export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable, checkpoints?: { file: string; log: CheckpointLog }, media?: MediaStore): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
-  const ids = await exportSelection(db, req);
-  const bundleId = randomUUID();
-  const createdAt = new Date();
-  // The export is recorded before any byte leaves, with who receives it and why.
+/** The zip being written: every file added through it is listed (path, size, SHA-256) for SHA256SUMS and the manifest. */
+interface BundleZip {
+  archive: ZipArchive;
+  files: FileEntry[];
+  createdAt: Date;
+  add: (path: string, data: Buffer) => Promise<FileEntry>;
+  /** Settles when `out` has taken the whole zip. */
+  finished: Promise<void>;
+}
+
+/** What the bundle's items add to its manifest and report. */
+interface BundleItems {
+  summaries: Record<string, unknown>[];
+  classifiers: Set<string>;
+  /** A campaign's course from offer to act: its offers and claims, then the incidents linked to it. */
+  acts: ActRow[];
+}
+
+/** The export is recorded before any byte leaves, with who receives it and why; returns the signed head of the audit log. */
+async function recordExport(db: Db, req: ExportRequest, ids: number[], bundleId: string, key: SigningKey, checkpoints?: { file: string; log: CheckpointLog }) {
   await db.transaction().execute((trx) =>
     appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export', entity: 'evidence_bundle', entityId: bundleId, details: { recipient: req.recipient, purpose: req.purpose, items: ids.length, ...(req.campaignId !== undefined ? { campaignId: req.campaignId } : { itemIds: ids }) } }),
   );
@@ -123,7 +131,10 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
   // the database alone can take back, and the instance's checkpoint file gets it too.
   const checkpoint = (await signHead(db, key))!;
   if (checkpoints) recordCheckpoint(checkpoints.file, checkpoint, checkpoints.log);
+  return checkpoint;
+}
 
+function openZip(out: Writable, createdAt: Date): BundleZip {
   const archive = new ZipArchive(process.env.VIGIL_BUNDLE_STORE ? { store: true } : { zlib: { level: 6 } });
   let queued = 0;
   archive.on('entry', () => {
@@ -145,78 +156,115 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     while (queued > MAX_QUEUED) await once(archive, 'entry');
     return entry;
   };
+  return { archive, files, createdAt, add, finished };
+}
 
+/** Adds every item's files in batches, writing its timeline row and report section to files in `tmp` as it goes. */
+async function addItems(db: Db, req: ExportRequest, ids: number[], zip: BundleZip, tmp: string, media?: MediaStore): Promise<BundleItems> {
+  const timeline = createWriteStream(join(tmp, 'timeline'));
+  const sections = createWriteStream(join(tmp, 'sections'));
+  const items: BundleItems = { summaries: [], classifiers: new Set<string>(), acts: [] };
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = await loadEvidence(db, ids.slice(i, i + BATCH));
+    const mediaRows = await listPostMedia(db, batch.flatMap((e) => e.versions.map((v) => v.post_key)));
+    for (const e of batch) {
+      const keys = new Set(e.versions.map((v) => v.post_key));
+      const images = await readItemImages(mediaRows.filter((m) => keys.has(m.post_key)), media);
+      const mine: FileEntry[] = [];
+      for (const [path, data] of itemFiles(e, images)) mine.push(await zip.add(path, data));
+      const act = req.campaignId !== undefined ? postAct(e) : undefined;
+      if (act) items.acts.push(act);
+      items.classifiers.add(e.item.classification.classifier);
+      items.summaries.push({ reviewItemId: e.item.id, platform: e.item.post.platform, channel: e.item.post.channel, externalId: e.item.post.externalId, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.classification.labels });
+      await write(timeline, timelineRow(e));
+      await write(sections, itemSection(e, mine, imagesSection(images, e.item.classification.rationale)));
+    }
+  }
+  timeline.end();
+  sections.end();
+  await Promise.all([once(timeline, 'close'), once(sections, 'close')]);
+  return items;
+}
+
+/** custody.json: the audit entries about these items and incidents, and about exports of them. */
+async function addCustody(db: Db, ids: number[], bundleId: string, incidentIds: number[] | undefined, zip: BundleZip): Promise<void> {
+  const idSet = new Set(ids.map(String));
+  const custody = (await custodyEntries(db, ids, incidentIds)).filter((a) => a.entity === 'review_item' || a.entity === 'incident' || (a.entity === 'evidence_bundle' && (a.entity_id === bundleId || ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))));
+  await zip.add('custody.json', json({ note: 'Audit entries about these items, oldest first. Each hash = SHA-256 of RFC 8785 JSON [prevHash, at, actor, actorId, action, entity, entityId, details]; prevHash links to the entry before it in the full log.', entries: custody.map((a) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, actorId: a.actor_id, action: a.action, entity: a.entity, entityId: a.entity_id, details: a.details, prevHash: a.prev_hash, hash: a.hash })) }));
+}
+
+/** report.html, put together on disk from the head, the timeline and item sections in `tmp`, the incidents' sections and the foot. */
+async function composeReport(tmp: string, head: Parameters<typeof reportHead>[0], fingerprint: string, acts: ActRow[], incidents: IncidentEvidence | undefined): Promise<string> {
+  const file = join(tmp, 'report');
+  const report = createWriteStream(file);
+  await write(report, reportHead(head));
+  for (const part of ['timeline', 'sections']) {
+    for await (const chunk of createReadStream(join(tmp, part))) await write(report, (chunk as Buffer).toString('utf8'));
+    if (part === 'timeline') await write(report, timelineEnd() + (incidents ? actTimeline(acts) : ''));
+  }
+  if (incidents?.sections) await write(report, incidents.sections);
+  await write(report, reportFoot(fingerprint));
+  report.end();
+  await once(report, 'close');
+  return file;
+}
+
+/** Adds a file on disk, streamed (a 10,000-post report stays out of memory), listed like any other. */
+async function addFile(zip: BundleZip, path: string, file: string): Promise<void> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  zip.files.push({ path, size, sha256: hash.digest('hex') });
+  zip.archive.append(createReadStream(file), { name: path, date: zip.createdAt });
+}
+
+/** The signature layer: SHA256SUMS and the manifest listing every file, its signature and the public key; returns the manifest once the zip is out. */
+async function seal(zip: BundleZip, key: SigningKey, head: Record<string, unknown>): Promise<Buffer> {
+  const { archive, files, createdAt } = zip;
+  await zip.add('SHA256SUMS', Buffer.from(files.map((f) => `${f.sha256}  ${f.path}\n`).join('')));
+  const manifest = Buffer.from(
+    `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "files": [\n${files.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]\n}\n`,
+  );
+  archive.append(manifest, { name: 'manifest.json', date: createdAt });
+  archive.append(sign(null, manifest, key.privateKey), { name: 'manifest.sig', date: createdAt });
+  archive.append(key.publicKeyPem, { name: 'public-key.pem', date: createdAt });
+  await archive.finalize();
+  await zip.finished;
+  return manifest;
+}
+
+/**
+ * Streams an evidence bundle (zip) to `out`: per item the raw bytes of every kept version, capture
+ * metadata, the normalised post, classification with rationale, the review, the deletion mark; for a
+ * campaign, the incident reports linked to it (incident-evidence.ts) and its course from offer to act in
+ * the report; then custody.json, checkpoint.json (the audit log's signed head), report.html, VERIFY.md, SHA256SUMS, and
+ * manifest.json signed with the instance's key. With `checkpoints`, the heads are also recorded there.
+ */
+export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable, checkpoints?: { file: string; log: CheckpointLog }, media?: MediaStore): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
+  const ids = await exportSelection(db, req);
+  const bundleId = randomUUID();
+  const createdAt = new Date();
+  const checkpoint = await recordExport(db, req, ids, bundleId, key, checkpoints);
+  const zip = openZip(out, createdAt);
   const tmp = mkdtempSync(join(tmpdir(), 'vigil-bundle-'));
   try {
-    const timeline = createWriteStream(join(tmp, 'timeline'));
-    const sections = createWriteStream(join(tmp, 'sections'));
-    const summaries: Record<string, unknown>[] = [];
-    const classifiers = new Set<string>();
-    // A campaign's course from offer to act: its offers and claims, then the incidents linked to it.
-    const acts: ActRow[] = [];
-    for (let i = 0; i < ids.length; i += BATCH) {
-      const batch = await loadEvidence(db, ids.slice(i, i + BATCH));
-      const mediaRows = await listPostMedia(db, batch.flatMap((e) => e.versions.map((v) => v.post_key)));
-      for (const e of batch) {
-        const keys = new Set(e.versions.map((v) => v.post_key));
-        const images = await readItemImages(mediaRows.filter((m) => keys.has(m.post_key)), media);
-        const mine: FileEntry[] = [];
-        for (const [path, data] of itemFiles(e, images)) mine.push(await add(path, data));
-        const act = req.campaignId !== undefined ? postAct(e) : undefined;
-        if (act) acts.push(act);
-        classifiers.add(e.item.classification.classifier);
-        summaries.push({ reviewItemId: e.item.id, platform: e.item.post.platform, channel: e.item.post.channel, externalId: e.item.post.externalId, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.classification.labels });
-        await write(timeline, timelineRow(e));
-        await write(sections, itemSection(e, mine, imagesSection(images, e.item.classification.rationale)));
-      }
-    }
-    timeline.end();
-    sections.end();
-    await Promise.all([once(timeline, 'close'), once(sections, 'close')]);
-
-    const incidents = req.campaignId !== undefined ? await addIncidentEvidence(db, req.campaignId, add) : undefined;
+    const { summaries, classifiers, acts } = await addItems(db, req, ids, zip, tmp, media);
+    const incidents = req.campaignId !== undefined ? await addIncidentEvidence(db, req.campaignId, zip.add) : undefined;
     if (incidents) acts.push(...incidents.acts);
-
-    const idSet = new Set(ids.map(String));
-    const custody = (await custodyEntries(db, ids, incidents?.incidentIds)).filter((a) => a.entity === 'review_item' || a.entity === 'incident' || (a.entity === 'evidence_bundle' && (a.entity_id === bundleId || ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))));
-    await add('custody.json', json({ note: 'Audit entries about these items, oldest first. Each hash = SHA-256 of RFC 8785 JSON [prevHash, at, actor, actorId, action, entity, entityId, details]; prevHash links to the entry before it in the full log.', entries: custody.map((a) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, actorId: a.actor_id, action: a.action, entity: a.entity, entityId: a.entity_id, details: a.details, prevHash: a.prev_hash, hash: a.hash })) }));
-
+    await addCustody(db, ids, bundleId, incidents?.incidentIds, zip);
     // One line of JSON, so `vigil audit verify --checkpoints checkpoint.json` reads it like the checkpoint file.
-    await add('checkpoint.json', Buffer.from(`${JSON.stringify(checkpoint)}\n`));
-
-    const report = createWriteStream(join(tmp, 'report'));
-    await write(report, reportHead({ bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, items: ids.length }));
-    for (const part of ['timeline', 'sections']) {
-      for await (const chunk of createReadStream(join(tmp, part))) await write(report, (chunk as Buffer).toString('utf8'));
-      if (part === 'timeline') await write(report, timelineEnd() + (incidents ? actTimeline(acts) : ''));
-    }
-    if (incidents?.sections) await write(report, incidents.sections);
-    await write(report, reportFoot(key.fingerprint));
-    report.end();
-    await once(report, 'close');
-    const reportHash = createHash('sha256');
-    let reportSize = 0;
-    for await (const chunk of createReadStream(join(tmp, 'report'))) {
-      reportHash.update(chunk as Buffer);
-      reportSize += (chunk as Buffer).length;
-    }
-    files.push({ path: 'report.html', size: reportSize, sha256: reportHash.digest('hex') });
-    archive.append(createReadStream(join(tmp, 'report')), { name: 'report.html', date: createdAt });
-
-    await add('VERIFY.md', Buffer.from(verifyInstructions(key.fingerprint, { incidents: (incidents?.incidentIds.length ?? 0) > 0 })));
-    await add('SHA256SUMS', Buffer.from(files.map((f) => `${f.sha256}  ${f.path}\n`).join('')));
-    const manifest = Buffer.from(
-      `${JSON.stringify({ format: BUNDLE_FORMAT, bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, vigilVersion: VIGIL_VERSION, classifierVersions: [...classifiers], publicKeyFingerprint: key.fingerprint, items: summaries, ...(incidents ? { incidents: incidents.summaries } : {}) }, null, 2).slice(0, -2)},\n  "files": [\n${files.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]\n}\n`,
-    );
-    archive.append(manifest, { name: 'manifest.json', date: createdAt });
-    archive.append(sign(null, manifest, key.privateKey), { name: 'manifest.sig', date: createdAt });
-    archive.append(key.publicKeyPem, { name: 'public-key.pem', date: createdAt });
-    await archive.finalize();
-    await finished;
+    await zip.add('checkpoint.json', Buffer.from(`${JSON.stringify(checkpoint)}\n`));
+    const report = await composeReport(tmp, { bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, items: ids.length }, key.fingerprint, acts, incidents);
+    await addFile(zip, 'report.html', report);
+    await zip.add('VERIFY.md', Buffer.from(verifyInstructions(key.fingerprint, { incidents: (incidents?.incidentIds.length ?? 0) > 0 })));
+    const manifest = await seal(zip, key, { format: BUNDLE_FORMAT, bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, vigilVersion: VIGIL_VERSION, classifierVersions: [...classifiers], publicKeyFingerprint: key.fingerprint, items: summaries, ...(incidents ? { incidents: incidents.summaries } : {}) });
     const manifestSha256 = sha256(manifest);
-    await db.transaction().execute((trx) => appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export.sealed', entity: 'evidence_bundle', entityId: bundleId, details: { manifestSha256, files: files.length } }));
+    await db.transaction().execute((trx) => appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export.sealed', entity: 'evidence_bundle', entityId: bundleId, details: { manifestSha256, files: zip.files.length } }));
     if (checkpoints) await takeCheckpoint(db, { key, ...checkpoints });
-    return { bundleId, items: ids.length, manifestSha256, files: files.length };
+    return { bundleId, items: ids.length, manifestSha256, files: zip.files.length };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

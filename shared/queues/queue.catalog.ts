@@ -98,38 +98,20 @@ export type Handlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobData[N
 const DAY_S = 86_400;
 
 // Failed jobs are the dead-letter queue: they are kept a fortnight, completed ones are dropped at once.
+const retried = (attempts: number, delay: number, jitter = 0.5): DefaultJobOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay, jitter },
+  removeOnComplete: true,
+  removeOnFail: { age: 14 * DAY_S, count: 50_000 },
+});
+
 export const defaultJobOptions: Record<QueueName, DefaultJobOptions> = {
-  [QueueName.Ingest]: {
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
-    removeOnComplete: { count: 100 },
-    removeOnFail: { age: 14 * DAY_S, count: 5_000 },
-  },
-  [QueueName.Classify]: {
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
-    removeOnComplete: true,
-    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
-  },
+  [QueueName.Ingest]: { ...retried(3, 5_000), removeOnComplete: { count: 100 }, removeOnFail: { age: 14 * DAY_S, count: 5_000 } },
+  [QueueName.Classify]: retried(5, 1_000),
   // Persisting must survive a Postgres restart: ten attempts back off for about 17 minutes in all.
-  [QueueName.Alert]: {
-    attempts: 10,
-    backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
-    removeOnComplete: true,
-    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
-  },
+  [QueueName.Alert]: retried(10, 1_000),
   // A receiver that is down gets eight tries over about four minutes; the sweep re-drives what is left pending.
-  [QueueName.Deliver]: {
-    attempts: 8,
-    backoff: { type: 'exponential', delay: 1_000, jitter: 0.3 },
-    removeOnComplete: true,
-    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
-  },
+  [QueueName.Deliver]: retried(8, 1_000, 0.3),
   // Bad images never fail a job (they are quarantined); what fails is Postgres or the store, worth a few tries.
-  [QueueName.Media]: {
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
-    removeOnComplete: true,
-    removeOnFail: { age: 14 * DAY_S, count: 50_000 },
-  },
+  [QueueName.Media]: retried(5, 2_000),
 };

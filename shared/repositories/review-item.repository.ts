@@ -80,9 +80,8 @@ async function upsertChannels(trx: Executor, batch: FlaggedInput[]): Promise<Map
   return ids;
 }
 
-async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelId: Map<string, number>): Promise<CreatedItem[]> {
-  const byKey = new Map(batch.map((i) => [i.post.key, i]));
-
+/** The batch's posts, each version once (a post already stored stays as it is). */
+async function insertPosts(trx: Executor, batch: FlaggedInput[], channelId: Map<string, number>): Promise<void> {
   const sources = await trx.selectFrom('source').select(['id', 'name']).where('name', 'in', unique(batch.map((i) => i.post.source))).execute();
   const sourceId = new Map(sources.map((s) => [s.name, s.id]));
 
@@ -112,9 +111,10 @@ async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelI
     })))
     .onConflict((oc) => oc.column('post_key').doNothing())
     .execute();
-  const posts = await trx.selectFrom('post').select(['id', 'post_key']).where('post_key', 'in', [...byKey.keys()]).execute();
-  const postId = new Map(posts.map((p) => [p.post_key, p.id]));
+}
 
+/** The batch's verdicts, once per post and classifier; returns the ids by `postId/classifierVersion`. */
+async function insertClassifications(trx: Executor, batch: FlaggedInput[], postId: Map<string, number>): Promise<Map<string, number>> {
   await trx
     .insertInto('classification')
     .values(batch.map(({ post, verdict }) => ({
@@ -135,6 +135,17 @@ async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelI
     .where('post_id', 'in', [...postId.values()])
     .execute();
   const classificationId = new Map(classifications.map((c) => [`${c.post_id}/${c.classifier_version}`, c.id]));
+  return classificationId;
+}
+
+async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelId: Map<string, number>): Promise<CreatedItem[]> {
+  const byKey = new Map(batch.map((i) => [i.post.key, i]));
+
+  await insertPosts(trx, batch, channelId);
+  const posts = await trx.selectFrom('post').select(['id', 'post_key']).where('post_key', 'in', [...byKey.keys()]).execute();
+  const postId = new Map(posts.map((p) => [p.post_key, p.id]));
+
+  const classificationId = await insertClassifications(trx, batch, postId);
 
   const created = await trx
     .insertInto('review_item')

@@ -17,7 +17,8 @@ import { testLog } from '../support/log.js';
 import { OFFER_POSTER, poster } from '../support/posters.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { makeItem, makePost } from '../support/factories.js';
+import { builtVerdict } from '../support/verdicts.js';
 
 // What OCR read is attacker-controlled text like any post: markup in it must show as text.
 const OCR = '£100 TO ANYONE WHO SPRAYS THE MOSQUE ON LEYTON HIGH ROAD E10 <img src=x onerror=alert(1)> PROOF TO @payday_admin';
@@ -40,7 +41,7 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk: a flagged poster shows its 
     const post = makePost('poster-1', '');
     const money = OCR.indexOf('£100');
     const verdict = builtVerdict(['bounty_offer'], 'critical', { contacts: ['@payday_admin'] }, { rationale: [{ feature: 'money', start: money, end: money + 4, text: '£100', image: { sha256 } }] });
-    const [created] = await insertFlagged(testDb.db, [{ post, verdict }]);
+    const [created] = await insertFlagged(testDb.db, [makeItem(post, verdict)]);
     itemId = created!.reviewItemId;
     await insertPostMedia(testDb.db, post.key, [
       {

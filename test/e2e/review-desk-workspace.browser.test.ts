@@ -20,7 +20,8 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { builtVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 
 const BOUNTY = '£500 to whoever smashes the windows of the mosque on Romford Road E7, proof to @romford_pay';
 const HOSTEL = 'Cash for anyone who burns the hostel on Kings Road SW3 tonight, £300, DM @kings_cash';

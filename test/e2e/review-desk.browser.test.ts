@@ -16,7 +16,8 @@ import { send, startFakeServer } from '../support/fake-server.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { builtVerdict, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -4,7 +4,7 @@ import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { makeItem, makePost } from '../support/factories.js';
 
 const PARALLEL = 8;
 const CHANNELS = 24;
@@ -29,7 +29,7 @@ describe('concurrent alert batches over shared channels', () => {
   const batch = (round: number, n: number) => {
     const channels = Array.from({ length: CHANNELS }, (_, c) => `chan_${String(c).padStart(2, '0')}`);
     if (n % 2) channels.reverse();
-    return channels.map((channel, c) => ({ post: makePost(`r${round}-b${n}-p${c}`, `£${100 + c} for the windows, round ${round} batch ${n}`, channel), verdict: builtVerdict(['bounty_offer'], 'high') }));
+    return channels.map((channel, c) => makeItem(makePost(`r${round}-b${n}-p${c}`, `£${100 + c} for the windows, round ${round} batch ${n}`, channel)));
   };
 
   /** What the alert handler does in its transaction. */

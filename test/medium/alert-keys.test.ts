@@ -14,7 +14,7 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { makeItem, makePost } from '../support/factories.js';
 
 /**
  * Two copies of the migrated template stand for a database and an older dump of it restored: the same
@@ -47,7 +47,7 @@ describe('alert idempotency keys', () => {
   /** Runs the alert worker's handler on one item, as a job (or its retry) would; no deliver worker takes the jobs. */
   const alertJob = (testDb: TestDb, externalId: string, text: string) => {
     const sut = alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: config.alerts, nearMiss: config.nearMiss, incidents: config.incidents, itemUrl: (id) => `http://127.0.0.1/items/${id}`, log: testLog, checkpointAudit: async () => undefined });
-    const data: JobData['items.alert'] = { items: [{ post: makePost(externalId, text), verdict: builtVerdict(['bounty_offer'], 'high') }], meta: jobMeta() };
+    const data: JobData['items.alert'] = { items: [makeItem(makePost(externalId, text))], meta: jobMeta() };
     return sut['items.alert'](data, { id: `alert-${externalId}` } as Job<JobData['items.alert']>);
   };
   const alerts = (testDb: TestDb) => testDb.db.selectFrom('alert').select(['id', 'review_item_id', 'channel', 'tier', 'idempotency_key']).orderBy('id').execute();

@@ -18,7 +18,7 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL, withDatabase } from '../support/env.
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { makeItem, makePost } from '../support/factories.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -49,7 +49,7 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
     }
     users.second = await createUser(testDb.db, 'second@example.org', 'analyst', null);
     bearer.second = { authorization: `Bearer ${await createApiToken(testDb.db, users.second.id, 'test')}` };
-    const [created] = await insertFlagged(testDb.db, [{ post: makePost('h-1', '£100 to anyone who sprays the mosque in E10'), verdict: builtVerdict(['bounty_offer'], 'high') }]);
+    const [created] = await insertFlagged(testDb.db, [makeItem(makePost('h-1', '£100 to anyone who sprays the mosque in E10'))]);
     itemId = created!.reviewItemId;
   });
   afterAll(async () => {

@@ -5,7 +5,8 @@ import { insertNearMisses } from '../../shared/repositories/near-miss.repository
 import { quarantine } from '../../shared/repositories/quarantine.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { builtVerdict, makePost, nearMissVerdict } from '../support/verdicts.js';
+import { nearMissVerdict } from '../support/verdicts.js';
+import { makeItem, makePost } from '../support/factories.js';
 
 /**
  * Each multi-row write, called with more rows than one statement can bind (65,535 parameters), writes
@@ -22,7 +23,7 @@ describe("multi-row writes past Postgres' parameter limit", () => {
     (await testDb.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
 
   it('insertFlagged: 4,000 posts (20 parameters each) with their classifications and review items, in one transaction', async () => {
-    const items = Array.from({ length: 4_000 }, (_, i) => ({ post: makePost(`f-${i}`, `offer ${i}`), verdict: builtVerdict(['bounty_offer'], 'high') }));
+    const items = Array.from({ length: 4_000 }, (_, i) => makeItem(makePost(`f-${i}`, `offer ${i}`)));
     const created = await testDb.db.transaction().execute((trx) => insertFlagged(trx, items));
     expect(created).toHaveLength(4_000);
     expect(new Set(created.map((c) => c.postKey))).toEqual(new Set(items.map((i) => i.post.key)));
@@ -37,7 +38,7 @@ describe("multi-row writes past Postgres' parameter limit", () => {
   }, 60_000);
 
   it('a failing slice rolls back the slices before it: the caller owns the transaction', async () => {
-    const items = Array.from({ length: 4_000 }, (_, i) => ({ post: makePost(`g-${i}`, `offer ${i}`), verdict: builtVerdict(['bounty_offer'], 'high') }));
+    const items = Array.from({ length: 4_000 }, (_, i) => makeItem(makePost(`g-${i}`, `offer ${i}`)));
     // Postgres refuses the last post's date, which falls in the second slice.
     items[3_999] = { ...items[3_999]!, post: { ...items[3_999]!.post, publishedAt: 'not a date' } };
     const before = await count('post');

@@ -22,7 +22,8 @@ import { send, startFakeServer, type FakeServer } from '../support/fake-server.j
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict as verdict, makePost } from '../support/verdicts.js';
+import { builtVerdict as verdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 import { waitFor } from '../support/wait.js';
 
 /** What the tests read of a webhook alert. */

@@ -2,7 +2,6 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../../shared/classifier/index.js';
-import { capturePost } from '../../shared/domain/post.js';
 import type { JobData } from '../../shared/queues/queue.catalog.js';
 import { createQueues, type Queues } from '../../shared/queues/queues.js';
 import { beginSend, duplicateRiskTotal, insertOutbox } from '../../shared/repositories/alert.repository.js';
@@ -14,6 +13,7 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
+import { makePost } from '../support/factories.js';
 
 describe('delivery: possible repeats are counted, refusals are not', () => {
   let testDb: TestDb;
@@ -45,7 +45,7 @@ describe('delivery: possible repeats are counted, refusals are not', () => {
   async function pendingAlert(): Promise<number> {
     n += 1;
     const text = `£${100 + n} to anyone who sprays the mosque in E10, send a pic to @admin_${n}`;
-    const post = capturePost({ source: 'test', platform: 'telegram', channel: `chan_${n}`, externalId: String(n), text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/x', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+    const post = makePost({ channel: `chan_${n}`, externalId: String(n), text, capture: { url: 'https://t.me/s/x' } });
     const [created] = await insertFlagged(testDb.db, [{ post, verdict: classify(text) }]);
     const [row] = await testDb.db.transaction().execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     return row!.id;

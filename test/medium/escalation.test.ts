@@ -16,7 +16,7 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { makeItem, makePost } from '../support/factories.js';
 
 /** What the handlers read of their job: its id and how many attempts it has. */
 const job = <N extends JobName>(id: string) => ({ id, attemptsMade: 0, opts: { attempts: 3 } }) as unknown as Job<JobData[N]>;
@@ -59,7 +59,7 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
 
   /** A flagged item whose first-tier page went out `agoMs` ago and nobody answered. */
   async function pagedItem(externalId: string, agoMs = 90_000) {
-    const [created] = await testDb.db.transaction().execute((trx) => insertFlagged(trx, [{ post: makePost(externalId, `£100 to anyone who sprays the mosque (${externalId})`), verdict: builtVerdict(['bounty_offer'], 'high') }]));
+    const [created] = await testDb.db.transaction().execute((trx) => insertFlagged(trx, [makeItem(makePost(externalId, `£100 to anyone who sprays the mosque (${externalId})`))]));
     const [alert] = await testDb.db.transaction().execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     await testDb.db.updateTable('alert').set({ status: 'sent', sent_at: new Date(Date.now() - agoMs) }).where('id', '=', alert!.id).execute();
     return { itemId: created!.reviewItemId, alertId: alert!.id };

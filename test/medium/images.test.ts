@@ -16,10 +16,11 @@ import { send, startFakeServer, type FakeServer } from '../support/fake-server.j
 import { tmeChannel, type FakeTmePost } from '../support/fake-tme.js';
 import { testLog } from '../support/log.js';
 import { BENIGN_FLYER, OFFER_POSTER, poster, reencode } from '../support/posters.js';
-import { dropPrefix, testPrefix } from '../support/redis.js';
+import { testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
 import { craftZip, deflated } from '../support/zip-craft.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 
 /** Every entry of a zip, by name. */
 async function unzip(path: string): Promise<Map<string, Buffer>> {
@@ -96,12 +97,7 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     auth = { authorization: `Bearer ${await createApiToken(testDb.db, analyst.id, 'test')}` };
   }, 90_000);
 
-  afterAll(async () => {
-    await runtime?.close();
-    await tme?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
-  });
+  afterAll(() => closeRuntimeTest(runtime, [tme], testDb, prefix));
 
   const items = () =>
     testDb.db

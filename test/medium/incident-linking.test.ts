@@ -9,9 +9,10 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
 import { testLog } from '../support/log.js';
-import { dropPrefix, testPrefix } from '../support/redis.js';
+import { testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 
 const line = (id: string, date: string, text: string) => JSON.stringify({ id, text, channel: 'patriot_jobs', date });
 
@@ -92,12 +93,7 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
     dutyAuth = { authorization: `Bearer ${await createApiToken(testDb.db, duty.id, 'test')}` };
   });
 
-  afterAll(async () => {
-    await runtime?.close();
-    await host?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
-  });
+  afterAll(() => closeRuntimeTest(runtime, [host], testDb, prefix));
 
   const incidents = () =>
     testDb.db

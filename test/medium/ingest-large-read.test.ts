@@ -9,9 +9,10 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { testLog } from '../support/log.js';
-import { dropPrefix, testPrefix } from '../support/redis.js';
+import { testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 
 /** Over Postgres' 65,535 bound parameters for any per-row statement: 13,107 rows of five was the old ceiling. */
 const POSTS = 50_000;
@@ -121,11 +122,7 @@ describe('pipeline: one append past the old ceiling, every offer becomes a revie
     runtime = await startRuntime(config, testLog, ['ingest', 'classify', 'alert'], { listen: false });
   });
 
-  afterAll(async () => {
-    await runtime?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
-  });
+  afterAll(() => closeRuntimeTest(runtime, [], testDb, prefix));
 
   it(`classifies all ${LINES.toLocaleString('en')} posts and keeps all ${OFFERS} offers`, async () => {
     const offers = new Set(Array.from({ length: OFFERS }, (_, i) => `o-${Math.floor((i * LINES) / OFFERS)}`));

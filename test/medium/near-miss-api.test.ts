@@ -12,7 +12,8 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { testPrefix } from '../support/redis.js';
-import { makePost, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 
 const PASSWORD = 'correct horse battery staple';
 

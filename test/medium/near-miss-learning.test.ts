@@ -11,7 +11,8 @@ import { createUser } from '../../shared/repositories/user.repository.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { tempDir } from '../support/tmp.js';
-import { makePost, nearMissVerdict } from '../support/verdicts.js';
+import { nearMissVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 
 /** Analysts' calls on near misses must change what the classifier says about those texts after `vigil train`. */
 describe("learning from analysts' near-miss decisions", () => {

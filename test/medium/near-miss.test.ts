@@ -21,7 +21,8 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { flaggedVerdict, makePost, makeVerdict, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { flaggedVerdict, makeVerdict, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 import { waitFor } from '../support/wait.js';
 
 const NEAR_MISS_CONFIG = { maxRows: 5_000, retentionDays: 30, uncoveredSamplePerDay: 20 };

@@ -12,8 +12,9 @@ import { createApiToken, createUser } from '../../shared/repositories/user.repos
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
-import { dropPrefix, testPrefix } from '../support/redis.js';
+import { testPrefix } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 
 const OFFER = '{"id":"m-1","text":"£100 to anyone who sprays the mosque on Leyton High Road E10. Send a pic to @payday_admin","channel":"east_watch","date":"2025-01-10T21:14:05Z"}';
 const BENIGN = '{"id":"m-2","text":"Bins are late again on our road, anyone know why?","channel":"east_watch","date":"2025-01-10T21:20:00Z"}';
@@ -47,11 +48,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     auth = { authorization: `Bearer ${await createApiToken(testDb.db, analyst.id, 'test')}` };
   });
 
-  afterAll(async () => {
-    await runtime?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
-  });
+  afterAll(() => closeRuntimeTest(runtime, [], testDb, prefix));
 
   const counts = async () => ({
     posts: (await testDb.db.selectFrom('post').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,

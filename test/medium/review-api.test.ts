@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../services/api/app.js';
 import { classify } from '../../shared/classifier/index.js';
-import { capturePost } from '../../shared/domain/post.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { hashPassword } from '../../shared/password.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
@@ -18,7 +17,8 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { builtVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 import { verifyBundle } from '../../shared/evidence/verify.js';
 import { writeFileSync } from 'node:fs';
 
@@ -40,7 +40,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
       bearer[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'test')}` };
     }
     const text = '£100 to anyone who sprays the mosque in E10, send a pic to @payday_admin';
-    const post = capturePost({ source: 'test', platform: 'telegram', channel: 'east_watch', externalId: '1', text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/east_watch', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+    const post = makePost({ text });
     itemId = (await insertFlagged(testDb.db, [{ post, verdict: classify(text) }]))[0]!.reviewItemId;
   });
   afterAll(async () => {

@@ -11,7 +11,8 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { testPrefix } from '../support/redis.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { builtVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 
 const OFFER = '£200 for whoever puts the windows in at the mosque on Romford Road E7, pics to @romford_pay';
 

@@ -16,7 +16,7 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
-import { builtVerdict, makePost } from '../support/verdicts.js';
+import { makeItem, makePost } from '../support/factories.js';
 
 /** The routes that answer without an account: the desk's shell (it must load before sign-in), login, probes. */
 const PUBLIC = ['GET /', 'HEAD /', 'GET /ui/:file?', 'HEAD /ui/:file?', 'GET /ui/items/:id', 'HEAD /ui/items/:id', 'POST /api/login', 'GET /healthz', 'HEAD /healthz', 'GET /metrics', 'HEAD /metrics'];
@@ -82,7 +82,7 @@ describe('route-by-role matrix: every registered route, each role, encoded paths
       const user = await createUser(testDb.db, `${role}@example.org`, role, null);
       headers[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'matrix')}` };
     }
-    const [item] = await insertFlagged(testDb.db, [{ post: makePost('m-1', '£100 to anyone who sprays the mosque in E10'), verdict: builtVerdict(['bounty_offer'], 'high') }]);
+    const [item] = await insertFlagged(testDb.db, [makeItem(makePost('m-1', '£100 to anyone who sprays the mosque in E10'))]);
     // Values that make each route's pattern a URL its handler accepts; a handler's own 404 still counts as reached.
     sample = { id: String(item!.reviewItemId), queueName: 'ingest', jobId: 'none', queueStatus: 'failed', schedulerId: 'none', file: 'app.js', '*': 'favicon-32x32.png' };
   });

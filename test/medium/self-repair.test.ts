@@ -6,7 +6,6 @@ import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { classify } from '../../shared/classifier/index.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { sourceSchema } from '../../shared/config/config.schema.js';
-import { capturePost } from '../../shared/domain/post.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
@@ -19,6 +18,8 @@ import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
+import { makePost } from '../support/factories.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 
 describe('a source whose row is gone (the database recreated empty)', () => {
   let h: IngestHarness;
@@ -103,12 +104,7 @@ describe('job schedulers after Redis lost them', () => {
       ].join('\n'),
     );
   });
-  afterAll(async () => {
-    await runtime?.close();
-    await receiver?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
-  });
+  afterAll(() => closeRuntimeTest(runtime, [receiver], testDb, prefix));
 
   const start = (resync: string) => {
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_SCHEDULER_RESYNC: resync, LOG_LEVEL: 'silent' }, dir);
@@ -123,7 +119,7 @@ describe('job schedulers after Redis lost them', () => {
   /** A flagged post's alert left pending with no delivery job: only the outbox sweep can send it. */
   async function strandedAlert(n: number): Promise<string> {
     const text = `£${100 + n} to anyone who sprays the mosque in E10, send a pic to @admin_${n}`;
-    const post = capturePost({ source: 'test', platform: 'telegram', channel: `chan_${n}`, externalId: String(n), text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/x', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+    const post = makePost({ channel: `chan_${n}`, externalId: String(n), text, capture: { url: 'https://t.me/s/x' } });
     const [created] = await insertFlagged(testDb.db, [{ post, verdict: classify(text) }]);
     const [row] = await testDb.db.transaction().execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     // Older than the sweep's grace, as an alert whose job went with Redis' data would be.

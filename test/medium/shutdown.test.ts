@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../cli/runtime.js';
 import { classify } from '../../shared/classifier/index.js';
 import { loadConfig } from '../../shared/config/config.js';
-import { capturePost } from '../../shared/domain/post.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { jobMeta } from '../../shared/queues/queues.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -14,6 +13,7 @@ import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
+import { makePost } from '../support/factories.js';
 
 describe('shutdown with a job stuck on a table lock', () => {
   let testDb: TestDb;
@@ -41,7 +41,7 @@ describe('shutdown with a job stuck on a table lock', () => {
     await locker.query('begin');
     await locker.query('lock table post in access exclusive mode');
     const text = '£100 to anyone who sprays the mosque on Leyton High Road E10. Send a pic to @payday_admin';
-    const post = capturePost({ source: 'test', platform: 'telegram', channel: 'c', externalId: '1', text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/c', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+    const post = makePost({ channel: 'c', text });
     await runtime.queues.enqueue('items.alert', { items: [{ post, verdict: classify(text) }], meta: jobMeta() }, { jobId: 'stuck' });
     await waitFor(async () => (await runtime.queues.byName[QueueName.Alert].getJobState('stuck')) === 'active', 'the job to be stuck on the lock');
 

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrain } from '../../cli/train.command.js';
 import { classify } from '../../shared/classifier/index.js';
-import { capturePost } from '../../shared/domain/post.js';
 import { insertFlagged, listDecisions } from '../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { tempDir } from '../support/tmp.js';
+import { makePost } from '../support/factories.js';
 
 const post = (externalId: string, text: string) =>
-  capturePost({ source: 'test', platform: 'telegram', channel: 'chan', externalId, text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/chan', fetchedAt: new Date().toISOString(), fetcher: 'test' });
+  makePost({ channel: 'chan', externalId, text });
 
 describe("training on analysts' decisions", () => {
   let testDb: TestDb;

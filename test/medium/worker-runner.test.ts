@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { capturePost, type CapturedPost } from '../../shared/domain/post.js';
+import type { CapturedPost } from '../../shared/domain/post.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
@@ -10,13 +10,10 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
+import { makePost } from '../support/factories.js';
 
 const post = (externalId: string, text: string): CapturedPost =>
-  capturePost({ source: 'test', platform: 'file', channel: 'c', externalId, text }, Buffer.from(text), 'text/plain', {
-    url: 'file:///test',
-    fetchedAt: new Date().toISOString(),
-    fetcher: 'test',
-  });
+  makePost({ platform: 'file', channel: 'c', externalId, text, capture: { url: 'file:///test' } });
 
 describe('worker runner on real Redis', () => {
   let redis: Redis;

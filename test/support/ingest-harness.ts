@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { SourceConfig } from '../../shared/config/config.js';
@@ -60,3 +61,32 @@ export async function ingestHarness(declared: SourceConfig[] = []) {
 }
 
 export type IngestHarness = Awaited<ReturnType<typeof ingestHarness>>;
+
+/** Reads through to an object made later (in beforeAll), so a describe block can name it up front. */
+function late<T extends object>(current: () => T | undefined, what: string): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const value = current();
+      if (!value) throw new Error(`${what} is used before beforeAll started it`);
+      return Reflect.get(value, key) as unknown;
+    },
+  });
+}
+
+/**
+ * An ingest harness and a fake server (the source's site or API) for the enclosing describe block: started before
+ * its tests, closed after them. Every source test has this pair.
+ */
+export function useIngestHarness<S extends { close(): Promise<unknown> }>(startServer: () => Promise<S>): { h: IngestHarness; server: S } {
+  let h: IngestHarness | undefined;
+  let server: S | undefined;
+  beforeAll(async () => {
+    h = await ingestHarness();
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await h?.close();
+  });
+  return { h: late(() => h, 'the ingest harness'), server: late(() => server, 'the fake server') };
+}

@@ -1,4 +1,3 @@
-import { capturePost, type CapturedPost } from '../../shared/domain/post.js';
 import type { Label, Severity, Verdict } from '../../shared/domain/verdict.js';
 
 /**
@@ -39,11 +38,3 @@ export const uncoveredVerdict = (language: string): Verdict => makeVerdict({ lan
 export const flaggedVerdict = (): Verdict =>
   makeVerdict({ flagged: true, labels: ['bounty_offer'], severity: 'high', scores: { bounty_offer: 0.97, call_to_action: 0.1, claim: 0, target_info: 0.3, hate: 0.2 } });
 
-/** A post with a URL and a post time, as a t.me reader captures it. */
-export const makePost = (externalId: string, text: string, channel = 'east_watch'): CapturedPost =>
-  capturePost(
-    { source: 'test', platform: 'telegram', channel, externalId, text, url: `https://t.me/${channel}/${externalId}`, publishedAt: '2026-11-29T20:15:00Z' },
-    Buffer.from(text),
-    'text/plain',
-    { url: `https://t.me/s/${channel}`, fetchedAt: new Date().toISOString(), fetcher: 'test' },
-  );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { languageOf, topFlagLabel } from '../../shared/domain/near-miss.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
-import { flaggedVerdict, makePost, makeVerdict, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { flaggedVerdict, makeVerdict, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
+import { makePost } from '../support/factories.js';
 
 describe('what the classify worker keeps besides flagged posts', () => {
   it('keeps near misses and uncovered-language candidates, never flagged or plainly benign posts', () => {

@@ -45,6 +45,51 @@ export function notifiersFor(alerts: Config['alerts']): Partial<Record<string, N
   };
 }
 
+/** Escalates the alerts no one acknowledged in time, to the escalation's channels. */
+async function escalate(deps: DeliverDeps): Promise<unknown> {
+  const { db, queues, alerts, log } = deps;
+  if (!alerts.escalation) return { skipped: 'no escalation configured' };
+  const due = await dueForEscalation(db, 0, alerts.escalation.after);
+  if (due.length === 0) return { escalated: 0 };
+  const items = [...new Set(due.map((d) => d.review_item_id))];
+  const rows = await db.transaction().execute(async (trx) => {
+    const created = await insertOutbox(trx, items.flatMap((reviewItemId) => alerts.escalation!.channels.map((channel) => ({ reviewItemId, channel, tier: 1 }))));
+    await markEscalated(trx, due.map((d) => d.id));
+    return created;
+  });
+  await enqueueDeliveries(queues, rows);
+  log.warn({ items, alerts: rows.length }, 'unacknowledged alerts escalated');
+  return { escalated: items.length };
+}
+
+/** Takes the Acknowledge presses on Telegram alerts since the last poll. */
+async function pollAlertBot(deps: DeliverDeps): Promise<unknown> {
+  const { db, alerts } = deps;
+  const offsetKey = `${deps.prefix}:alertbot:offset`;
+  if (!alerts.telegram) return { skipped: 'no telegram channel configured' };
+  const telegram = new Telegram(alerts.telegram.botToken, { apiRoot: alerts.telegram.apiRoot });
+  const offset = Number((await deps.redis.get(offsetKey)) ?? 0);
+  const updates = await telegram.getUpdates(0, 100, offset, ['callback_query']);
+  let acknowledged = 0;
+  for (const u of updates) {
+    const q = 'callback_query' in u ? u.callback_query : undefined;
+    const data = q && 'data' in q ? q.data : undefined;
+    if (q && data?.startsWith(ACK_PREFIX)) {
+      const who = `telegram:${q.from.username ? `@${q.from.username}` : q.from.id}`;
+      const result = await db.transaction().execute(async (trx) => {
+        const r = await acknowledge(trx, Number(data.slice(ACK_PREFIX.length)), who);
+        if (r && !r.already) await appendAudit(trx, { actor: who, action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: Number(data.slice(ACK_PREFIX.length)) } });
+        return r;
+      });
+      await telegram.answerCbQuery(q.id, result ? (result.already ? 'Already acknowledged' : 'Acknowledged') : 'Unknown alert').catch(() => undefined);
+      if (result && !result.already) acknowledged += 1;
+    }
+    // Moved past each update once it is handled: a crash repeats at most one, and acknowledging twice is harmless.
+    await deps.redis.set(offsetKey, String(u.update_id + 1));
+  }
+  return { acknowledged };
+}
+
 /**
  * Sends the outbox at least once. Neither HTTP nor SMTP nor the Bot API can take a message and our record of
  * it in one step, so the row is marked sent in the statement right after the receiver's acknowledgement (the
@@ -52,8 +97,7 @@ export function notifiersFor(alerts: Config['alerts']): Partial<Record<string, N
  * beginSend detects and counts, and the idempotency key lets the receiver drop the repeat.
  */
 export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps.alerts)): Handlers<'deliver'> {
-  const { db, queues, alerts, log } = deps;
-  const offsetKey = `${deps.prefix}:alertbot:offset`;
+  const { db, queues, log } = deps;
 
   return {
     'alert.deliver': async ({ alertId }, job) => {
@@ -95,44 +139,8 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
       return { requeued: ids.length };
     },
 
-    'alerts.escalate': async () => {
-      if (!alerts.escalation) return { skipped: 'no escalation configured' };
-      const due = await dueForEscalation(db, 0, alerts.escalation.after);
-      if (due.length === 0) return { escalated: 0 };
-      const items = [...new Set(due.map((d) => d.review_item_id))];
-      const rows = await db.transaction().execute(async (trx) => {
-        const created = await insertOutbox(trx, items.flatMap((reviewItemId) => alerts.escalation!.channels.map((channel) => ({ reviewItemId, channel, tier: 1 }))));
-        await markEscalated(trx, due.map((d) => d.id));
-        return created;
-      });
-      await enqueueDeliveries(queues, rows);
-      log.warn({ items, alerts: rows.length }, 'unacknowledged alerts escalated');
-      return { escalated: items.length };
-    },
+    'alerts.escalate': async () => escalate(deps),
 
-    'alertbot.poll': async () => {
-      if (!alerts.telegram) return { skipped: 'no telegram channel configured' };
-      const telegram = new Telegram(alerts.telegram.botToken, { apiRoot: alerts.telegram.apiRoot });
-      const offset = Number((await deps.redis.get(offsetKey)) ?? 0);
-      const updates = await telegram.getUpdates(0, 100, offset, ['callback_query']);
-      let acknowledged = 0;
-      for (const u of updates) {
-        const q = 'callback_query' in u ? u.callback_query : undefined;
-        const data = q && 'data' in q ? q.data : undefined;
-        if (q && data?.startsWith(ACK_PREFIX)) {
-          const who = `telegram:${q.from.username ? `@${q.from.username}` : q.from.id}`;
-          const result = await db.transaction().execute(async (trx) => {
-            const r = await acknowledge(trx, Number(data.slice(ACK_PREFIX.length)), who);
-            if (r && !r.already) await appendAudit(trx, { actor: who, action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: Number(data.slice(ACK_PREFIX.length)) } });
-            return r;
-          });
-          await telegram.answerCbQuery(q.id, result ? (result.already ? 'Already acknowledged' : 'Acknowledged') : 'Unknown alert').catch(() => undefined);
-          if (result && !result.already) acknowledged += 1;
-        }
-        // Moved past each update once it is handled: a crash repeats at most one, and acknowledging twice is harmless.
-        await deps.redis.set(offsetKey, String(u.update_id + 1));
-      }
-      return { acknowledged };
-    },
+    'alertbot.poll': async () => pollAlertBot(deps),
   };
 }

@@ -99,6 +99,24 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
   return Buffer.concat(chunks);
 }
 
+/** The final response of a request, read within the size cap; a 429 (pausing a budgeted host) or an unaccepted status throws. */
+async function settle(response: Response, url: URL, opts: FetchOptions, policy: FetchPolicy): Promise<Fetched> {
+  const headers = Object.fromEntries(response.headers);
+  if (response.status === 429) {
+    await response.body?.cancel();
+    const wait = retryAfterMs(headers) ?? 60_000;
+    if (policy.budget?.covers(url.host)) await policy.budget.pause(url.host, wait);
+    throw new FetchError(`${url.href} answered 429 Too Many Requests`, 'rate_limited', 429, wait);
+  }
+  const ok = (response.status >= 200 && response.status < 400) || opts.accept?.includes(response.status);
+  if (!ok) {
+    await response.body?.cancel();
+    throw new FetchError(`${url.href} answered ${response.status}`, 'http', response.status);
+  }
+  const body = await readCapped(response, policy.maxBytes, url.href);
+  return { url: url.href, status: response.status, headers, body, fetchedAt: new Date().toISOString() };
+}
+
 /**
  * HTTP for sources: http(s) only, public addresses only (checked on every connection, redirects included,
  * against the addresses the connection then uses), credentials only to their origin, a timeout, a size
@@ -155,20 +173,7 @@ export function createFetcher(policy: FetchPolicy) {
         url = new URL(location, url);
         continue;
       }
-      const headers = Object.fromEntries(response.headers);
-      if (response.status === 429) {
-        await response.body?.cancel();
-        const wait = retryAfterMs(headers) ?? 60_000;
-        if (policy.budget?.covers(url.host)) await policy.budget.pause(url.host, wait);
-        throw new FetchError(`${url.href} answered 429 Too Many Requests`, 'rate_limited', 429, wait);
-      }
-      const ok = (response.status >= 200 && response.status < 400) || opts.accept?.includes(response.status);
-      if (!ok) {
-        await response.body?.cancel();
-        throw new FetchError(`${url.href} answered ${response.status}`, 'http', response.status);
-      }
-      const body = await readCapped(response, policy.maxBytes, url.href);
-      return { url: url.href, status: response.status, headers, body, fetchedAt: new Date().toISOString() };
+      return settle(response, url, opts, policy);
     }
   }
 

@@ -41,6 +41,56 @@ interface Read {
   verdict: Verdict;
 }
 
+/** The URL to fetch and the one to record (a Bot API file URL holds the token), or undefined when the ref cannot be fetched. */
+async function locate(deps: MediaDeps, post: CapturedPost, ref: ImageRef): Promise<{ url: string; shown: string; token?: string } | undefined> {
+  if (ref.url) return { url: ref.url, shown: ref.url };
+  if (!ref.fileId || post.platform !== 'telegram') return undefined;
+  return botFileUrl(deps.db, deps.fetcher, post.source, ref.fileId);
+}
+
+/** One image of a post, read and classified; undefined when it is bad (then quarantined) or cannot be fetched. */
+async function readOne(deps: MediaDeps, classify: (text: string) => Verdict, post: CapturedPost, ref: ImageRef): Promise<Read | undefined> {
+  const where = { postKey: post.key, channel: post.channel, externalId: post.externalId, url: ref.url ?? `file id ${ref.fileId?.slice(0, 100)}` };
+  let bytes: Buffer | undefined;
+  let hide = (s: string) => s;
+  try {
+    const target = await locate(deps, post, ref);
+    if (!target) return undefined;
+    const { token } = target;
+    if (token) hide = (s: string) => s.split(token).join('<token>');
+    where.url = target.shown;
+    const captured = await captureImage(deps.fetcher, target.url);
+    captured.capture.url = hide(captured.capture.url);
+    bytes = captured.bytes;
+    const image = await decodeImage(bytes, { maxPixels: deps.maxPixels });
+    const qr = readQr(image.forQr) ?? null;
+    let ocrText = '';
+    try {
+      ocrText = cleanOcrText(await deps.ocr.read(image.forOcr));
+    } catch (err) {
+      // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
+      if (!(err instanceof OcrTimeout)) throw err;
+      deps.log.warn({ ...where, err: err.message }, 'OCR timed out; image kept without text');
+    }
+    const reading: MediaReading = { sha256: sha256Hex(bytes), size: bytes.length, contentType: image.type, width: image.width, height: image.height, phash: image.phash, dhash: image.dhash, ocrText, qr, kind: ref.kind, capture: captured.capture };
+    return { reading, bytes, verdict: classify(ocrText) };
+  } catch (err) {
+    if (err instanceof BadImage) {
+      const raw = err.bytes ?? bytes ?? Buffer.alloc(0);
+      const reason = hide(err.message);
+      deps.log.warn({ ...where, reason }, 'bad image quarantined');
+      await quarantine(deps.db, [{ sourceId: null, stage: 'media', reason: `${where.url}: ${reason}`, raw: raw.subarray(0, MAX_QUARANTINE_BYTES), context: { ...where, kind: ref.kind, size: raw.length } }]);
+      return undefined;
+    }
+    if (err instanceof FetchError || (ref.fileId && err instanceof Error && err.message.startsWith('Bot API getFile'))) {
+      // A CDN that is down or refuses is not the image's fault: the post goes on without it.
+      deps.log.warn({ ...where, err: hide(err.message) }, 'image not captured');
+      return undefined;
+    }
+    throw err;
+  }
+}
+
 /**
  * Reads a post's images: each downloaded through the guarded fetcher, checked (magic bytes, pixel limit,
  * a full decode), its text read by OCR and its QR code decoded, that text classified as a segment of its
@@ -50,61 +100,11 @@ interface Read {
  */
 export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
   const classify = deps.classify ?? defaultClassify;
-
-  /** The URL to fetch and the one to record (a Bot API file URL holds the token), or undefined when the ref cannot be fetched. */
-  async function locate(post: CapturedPost, ref: ImageRef): Promise<{ url: string; shown: string; token?: string } | undefined> {
-    if (ref.url) return { url: ref.url, shown: ref.url };
-    if (!ref.fileId || post.platform !== 'telegram') return undefined;
-    return botFileUrl(deps.db, deps.fetcher, post.source, ref.fileId);
-  }
-
-  async function readOne(post: CapturedPost, ref: ImageRef): Promise<Read | undefined> {
-    const where = { postKey: post.key, channel: post.channel, externalId: post.externalId, url: ref.url ?? `file id ${ref.fileId?.slice(0, 100)}` };
-    let bytes: Buffer | undefined;
-    let hide = (s: string) => s;
-    try {
-      const target = await locate(post, ref);
-      if (!target) return undefined;
-      const { token } = target;
-      if (token) hide = (s: string) => s.split(token).join('<token>');
-      where.url = target.shown;
-      const captured = await captureImage(deps.fetcher, target.url);
-      captured.capture.url = hide(captured.capture.url);
-      bytes = captured.bytes;
-      const image = await decodeImage(bytes, { maxPixels: deps.maxPixels });
-      const qr = readQr(image.forQr) ?? null;
-      let ocrText = '';
-      try {
-        ocrText = cleanOcrText(await deps.ocr.read(image.forOcr));
-      } catch (err) {
-        // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
-        if (!(err instanceof OcrTimeout)) throw err;
-        deps.log.warn({ ...where, err: err.message }, 'OCR timed out; image kept without text');
-      }
-      const reading: MediaReading = { sha256: sha256Hex(bytes), size: bytes.length, contentType: image.type, width: image.width, height: image.height, phash: image.phash, dhash: image.dhash, ocrText, qr, kind: ref.kind, capture: captured.capture };
-      return { reading, bytes, verdict: classify(ocrText) };
-    } catch (err) {
-      if (err instanceof BadImage) {
-        const raw = err.bytes ?? bytes ?? Buffer.alloc(0);
-        const reason = hide(err.message);
-        deps.log.warn({ ...where, reason }, 'bad image quarantined');
-        await quarantine(deps.db, [{ sourceId: null, stage: 'media', reason: `${where.url}: ${reason}`, raw: raw.subarray(0, MAX_QUARANTINE_BYTES), context: { ...where, kind: ref.kind, size: raw.length } }]);
-        return undefined;
-      }
-      if (err instanceof FetchError || (ref.fileId && err instanceof Error && err.message.startsWith('Bot API getFile'))) {
-        // A CDN that is down or refuses is not the image's fault: the post goes on without it.
-        deps.log.warn({ ...where, err: hide(err.message) }, 'image not captured');
-        return undefined;
-      }
-      throw err;
-    }
-  }
-
   return {
     'media.read': async ({ post, verdict, meta }) => {
       const reads: Read[] = [];
       for (const ref of imageRefs(post, deps.maxPerPost)) {
-        const read = await readOne(post, ref);
+        const read = await readOne(deps, classify, post, ref);
         if (read && !reads.some((r) => r.reading.sha256 === read.reading.sha256)) reads.push(read);
       }
       const images: ImageVerdict[] = reads.map((r) => ({ sha256: r.reading.sha256, verdict: r.verdict, qr: r.reading.qr }));

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UserRole } from '../../../shared/db/database.js';
 import { hashPassword, newSecret } from '../../../shared/password.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
@@ -20,8 +20,8 @@ const reasonBody = { type: 'object', required: ['reason'], additionalProperties:
 /** A password shown once to the admin, who passes it on; only its scrypt hash is kept. */
 const onceOnlyPassword = () => newSecret().slice(0, 24);
 
-/** Accounts and API tokens, for admins: the desk's Users screen. Every change is audited with who and why. */
-export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
+/** The users with their tokens, and a new user. */
+function accountRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   app.get('/admin/users', { config: { roles: ADMINS }, schema: { response: { 200: { type: 'object', properties: { users: { type: 'array', items: userSchema } } } } } }, async () => {
     const [users, tokens] = await Promise.all([listUsers(db), listTokens(db)]);
     return {
@@ -61,7 +61,10 @@ export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
       }
     },
   );
+}
 
+/** Locking an account out and letting it back in, a new password, a token revoked. */
+function credentialRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
     app.post<{ Params: { id: number }; Body: { reason: string } }>(
       `/admin/users/:id/${verb}`,
@@ -110,4 +113,10 @@ export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
       return { id, userId: revoked.userId };
     },
   );
+}
+
+/** Accounts and API tokens, for admins: the desk's Users screen. Every change is audited with who and why. */
+export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
+  accountRoutes(app, deps);
+  credentialRoutes(app, deps);
 };

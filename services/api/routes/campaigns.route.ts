@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { LABELS } from '../../../shared/domain/verdict.js';
 import { campaignLabelCounts, findCampaign, listCampaigns, type CampaignRow, type LabelCounts } from '../../../shared/repositories/campaign.repository.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
@@ -45,7 +45,8 @@ const toDto = (c: CampaignRow, labelCounts: LabelCounts) => ({
   labelCounts,
 });
 
-export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
+/** The campaigns, and one with its items and linked incidents. */
+function readRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   app.get<{ Querystring: { limit: number } }>(
     '/campaigns',
     {
@@ -82,7 +83,9 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
       return { ...toDto(campaign, counts.get(campaign.id)!), items: items.map(toItemDto).reverse(), incidents: incidents.map(toIncidentDto).reverse() };
     },
   );
+}
 
+function decisionRoute(app: FastifyInstance, { db, queues }: ApiDeps): void {
   // A campaign is one offer reposted: its undecided items take one decision and one reason, each item audited on its own.
   app.post<{ Params: { id: number }; Body: { decision: 'confirm' | 'dismiss'; reason?: string } }>(
     '/campaigns/:id/decision',
@@ -110,4 +113,9 @@ export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
       return { decided };
     },
   );
+}
+
+export const campaignRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
+  readRoutes(app, deps);
+  decisionRoute(app, deps);
 };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { incidentAlertEntries } from '../../../shared/incidents/incident-alert.js';
 import { linkIncident } from '../../../shared/incidents/link.js';
 import { enqueueDeliveries } from '../../../shared/queues/queues.js';
@@ -14,12 +14,7 @@ import { AppError } from '../app-error.js';
 const ID = { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } as const;
 const REASON = { type: 'string', minLength: 1, maxLength: 1000 } as const;
 
-/**
- * An analyst's judgement over the linker's: an incident linked to a campaign by hand, or a link taken away,
- * each with a reason in the audit log. A link by hand to a live campaign raises the incident's alert as an
- * automatic one does, once per incident; taking a link away keeps the incident and its report.
- */
-export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, queues, alerts, incidents }) => {
+function linkRoute(app: FastifyInstance, { db, queues, alerts, incidents }: RouteDeps): void {
   app.post<{ Params: { id: number }; Body: { campaignId: number; reason: string } }>(
     '/incidents/:id/links',
     {
@@ -63,7 +58,9 @@ export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, { d
       return reply.status(201).send({ incidentId: id, ...result.link, linkedBy, alerts: result.outbox.length });
     },
   );
+}
 
+function unlinkRoute(app: FastifyInstance, { db, queues }: RouteDeps): void {
   app.delete<{ Params: { id: number; campaignId: number }; Body: { reason: string } }>(
     '/incidents/:id/links/:campaignId',
     {
@@ -88,4 +85,14 @@ export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, { d
       return reply.status(204).send();
     },
   );
+}
+
+/**
+ * An analyst's judgement over the linker's: an incident linked to a campaign by hand, or a link taken away,
+ * each with a reason in the audit log. A link by hand to a live campaign raises the incident's alert as an
+ * automatic one does, once per incident; taking a link away keeps the incident and its report.
+ */
+export const incidentLinkRoutes: FastifyPluginAsync<RouteDeps> = async (app, deps) => {
+  linkRoute(app, deps);
+  unlinkRoute(app, deps);
 };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { LABELS } from '../../../shared/domain/verdict.js';
 import { alertsForItem } from '../../../shared/repositories/alert.repository.js';
 import { appendAudit, entityHistory } from '../../../shared/repositories/audit.repository.js';
@@ -53,7 +53,8 @@ const itemAlertSchema = {
   properties: { id: { type: 'integer' }, channel: { type: 'string' }, tier: { type: 'integer' }, status: { type: 'string' }, createdAt: { type: 'string' }, sentAt: { type: ['string', 'null'] }, acknowledgedAt: { type: ['string', 'null'] }, acknowledgedVia: { type: ['string', 'null'] } },
 } as const;
 
-export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
+/** The queue as a list, and its counts per status for the desk's tabs. */
+function listRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   app.get<{ Querystring: ListQuery }>(
     '/items',
     {
@@ -91,7 +92,9 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
     },
     async (request) => countItems(db, toFilter(request, request.query)),
   );
+}
 
+function eventRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   // Live counts for the desk: server-sent events when asked for (EventSource sends Accept: text/event-stream),
   // else the head once, as JSON. The events say only that the queue changed; the desk then asks for its own counts.
   const watcher = queueWatcher(db, app.log);
@@ -120,7 +123,10 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       });
     },
   );
+}
 
+/** One item with its notes, history, alerts and images. */
+function detailRoute(app: FastifyInstance, { db }: ApiDeps): void {
   app.get<{ Params: { id: number } }>(
     '/items/:id',
     {
@@ -152,7 +158,10 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       };
     },
   );
+}
 
+/** A decision on an item, and taking it back. */
+function decisionRoutes(app: FastifyInstance, { db, queues }: ApiDeps): void {
   app.post<{ Params: { id: number }; Body: { decision: Decision; reason?: string } }>(
     '/items/:id/decision',
     {
@@ -205,7 +214,10 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       return toItemDto((await findItem(db, id))!);
     },
   );
+}
 
+/** Triage short of a decision: who has an item, and notes on it. */
+function assignRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   app.post<{ Params: { id: number }; Body: { userId: number | null } }>(
     '/items/:id/assign',
     {
@@ -245,4 +257,12 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues 
       return reply.status(201).send({ id: noteId });
     },
   );
+}
+
+export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
+  listRoutes(app, deps);
+  eventRoutes(app, deps);
+  detailRoute(app, deps);
+  decisionRoutes(app, deps);
+  assignRoutes(app, deps);
 };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { sourceSchema } from '../../../shared/config/config.schema.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { findSource, insertApiSource, listSources, setSourceEnabled } from '../../../shared/repositories/source.repository.js';
@@ -26,11 +26,7 @@ const sourceDto = {
   },
 } as const;
 
-/**
- * The watch-list, for admins. Which channels are watched, why and on whose approval is itself
- * audited: every change names a reason. Secrets in a source's config are never returned.
- */
-export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, importDir }) => {
+function listRoute(app: FastifyInstance, { db }: ApiDeps): void {
   app.get('/sources', { config: { roles: ['admin'] }, schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceDto } } } } } }, async () => ({
     sources: (await listSources(db)).map((s) => ({
       id: s.id,
@@ -47,7 +43,9 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
       postsPerHour: Math.round(s.posts_per_hour * 100) / 100,
     })),
   }));
+}
 
+function addRoute(app: FastifyInstance, { db, importDir }: ApiDeps): void {
   app.post<{ Body: { name: string; source: Record<string, unknown>; reason: string } }>(
     '/sources',
     {
@@ -84,7 +82,9 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
       return reply.status(201).send({ id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: null, lastSuccessAt: null });
     },
   );
+}
 
+function toggleRoute(app: FastifyInstance, { db, importDir }: ApiDeps): void {
   app.patch<{ Params: { id: number }; Body: { enabled: boolean; reason: string } }>(
     '/sources/:id',
     {
@@ -112,4 +112,14 @@ export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, impor
       return { id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: row.last_error, lastSuccessAt: row.last_success_at?.toISOString() ?? null };
     },
   );
+}
+
+/**
+ * The watch-list, for admins. Which channels are watched, why and on whose approval is itself
+ * audited: every change names a reason. Secrets in a source's config are never returned.
+ */
+export const sourceRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
+  listRoute(app, deps);
+  addRoute(app, deps);
+  toggleRoute(app, deps);
 };

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { send, startFakeServer } from '../../support/fake-server.js';
 import { fixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 describe('mastodon source on real recorded timelines', () => {
-  let h: IngestHarness;
-  let instance: FakeServer;
-  beforeAll(async () => {
-    h = await ingestHarness();
-    instance = await startFakeServer(() => undefined);
-  });
-  afterAll(async () => {
-    await instance?.close();
-    await h?.close();
-  });
+  const { h, server: instance } = useIngestHarness(() => startFakeServer(() => undefined));
 
   it('reads real timeline responses recorded from Mastodon 4.6', async () => {
     const hoot = fixture('mastodon/timelines_tag_hoot.body.json');

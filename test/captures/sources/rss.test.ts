@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { send, startFakeServer } from '../../support/fake-server.js';
 import { fixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 describe('rss source on real captured feeds', () => {
-  let h: IngestHarness;
-  let host: FakeServer;
-  beforeAll(async () => {
-    h = await ingestHarness();
-    host = await startFakeServer(() => undefined);
-  });
-  afterAll(async () => {
-    await host?.close();
-    await h?.close();
-  });
+  const { h, server: host } = useIngestHarness(() => startFakeServer(() => undefined));
 
   it('reads real RSS 2.0 and Atom feeds (BBC, Guardian, heise)', async () => {
     const feeds: Record<string, Buffer> = {

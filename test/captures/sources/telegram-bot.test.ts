@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeBotApi } from '../../support/fake-bot-api.js';
 import { fixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 const TOKEN = '123456789:AAFakeTokenForVigilTestsOnly_0123456';
 
 describe('telegram-bot source on a real captured update', () => {
-  let h: IngestHarness;
-  let api: Awaited<ReturnType<typeof startFakeBotApi>>;
-  beforeAll(async () => {
-    h = await ingestHarness();
-    api = await startFakeBotApi(TOKEN);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await h?.close();
-  });
+  const { h, server: api } = useIngestHarness(() => startFakeBotApi(TOKEN));
 
   it('reads a real captured channel_post update', async () => {
     const id = await h.addSource('bot-real', { kind: 'telegram-bot', botToken: TOKEN, apiRoot: api.apiRoot, longPoll: 0 });

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { send, startFakeServer } from '../../support/fake-server.js';
 import { fixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 describe('telegram-web source on a real captured t.me page', () => {
-  let h: IngestHarness;
-  let tme: FakeServer;
-  beforeAll(async () => {
-    h = await ingestHarness();
-    tme = await startFakeServer(() => undefined);
-  });
-  afterAll(async () => {
-    await tme?.close();
-    await h?.close();
-  });
+  const { h, server: tme } = useIngestHarness(() => startFakeServer(() => undefined));
 
   it('ingests a real captured page byte-exact, with its capture metadata', async () => {
     const page = fixture('telegram-web/tme_s_durov_2026-08_sherlock-telegram.html');

@@ -11,9 +11,10 @@ import { startFakeBotApi } from '../../support/fake-bot-api.js';
 import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
 import { renderChannelPage } from '../../support/fake-tme.js';
 import { testLog } from '../../support/log.js';
-import { dropPrefix, testPrefix } from '../../support/redis.js';
+import { testPrefix } from '../../support/redis.js';
 import { tempDir } from '../../support/tmp.js';
 import { waitFor } from '../../support/wait.js';
+import { closeRuntimeTest } from '../../support/runtime-test.js';
 
 const OFFER = (where: string) => `£100 to anyone who sprays the mosque in ${where}, send a pic to @payday_admin`;
 
@@ -63,13 +64,7 @@ describe('every source kind at once, into the same queues', () => {
     runtime = await startRuntime(loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, dir), testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
   });
 
-  afterAll(async () => {
-    await runtime?.close();
-    await web?.close();
-    await bot?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
-  });
+  afterAll(() => closeRuntimeTest(runtime, [web, bot], testDb, prefix));
 
   it('flags the offer from each source, while a failing source is reported and the others keep running', async () => {
     const bySource = async () =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
 import { projectFixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 /** A status in the shape Mastodon 4.x serves (see test/fixtures/mastodon). */
 const status = (id: number, html: string, extra: Record<string, unknown> = {}) => ({
@@ -24,19 +24,9 @@ const status = (id: number, html: string, extra: Record<string, unknown> = {}) =
 });
 
 describe('mastodon source against a fake instance', () => {
-  let h: IngestHarness;
-  let instance: FakeServer;
+  const { h, server: instance } = useIngestHarness(() => startFakeServer(() => undefined));
   let statuses: ReturnType<typeof status>[];
   let remaining: number;
-
-  beforeAll(async () => {
-    h = await ingestHarness();
-    instance = await startFakeServer(() => undefined);
-  });
-  afterAll(async () => {
-    await instance?.close();
-    await h?.close();
-  });
 
   /** min_id semantics: the page immediately newer than min_id, newest first, with Link next/prev. */
   const serveTimeline = () =>

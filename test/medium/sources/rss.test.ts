@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanLink } from '../../../workers/ingest/sources/rss.source.js';
-import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
+import { send, startFakeServer } from '../../support/fake-server.js';
 import { projectFixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 const feed = (items: { guid: string; title: string; link: string }[]) =>
   `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Local news</title><link>https://news.example</link>${items
@@ -10,16 +10,7 @@ const feed = (items: { guid: string; title: string; link: string }[]) =>
     .join('')}</channel></rss>`;
 
 describe('rss source against a fake feed host', () => {
-  let h: IngestHarness;
-  let host: FakeServer;
-  beforeAll(async () => {
-    h = await ingestHarness();
-    host = await startFakeServer(() => undefined);
-  });
-  afterAll(async () => {
-    await host?.close();
-    await h?.close();
-  });
+  const { h, server: host } = useIngestHarness(() => startFakeServer(() => undefined));
 
   it('strips tracking parameters from links', () => {
     expect(cleanLink('https://www.bbc.co.uk/news/uk-1?at_medium=RSS&at_campaign=KARANGA&id=3#top')).toBe('https://www.bbc.co.uk/news/uk-1?id=3');

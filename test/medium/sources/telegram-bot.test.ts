@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeBotApi } from '../../support/fake-bot-api.js';
 import { projectFixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 const TOKEN = '123456789:AAFakeTokenForVigilTestsOnly_0123456';
 const channel = { id: -1001234567890, title: 'East Watch', type: 'channel', username: 'east_watch' };
@@ -28,16 +28,7 @@ const updates = [
 ];
 
 describe('telegram-bot source against a fake Bot API', () => {
-  let h: IngestHarness;
-  let api: Awaited<ReturnType<typeof startFakeBotApi>>;
-  beforeAll(async () => {
-    h = await ingestHarness();
-    api = await startFakeBotApi(TOKEN);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await h?.close();
-  });
+  const { h, server: api } = useIngestHarness(() => startFakeBotApi(TOKEN));
 
   it('reads channel posts, captions, replies, forwards and media, and confirms a batch only after it is queued', async () => {
     const id = await h.addSource('bot', { kind: 'telegram-bot', botToken: TOKEN, apiRoot: api.apiRoot, longPoll: 1 });

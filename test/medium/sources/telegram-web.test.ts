@@ -1,22 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { tmeChannel, type FakeTmePost } from '../../support/fake-tme.js';
-import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
+import { send, startFakeServer } from '../../support/fake-server.js';
 import { projectFixture } from '../../support/fixtures.js';
-import { ingestHarness, type IngestHarness } from '../../support/ingest-harness.js';
+import { useIngestHarness } from '../../support/ingest-harness.js';
 
 describe('telegram-web source against a fake t.me', () => {
-  let h: IngestHarness;
-  let tme: FakeServer;
+  const { h, server: tme } = useIngestHarness(() => startFakeServer(() => undefined));
   let posts: FakeTmePost[];
 
-  beforeAll(async () => {
-    h = await ingestHarness();
-    tme = await startFakeServer(() => undefined);
-  });
-  afterAll(async () => {
-    await tme?.close();
-    await h?.close();
-  });
   afterEach(() => {
     tme.requests.length = 0;
   });
