@@ -1,15 +1,11 @@
 import { Gauge } from 'prom-client';
 import type { Db } from './db/client.js';
-import type { Metrics } from './metrics.js';
+import { oneInFlight, type Metrics } from './metrics.js';
 import { coverageByTier } from './repositories/revisit.repository.js';
 
 /** Staleness and counts of the watched sources by revisit tier, from one query per scrape. */
 export function registerCoverageGauges(metrics: Metrics, db: Db): void {
-  let inFlight: ReturnType<typeof coverageByTier> | undefined;
-  const rows = () =>
-    (inFlight ??= coverageByTier(db).finally(() => {
-      inFlight = undefined;
-    }));
+  const rows = oneInFlight(() => coverageByTier(db));
   new Gauge({
     name: 'vigil_source_staleness_seconds',
     help: 'Seconds since enabled sources were last read successfully, by revisit tier: median, 90th percentile and maximum (quantile 1)',

@@ -144,6 +144,15 @@ function registerAlertGauges(metrics: Metrics, db: Db): void {
   });
 }
 
+/** A loader whose callers, while one call is running, share its answer: gauges collected in one scrape share one query. */
+export function oneInFlight<T>(load: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () =>
+    (inFlight ??= load().finally(() => {
+      inFlight = undefined;
+    }));
+}
+
 /**
  * From the database at scrape time: source health, and duty alerts by status. Sources are counted by kind;
  * series named by source only with `perSource` (config `metrics.perSource`), as the names are the watch-list
@@ -152,11 +161,7 @@ function registerAlertGauges(metrics: Metrics, db: Db): void {
 export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: boolean } = { perSource: false }): void {
   registerAlertGauges(metrics, db);
   // The source gauges are collected together at each scrape: they share one query in flight.
-  let inFlight: ReturnType<typeof enabledSourceHealth> | undefined;
-  const rows = () =>
-    (inFlight ??= enabledSourceHealth(db).finally(() => {
-      inFlight = undefined;
-    }));
+  const rows = oneInFlight(() => enabledSourceHealth(db));
   new Gauge({
     name: 'vigil_sources',
     help: 'Enabled sources by kind and state: up (read successfully last time) or failing',
