@@ -14,9 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { capturePost, type CapturedPost } from '../shared/domain/post.js';
-import { decodeImage } from '../shared/media/image-decode.js';
 import { directoryStore } from '../shared/media/media-store.js';
-import { readQr } from '../shared/media/qr.js';
 import { createMetrics, readStats } from '../shared/metrics.js';
 import { packageRoot } from '../shared/paths.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
@@ -24,7 +22,7 @@ import { createQueues, jobMeta } from '../shared/queues/queues.js';
 import { classifyHandlers } from '../workers/classify/classify.worker.js';
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { mediaHandlers } from '../workers/media/media.worker.js';
-import { createOcrPool } from '../workers/media/ocr-pool.js';
+import { createImageReadPool } from '../workers/media/image-read-pool.js';
 import { closeWorkers, startWorker } from '../workers/worker.runner.js';
 import { scratchDatabase } from './scratch-database.js';
 import { photo, poster } from './synthetic-images.js';
@@ -52,21 +50,17 @@ async function images(): Promise<Buffer[]> {
 }
 
 async function ocrBench(imgs: Buffer[]) {
-  const ocr = createOcrPool({ size: 1, timeoutMs: 60_000 });
-  await ocr.read((await decodeImage(imgs[0]!, { maxPixels: 40_000_000 })).forOcr); // the worker's start-up, not counted
+  const reader = createImageReadPool({ size: 1, timeoutMs: 60_000 });
+  await reader.read(imgs[0]!, { maxPixels: 40_000_000 }); // the thread's start-up, not counted
   const ocrMs: number[] = [];
   const readMs: number[] = [];
   for (const img of imgs) {
     const t0 = performance.now();
-    const decoded = await decodeImage(img, { maxPixels: 40_000_000 });
-    readQr(decoded.forQr);
-    const t1 = performance.now();
-    await ocr.read(decoded.forOcr);
-    const t2 = performance.now();
-    ocrMs.push(t2 - t1);
-    readMs.push(t2 - t0);
+    const read = await reader.read(img, { maxPixels: 40_000_000 });
+    readMs.push(performance.now() - t0);
+    ocrMs.push(read.ms.ocr ?? NaN);
   }
-  await ocr.close();
+  await reader.close();
   const mean = readMs.reduce((a, b) => a + b, 0) / readMs.length;
   return { images: imgs.length, size: '1280x720', ocrMs: { p50: round(pct(ocrMs, 0.5)), p95: round(pct(ocrMs, 0.95)) }, wholeReadMs: { p50: round(pct(readMs, 0.5)), p95: round(pct(readMs, 0.95)), mean: round(mean) }, imagesPerHourOneCore: Math.round(3_600_000 / mean) };
 }
@@ -97,11 +91,11 @@ async function textThroughput(imgs: Buffer[], share: number, run: string) {
   const scratch = await scratchDatabase(`media_${run}`);
   const metrics = createMetrics();
   const deps = { connection: redis, prefix, log, metrics };
-  const ocr = createOcrPool({ size: 1, timeoutMs: 60_000 });
+  const reader = createImageReadPool({ size: 1, timeoutMs: 60_000 });
   const workers = [startWorker(QueueName.Classify, classifyHandlers({ redis, prefix, queues, uncoveredSamplePerDay: 0, readImages: true }), deps, 2)];
   if (share > 0) {
     const fetcher = createFetcher({ timeoutMs: 10_000, maxBytes: 10 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
-    workers.push(startWorker(QueueName.Media, mediaHandlers({ db: scratch.db, queues, store: directoryStore(join(packageRoot(), 'bench', `.media-${process.pid}`)), fetcher, ocr, log, maxPixels: 40_000_000, maxPerPost: 10, orphanGrace: 60_000 }), deps, 4));
+    workers.push(startWorker(QueueName.Media, mediaHandlers({ db: scratch.db, queues, store: directoryStore(join(packageRoot(), 'bench', `.media-${process.pid}`)), fetcher, reader, log, maxPixels: 40_000_000, maxPerPost: 10, orphanGrace: 60_000 }), deps, 4));
   }
   const posts = makePosts(POSTS, share, base, run);
   const t0 = performance.now();
@@ -110,7 +104,7 @@ async function textThroughput(imgs: Buffer[], share: number, run: string) {
   const seconds = (performance.now() - t0) / 1000;
   const mediaJobs = await queues.byName[QueueName.Media].getJobCounts('completed', 'waiting', 'active', 'prioritized');
   await closeWorkers(workers, 1_000);
-  await ocr.close();
+  await reader.close();
   for (const q of Object.values(queues.byName)) await q.obliterate({ force: true });
   await queues.close();
   redis.disconnect();

@@ -22,7 +22,7 @@ import { createHostBudget, type HostBudget } from '../workers/ingest/host-budget
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
 import { mediaHandlers } from '../workers/media/media.worker.js';
-import { createOcrPool, type OcrPool } from '../workers/media/ocr-pool.js';
+import { createImageReadPool, type ImageReadPool } from '../workers/media/image-read-pool.js';
 import { directoryStore } from '../shared/media/media-store.js';
 import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
 import { closeWorkers, startWorker, type WorkerDeps } from '../workers/worker.runner.js';
@@ -31,7 +31,7 @@ import { deskItemUrl } from '../shared/desk-url.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
-// Media jobs mostly wait on image hosts; OCR itself is bounded by the pool (config media.ocrWorkers).
+// Media jobs mostly wait on image hosts; reading images (decode, QR, OCR) is bounded by the thread pool (config media.ocrWorkers).
 const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8, media: 4 };
 /**
  * Polls of a budgeted host mostly wait for their permit, in priority order, and enough must wait to keep the
@@ -103,7 +103,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   const schedules: (() => Promise<unknown>)[] = [];
   let keeper: { stop(): void } | undefined;
   let budget: HostBudget | undefined;
-  let ocr: OcrPool | undefined;
+  let imageReader: ImageReadPool | undefined;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -116,7 +116,7 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
         if (app) await app.close();
         await budget?.close();
         await queues.close();
-        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit(), ocr?.close()]);
+        await Promise.allSettled([db.destroy(), redis.quit(), apiRedis?.quit(), imageReader?.close()]);
       });
     })());
 
@@ -147,8 +147,8 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
     if (kinds.includes('media')) {
       // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
       const fetcher = createFetcher({ timeoutMs: config.media.fetchTimeout, maxBytes: config.media.maxBytes, allowPrivateNetworks: config.ingest.allowPrivateNetworks, perHostIntervalMs: config.ingest.perHostInterval });
-      ocr = createOcrPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout });
-      const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, ocr, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
+      imageReader = createImageReadPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout });
+      const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, reader: imageReader, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
       workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
       schedules.push(() => ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, { name: 'media.prune', data: {} }));
     }
