@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import type { MessagePort } from 'node:worker_threads';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import { sha256Hex } from '../../shared/domain/post.js';
 import { BadImage, decodeImage } from '../../shared/media/image-decode.js';
@@ -22,13 +21,19 @@ async function startTesseract(): Promise<Worker> {
   return worker;
 }
 
+/** A thread's side of the channel (its parentPort); the tests' faulty thread wraps it. */
+export interface ReadPort {
+  on(event: 'message', listener: (req: ReadRequest) => void): unknown;
+  postMessage(m: ThreadMessage): void;
+}
+
 const message = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
 
 /**
  * The whole read of an image, inside a reading thread: decode and checks, hashes, QR code, then OCR (in
  * tesseract's own thread, which ends with this one). The facts go to the pool before OCR starts.
  */
-export async function serveImageReads(port: MessagePort): Promise<void> {
+export async function serveImageReads(port: ReadPort): Promise<void> {
   const ocr = await startTesseract();
   const post = (m: ThreadMessage) => port.postMessage(m);
 
