@@ -22,7 +22,7 @@ import { createHostBudget, type HostBudget } from '../workers/ingest/host-budget
 import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../workers/ingest/ingest.worker.js';
 import { mediaHandlers } from '../workers/media/media.worker.js';
-import { createOcrPool, type OcrPool } from '../workers/media/ocr-pool.js';
+import { createImageReadPool, type ImageReadPool } from '../workers/media/image-read-pool.js';
 import { directoryStore } from '../shared/media/media-store.js';
 import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
 import { closeWorkers, startWorker, type WorkerDeps } from '../workers/worker.runner.js';
@@ -31,7 +31,7 @@ import { deskItemUrl } from '../shared/desk-url.js';
 
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
-// Media jobs mostly wait on image hosts; OCR itself is bounded by the pool (config media.ocrWorkers).
+// Media jobs mostly wait on image hosts; reading images (decode, QR, OCR) is bounded by the thread pool (config media.ocrWorkers).
 const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8, media: 4 };
 /**
  * Polls of a budgeted host mostly wait for their permit, in priority order, and enough must wait to keep the
@@ -104,7 +104,7 @@ interface Parts {
   url?: string;
   keeper?: { stop(): void };
   budget?: HostBudget;
-  ocr?: OcrPool;
+  imageReader?: ImageReadPool;
 }
 
 async function closeParts(p: Parts): Promise<void> {
@@ -117,7 +117,7 @@ async function closeParts(p: Parts): Promise<void> {
     if (p.app) await p.app.close();
     await p.budget?.close();
     await p.queues.close();
-    await Promise.allSettled([p.db.destroy(), p.redis.quit(), p.apiRedis?.quit(), p.ocr?.close()]);
+    await Promise.allSettled([p.db.destroy(), p.redis.quit(), p.apiRedis?.quit(), p.imageReader?.close()]);
   });
 }
 
@@ -150,8 +150,8 @@ async function startPostWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps)
   if (kinds.includes('media')) {
     // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
     const fetcher = createFetcher({ timeoutMs: config.media.fetchTimeout, maxBytes: config.media.maxBytes, allowPrivateNetworks: config.ingest.allowPrivateNetworks, perHostIntervalMs: config.ingest.perHostInterval });
-    const ocr = (p.ocr = createOcrPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout }));
-    const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, ocr, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
+    const reader = (p.imageReader = createImageReadPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout }));
+    const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, reader, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
     p.workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
     p.schedules.push(() => ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, { name: 'media.prune', data: {} }));
   }

@@ -7,7 +7,7 @@ import { directoryStore } from '../../shared/media/media-store.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
 import { createFetcher } from '../../workers/ingest/http-fetcher.js';
 import { mediaHandlers } from '../../workers/media/media.worker.js';
-import { createOcrPool, type OcrPool } from '../../workers/media/ocr-pool.js';
+import { createImageReadPool, type ImageReadPool } from '../../workers/media/image-read-pool.js';
 import { mutations, pngBomb, SVG_POSTER } from '../support/bad-images.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -22,7 +22,7 @@ describe('bad images are quarantined with a reason and never fail the media work
   let redis: Redis;
   let queues: Queues;
   let cdn: FakeServer;
-  let ocr: OcrPool;
+  let reader: ImageReadPool;
   let handlers: ReturnType<typeof mediaHandlers>;
   const prefix = testPrefix();
   const files = new Map<string, { body: Buffer; type: string }>();
@@ -37,13 +37,13 @@ describe('bad images are quarantined with a reason and never fail the media work
       if (!f) return send(res, 404, 'not found');
       send(res, 200, f.body, { 'content-type': f.type });
     });
-    ocr = createOcrPool({ size: 1, timeoutMs: 30_000 });
+    reader = createImageReadPool({ size: 1, timeoutMs: 30_000 });
     const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: MAX_BYTES, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
-    handlers = mediaHandlers({ db: testDb.db, queues, store: directoryStore(tempDir()), fetcher, ocr, log: testLog, maxPixels: 40_000_000, maxPerPost: 10, orphanGrace: 60_000 });
+    handlers = mediaHandlers({ db: testDb.db, queues, store: directoryStore(tempDir()), fetcher, reader, log: testLog, maxPixels: 40_000_000, maxPerPost: 10, orphanGrace: 60_000 });
   }, 60_000);
 
   afterAll(async () => {
-    await ocr?.close();
+    await reader?.close();
     await cdn?.close();
     await queues?.close();
     await dropPrefix(prefix);

@@ -8,7 +8,7 @@ import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.j
 import { upsertSource } from '../../shared/repositories/source.repository.js';
 import { createFetcher } from '../../workers/ingest/http-fetcher.js';
 import { mediaHandlers } from '../../workers/media/media.worker.js';
-import { createOcrPool, type OcrPool } from '../../workers/media/ocr-pool.js';
+import { createImageReadPool, type ImageReadPool } from '../../workers/media/image-read-pool.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { startFakeBotApi } from '../support/fake-bot-api.js';
@@ -24,7 +24,7 @@ describe('media capture from the Bot API (getFile), Mastodon and feeds', () => {
   let testDb: TestDb;
   let redis: Redis;
   let queues: Queues;
-  let ocr: OcrPool;
+  let reader: ImageReadPool;
   let store: MediaStore;
   let bot: Awaited<ReturnType<typeof startFakeBotApi>>;
   let cdn: FakeServer;
@@ -40,14 +40,14 @@ describe('media capture from the Bot API (getFile), Mastodon and feeds', () => {
     offerJpeg = await reencode(await poster(OFFER_POSTER), 85, 1280);
     cdn = await startFakeServer((_req, res, url) => (url.pathname === '/media_attachments/files/poster.jpeg' ? send(res, 200, offerJpeg, { 'content-type': 'image/jpeg' }) : send(res, 404, 'not found')));
     await upsertSource(testDb.db, 'duty-bot', 'telegram-bot', { kind: 'telegram-bot', botToken: TOKEN, apiRoot: bot.apiRoot, chats: [], longPoll: 0, pollInterval: 1000 }, 'config');
-    ocr = createOcrPool({ size: 1, timeoutMs: 30_000 });
+    reader = createImageReadPool({ size: 1, timeoutMs: 30_000 });
     store = directoryStore(tempDir());
     const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 5 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
-    handlers = mediaHandlers({ db: testDb.db, queues, store, fetcher, ocr, log: testLog, maxPixels: 40_000_000, maxPerPost: 10, orphanGrace: 60_000 });
+    handlers = mediaHandlers({ db: testDb.db, queues, store, fetcher, reader, log: testLog, maxPixels: 40_000_000, maxPerPost: 10, orphanGrace: 60_000 });
   }, 60_000);
 
   afterAll(async () => {
-    await ocr?.close();
+    await reader?.close();
     await bot?.close();
     await cdn?.close();
     await queues?.close();

@@ -1,13 +1,12 @@
 import { classify as defaultClassify } from '../../shared/classifier/index.js';
 import type { Db } from '../../shared/db/client.js';
 import type { MediaReading } from '../../shared/domain/media.js';
-import { sha256Hex, type CapturedPost } from '../../shared/domain/post.js';
+import type { CapturedPost } from '../../shared/domain/post.js';
 import type { Verdict } from '../../shared/domain/verdict.js';
 import type { Logger } from '../../shared/logger.js';
-import { BadImage, decodeImage } from '../../shared/media/image-decode.js';
+import { BadImage } from '../../shared/media/image-decode.js';
 import { cleanOcrText, withImages, type ImageVerdict } from '../../shared/media/image-verdict.js';
 import type { MediaStore } from '../../shared/media/media-store.js';
-import { readQr } from '../../shared/media/qr.js';
 import { mediaJobIds, type Handlers } from '../../shared/queues/queue.catalog.js';
 import type { Queues } from '../../shared/queues/queues.js';
 import { insertPostMedia, lockImages } from '../../shared/repositories/media.repository.js';
@@ -17,14 +16,14 @@ import { captureImage } from './image-capture.js';
 import { botFileUrl } from './bot-file.js';
 import { imageRefs, type ImageRef } from './image-refs.js';
 import { pruneMedia } from './media-prune.js';
-import { OcrTimeout, type OcrPool } from './ocr-pool.js';
+import type { ImageReadPool } from './image-read-pool.js';
 
 export interface MediaDeps {
   db: Db;
   queues: Queues;
   store: MediaStore;
   fetcher: Fetcher;
-  ocr: OcrPool;
+  reader: ImageReadPool;
   log: Logger;
   maxPixels: number;
   maxPerPost: number;
@@ -62,17 +61,11 @@ async function readOne(deps: MediaDeps, classify: (text: string) => Verdict, pos
     const captured = await captureImage(deps.fetcher, target.url);
     captured.capture.url = hide(captured.capture.url);
     bytes = captured.bytes;
-    const image = await decodeImage(bytes, { maxPixels: deps.maxPixels });
-    const qr = readQr(image.forQr) ?? null;
-    let ocrText = '';
-    try {
-      ocrText = cleanOcrText(await deps.ocr.read(image.forOcr));
-    } catch (err) {
-      // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
-      if (!(err instanceof OcrTimeout)) throw err;
-      deps.log.warn({ ...where, err: err.message }, 'OCR timed out; image kept without text');
-    }
-    const reading: MediaReading = { sha256: sha256Hex(bytes), size: bytes.length, contentType: image.type, width: image.width, height: image.height, phash: image.phash, dhash: image.dhash, ocrText, qr, kind: ref.kind, capture: captured.capture };
+    const image = await deps.reader.read(bytes, { maxPixels: deps.maxPixels });
+    // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
+    if (image.ocrMissing) deps.log.warn({ ...where, err: image.ocrMissing }, 'OCR unfinished; image kept without text');
+    const ocrText = cleanOcrText(image.ocrText);
+    const reading: MediaReading = { sha256: image.sha256, size: bytes.length, contentType: image.type, width: image.width, height: image.height, phash: image.phash, dhash: image.dhash, ocrText, qr: image.qr, kind: ref.kind, capture: captured.capture };
     return { reading, bytes, verdict: classify(ocrText) };
   } catch (err) {
     if (err instanceof BadImage) {
@@ -92,8 +85,8 @@ async function readOne(deps: MediaDeps, classify: (text: string) => Verdict, pos
 }
 
 /**
- * Reads a post's images: each downloaded through the guarded fetcher, checked (magic bytes, pixel limit,
- * a full decode), its text read by OCR and its QR code decoded, that text classified as a segment of its
+ * Reads a post's images: each downloaded through the guarded fetcher, then read in a thread of the pool
+ * (magic bytes, pixel limit, a full decode, hashes, QR code, OCR), its text classified as a segment of its
  * own. A flagged post's images go to the store with their readings, in one transaction that locks them
  * against the retention sweep; an unflagged post's bytes are never written anywhere. Bad images are
  * quarantined with the reason and the job goes on; only Postgres, Redis or the store failing fails it.
