@@ -30,7 +30,7 @@ import { createFetcher } from '../workers/ingest/http-fetcher.js';
 import { mediaHandlers } from '../workers/media/media.worker.js';
 import { createImageReadPool } from '../workers/media/image-read-pool.js';
 import { closeWorkers, startWorker } from '../workers/worker.runner.js';
-import { scratchDatabase } from './scratch-database.js';
+import { dropRedisPrefix, scratchDatabase } from './scratch-database.js';
 import { photo, poster } from './synthetic-images.js';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 40);
@@ -172,6 +172,8 @@ async function textThroughput(imgs: Buffer[], layout: Layout, run: string, count
   await reader?.close();
   for (const q of Object.values(queues.byName)) await q.obliterate({ force: true });
   await queues.close();
+  // The classifier's counters and dedup keys outlive the queues.
+  await dropRedisPrefix(redis, prefix);
   redis.disconnect();
   await host.close();
   await scratch.drop();
