@@ -26,8 +26,11 @@ const CHATTER = [
   'Bonjour à tous, la réunion des parents aura lieu jeudi soir à la salle municipale, merci de confirmer votre présence avant mardi et de ramener les formulaires signés pour la sortie scolaire du mois prochain.',
   'Kann mir jemand sagen, ob die Buslinie 12 am Wochenende wieder normal fährt? Ich muss am Samstag früh zur Arbeit und die Baustelle an der Hauptstraße macht alles kompliziert, danke für jeden Hinweis.',
 ];
-const OFFER = '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight, send a clear pic showing the sign to @payday_admin and you get paid the same day in cash or crypto, no questions asked, more jobs like this next week.';
-const posts = Array.from({ length: 20_000 }, (_, i) => (i % 100 === 0 ? OFFER : `${CHATTER[i % CHATTER.length]!} #${i}`));
+const OFFER =
+  '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight, send a clear pic showing the sign to @payday_admin and you get paid the same day in cash or crypto, no questions asked, more jobs like this next week.';
+const posts = Array.from({ length: 20_000 }, (_, i) =>
+  i % 100 === 0 ? OFFER : `${CHATTER[i % CHATTER.length]!} #${i}`,
+);
 const words = posts.reduce((n, p) => n + p.split(/\s+/).length, 0) / posts.length;
 
 function timed(fn: (p: string) => unknown): number {
@@ -68,8 +71,18 @@ const stages = {
   normalise_us: us(timed((p) => normalize(p))),
   language_us: us(timed((p) => identifyLanguage(p))),
   analyse_us: us(timed((p) => analyse(p))),
-  vectorise_us: us(timed((p) => { const a = analyse(p); return a.segments.map((s) => lexicalVector(s.words, s.features.fired, a.context, a.language.code)); })),
-  score_us: us(timed((p) => { const a = analyse(p); return a.segments.map((s) => segmentLogOdds(DEFAULT_MODEL.scorer, s, a)); })),
+  vectorise_us: us(
+    timed((p) => {
+      const a = analyse(p);
+      return a.segments.map((s) => lexicalVector(s.words, s.features.fired, a.context, a.language.code));
+    }),
+  ),
+  score_us: us(
+    timed((p) => {
+      const a = analyse(p);
+      return a.segments.map((s) => segmentLogOdds(DEFAULT_MODEL.scorer, s, a));
+    }),
+  ),
   classify_us: us(timed((p) => classify(p))),
 };
 const result = {

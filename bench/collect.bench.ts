@@ -62,16 +62,42 @@ async function run(mode: Mode, plan: ReturnType<typeof planScenario>) {
       allowPrivateNetworks: 'loopback',
       hosts: { [sim.host]: { perSecond: BUDGET } },
       // Compressed like the rates: a day of real watching is a few minutes here.
-      revisit: { adaptive: mode === 'adaptive', minInterval: '5s', hotFor: '1h', rateWindow: '2m', utilisation: 0.8, jitter: 0.1 },
+      revisit: {
+        adaptive: mode === 'adaptive',
+        minInterval: '5s',
+        hotFor: '1h',
+        rateWindow: '2m',
+        utilisation: 0.8,
+        jitter: 0.1,
+      },
     },
-    sources: sim.channels.map((c) => ({ kind: 'telegram-web', name: c.name, channel: c.name, baseUrl: sim.url, backfill: 20, pollInterval: mode === 'adaptive' ? '5m' : `${roundRobinS}s` })),
+    sources: sim.channels.map((c) => ({
+      kind: 'telegram-web',
+      name: c.name,
+      channel: c.name,
+      baseUrl: sim.url,
+      backfill: 20,
+      pollInterval: mode === 'adaptive' ? '5m' : `${roundRobinS}s`,
+    })),
   };
   const configFile = join(dir, 'vigil.config.yaml');
   writeFileSync(configFile, JSON.stringify(config));
-  const env = { ...process.env, VIGIL_CONFIG: configFile, DATABASE_URL: scratch.url, REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', NODE_ENV: 'production' };
+  const env = {
+    ...process.env,
+    VIGIL_CONFIG: configFile,
+    DATABASE_URL: scratch.url,
+    REDIS_URL,
+    VIGIL_QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    NODE_ENV: 'production',
+  };
   const children: ChildProcess[] = ['ingest', 'ingest', 'classify', 'alert'].map((kind, i) => {
     const log = openSync(join(dir, `${kind}-${i}.log`), 'a');
-    return spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', kind], { env, stdio: ['ignore', log, log] });
+    return spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', kind], {
+      env,
+      stdio: ['ignore', log, log],
+    });
   });
   try {
     // Vigil reads every channel once before posting starts (the same for both policies): delays are measured in
@@ -84,12 +110,30 @@ async function run(mode: Mode, plan: ReturnType<typeof planScenario>) {
     const end = Date.now();
 
     const items = await itemCaptureTimes(scratch.db, new Date(end));
-    const caughtAt = new Map(items.map((i) => [new URL(i.url ?? 'http://x/').pathname.slice(1), i.created_at.getTime()]));
-    const offers = sim.channels.flatMap((c) => c.posts.filter((p) => p.offer).map((p) => ({ channel: c.name, hot: c.hot, postedS: round((p.at - t0) / 1000), delay: (caughtAt.get(`${c.name}/${p.id}`) ?? NaN) - p.at })));
-    const requestsTo = (name: string) => sim.requestLog.filter((r) => r.channel === name).map((r) => round((r.at - t0) / 1000));
+    const caughtAt = new Map(
+      items.map((i) => [new URL(i.url ?? 'http://x/').pathname.slice(1), i.created_at.getTime()]),
+    );
+    const offers = sim.channels.flatMap((c) =>
+      c.posts
+        .filter((p) => p.offer)
+        .map((p) => ({
+          channel: c.name,
+          hot: c.hot,
+          postedS: round((p.at - t0) / 1000),
+          delay: (caughtAt.get(`${c.name}/${p.id}`) ?? NaN) - p.at,
+        })),
+    );
+    const requestsTo = (name: string) =>
+      sim.requestLog.filter((r) => r.channel === name).map((r) => round((r.at - t0) / 1000));
     const hot = offers.filter((o) => o.hot);
-    const hotDelays = hot.map((o) => o.delay).filter(Number.isFinite).map((ms) => ms / 1000);
-    const allDelays = offers.map((o) => o.delay).filter(Number.isFinite).map((ms) => ms / 1000);
+    const hotDelays = hot
+      .map((o) => o.delay)
+      .filter(Number.isFinite)
+      .map((ms) => ms / 1000);
+    const allDelays = offers
+      .map((o) => o.delay)
+      .filter(Number.isFinite)
+      .map((ms) => ms / 1000);
     // The host's view covers the whole run, the first pass included.
     const during = sim.requests.filter((t) => t >= started && t <= end);
     const falseItems = items.length - offers.filter((o) => Number.isFinite(o.delay)).length;
@@ -110,12 +154,24 @@ async function run(mode: Mode, plan: ReturnType<typeof planScenario>) {
       otherItems: falseItems,
       // For reading a run: every offer's delay, and when each hot channel was read.
       detail: {
-        offers: offers.map((o) => ({ channel: o.channel, hot: o.hot, postedS: o.postedS, delayS: round(o.delay / 1000) })),
+        offers: offers.map((o) => ({
+          channel: o.channel,
+          hot: o.hot,
+          postedS: o.postedS,
+          delayS: round(o.delay / 1000),
+        })),
         hotReads: Object.fromEntries(sim.channels.filter((c) => c.hot).map((c) => [c.name, requestsTo(c.name)])),
       },
     };
   } finally {
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) =>
+            c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM')),
+          ),
+      ),
+    );
     await sim.close();
     await scratch.drop();
     await dropPrefix(prefix);
@@ -123,9 +179,19 @@ async function run(mode: Mode, plan: ReturnType<typeof planScenario>) {
 }
 
 async function main(): Promise<void> {
-  if (!classify(OFFER).flagged) throw new Error('the simulator’s offer is not flagged by this classifier: the benchmark would measure nothing');
-  const plan = planScenario({ channels: CHANNELS, hot: HOT, postingMs: POSTING_S * 1000, hotOfferEveryMs: 25_000, strayOffers: 10, seed: SEED });
-  console.log(`collect: ${CHANNELS} channels (${HOT} hot), budget ${BUDGET}/s, ${plan.posts.length} posts (${plan.posts.filter((p) => p.offer).length} offers) over ${POSTING_S} s + ${TAIL_S} s after ${WARMUP_S} s of warm-up; round robin revisits each every ${CHANNELS / BUDGET} s`);
+  if (!classify(OFFER).flagged)
+    throw new Error('the simulator’s offer is not flagged by this classifier: the benchmark would measure nothing');
+  const plan = planScenario({
+    channels: CHANNELS,
+    hot: HOT,
+    postingMs: POSTING_S * 1000,
+    hotOfferEveryMs: 25_000,
+    strayOffers: 10,
+    seed: SEED,
+  });
+  console.log(
+    `collect: ${CHANNELS} channels (${HOT} hot), budget ${BUDGET}/s, ${plan.posts.length} posts (${plan.posts.filter((p) => p.offer).length} offers) over ${POSTING_S} s + ${TAIL_S} s after ${WARMUP_S} s of warm-up; round robin revisits each every ${CHANNELS / BUDGET} s`,
+  );
   const results = [];
   const modes = (process.env.BENCH_MODES ?? 'adaptive,round-robin').split(',') as Mode[];
   for (const mode of modes) {
@@ -133,16 +199,28 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ ...r, detail: undefined }));
     results.push(r);
   }
-  writeFileSync(join(packageRoot(), 'bench', 'collect-results.json'), `${JSON.stringify({ at: new Date().toISOString(), channels: CHANNELS, hot: HOT, budget: BUDGET, postingSeconds: POSTING_S, results }, null, 2)}\n`);
+  writeFileSync(
+    join(packageRoot(), 'bench', 'collect-results.json'),
+    `${JSON.stringify({ at: new Date().toISOString(), channels: CHANNELS, hot: HOT, budget: BUDGET, postingSeconds: POSTING_S, results }, null, 2)}\n`,
+  );
   if (results.length < 2) return;
   const [adaptive, rr] = results as [Awaited<ReturnType<typeof run>>, Awaited<ReturnType<typeof run>>];
   const cycle = CHANNELS / BUDGET;
   const checks = [
     [`hot median ${adaptive.hotMedianS} s ≤ 0.25 × ${cycle} = ${0.25 * cycle} s`, adaptive.hotMedianS <= 0.25 * cycle],
     [`hot p90 ${adaptive.hotP90S} s ≤ 0.5 × ${cycle} = ${0.5 * cycle} s`, adaptive.hotP90S <= 0.5 * cycle],
-    [`hot offers caught ${adaptive.hotCaught}/${adaptive.hotOffers} ≥ 95%`, adaptive.hotCaught >= 0.95 * adaptive.hotOffers],
-    [`mean delay, all offers, ${adaptive.meanDelayS} s ≤ 0.6 × round robin's ${rr.meanDelayS} s`, adaptive.meanDelayS <= 0.6 * rr.meanDelayS],
-    [`peak ${adaptive.peakPerSecond} requests in a second ≤ 1.2 × ${BUDGET} (round robin: ${rr.peakPerSecond})`, adaptive.peakPerSecond <= 1.2 * BUDGET && rr.peakPerSecond <= 1.2 * BUDGET],
+    [
+      `hot offers caught ${adaptive.hotCaught}/${adaptive.hotOffers} ≥ 95%`,
+      adaptive.hotCaught >= 0.95 * adaptive.hotOffers,
+    ],
+    [
+      `mean delay, all offers, ${adaptive.meanDelayS} s ≤ 0.6 × round robin's ${rr.meanDelayS} s`,
+      adaptive.meanDelayS <= 0.6 * rr.meanDelayS,
+    ],
+    [
+      `peak ${adaptive.peakPerSecond} requests in a second ≤ 1.2 × ${BUDGET} (round robin: ${rr.peakPerSecond})`,
+      adaptive.peakPerSecond <= 1.2 * BUDGET && rr.peakPerSecond <= 1.2 * BUDGET,
+    ],
     [`429s: ${adaptive.tooMany} (round robin: ${rr.tooMany})`, adaptive.tooMany === 0 && rr.tooMany === 0],
   ] as const;
   for (const [what, ok] of checks) console.log(`${ok ? 'PASS' : 'FAIL'} ${what}`);

@@ -21,7 +21,9 @@ const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 're
 
 try {
   const t0 = performance.now();
-  await sql`insert into channel (platform, handle) select 'telegram', 'chan_' || g from generate_series(0, 199) g`.execute(db);
+  await sql`insert into channel (platform, handle) select 'telegram', 'chan_' || g from generate_series(0, 199) g`.execute(
+    db,
+  );
   // Varied wording, 40 postcode districts and 500 payment handles, spread over 60 days of posts.
   await sql`
     insert into post (post_key, channel_id, platform, external_id, version, text, media, raw, raw_sha256, raw_content_type, capture, captured_at, published_at)
@@ -46,7 +48,13 @@ try {
 
   const user = await createUser(db, 'bench@example.org', 'analyst', null);
   const headers = { authorization: `Bearer ${await createApiToken(db, user.id, 'bench')}` };
-  const app = await buildApp({ db, redis, metrics: createMetrics(), log: pino({ level: 'silent' }), keyPrefix: `bench:${process.pid}` });
+  const app = await buildApp({
+    db,
+    redis,
+    metrics: createMetrics(),
+    log: pino({ level: 'silent' }),
+    keyPrefix: `bench:${process.pid}`,
+  });
   const requests: Record<string, string> = {
     'queue, first page (New)': '/api/items?status=new&limit=50',
     'All, first page': '/api/items?limit=50',
@@ -71,7 +79,11 @@ try {
       items = (res.json<{ items?: unknown[] }>().items ?? []).length;
     }
     times.sort((a, b) => a - b);
-    results[name] = { median_ms: Math.round(times[Math.floor(times.length / 2)]! * 10) / 10, p95_ms: Math.round(times[Math.ceil(times.length * 0.95) - 1]! * 10) / 10, items };
+    results[name] = {
+      median_ms: Math.round(times[Math.floor(times.length / 2)]! * 10) / 10,
+      p95_ms: Math.round(times[Math.ceil(times.length * 0.95) - 1]! * 10) / 10,
+      items,
+    };
   }
   await app.close();
   console.log(JSON.stringify({ items: N, load_s: Math.round(loadMs / 100) / 10, runs: RUNS, results }, null, 2));

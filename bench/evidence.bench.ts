@@ -21,15 +21,36 @@ const { db } = scratch;
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-evidence-'));
 try {
   const campaign = await insertEmptyCampaign(db);
-  const text = (i: number) => `£${100 + (i % 50)} to anyone who sprays the mosque in E1${i % 10}, send a pic to @payday_admin. Repost ${i} of the campaign, with the usual rules: photo proof, payment same day.`;
+  const text = (i: number) =>
+    `£${100 + (i % 50)} to anyone who sprays the mosque in E1${i % 10}, send a pic to @payday_admin. Repost ${i} of the campaign, with the usual rules: photo proof, payment same day.`;
   for (let i = 0; i < N; i += 500) {
     const items = Array.from({ length: Math.min(500, N - i) }, (_, k) => {
       const t = text(i + k);
-      const raw = Buffer.from(`<div class="tgme_widget_message_wrap"><div class="tgme_widget_message_text">${t}</div></div>`);
-      return { post: capturePost({ source: 'bench', platform: 'telegram', channel: `chan_${(i + k) % 40}`, externalId: String(i + k), text: t }, raw, 'text/html; charset=utf-8', { url: 'https://t.me/s/bench', fetchedAt: new Date().toISOString(), fetcher: 'bench', status: 200 }), verdict: classify(t) };
+      const raw = Buffer.from(
+        `<div class="tgme_widget_message_wrap"><div class="tgme_widget_message_text">${t}</div></div>`,
+      );
+      return {
+        post: capturePost(
+          {
+            source: 'bench',
+            platform: 'telegram',
+            channel: `chan_${(i + k) % 40}`,
+            externalId: String(i + k),
+            text: t,
+          },
+          raw,
+          'text/html; charset=utf-8',
+          { url: 'https://t.me/s/bench', fetchedAt: new Date().toISOString(), fetcher: 'bench', status: 200 },
+        ),
+        verdict: classify(t),
+      };
     });
     const created = await insertFlagged(db, items);
-    await setItemsCampaign(db, created.map((c) => c.reviewItemId), campaign.id);
+    await setItemsCampaign(
+      db,
+      created.map((c) => c.reviewItemId),
+      campaign.id,
+    );
   }
 
   const key = loadOrCreateSigningKey(join(dir, 'key.pem'));
@@ -39,7 +60,12 @@ try {
   let peak = rssStart;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
   const t0 = performance.now();
-  const result = await writeBundle(db, { campaignId: campaign.id, createdBy: 'bench', createdById: null, recipient: 'bench', purpose: 'benchmark' }, key, createWriteStream(out));
+  const result = await writeBundle(
+    db,
+    { campaignId: campaign.id, createdBy: 'bench', createdById: null, recipient: 'bench', purpose: 'benchmark' },
+    key,
+    createWriteStream(out),
+  );
   const exportMs = performance.now() - t0;
   clearInterval(sampler);
   const t1 = performance.now();

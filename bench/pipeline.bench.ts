@@ -34,12 +34,18 @@ const CHATTER = [
   'Police are asking anyone with dashcam footage from the high street on Tuesday night to get in touch about the break-in',
   'Anyone going to the match on Saturday? I need a lift from Walthamstow and can chip in for petrol, kick off at three',
 ];
-const OFFER = '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight, send a clear pic to @payday_admin and you get paid same day';
+const OFFER =
+  '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight, send a clear pic to @payday_admin and you get paid same day';
 let serial = 0;
 function makePost(at: string): CapturedPost {
   const i = serial++;
   const text = i % 100 === 0 ? `${OFFER} (#${i})` : `${CHATTER[i % CHATTER.length]} #${i}`;
-  return capturePost({ source: 'bench', platform: 'telegram', channel: `chan_${i % 200}`, externalId: String(i), text }, Buffer.from(`<div class="tgme_widget_message_text">${text}</div>`), 'text/html; charset=utf-8', { url: 'https://t.me/s/bench', fetchedAt: at, fetcher: 'bench', status: 200 });
+  return capturePost(
+    { source: 'bench', platform: 'telegram', channel: `chan_${i % 200}`, externalId: String(i), text },
+    Buffer.from(`<div class="tgme_widget_message_text">${text}</div>`),
+    'text/html; charset=utf-8',
+    { url: 'https://t.me/s/bench', fetchedAt: at, fetcher: 'bench', status: 200 },
+  );
 }
 
 /** CPU seconds used so far by the processes whose command name matches (clock ticks of 1/100 s). */
@@ -82,7 +88,14 @@ async function main() {
     const bare = new Queue('bare', { connection: redis, prefix });
     const payload = { posts: [makePost(new Date().toISOString())], meta: jobMeta() };
     const fill = async (n: number) => {
-      for (let i = 0; i < n; i += 1000) await bare.addBulk(Array.from({ length: Math.min(1000, n - i) }, () => ({ name: 'noop', data: payload, opts: { removeOnComplete: true } })));
+      for (let i = 0; i < n; i += 1000)
+        await bare.addBulk(
+          Array.from({ length: Math.min(1000, n - i) }, () => ({
+            name: 'noop',
+            data: payload,
+            opts: { removeOnComplete: true },
+          })),
+        );
     };
     const drain = async (n: number) => {
       let done = 0;
@@ -101,9 +114,19 @@ async function main() {
     await bare.close();
 
     // 3. The pipeline, closed loop: N posts in batches of 50 through classify and alert/persist.
-    const env = { ...process.env, DATABASE_URL: scratch.url, REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+    const env = {
+      ...process.env,
+      DATABASE_URL: scratch.url,
+      REDIS_URL,
+      VIGIL_QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    };
     const classifiers = Number(process.env.BENCH_CLASSIFY_PROCESSES ?? 1);
-    for (const kind of [...Array<string>(classifiers).fill('classify'), 'alert']) children.push(spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', kind], { env, stdio: 'ignore' }));
+    for (const kind of [...Array<string>(classifiers).fill('classify'), 'alert'])
+      children.push(
+        spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', kind], { env, stdio: 'ignore' }),
+      );
     await sleep(1_500);
     const queues = createQueues(redis, prefix, log);
     const pids = [process.pid, ...children.map((c) => c.pid!)];
@@ -114,11 +137,17 @@ async function main() {
       peakRss = Math.max(peakRss, rss);
       rssSamples.push(rss);
     }, 100);
-    const cpuBefore = { redis: cpuSeconds(/^redis-server/), postgres: cpuSeconds(/^postgres/), node: cpuSeconds(/^node/) };
+    const cpuBefore = {
+      redis: cpuSeconds(/^redis-server/),
+      postgres: cpuSeconds(/^postgres/),
+      node: cpuSeconds(/^node/),
+    };
     const started = performance.now();
     for (let i = 0; i < N; i += BATCH * 20) {
       const at = new Date().toISOString();
-      const jobs = Array.from({ length: Math.min(20, Math.ceil((N - i) / BATCH)) }, () => ({ data: { posts: Array.from({ length: BATCH }, () => makePost(at)), meta: jobMeta() } }));
+      const jobs = Array.from({ length: Math.min(20, Math.ceil((N - i) / BATCH)) }, () => ({
+        data: { posts: Array.from({ length: BATCH }, () => makePost(at)), meta: jobMeta() },
+      }));
       await queues.enqueueBulk('posts.classify', jobs);
       // Keep the backlog bounded, as a real ingest would be by its sources.
       while ((await queues.byName.classify.getWaitingCount()) > 400) await sleep(2);
@@ -131,7 +160,11 @@ async function main() {
       await sleep(20);
     }
     const e2eSeconds = (performance.now() - started) / 1000;
-    const cpuAfter = { redis: cpuSeconds(/^redis-server/), postgres: cpuSeconds(/^postgres/), node: cpuSeconds(/^node/) };
+    const cpuAfter = {
+      redis: cpuSeconds(/^redis-server/),
+      postgres: cpuSeconds(/^postgres/),
+      node: cpuSeconds(/^node/),
+    };
     const pipeline = N / e2eSeconds;
     const stats = await readStats(redis, prefix);
     const items = await countReviewItems(db);
@@ -152,7 +185,10 @@ async function main() {
       const n = Math.min(BATCH, Math.floor(owed));
       if (n > 0) {
         const at = new Date().toISOString();
-        await queues.enqueue('posts.classify', { posts: Array.from({ length: n }, () => makePost(at)), meta: jobMeta() });
+        await queues.enqueue('posts.classify', {
+          posts: Array.from({ length: n }, () => makePost(at)),
+          meta: jobMeta(),
+        });
         owed -= n;
         sent += n;
       }
@@ -162,7 +198,11 @@ async function main() {
     clearInterval(rssTimer);
     const rows = await pg_latencies(db, latencyStart);
     const pct = (p: number) => rows[Math.min(rows.length - 1, Math.floor(p * rows.length))] ?? NaN;
-    const cpu = { redis: cpuAfter.redis - cpuBefore.redis, postgres: cpuAfter.postgres - cpuBefore.postgres, node: cpuAfter.node - cpuBefore.node };
+    const cpu = {
+      redis: cpuAfter.redis - cpuBefore.redis,
+      postgres: cpuAfter.postgres - cpuBefore.postgres,
+      node: cpuAfter.node - cpuBefore.node,
+    };
     const cpuTotal = cpu.redis + cpu.postgres + cpu.node;
     const results = {
       posts: N,
@@ -170,17 +210,42 @@ async function main() {
       ceiling_jobs_per_s: Math.round(ceiling),
       pipeline_posts_per_s: Math.round(pipeline),
       ratio: Math.round((pipeline / ceiling) * 100) / 100,
-      counts: { classified: stats.posts_classified, flagged: stats.posts_flagged, review_items: items, expected_flagged: flagged },
-      latency_ms: { p50: Math.round(pct(0.5)), p95: Math.round(pct(0.95)), p99: Math.round(pct(0.99)), samples: rows.length, offered_posts_per_s: Math.round(sent / LATENCY_SECONDS) },
+      counts: {
+        classified: stats.posts_classified,
+        flagged: stats.posts_flagged,
+        review_items: items,
+        expected_flagged: flagged,
+      },
+      latency_ms: {
+        p50: Math.round(pct(0.5)),
+        p95: Math.round(pct(0.95)),
+        p99: Math.round(pct(0.99)),
+        samples: rows.length,
+        offered_posts_per_s: Math.round(sent / LATENCY_SECONDS),
+      },
       peak_rss_mb: Math.round(peakRss / 1e6),
       // Flat means the last tenth of the run uses no more than the first tenth after warm-up.
       rss_mb: {
         first_tenth: Math.round(Math.max(...rssSamples.slice(0, Math.ceil(rssSamples.length / 10))) / 1e6),
         last_tenth: Math.round(Math.max(...rssSamples.slice(-Math.ceil(rssSamples.length / 10))) / 1e6),
       },
-      cpu_share: { redis: Math.round((100 * cpu.redis) / cpuTotal), postgres: Math.round((100 * cpu.postgres) / cpuTotal), node: Math.round((100 * cpu.node) / cpuTotal) },
+      cpu_share: {
+        redis: Math.round((100 * cpu.redis) / cpuTotal),
+        postgres: Math.round((100 * cpu.postgres) / cpuTotal),
+        node: Math.round((100 * cpu.node) / cpuTotal),
+      },
     };
-    console.table([{ ceiling_jobs_per_s: results.ceiling_jobs_per_s, pipeline_posts_per_s: results.pipeline_posts_per_s, ratio: results.ratio, p50_ms: results.latency_ms.p50, p95_ms: results.latency_ms.p95, p99_ms: results.latency_ms.p99, peak_rss_mb: results.peak_rss_mb }]);
+    console.table([
+      {
+        ceiling_jobs_per_s: results.ceiling_jobs_per_s,
+        pipeline_posts_per_s: results.pipeline_posts_per_s,
+        ratio: results.ratio,
+        p50_ms: results.latency_ms.p50,
+        p95_ms: results.latency_ms.p95,
+        p99_ms: results.latency_ms.p99,
+        peak_rss_mb: results.peak_rss_mb,
+      },
+    ]);
     console.log('CPU share (redis / postgres / node, %):', results.cpu_share, 'counts:', results.counts);
     mkdirSync(join(packageRoot(), 'bench'), { recursive: true });
     writeFileSync(join(packageRoot(), 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -199,7 +264,11 @@ async function main() {
 /** Milliseconds from capture (the enqueue time) to the review item's commit, sorted. */
 async function pg_latencies(db: ReturnType<typeof createDb>, since: Date): Promise<number[]> {
   const { sql } = await import('kysely');
-  const rows = await sql<{ ms: number }>`select extract(epoch from (ri.created_at - p.captured_at)) * 1000 as ms from review_item ri join post p on p.id = ri.post_id where ri.created_at >= ${since} order by 1`.execute(db);
+  const rows = await sql<{
+    ms: number;
+  }>`select extract(epoch from (ri.created_at - p.captured_at)) * 1000 as ms from review_item ri join post p on p.id = ri.post_id where ri.created_at >= ${since} order by 1`.execute(
+    db,
+  );
   return rows.rows.map((r) => Number(r.ms));
 }
 

@@ -24,8 +24,16 @@ async function main(): Promise<void> {
   const prefix = `{bench-import-${process.pid}}`;
   const dir = mkdtempSync(join(tmpdir(), 'vigil-import-'));
   const file = join(dir, 'watch.txt');
-  writeFileSync(file, Array.from({ length: N }, (_, i) => (i % 3 === 0 ? `https://t.me/chan_${i}` : i % 3 === 1 ? `@chan_${i}` : `chan_${i}`)).join('\n'));
-  const config = loadConfig({ DATABASE_URL: scratch.url, REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' }, dir);
+  writeFileSync(
+    file,
+    Array.from({ length: N }, (_, i) =>
+      i % 3 === 0 ? `https://t.me/chan_${i}` : i % 3 === 1 ? `@chan_${i}` : `chan_${i}`,
+    ).join('\n'),
+  );
+  const config = loadConfig(
+    { DATABASE_URL: scratch.url, REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' },
+    dir,
+  );
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   try {
     const started = performance.now();
@@ -40,10 +48,19 @@ async function main(): Promise<void> {
     await scheduleSources(scratch.db, queues, pino({ level: 'silent' }), config.ingest);
     const resyncS = (performance.now() - resyncStarted) / 1000;
     await queues.close();
-    const result = { sources: N, exitCode: code, importSeconds: Math.round(importS * 10) / 10, schedulers, pendingPolls: jobs, resyncSeconds: Math.round(resyncS * 10) / 10 };
+    const result = {
+      sources: N,
+      exitCode: code,
+      importSeconds: Math.round(importS * 10) / 10,
+      schedulers,
+      pendingPolls: jobs,
+      resyncSeconds: Math.round(resyncS * 10) / 10,
+    };
     console.log(JSON.stringify(result));
     const ok = code === 0 && schedulers === N && jobs === N && importS < 30;
-    console.log(`${ok ? 'PASS' : 'FAIL'} ${N} channels imported and scheduled in ${result.importSeconds} s (< 30 s); ${schedulers} schedulers, ${jobs} polls pending`);
+    console.log(
+      `${ok ? 'PASS' : 'FAIL'} ${N} channels imported and scheduled in ${result.importSeconds} s (< 30 s); ${schedulers} schedulers, ${jobs} polls pending`,
+    );
     if (!ok) process.exitCode = 1;
   } finally {
     await dropRedisPrefix(redis, prefix);

@@ -40,7 +40,9 @@ function renderPost(channel: string, p: SimPost): string {
 }
 
 function renderPage(channel: string, posts: SimPost[], olderBefore: number | null): string {
-  const more = olderBefore ? `<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/${channel}?before=${olderBefore}" class="tme_messages_more js-messages_more" data-before="${olderBefore}"></a></div>` : '';
+  const more = olderBefore
+    ? `<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/${channel}?before=${olderBefore}" class="tme_messages_more js-messages_more" data-before="${olderBefore}"></a></div>`
+    : '';
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${escape(channel)} – Telegram</title><meta property="og:title" content="${escape(channel)}">${olderBefore ? `<link rel="prev" href="/s/${channel}?before=${olderBefore}">` : ''}</head>
 <body><main class="tgme_main"><section class="tgme_channel_history js-message_history">${more}${posts.map((p) => renderPost(channel, p)).join('')}</section></main></body></html>`;
@@ -77,7 +79,8 @@ const CHATTER = [
   'Anyone going to the match on Saturday? I need a lift from Walthamstow and can chip in for petrol, kick off at three',
   'The library extends its opening hours over the holidays, with a reading club for children on Wednesday afternoons',
 ];
-export const OFFER = '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight, send a clear pic to @payday_admin and you get paid same day';
+export const OFFER =
+  '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight, send a clear pic to @payday_admin and you get paid same day';
 
 /** Planned posts, each at its time relative to the start: the same list for every policy run. */
 export interface Plan {
@@ -102,16 +105,32 @@ export function planScenario(s: Scenario): Plan {
       ago += exponential(rand, meanGap);
       // A hot channel is one running a campaign: an offer is already on its page (posted before the run, so not
       // measured); stray offers appear on channels with no such history.
-      history.unshift({ text: hot && i === 1 ? `${OFFER} (earlier, ${c})` : `${CHATTER[(c + i) % CHATTER.length]} (${c}.${i})`, ago });
+      history.unshift({
+        text: hot && i === 1 ? `${OFFER} (earlier, ${c})` : `${CHATTER[(c + i) % CHATTER.length]} (${c}.${i})`,
+        ago,
+      });
     }
     channels.push({ name: `sim_${String(c).padStart(5, '0')}`, hot, postsPerMinute, history });
-    for (let at = exponential(rand, meanGap); at < s.postingMs; at += exponential(rand, meanGap)) posts.push({ channel: c, at, text: `${CHATTER[Math.floor(rand() * CHATTER.length)]} #${posts.length}`, offer: false });
+    for (let at = exponential(rand, meanGap); at < s.postingMs; at += exponential(rand, meanGap))
+      posts.push({
+        channel: c,
+        at,
+        text: `${CHATTER[Math.floor(rand() * CHATTER.length)]} #${posts.length}`,
+        offer: false,
+      });
     if (hot) {
-      for (let at = exponential(rand, s.hotOfferEveryMs); at < s.postingMs; at += exponential(rand, s.hotOfferEveryMs)) posts.push({ channel: c, at, text: `${OFFER} (#${posts.length})`, offer: true });
+      for (let at = exponential(rand, s.hotOfferEveryMs); at < s.postingMs; at += exponential(rand, s.hotOfferEveryMs))
+        posts.push({ channel: c, at, text: `${OFFER} (#${posts.length})`, offer: true });
     }
   }
   const cold = channels.flatMap((ch, i) => (ch.hot ? [] : [i]));
-  for (let i = 0; i < s.strayOffers; i++) posts.push({ channel: cold[Math.floor(rand() * cold.length)]!, at: rand() * s.postingMs, text: `${OFFER} (stray #${i})`, offer: true });
+  for (let i = 0; i < s.strayOffers; i++)
+    posts.push({
+      channel: cold[Math.floor(rand() * cold.length)]!,
+      at: rand() * s.postingMs,
+      text: `${OFFER} (stray #${i})`,
+      offer: true,
+    });
   posts.sort((a, b) => a.at - b.at);
   return { channels, posts };
 }
@@ -132,7 +151,12 @@ export interface Simulation {
 
 export async function startSimulation(plan: Plan, budgetPerSecond: number): Promise<Simulation> {
   const now = Date.now();
-  const channels: SimChannel[] = plan.channels.map((c) => ({ name: c.name, hot: c.hot, postsPerMinute: c.postsPerMinute, posts: c.history.map((h, i) => ({ id: i + 1, text: h.text, at: now - h.ago, offer: false })) }));
+  const channels: SimChannel[] = plan.channels.map((c) => ({
+    name: c.name,
+    hot: c.hot,
+    postsPerMinute: c.postsPerMinute,
+    posts: c.history.map((h, i) => ({ id: i + 1, text: h.text, at: now - h.ago, offer: false })),
+  }));
   const byName = new Map(channels.map((c) => [c.name, c]));
   const requests: number[] = [];
   const requestLog: { channel: string; at: number }[] = [];
@@ -178,10 +202,13 @@ export async function startSimulation(plan: Plan, budgetPerSecond: number): Prom
       const t0 = Date.now();
       for (const p of plan.posts) {
         timers.push(
-          setTimeout(() => {
-            const channel = channels[p.channel]!;
-            channel.posts.push({ id: channel.posts.length + 1, text: p.text, at: Date.now(), offer: p.offer });
-          }, Math.max(0, t0 + p.at - Date.now())),
+          setTimeout(
+            () => {
+              const channel = channels[p.channel]!;
+              channel.posts.push({ id: channel.posts.length + 1, text: p.text, at: Date.now(), offer: p.offer });
+            },
+            Math.max(0, t0 + p.at - Date.now()),
+          ),
         );
       }
     },

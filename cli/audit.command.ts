@@ -11,12 +11,19 @@ const MAX_NAMED = 20;
  * `vigil audit verify [--checkpoints FILE]`: the hash chain, then every signed checkpoint of its head (the
  * instance's checkpoint file, or FILE, such as a bundle's checkpoint.json). Exit 1 naming what failed.
  */
-export async function runAuditVerify(db: Db, config: Readonly<Config>, checkpointsFile: string | undefined, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runAuditVerify(
+  db: Db,
+  config: Readonly<Config>,
+  checkpointsFile: string | undefined,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const chain = await verifyAuditChain(db);
   const lines: string[] = [];
   let failed = false;
   if (!chain.ok) {
-    lines.push(`AUDIT LOG TAMPERED: entry ${chain.broken!.id}: ${chain.broken!.reason} (${chain.checked} entries before it check out)`);
+    lines.push(
+      `AUDIT LOG TAMPERED: entry ${chain.broken!.id}: ${chain.broken!.reason} (${chain.checked} entries before it check out)`,
+    );
     failed = true;
   }
   const file = checkpointsFile ?? (await auditCheckpointFile(db, config));

@@ -17,10 +17,22 @@ export async function classifyStream(input: NodeJS.ReadableStream, output: NodeJ
       if (typeof record.text !== 'string') throw new Error('"text" must be a string');
       if (record.id === undefined) throw new Error('"id" is required');
       const v = classify(record.text);
-      answer = { id: record.id, flagged: v.flagged, labels: v.labels, scores: v.scores, severity: v.severity, rationale: v.rationale, entities: v.entities, classifier: v.classifier };
+      answer = {
+        id: record.id,
+        flagged: v.flagged,
+        labels: v.labels,
+        scores: v.scores,
+        severity: v.severity,
+        rationale: v.rationale,
+        entities: v.entities,
+        classifier: v.classifier,
+      };
     } catch (err) {
       failed += 1;
-      answer = { id: null, error: err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message };
+      answer = {
+        id: null,
+        error: err instanceof SyntaxError ? `not valid JSON: ${err.message}` : (err as Error).message,
+      };
     }
     if (!output.write(`${JSON.stringify(answer)}\n`)) await new Promise((r) => output.once('drain', r));
   }
@@ -33,7 +45,9 @@ export function describeText(text: string): string {
     `flagged:   ${v.flagged ? 'YES' : 'no'}`,
     `severity:  ${v.severity}`,
     `labels:    ${v.labels.join(', ') || '(none)'}`,
-    `scores:    ${Object.entries(v.scores).map(([k, s]) => `${k}=${s.toFixed(2)}`).join('  ')}`,
+    `scores:    ${Object.entries(v.scores)
+      .map(([k, s]) => `${k}=${s.toFixed(2)}`)
+      .join('  ')}`,
     'rationale:',
     ...v.rationale.map((r) => `  [${r.start}-${r.end}] ${r.feature.padEnd(10)} ${JSON.stringify(r.text)}`),
     `classifier: ${v.classifier}`,

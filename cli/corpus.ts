@@ -14,7 +14,8 @@ export function readCorpus(file = CORPUS_FILE()): Example[] {
     .filter((l) => l.trim())
     .map((line, i) => {
       const e = JSON.parse(line) as Example;
-      if (typeof e.id !== 'string' || typeof e.text !== 'string' || !Array.isArray(e.labels)) throw new Error(`${file}:${i + 1}: expected {"id", "text", "labels"}`);
+      if (typeof e.id !== 'string' || typeof e.text !== 'string' || !Array.isArray(e.labels))
+        throw new Error(`${file}:${i + 1}: expected {"id", "text", "labels"}`);
       return e;
     });
 }
@@ -25,7 +26,9 @@ export function readCorpus(file = CORPUS_FILE()): Example[] {
  */
 export function readVoices(dir = VOICES_DIR()): Example[] | undefined {
   if (!existsSync(dir)) return undefined;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   if (files.length === 0) return undefined;
   return files.flatMap((f) =>
     readCorpus(join(dir, f)).map((e) => {
@@ -39,7 +42,8 @@ export function readVoices(dir = VOICES_DIR()): Example[] | undefined {
  * A fixed one-in-five dev split by a hash of the id, so adding examples never reshuffles it.
  * Long documents are always dev: they test segment scoring, and a page is not a training example.
  */
-export const isDev = (e: Example): boolean => e.kind?.startsWith('long_') === true || createHash('sha256').update(e.id).digest()[0]! % 5 === 0;
+export const isDev = (e: Example): boolean =>
+  e.kind?.startsWith('long_') === true || createHash('sha256').update(e.id).digest()[0]! % 5 === 0;
 
 export function splitCorpus(examples: Example[]): { train: Example[]; dev: Example[] } {
   return { train: examples.filter((e) => !isDev(e)), dev: examples.filter(isDev) };

@@ -17,7 +17,11 @@ export interface ExternalReport {
 
 const DAVIDSON_CLASSES: Record<string, string> = { '0': 'hate_speech', '1': 'offensive_language', '2': 'neither' };
 
-function tally(rows: Record<string, string>[], groupOf: (r: Record<string, string>) => string, textOf: (r: Record<string, string>) => string): Record<string, Share> {
+function tally(
+  rows: Record<string, string>[],
+  groupOf: (r: Record<string, string>) => string,
+  textOf: (r: Record<string, string>) => string,
+): Record<string, Share> {
   const out: Record<string, Share> = {};
   for (const r of rows) {
     const v = classify(textOf(r));
@@ -29,24 +33,51 @@ function tally(rows: Record<string, string>[], groupOf: (r: Record<string, strin
   return out;
 }
 
-const readCsv = (file: string) => parse<Record<string, string>>(readFileSync(file), { columns: true, skip_empty_lines: true, relax_quotes: true });
+const readCsv = (file: string) =>
+  parse<Record<string, string>>(readFileSync(file), { columns: true, skip_empty_lines: true, relax_quotes: true });
 
 /** Outside data, written by others, classified for false alarms: never training data. */
 export function externalReport(dir: string): ExternalReport {
   return {
-    hatecheck: tally(readCsv(join(dir, 'hatecheck', 'all_cases.csv')), (r) => r.functionality ?? '?', (r) => r.test_case ?? ''),
-    hatemoji: tally(readCsv(join(dir, 'hatemoji', 'HatemojiCheck', 'test.csv')), (r) => `${r.functionality ?? '?'}${r.label_gold === '1' ? '' : ' (non-hateful)'}`, (r) => r.text ?? ''),
-    davidson: tally(readCsv(join(dir, 'davidson', 'data', 'labeled_data.csv')), (r) => DAVIDSON_CLASSES[r.class ?? ''] ?? '?', (r) => r.tweet ?? ''),
+    hatecheck: tally(
+      readCsv(join(dir, 'hatecheck', 'all_cases.csv')),
+      (r) => r.functionality ?? '?',
+      (r) => r.test_case ?? '',
+    ),
+    hatemoji: tally(
+      readCsv(join(dir, 'hatemoji', 'HatemojiCheck', 'test.csv')),
+      (r) => `${r.functionality ?? '?'}${r.label_gold === '1' ? '' : ' (non-hateful)'}`,
+      (r) => r.text ?? '',
+    ),
+    davidson: tally(
+      readCsv(join(dir, 'davidson', 'data', 'labeled_data.csv')),
+      (r) => DAVIDSON_CLASSES[r.class ?? ''] ?? '?',
+      (r) => r.tweet ?? '',
+    ),
   };
 }
 
-export const sumShares = (shares: Share[]): Share => shares.reduce((a, s) => ({ total: a.total + s.total, flagged: a.flagged + s.flagged, bounty: a.bounty + s.bounty }), { total: 0, flagged: 0, bounty: 0 });
+export const sumShares = (shares: Share[]): Share =>
+  shares.reduce((a, s) => ({ total: a.total + s.total, flagged: a.flagged + s.flagged, bounty: a.bounty + s.bounty }), {
+    total: 0,
+    flagged: 0,
+    bounty: 0,
+  });
 
 /** The groups detection is held to (issue 10): posts none of which should page anyone, with the share allowed. */
 export function falseAlarmTargets(report: ExternalReport): { name: string; share: Share; limit: number }[] {
-  const groups = (g: Record<string, Share>, keep: (name: string) => boolean) => sumShares(Object.entries(g).filter(([name]) => keep(name)).map(([, s]) => s));
+  const groups = (g: Record<string, Share>, keep: (name: string) => boolean) =>
+    sumShares(
+      Object.entries(g)
+        .filter(([name]) => keep(name))
+        .map(([, s]) => s),
+    );
   return [
-    { name: 'HateCheck non-hateful and counter-speech', share: groups(report.hatecheck, (f) => f.endsWith('_nh')), limit: 0.01 },
+    {
+      name: 'HateCheck non-hateful and counter-speech',
+      share: groups(report.hatecheck, (f) => f.endsWith('_nh')),
+      limit: 0.01,
+    },
     { name: 'Davidson "neither"', share: groups(report.davidson, (c) => c === 'neither'), limit: 0.01 },
     { name: 'Hatemoji non-hateful', share: groups(report.hatemoji, (f) => f.endsWith('(non-hateful)')), limit: 0.03 },
   ];
@@ -55,15 +86,23 @@ export function falseAlarmTargets(report: ExternalReport): { name: string; share
 const percent = (part: number, total: number) => `${((100 * part) / total).toFixed(2)}%`;
 
 export function formatExternal(report: ExternalReport): string {
-  const lines = [`external check of ${CLASSIFIER_VERSION}: share flagged and share labelled bounty_offer`, '', 'against the targets'];
+  const lines = [
+    `external check of ${CLASSIFIER_VERSION}: share flagged and share labelled bounty_offer`,
+    '',
+    'against the targets',
+  ];
   for (const { name, share, limit } of falseAlarmTargets(report)) {
     const within = share.flagged / share.total <= limit;
-    lines.push(`  ${name.padEnd(42)} ${share.flagged}/${share.total} flagged (${percent(share.flagged, share.total)}; at most ${percent(limit, 1)}) ${within ? 'ok' : 'OVER'}`);
+    lines.push(
+      `  ${name.padEnd(42)} ${share.flagged}/${share.total} flagged (${percent(share.flagged, share.total)}; at most ${percent(limit, 1)}) ${within ? 'ok' : 'OVER'}`,
+    );
   }
   for (const [name, groups] of Object.entries(report)) {
     lines.push('', name);
     for (const [group, s] of Object.entries(groups as Record<string, Share>).sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`  ${group.padEnd(34)} n=${String(s.total).padEnd(6)} flagged ${percent(s.flagged, s.total).padStart(7)}   bounty_offer ${percent(s.bounty, s.total).padStart(7)}`);
+      lines.push(
+        `  ${group.padEnd(34)} n=${String(s.total).padEnd(6)} flagged ${percent(s.flagged, s.total).padStart(7)}   bounty_offer ${percent(s.bounty, s.total).padStart(7)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -13,7 +13,12 @@ const f3 = (x: number) => x.toFixed(3);
 
 /** Per-label precision/recall and per-language flagging of several models on one split, side by side. */
 export function formatSummaries(title: string, columns: { name: string; summary: Summary | undefined }[]): string {
-  const lines = ['', `== ${title}`, `  ${'label'.padEnd(16)}${columns.map((c) => c.name.slice(0, 30).padEnd(32)).join('')}`, `  ${''.padEnd(16)}${columns.map(() => 'P      R      TP/FP/FN'.padEnd(32)).join('')}`];
+  const lines = [
+    '',
+    `== ${title}`,
+    `  ${'label'.padEnd(16)}${columns.map((c) => c.name.slice(0, 30).padEnd(32)).join('')}`,
+    `  ${''.padEnd(16)}${columns.map(() => 'P      R      TP/FP/FN'.padEnd(32)).join('')}`,
+  ];
   for (const label of EVAL_LABELS) {
     // The voices and fresh sets do not label target_info: a row of false positives would only mislead.
     const gold = columns.some((c) => c.summary && c.summary.labels[label].tp + c.summary.labels[label].fn > 0);
@@ -27,19 +32,35 @@ export function formatSummaries(title: string, columns: { name: string; summary:
     });
     lines.push(`  ${label.padEnd(16)}${cells.join('')}`);
   }
-  lines.push(`  ${'non-English o+c'.padEnd(16)}${columns.map((c) => (c.summary ? `recall ${f3(c.summary.nonEnglishOfferCallRecall)}` : '-').padEnd(32)).join('')}`);
-  lines.push(`  ${'negatives'.padEnd(16)}${columns.map((c) => (c.summary ? `flagged ${f3(c.summary.negativesFlagged)}` : '-').padEnd(32)).join('')}`);
-  const langs = [...new Set(columns.flatMap((c) => Object.keys(c.summary?.flagging ?? {})))].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+  lines.push(
+    `  ${'non-English o+c'.padEnd(16)}${columns.map((c) => (c.summary ? `recall ${f3(c.summary.nonEnglishOfferCallRecall)}` : '-').padEnd(32)).join('')}`,
+  );
+  lines.push(
+    `  ${'negatives'.padEnd(16)}${columns.map((c) => (c.summary ? `flagged ${f3(c.summary.negativesFlagged)}` : '-').padEnd(32)).join('')}`,
+  );
+  const langs = [...new Set(columns.flatMap((c) => Object.keys(c.summary?.flagging ?? {})))].sort((a, b) =>
+    a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b),
+  );
   lines.push(`  by language: positives flagged / negatives flagged`);
   for (const lang of langs) {
-    lines.push(`  ${lang.padEnd(16)}${columns.map((c) => { const f = c.summary?.flagging[lang]; return (f ? `${f.positivesFlagged}/${f.positives}  ${f.negativesFlagged}/${f.negatives}` : '-').padEnd(32); }).join('')}`);
+    lines.push(
+      `  ${lang.padEnd(16)}${columns
+        .map((c) => {
+          const f = c.summary?.flagging[lang];
+          return (f ? `${f.positivesFlagged}/${f.positives}  ${f.negativesFlagged}/${f.negatives}` : '-').padEnd(32);
+        })
+        .join('')}`,
+    );
   }
   return lines.join('\n');
 }
 
 function formatMisses(result: Evaluation, max: number): string {
   const lines = [`  misclassified (${result.misses.length}):`];
-  for (const m of result.misses.filter((x) => x.label !== 'target_info').slice(0, max)) lines.push(`  ${m.error === 'false_positive' ? 'FP' : 'FN'} ${m.label.padEnd(15)} ${m.id.padEnd(24)} ${JSON.stringify(m.text.length > 120 ? `${m.text.slice(0, 120)}…` : m.text)}`);
+  for (const m of result.misses.filter((x) => x.label !== 'target_info').slice(0, max))
+    lines.push(
+      `  ${m.error === 'false_positive' ? 'FP' : 'FN'} ${m.label.padEnd(15)} ${m.id.padEnd(24)} ${JSON.stringify(m.text.length > 120 ? `${m.text.slice(0, 120)}…` : m.text)}`,
+    );
   return lines.join('\n');
 }
 
@@ -98,14 +119,19 @@ export function runEval(opts: EvalOptions = {}): string {
       fresh.add(name);
     }
   }
-  const out = [`classifier ${CLASSIFIER_VERSION}; previous model ${previous?.version ?? '(not recorded)'} as recorded in data/metrics; keyword baseline`, ...notes];
+  const out = [
+    `classifier ${CLASSIFIER_VERSION}; previous model ${previous?.version ?? '(not recorded)'} as recorded in data/metrics; keyword baseline`,
+    ...notes,
+  ];
   for (const [name, examples] of splits) {
     const result = evaluate(examples, classify);
-    out.push(formatSummaries(`${name} (${examples.length} examples)`, [
-      { name: CLASSIFIER_VERSION, summary: summarise(result) },
-      { name: `previous ${previous?.version ?? ''}`, summary: previous?.splits[name] },
-      { name: 'keywords', summary: summarise(evaluate(examples, classifyByKeywords)) },
-    ]));
+    out.push(
+      formatSummaries(`${name} (${examples.length} examples)`, [
+        { name: CLASSIFIER_VERSION, summary: summarise(result) },
+        { name: `previous ${previous?.version ?? ''}`, summary: previous?.splits[name] },
+        { name: 'keywords', summary: summarise(evaluate(examples, classifyByKeywords)) },
+      ]),
+    );
     if (opts.misses && !fresh.has(name)) out.push(formatMisses(result, opts.misses));
   }
   if (!opts.dataFile) out.push(formatIncidents());
@@ -121,9 +147,17 @@ export const INCIDENT_REPORTS = () => join(packageRoot(), 'data', 'incidents', '
 function formatIncidents(): string {
   const file = INCIDENT_REPORTS();
   if (!existsSync(file)) return '';
-  const reports = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LabelledReport);
+  const reports = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as LabelledReport);
   const half = (even: boolean) => reports.filter((r) => (Number(/\d+$/.exec(r.id)?.[0]) % 2 === 0) === even);
   const row = (name: string, s: IncidentScores) =>
     `  ${name.padEnd(28)}${s.reports} reports, ${s.incidents} incidents: precision ${f3(s.precision)}  recall ${f3(s.recall)}  (${s.matched}/${s.extracted} extracted, ${s.matched}/${s.incidents} found); same act ${f3(s.actAgreement)}, same day ${f3(s.dateAgreement)}; ${s.falseReports} of ${s.negativeReports} reports without an incident gave one`;
-  return ['', '== incident reports (data/incidents, matched by place)', row('dev half (written against)', scoreIncidents(half(true), extractIncidents)), row('test half (scored only)', scoreIncidents(half(false), extractIncidents))].join('\n');
+  return [
+    '',
+    '== incident reports (data/incidents, matched by place)',
+    row('dev half (written against)', scoreIncidents(half(true), extractIncidents)),
+    row('test half (scored only)', scoreIncidents(half(false), extractIncidents)),
+  ].join('\n');
 }

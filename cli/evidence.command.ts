@@ -23,7 +23,8 @@ export const VERIFY_EXIT: Record<Verdict, number> = { verified: 0, 'not-verified
 function outputPath(out: string, force: boolean): string {
   const path = resolve(out);
   const folder = dirname(path);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`export: folder ${folder} does not exist; create it first`);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new UsageError(`export: folder ${folder} does not exist; create it first`);
   if (existsSync(path) && !force) throw new UsageError(`export: ${path} already exists; give --force to replace it`);
   return path;
 }
@@ -36,21 +37,39 @@ function place(partial: string, path: string, force: boolean): void {
     rmSync(partial);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError(`export: ${path} appeared while exporting; kept it and discarded the new bundle`);
+    if (code === 'EEXIST')
+      throw new UsageError(`export: ${path} appeared while exporting; kept it and discarded the new bundle`);
     // File systems without hard links (FAT and exFAT drives, some network shares).
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw err;
-    if (existsSync(path)) throw new UsageError(`export: ${path} appeared while exporting; kept it and discarded the new bundle`);
+    if (existsSync(path))
+      throw new UsageError(`export: ${path} appeared while exporting; kept it and discarded the new bundle`);
     renameSync(partial, path);
   }
 }
 
 /** `vigil export`: writes the bundle to a temporary name beside the target and moves it there when complete. */
 export async function runExport(args: string[], config: Readonly<Config>): Promise<number> {
-  const { values } = parseArgs({ args, options: { item: { type: 'string', multiple: true }, campaign: { type: 'string' }, out: { type: 'string' }, recipient: { type: 'string' }, purpose: { type: 'string' }, as: { type: 'string' }, force: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      item: { type: 'string', multiple: true },
+      campaign: { type: 'string' },
+      out: { type: 'string' },
+      recipient: { type: 'string' },
+      purpose: { type: 'string' },
+      as: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+  });
   const itemIds = (values.item ?? []).map(Number);
-  if ((itemIds.length === 0) === (values.campaign === undefined) || itemIds.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new UsageError('export: give --item ID (repeatable) or --campaign ID');
+  if (
+    (itemIds.length === 0) === (values.campaign === undefined) ||
+    itemIds.some((n) => !Number.isSafeInteger(n) || n < 1)
+  )
+    throw new UsageError('export: give --item ID (repeatable) or --campaign ID');
   if (!values.out) throw new UsageError('export: give --out FILE.zip');
-  if (!values.recipient || !values.purpose) throw new UsageError('export: say who receives it and why: --recipient "…" --purpose "…"');
+  if (!values.recipient || !values.purpose)
+    throw new UsageError('export: say who receives it and why: --recipient "…" --purpose "…"');
   const force = values.force === true;
   const out = outputPath(values.out, force);
   const selection = values.campaign !== undefined ? { campaignId: Number(values.campaign) } : { itemIds };
@@ -63,10 +82,25 @@ export async function runExport(args: string[], config: Readonly<Config>): Promi
     const key = loadOrCreateSigningKey(await signingKeyFile(db, config.evidence), config.evidence.keyPassphrase);
     const stream = createWriteStream(partial);
     const checkpoints = { file: await auditCheckpointFile(db, config), log: createLogger(config.log, config.env) };
-    const result = await writeBundle(db, { ...selection, createdBy: user ? `user:${user.email}` : `cli:${userInfo().username}`, createdById: user?.id ?? null, recipient: values.recipient, purpose: values.purpose }, key, stream, checkpoints, directoryStore(config.media.storeDir));
+    const result = await writeBundle(
+      db,
+      {
+        ...selection,
+        createdBy: user ? `user:${user.email}` : `cli:${userInfo().username}`,
+        createdById: user?.id ?? null,
+        recipient: values.recipient,
+        purpose: values.purpose,
+      },
+      key,
+      stream,
+      checkpoints,
+      directoryStore(config.media.storeDir),
+    );
     await finished(stream);
     place(partial, out, force);
-    process.stdout.write(`wrote ${out}: bundle ${result.bundleId}, ${result.items} item(s), ${result.files} files\nmanifest SHA-256 ${result.manifestSha256}\nsigning key fingerprint ${key.fingerprint}\n`);
+    process.stdout.write(
+      `wrote ${out}: bundle ${result.bundleId}, ${result.items} item(s), ${result.files} files\nmanifest SHA-256 ${result.manifestSha256}\nsigning key fingerprint ${key.fingerprint}\n`,
+    );
     return 0;
   } catch (err) {
     rmSync(partial, { force: true });
@@ -88,7 +122,8 @@ function parseSize(flag: string, value: string): number {
 
 function parseCount(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`verify: ${flag} expects a whole number, got ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`verify: ${flag} expects a whole number, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -100,7 +135,10 @@ function limitsFrom(values: Record<string, string | undefined>): ZipLimits {
   if (values['max-ratio']) limits.maxRatio = parseCount('--max-ratio', values['max-ratio']);
   if (values.timeout) {
     const ms = parseDuration(values.timeout);
-    if (ms === undefined || ms < 1) throw new UsageError(`verify: --timeout expects a duration like 30s or 5m, got ${JSON.stringify(values.timeout)}`);
+    if (ms === undefined || ms < 1)
+      throw new UsageError(
+        `verify: --timeout expects a duration like 30s or 5m, got ${JSON.stringify(values.timeout)}`,
+      );
     limits.timeoutMs = ms;
   }
   return limits;
@@ -109,14 +147,32 @@ function limitsFrom(values: Record<string, string | undefined>): ZipLimits {
 /** `vigil verify`: needs no database and no configuration. */
 export async function runVerify(args: string[]): Promise<number> {
   const text = { type: 'string' } as const;
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'public-key': text, fingerprint: text, 'max-entries': text, 'max-entry-bytes': text, 'max-total-bytes': text, 'max-ratio': text, timeout: text } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'public-key': text,
+      fingerprint: text,
+      'max-entries': text,
+      'max-entry-bytes': text,
+      'max-total-bytes': text,
+      'max-ratio': text,
+      timeout: text,
+    },
+  });
   if (positionals.length !== 1) throw new UsageError('verify: give one FILE.zip');
   const file = positionals[0]!;
-  const result = await verifyBundle(file, { ...(values['public-key'] ? { publicKeyPem: readFileSync(values['public-key'], 'utf8') } : {}), ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}), limits: limitsFrom(values) });
+  const result = await verifyBundle(file, {
+    ...(values['public-key'] ? { publicKeyPem: readFileSync(values['public-key'], 'utf8') } : {}),
+    ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}),
+    limits: limitsFrom(values),
+  });
   const list = () => result.problems.map((p) => `  - ${p}`).join('\n');
   switch (result.verdict) {
     case 'verified':
-      process.stdout.write(`VERIFIED: bundle ${result.bundleId}: signature good by the pinned key ${result.fingerprint}, all ${result.files} files match the manifest, custody entries intact\n`);
+      process.stdout.write(
+        `VERIFIED: bundle ${result.bundleId}: signature good by the pinned key ${result.fingerprint}, all ${result.files} files match the manifest, custody entries intact\n`,
+      );
       break;
     case 'unpinned':
       process.stdout.write(
@@ -125,7 +181,9 @@ export async function runVerify(args: string[]): Promise<number> {
       );
       break;
     case 'refused':
-      process.stdout.write(`REFUSED: ${file} was not checked, it breaks a limit of what verify reads (raise it with the option named if you trust the bundle's size):\n${list()}\n`);
+      process.stdout.write(
+        `REFUSED: ${file} was not checked, it breaks a limit of what verify reads (raise it with the option named if you trust the bundle's size):\n${list()}\n`,
+      );
       break;
     case 'not-verified':
       process.stdout.write(`NOT VERIFIED: ${file}\n${list()}\n`);

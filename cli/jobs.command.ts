@@ -16,17 +16,27 @@ const MAX_AUDITED_JOBS = 1_000;
 /** `vigil jobs failed` lists the dead-letter queue; `vigil jobs retry` re-drives it (after a fix). */
 export async function runJobs(args: string[], config: Readonly<Config>): Promise<number> {
   const [action, ...rest] = args;
-  const { values } = parseArgs({ args: rest, options: { queue: { type: 'string' }, id: { type: 'string', multiple: true } } });
-  if (values.queue && !QUEUE_NAMES.includes(values.queue as QueueName)) throw new UsageError(`jobs: --queue must be one of ${QUEUE_NAMES.join(', ')}`);
+  const { values } = parseArgs({
+    args: rest,
+    options: { queue: { type: 'string' }, id: { type: 'string', multiple: true } },
+  });
+  if (values.queue && !QUEUE_NAMES.includes(values.queue as QueueName))
+    throw new UsageError(`jobs: --queue must be one of ${QUEUE_NAMES.join(', ')}`);
   const redis = createRedis(config.redis.url, 'worker');
   const db = createDb(config.database.url, 2);
-  const queues = createQueues(redis, config.redis.prefix, createLogger({ level: 'silent', format: 'json' }, config.env));
+  const queues = createQueues(
+    redis,
+    config.redis.prefix,
+    createLogger({ level: 'silent', format: 'json' }, config.env),
+  );
   try {
     const names = values.queue ? [values.queue as QueueName] : QUEUE_NAMES;
     if (action === 'failed') {
       for (const name of names) {
         for (const job of await queues.byName[name].getFailed(0, 999)) {
-          process.stdout.write(`${name}\t${job.id}\t${job.name}\tattempts ${job.attemptsMade}\t${new Date(job.finishedOn ?? 0).toISOString()}\t${job.failedReason}\n`);
+          process.stdout.write(
+            `${name}\t${job.id}\t${job.name}\tattempts ${job.attemptsMade}\t${new Date(job.finishedOn ?? 0).toISOString()}\t${job.failedReason}\n`,
+          );
         }
       }
       return 0;
@@ -46,7 +56,17 @@ export async function runJobs(args: string[], config: Readonly<Config>): Promise
       // runs (a failed audit write stops it), and what happened after.
       const audit = { actor: `cli:${userInfo().username}`, entity: 'queue', entityId: values.queue ?? null };
       const jobs = chosen.map(({ queue, job }) => ({ queue, id: String(job.id), name: job.name }));
-      await db.transaction().execute((trx) => appendAudit(trx, { ...audit, action: 'jobs.retry', details: { count: jobs.length, jobs: jobs.slice(0, MAX_AUDITED_JOBS), ...(values.id ? { ids: values.id } : {}) } }));
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, {
+          ...audit,
+          action: 'jobs.retry',
+          details: {
+            count: jobs.length,
+            jobs: jobs.slice(0, MAX_AUDITED_JOBS),
+            ...(values.id ? { ids: values.id } : {}),
+          },
+        }),
+      );
       const failed: { queue: string; id: string; error: string }[] = [];
       for (const { queue, job } of chosen) {
         try {
@@ -55,7 +75,13 @@ export async function runJobs(args: string[], config: Readonly<Config>): Promise
           failed.push({ queue, id: String(job.id), error: (err as Error).message });
         }
       }
-      await db.transaction().execute((trx) => appendAudit(trx, { ...audit, action: 'jobs.retry.result', details: { retried: jobs.length - failed.length, failed: failed.slice(0, MAX_AUDITED_JOBS) } }));
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, {
+          ...audit,
+          action: 'jobs.retry.result',
+          details: { retried: jobs.length - failed.length, failed: failed.slice(0, MAX_AUDITED_JOBS) },
+        }),
+      );
       process.stdout.write(`re-queued ${jobs.length - failed.length} failed job(s)\n`);
       for (const f of failed) process.stdout.write(`not re-queued: ${f.queue} ${f.id}: ${f.error}\n`);
       return failed.length ? 1 : 0;

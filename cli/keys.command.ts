@@ -34,9 +34,13 @@ export async function runKeys(args: string[], config: Readonly<Config>): Promise
       '',
       key.publicKeyPem.trimEnd(),
     ];
-    if (mode & 0o077) lines.push('', `warning: ${file} can be read by other users (mode ${mode.toString(8)}); run chmod 600 on it`);
+    if (mode & 0o077)
+      lines.push('', `warning: ${file} can be read by other users (mode ${mode.toString(8)}); run chmod 600 on it`);
     if (!config.evidence.keyFile && existsSync(SHARED_KEY_FILE)) {
-      lines.push('', `note: ${SHARED_KEY_FILE} is the key this user's instances shared before keys were per instance. If recipients pinned its fingerprint, set evidence.keyFile (VIGIL_EVIDENCE_KEY_FILE) to it on the one instance that should keep it; otherwise delete it.`);
+      lines.push(
+        '',
+        `note: ${SHARED_KEY_FILE} is the key this user's instances shared before keys were per instance. If recipients pinned its fingerprint, set evidence.keyFile (VIGIL_EVIDENCE_KEY_FILE) to it on the one instance that should keep it; otherwise delete it.`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;

@@ -29,7 +29,6 @@ import { closeWorkers, startWorker, type WorkerDeps } from '../workers/worker.ru
 import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
 import { deskItemUrl } from '../shared/desk-url.js';
 
-
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
 // Media jobs mostly wait on image hosts; reading images (decode, QR, OCR) is bounded by the thread pool (config media.ocrWorkers).
 const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert: 64, deliver: 8, media: 4 };
@@ -38,7 +37,8 @@ const CONCURRENCY: Record<WorkerKind, number> = { ingest: 4, classify: 8, alert:
  * budget busy; but each holds the source's lock (a pooled connection) and queries on another, so the pool
  * bounds them: 4 at the default poolSize of 10, 16 from a pool of 34.
  */
-const ingestConcurrency = (poolSize: number) => Math.max(CONCURRENCY.ingest, Math.min(16, Math.floor((poolSize - 2) / 2)));
+const ingestConcurrency = (poolSize: number) =>
+  Math.max(CONCURRENCY.ingest, Math.min(16, Math.floor((poolSize - 2) / 2)));
 /** After the workers, whatever is left (HTTP, queues, pools) gets this long to close; a query stuck on a lock would hold the pool for good. */
 const CLOSE_REST_MS = 5_000;
 
@@ -50,8 +50,11 @@ async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']):
   const deliver = queues.byName[QueueName.Deliver];
   await ensureJobScheduler(deliver, 'outbox-sweep', 15_000, { name: 'outbox.sweep', data: {} });
   // Checked often enough that an escalation goes out within a quarter of its delay.
-  const escalateEvery = alerts.escalation ? Math.min(15_000, Math.max(500, Math.round(alerts.escalation.after / 4))) : 0;
-  if (alerts.escalation) await ensureJobScheduler(deliver, 'alerts-escalate', escalateEvery, { name: 'alerts.escalate', data: {} });
+  const escalateEvery = alerts.escalation
+    ? Math.min(15_000, Math.max(500, Math.round(alerts.escalation.after / 4)))
+    : 0;
+  if (alerts.escalation)
+    await ensureJobScheduler(deliver, 'alerts-escalate', escalateEvery, { name: 'alerts.escalate', data: {} });
   else await deliver.removeJobScheduler('alerts-escalate');
   if (alerts.telegram) await ensureJobScheduler(deliver, 'alertbot-poll', 2_000, { name: 'alertbot.poll', data: {} });
   else await deliver.removeJobScheduler('alertbot-poll');
@@ -66,8 +69,14 @@ const NEAR_MISS_PRUNE_EVERY_MS = 10 * 60_000;
  * without it), already runs Postgres chores on job schedulers, and the API runs no BullMQ workers.
  */
 async function scheduleAlertChores(queues: Queues, audit: Config['audit']): Promise<void> {
-  await ensureJobScheduler(queues.byName[QueueName.Alert], 'near-miss-prune', NEAR_MISS_PRUNE_EVERY_MS, { name: 'near-misses.prune', data: {} });
-  await ensureJobScheduler(queues.byName[QueueName.Alert], 'audit-checkpoint', audit.checkpointEvery, { name: 'audit.checkpoint', data: {} });
+  await ensureJobScheduler(queues.byName[QueueName.Alert], 'near-miss-prune', NEAR_MISS_PRUNE_EVERY_MS, {
+    name: 'near-misses.prune',
+    data: {},
+  });
+  await ensureJobScheduler(queues.byName[QueueName.Alert], 'audit-checkpoint', audit.checkpointEvery, {
+    name: 'audit.checkpoint',
+    data: {},
+  });
 }
 
 /** Runs `fn`, waiting for it at most `ms`; what it leaves running is abandoned (the process is about to exit). */
@@ -112,7 +121,11 @@ async function closeParts(p: Parts): Promise<void> {
   p.keeper?.stop();
   // Jobs get the grace period to finish; those still running are abandoned (their locks lapse, another worker retries them).
   const { forced } = await closeWorkers(p.workers, config.workers.shutdownGrace);
-  if (forced) log.warn({ graceMs: config.workers.shutdownGrace }, 'jobs still running at the shutdown limit were abandoned; another worker retries them');
+  if (forced)
+    log.warn(
+      { graceMs: config.workers.shutdownGrace },
+      'jobs still running at the shutdown limit were abandoned; another worker retries them',
+    );
   await withinMs(CLOSE_REST_MS, async () => {
     if (p.app) await p.app.close();
     await p.budget?.close();
@@ -122,20 +135,49 @@ async function closeParts(p: Parts): Promise<void> {
 }
 
 /** The alert worker (with the audit checkpoint and near-miss chores) and the deliverer, when this process has those roles. */
-async function startAlertWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps, itemUrl: (id: number) => string): Promise<void> {
+async function startAlertWorkers(
+  p: Parts,
+  kinds: WorkerKind[],
+  deps: WorkerDeps,
+  itemUrl: (id: number) => string,
+): Promise<void> {
   const { config, log, db, redis, queues } = p;
   if (kinds.includes('alert')) {
     const alertLog = log.child({ worker: 'alert' });
     const checkpointFile = await auditCheckpointFile(db, config);
     const keyFile = await signingKeyFile(db, config.evidence);
     // The key is read at the first checkpoint, which an empty log never takes.
-    const checkpointAudit = () => takeCheckpoint(db, { key: loadOrCreateSigningKey(keyFile, config.evidence.keyPassphrase), file: checkpointFile, log: alertLog });
-    const handlers = alertHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, nearMiss: config.nearMiss, incidents: config.incidents, itemUrl, log: alertLog, checkpointAudit });
+    const checkpointAudit = () =>
+      takeCheckpoint(db, {
+        key: loadOrCreateSigningKey(keyFile, config.evidence.keyPassphrase),
+        file: checkpointFile,
+        log: alertLog,
+      });
+    const handlers = alertHandlers({
+      db,
+      redis,
+      queues,
+      prefix: config.redis.prefix,
+      alerts: config.alerts,
+      nearMiss: config.nearMiss,
+      incidents: config.incidents,
+      itemUrl,
+      log: alertLog,
+      checkpointAudit,
+    });
     p.workers.push(startWorker(QueueName.Alert, handlers, deps, CONCURRENCY.alert));
     p.schedules.push(() => scheduleAlertChores(queues, config.audit));
   }
   if (kinds.includes('deliver')) {
-    const handlers = deliverHandlers({ db, redis, queues, prefix: config.redis.prefix, alerts: config.alerts, itemUrl, log: log.child({ worker: 'deliver' }) });
+    const handlers = deliverHandlers({
+      db,
+      redis,
+      queues,
+      prefix: config.redis.prefix,
+      alerts: config.alerts,
+      itemUrl,
+      log: log.child({ worker: 'deliver' }),
+    });
     p.workers.push(startWorker(QueueName.Deliver, handlers, deps, CONCURRENCY.deliver));
     p.schedules.push(() => scheduleDeliveryChores(queues, config.alerts));
   }
@@ -145,18 +187,59 @@ async function startAlertWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps
 async function startPostWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps): Promise<void> {
   const { config, log, db, redis, queues } = p;
   if (kinds.includes('classify')) {
-    p.workers.push(startWorker(QueueName.Classify, classifyHandlers({ redis, prefix: config.redis.prefix, queues, uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay, readImages: config.media.enabled }), deps, CONCURRENCY.classify));
+    p.workers.push(
+      startWorker(
+        QueueName.Classify,
+        classifyHandlers({
+          redis,
+          prefix: config.redis.prefix,
+          queues,
+          uncoveredSamplePerDay: config.nearMiss.uncoveredSamplePerDay,
+          readImages: config.media.enabled,
+        }),
+        deps,
+        CONCURRENCY.classify,
+      ),
+    );
   }
   if (kinds.includes('media')) {
     // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
-    const fetcher = createFetcher({ timeoutMs: config.media.fetchTimeout, maxBytes: config.media.maxBytes, allowPrivateNetworks: config.ingest.allowPrivateNetworks, perHostIntervalMs: config.ingest.perHostInterval });
-    const reader = (p.imageReader = createImageReadPool({ size: config.media.ocrWorkers, timeoutMs: config.media.ocrTimeout }));
-    const handlers = mediaHandlers({ db, queues, store: directoryStore(config.media.storeDir), fetcher, reader, log: log.child({ worker: 'media' }), maxPixels: config.media.maxPixels, maxPerPost: config.media.maxPerPost, orphanGrace: config.media.orphanGrace });
+    const fetcher = createFetcher({
+      timeoutMs: config.media.fetchTimeout,
+      maxBytes: config.media.maxBytes,
+      allowPrivateNetworks: config.ingest.allowPrivateNetworks,
+      perHostIntervalMs: config.ingest.perHostInterval,
+    });
+    const reader = (p.imageReader = createImageReadPool({
+      size: config.media.ocrWorkers,
+      timeoutMs: config.media.ocrTimeout,
+    }));
+    const handlers = mediaHandlers({
+      db,
+      queues,
+      store: directoryStore(config.media.storeDir),
+      fetcher,
+      reader,
+      log: log.child({ worker: 'media' }),
+      maxPixels: config.media.maxPixels,
+      maxPerPost: config.media.maxPerPost,
+      orphanGrace: config.media.orphanGrace,
+    });
     p.workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
-    p.schedules.push(() => ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, { name: 'media.prune', data: {} }));
+    p.schedules.push(() =>
+      ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, {
+        name: 'media.prune',
+        data: {},
+      }),
+    );
   }
   if (kinds.includes('ingest')) {
-    const budget = (p.budget = await createHostBudget(redis, config.redis.prefix, config.ingest.hosts, log.child({ module: 'host-budget' })));
+    const budget = (p.budget = await createHostBudget(
+      redis,
+      config.redis.prefix,
+      config.ingest.hosts,
+      log.child({ module: 'host-budget' }),
+    ));
     const fetcher = createFetcher({
       budget,
       timeoutMs: config.ingest.fetchTimeout,
@@ -186,7 +269,11 @@ async function startApi(p: Parts, kinds: WorkerKind[], listen: boolean, baseUrl:
     metrics,
     log,
     secureCookies: config.http.publicUrl?.startsWith('https:') ?? false,
-    evidence: { keyFile: await signingKeyFile(db, config.evidence), keyPassphrase: config.evidence.keyPassphrase, checkpointFile: await auditCheckpointFile(db, config) },
+    evidence: {
+      keyFile: await signingKeyFile(db, config.evidence),
+      keyPassphrase: config.evidence.keyPassphrase,
+      checkpointFile: await auditCheckpointFile(db, config),
+    },
     queues,
     bullBoardReadOnly: config.bullBoard.readOnly,
     metricsToken: config.metrics.token,
@@ -202,13 +289,22 @@ async function startApi(p: Parts, kinds: WorkerKind[], listen: boolean, baseUrl:
   if (listen) {
     await app.listen({ host: config.http.host, port: config.http.port });
     const address = app.server.address();
-    const url = (p.url = typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : baseUrl);
+    const url = (p.url =
+      typeof address === 'object' && address ? `http://${config.http.host}:${address.port}` : baseUrl);
     log.info({ url, items: `${url}/api/items`, docs: `${url}/docs` }, 'review API listening');
-    if ((await countUsers(db)) === 0) log.warn('no users yet: add one with `npx vigil user add --email you@example.org --role admin`, then `npx vigil token create --email you@example.org`');
+    if ((await countUsers(db)) === 0)
+      log.warn(
+        'no users yet: add one with `npx vigil user add --email you@example.org --role admin`, then `npx vigil token create --email you@example.org`',
+      );
   }
 }
 
-export async function startRuntime(config: Readonly<Config>, log: Logger, roles: Role[], opts: { listen: boolean } = { listen: true }): Promise<Runtime> {
+export async function startRuntime(
+  config: Readonly<Config>,
+  log: Logger,
+  roles: Role[],
+  opts: { listen: boolean } = { listen: true },
+): Promise<Runtime> {
   const kinds = WORKER_KINDS.filter((k) => roles.includes(k));
   const db = createDb(config.database.url, config.database.poolSize);
   const redis = createRedis(config.redis.url, kinds.length ? 'worker' : 'request');
@@ -221,15 +317,30 @@ export async function startRuntime(config: Readonly<Config>, log: Logger, roles:
   const close = () => (closing ??= closeParts(p));
 
   try {
-    log.info({ redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles }, 'starting');
-    const deps: WorkerDeps = { connection: redis, prefix: config.redis.prefix, log, metrics, lockDuration: config.workers.lockDuration, onFinalFailure: (f) => quarantineFailedJob(db, f) };
+    log.info(
+      { redis: safeUrl(config.redis.url), database: safeUrl(config.database.url), prefix: config.redis.prefix, roles },
+      'starting',
+    );
+    const deps: WorkerDeps = {
+      connection: redis,
+      prefix: config.redis.prefix,
+      log,
+      metrics,
+      lockDuration: config.workers.lockDuration,
+      onFinalFailure: (f) => quarantineFailedJob(db, f),
+    };
     const baseUrl = config.http.publicUrl ?? `http://${config.http.host}:${config.http.port}`;
     const itemUrl = (id: number) => deskItemUrl(p.url ?? baseUrl, id);
 
     await startAlertWorkers(p, kinds, deps, itemUrl);
     await startPostWorkers(p, kinds, deps);
     if (p.schedules.length) {
-      const kept = keepSchedulers(redis, () => Promise.all(p.schedules.map((assert) => assert())), config.workers.schedulerResync, log.child({ module: 'schedulers' }));
+      const kept = keepSchedulers(
+        redis,
+        () => Promise.all(p.schedules.map((assert) => assert())),
+        config.workers.schedulerResync,
+        log.child({ module: 'schedulers' }),
+      );
       p.keeper = kept;
       await kept.ready;
     }

@@ -24,7 +24,10 @@ export interface TrainResult {
   written: boolean;
 }
 
-export const MODEL_PATHS = () => [join(packageRoot(), 'shared', 'classifier', 'model.json'), join(packageRoot(), 'dist', 'shared', 'classifier', 'model.json')];
+export const MODEL_PATHS = () => [
+  join(packageRoot(), 'shared', 'classifier', 'model.json'),
+  join(packageRoot(), 'dist', 'shared', 'classifier', 'model.json'),
+];
 
 /** A new model may lose at most this much recall of a flag label, or flag this much more of the negatives, on any dev split. */
 export const REGRESSION_MARGIN = { recall: 0.03, negativesFlagged: 0.01 };
@@ -37,12 +40,15 @@ function regressions(split: string, before: Summary, after: Summary): string[] {
     if (b - a > REGRESSION_MARGIN.recall) out.push(`${split}: ${label} recall ${b.toFixed(3)} -> ${a.toFixed(3)}`);
   }
   if (after.negativesFlagged - before.negativesFlagged > REGRESSION_MARGIN.negativesFlagged) {
-    out.push(`${split}: negatives flagged ${before.negativesFlagged.toFixed(3)} -> ${after.negativesFlagged.toFixed(3)}`);
+    out.push(
+      `${split}: negatives flagged ${before.negativesFlagged.toFixed(3)} -> ${after.negativesFlagged.toFixed(3)}`,
+    );
   }
   return out;
 }
 
-const summaryOf = (model: LoadedModel, examples: Example[]) => summarise(evaluate(examples, (t) => classifyWith(model, t)));
+const summaryOf = (model: LoadedModel, examples: Example[]) =>
+  summarise(evaluate(examples, (t) => classifyWith(model, t)));
 
 /**
  * `vigil train`: rebuilds the model from the corpus's train split, the voices data's train split and
@@ -54,17 +60,27 @@ export function runTrain(opts: TrainOptions): TrainResult {
   const dir = opts.dataDir ?? VOICES_DIR();
   const voices = readVoices(dir);
   const notes: string[] = [];
-  if (!voices) notes.push(`voices data not found at ${dir}: training on the corpus${opts.decisions.length ? ' and decisions' : ''} alone`);
+  if (!voices)
+    notes.push(
+      `voices data not found at ${dir}: training on the corpus${opts.decisions.length ? ' and decisions' : ''} alone`,
+    );
   const decisions = opts.decisions.map((d) => ({ ...d, weight: ANALYST_DECISION_WEIGHT }));
   const voiceSplit = voices ? splitCorpus(voices) : { train: [], dev: [] };
-  const dev: Record<string, Example[]> = { 'corpus dev': corpus.dev, ...(voices ? { 'voices dev': voiceSplit.dev } : {}) };
+  const dev: Record<string, Example[]> = {
+    'corpus dev': corpus.dev,
+    ...(voices ? { 'voices dev': voiceSplit.dev } : {}),
+  };
   const file = trainModel({
     examples: [...corpus.train, ...voiceSplit.train, ...decisions],
     dev,
     counts: { corpus: corpus.train.length, voices: voiceSplit.train.length, decisions: decisions.length, features: 0 },
   });
   const model = loadModel(file);
-  const comparison = Object.entries(dev).map(([split, examples]) => ({ split, before: summaryOf(DEFAULT_MODEL, examples), after: summaryOf(model, examples) }));
+  const comparison = Object.entries(dev).map(([split, examples]) => ({
+    split,
+    before: summaryOf(DEFAULT_MODEL, examples),
+    after: summaryOf(model, examples),
+  }));
   const worse = comparison.flatMap((c) => regressions(c.split, c.before, c.after));
   const written = worse.length === 0 || opts.force === true;
   // The source copy is what the repository ships; the dist copy lets an installed build use it without a rebuild.
@@ -76,9 +92,16 @@ export function runTrain(opts: TrainOptions): TrainResult {
       ...notes,
       `trained ${file.version} on ${corpus.train.length} corpus + ${voiceSplit.train.length} voices examples + ${decisions.length} analyst decisions (${file.training.features} features)`,
       `thresholds ${JSON.stringify(file.thresholds)}`,
-      ...comparison.map((c) => formatSummaries(`${c.split} (${c.before.examples} examples)`, [{ name: `before ${DEFAULT_MODEL.version}`, summary: c.before }, { name: `after ${file.version}`, summary: c.after }])),
+      ...comparison.map((c) =>
+        formatSummaries(`${c.split} (${c.before.examples} examples)`, [
+          { name: `before ${DEFAULT_MODEL.version}`, summary: c.before },
+          { name: `after ${file.version}`, summary: c.after },
+        ]),
+      ),
       '',
-      worse.length ? `worse than the current model by more than the margin (${JSON.stringify(REGRESSION_MARGIN)}):\n  ${worse.join('\n  ')}` : 'no regression beyond the margin on any dev split',
+      worse.length
+        ? `worse than the current model by more than the margin (${JSON.stringify(REGRESSION_MARGIN)}):\n  ${worse.join('\n  ')}`
+        : 'no regression beyond the margin on any dev split',
       written ? `wrote ${targets.join(', ')}` : 'not written: pass --force to write it anyway',
       '',
     ].join('\n'),

@@ -67,7 +67,8 @@ const EXIT_CONFIG = 78;
 async function migrate(config: Readonly<Config>, log: Logger): Promise<void> {
   const { createDb } = await import('../shared/db/client.js');
   const { ensureDatabase, migrateToLatest } = await import('../shared/db/migrate.js');
-  if (await ensureDatabase(config.database.url)) log.info({ database: safeUrl(config.database.url) }, 'database created');
+  if (await ensureDatabase(config.database.url))
+    log.info({ database: safeUrl(config.database.url) }, 'database created');
   const db = createDb(config.database.url, 2);
   try {
     const { results } = await migrateToLatest(db);
@@ -87,7 +88,9 @@ async function readDecisions() {
   try {
     return [...(await listDecisions(db)), ...(await listNearMissDecisions(db))];
   } catch (err) {
-    process.stderr.write(`vigil train: could not read analysts' decisions from ${safeUrl(config.database.url)} (${(err as Error).message}); training on the corpus alone\n`);
+    process.stderr.write(
+      `vigil train: could not read analysts' decisions from ${safeUrl(config.database.url)} (${(err as Error).message}); training on the corpus alone\n`,
+    );
     return [];
   } finally {
     await db.destroy();
@@ -127,7 +130,9 @@ async function serve(config: Readonly<Config>, log: Logger, roles: Role[]): Prom
 
 /** node:util parseArgs rejects an unknown option or a missing value with a TypeError carrying an ERR_PARSE_ARGS_* code. */
 function isParseArgsError(err: unknown): err is TypeError {
-  return err instanceof TypeError && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS_');
+  return (
+    err instanceof TypeError && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS_')
+  );
 }
 
 /** The commands that need no config (no database, no Redis); undefined for any other. */
@@ -146,18 +151,30 @@ async function runStandalone(command: string, rest: string[]): Promise<number | 
   }
 
   if (command === 'eval') {
-    const { values } = parseArgs({ args: rest, options: { data: { type: 'string' }, voices: { type: 'string' }, misses: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { data: { type: 'string' }, voices: { type: 'string' }, misses: { type: 'string' } },
+    });
     const { runEval } = await import('./eval.command.js');
     const misses = Number(values.misses ?? 0);
-    if (!Number.isInteger(misses) || misses < 0) throw new Error(`--misses expects a count, got ${JSON.stringify(values.misses)}`);
-    process.stdout.write(runEval({ misses, ...(values.data ? { dataFile: values.data } : {}), ...(values.voices ? { voicesDir: values.voices } : {}) }));
+    if (!Number.isInteger(misses) || misses < 0)
+      throw new Error(`--misses expects a count, got ${JSON.stringify(values.misses)}`);
+    process.stdout.write(
+      runEval({
+        misses,
+        ...(values.data ? { dataFile: values.data } : {}),
+        ...(values.voices ? { voicesDir: values.voices } : {}),
+      }),
+    );
     return 0;
   }
   if (command === 'eval-external') {
     const { externalDataDir, externalReport, formatExternal } = await import('./eval-external.command.js');
     const dir = externalDataDir(rest[0], process.env);
     if (!dir) {
-      process.stdout.write('eval-external: skipped, no outside data found (pass a folder holding hatecheck/, hatemoji/, davidson/ or set VIGIL_EXTERNAL_DATA)\n');
+      process.stdout.write(
+        'eval-external: skipped, no outside data found (pass a folder holding hatecheck/, hatemoji/, davidson/ or set VIGIL_EXTERNAL_DATA)\n',
+      );
       return 0;
     }
     process.stdout.write(formatExternal(externalReport(dir)));
@@ -173,10 +190,23 @@ async function runStandalone(command: string, rest: string[]): Promise<number | 
     });
   }
   if (command === 'train') {
-    const { values } = parseArgs({ args: rest, options: { 'no-db': { type: 'boolean' }, out: { type: 'string' }, data: { type: 'string' }, force: { type: 'boolean' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        'no-db': { type: 'boolean' },
+        out: { type: 'string' },
+        data: { type: 'string' },
+        force: { type: 'boolean' },
+      },
+    });
     const decisions = values['no-db'] ? [] : await readDecisions();
     const { runTrain } = await import('./train.command.js');
-    const result = runTrain({ decisions, force: values.force === true, ...(values.out ? { out: values.out } : {}), ...(values.data ? { dataDir: values.data } : {}) });
+    const result = runTrain({
+      decisions,
+      force: values.force === true,
+      ...(values.out ? { out: values.out } : {}),
+      ...(values.data ? { dataDir: values.data } : {}),
+    });
     process.stdout.write(result.report);
     return result.written ? 0 : 1;
   }

@@ -11,7 +11,9 @@ export const NEAR_DUPLICATE_BITS = 16;
 
 /** A 64-bit SimHash over word 3-shingles of the normalised text: near-identical texts get near-identical hashes. */
 export function simhash(text: string): bigint {
-  const words = normalize(text).text.split(/[^\p{L}\p{N}£$€@]+/u).filter(Boolean);
+  const words = normalize(text)
+    .text.split(/[^\p{L}\p{N}£$€@]+/u)
+    .filter(Boolean);
   const shingles = words.length < 3 ? [words.join(' ')] : words.slice(2).map((_, i) => words.slice(i, i + 3).join(' '));
   const weights = new Array<number>(64).fill(0);
   for (const s of shingles) {
@@ -54,7 +56,8 @@ export interface KnownCampaign {
 }
 
 /** The same poster, re-encoded or resized, whatever words go with it. */
-const sharesImage = (a: string[] | undefined, b: string[] | undefined) => (a ?? []).some((x) => (b ?? []).some((y) => hexHamming(x, y) <= IMAGE_NEAR_DUPLICATE_BITS));
+const sharesImage = (a: string[] | undefined, b: string[] | undefined) =>
+  (a ?? []).some((x) => (b ?? []).some((y) => hexHamming(x, y) <= IMAGE_NEAR_DUPLICATE_BITS));
 
 /**
  * The campaign a new item belongs to: near-identical text, or a near-identical image (a reposted poster), or the same payment/contact handle offering
@@ -68,9 +71,13 @@ export function matchCampaign(item: CampaignSignals, campaigns: KnownCampaign[])
     if (d <= NEAR_DUPLICATE_BITS && (!best || d < best.d)) best = { c, d };
   }
   if (best) return best.c;
-  const byImage = item.imageHashes?.length ? campaigns.find((c) => sharesImage(item.imageHashes, c.imageHashes)) : undefined;
+  const byImage = item.imageHashes?.length
+    ? campaigns.find((c) => sharesImage(item.imageHashes, c.imageHashes))
+    : undefined;
   if (byImage) return byImage;
-  const byTarget = campaigns.find((c) => item.handles.some((h) => c.handles.includes(h)) && item.targets.some((t) => c.targets.includes(t)));
+  const byTarget = campaigns.find(
+    (c) => item.handles.some((h) => c.handles.includes(h)) && item.targets.some((t) => c.targets.includes(t)),
+  );
   if (byTarget || !item.labels.includes('claim')) return byTarget;
   return claimByAccount(item, campaigns);
 }
@@ -87,7 +94,8 @@ function claimByAccount(item: CampaignSignals, campaigns: KnownCampaign[]): Know
 }
 
 /** An offer on one side and a claim on the other: someone says the act that was paid for is done. */
-const offerMeetsClaim = (a: readonly string[], b: readonly string[]) => (a.includes('claim') && b.includes('bounty_offer')) || (a.includes('bounty_offer') && b.includes('claim'));
+const offerMeetsClaim = (a: readonly string[], b: readonly string[]) =>
+  (a.includes('claim') && b.includes('bounty_offer')) || (a.includes('bounty_offer') && b.includes('claim'));
 
 export interface JoinSeverity {
   severity: Severity;
@@ -99,7 +107,10 @@ export interface JoinSeverity {
  * The severity of an item joining a campaign: a claim joining a campaign that holds a bounty offer, or an
  * offer joining one that holds a claim, is critical whatever the classifier said of the post alone.
  */
-export function severityOnJoin(item: { severity: Severity; labels: readonly string[] }, campaignLabels: readonly string[]): JoinSeverity {
+export function severityOnJoin(
+  item: { severity: Severity; labels: readonly string[] },
+  campaignLabels: readonly string[],
+): JoinSeverity {
   if (!offerMeetsClaim(item.labels, campaignLabels)) return { severity: item.severity, firstActedOn: false };
   return { severity: 'critical', firstActedOn: !offerMeetsClaim(campaignLabels, campaignLabels) };
 }

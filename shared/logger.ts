@@ -6,30 +6,57 @@ export type { Logger } from 'pino';
 
 /** Keys whose values never reach a log line, wherever they sit in a logged object. */
 const REDACT = [
-  'password', '*.password', 'token', '*.token', '*.botToken', 'secret', '*.secret', '*.passwordHash',
-  'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  'headers.authorization', 'headers.cookie', '*.headers.authorization', '*.headers.cookie',
-  'config.alerts', 'config.evidence', '*.keyPassphrase', 'redisUrl', 'databaseUrl',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  '*.botToken',
+  'secret',
+  '*.secret',
+  '*.passwordHash',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  'config.alerts',
+  'config.evidence',
+  '*.keyPassphrase',
+  'redisUrl',
+  'databaseUrl',
 ];
 
 /** One root logger per process; modules take children of it. */
 export function createLogger(log: Config['log'], env: Config['env'], destination?: pino.DestinationStream): Logger {
-  const pretty = log.format === 'pretty' || (log.format === 'auto' && env !== 'production' && process.stdout.isTTY === true);
+  const pretty =
+    log.format === 'pretty' || (log.format === 'auto' && env !== 'production' && process.stdout.isTTY === true);
   const options: pino.LoggerOptions = {
     level: log.level,
     base: { pid: process.pid },
     redact: { paths: REDACT, censor: '[redacted]' },
     // Key paths cannot catch a secret inside a string: source URLs with passwords and tokens reach logs in error messages.
     serializers: { err: (err: unknown) => redactDeep(err instanceof Error ? pino.stdSerializers.err(err) : err, 4) },
-    formatters: { log: (fields) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])) },
+    formatters: {
+      log: (fields) =>
+        Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])),
+    },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((a: unknown) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
+        method.apply(
+          this,
+          args.map((a: unknown) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>,
+        );
       },
     },
   };
   if (destination) return pino(options, destination);
-  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+  if (pretty)
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   return pino(options);
 }
 

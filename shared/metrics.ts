@@ -7,7 +7,14 @@ import { alertCountsByStatus, duplicateRiskTotal } from './repositories/alert.re
 import { enabledSourceHealth } from './repositories/source.repository.js';
 
 /** Pipeline totals kept in Redis, so every worker process adds to the same numbers. */
-export const STAT_NAMES = ['posts_ingested', 'posts_duplicate', 'posts_quarantined', 'posts_classified', 'posts_flagged', 'review_items_created'] as const;
+export const STAT_NAMES = [
+  'posts_ingested',
+  'posts_duplicate',
+  'posts_quarantined',
+  'posts_classified',
+  'posts_flagged',
+  'review_items_created',
+] as const;
 export type StatName = (typeof STAT_NAMES)[number];
 
 export const statsKey = (prefix: string) => `${prefix}:stats`;
@@ -21,7 +28,12 @@ export async function addStats(redis: Redis, prefix: string, counts: Partial<Rec
 }
 
 /** Adds counts to a hash once per `onceKey` (a job id): a job retried after a crash is not counted twice. */
-async function hincrOnce(redis: Redis, onceKey: string, hashKey: string, counts: Record<string, number | undefined>): Promise<void> {
+async function hincrOnce(
+  redis: Redis,
+  onceKey: string,
+  hashKey: string,
+  counts: Record<string, number | undefined>,
+): Promise<void> {
   const entries = Object.entries(counts).filter(([, n]) => n);
   if (entries.length === 0) return;
   await redis.eval(
@@ -33,14 +45,22 @@ async function hincrOnce(redis: Redis, onceKey: string, hashKey: string, counts:
   );
 }
 
-export const addStatsOnce = (redis: Redis, prefix: string, onceKey: string, counts: Partial<Record<StatName, number>>): Promise<void> =>
-  hincrOnce(redis, `${prefix}:counted:${onceKey}`, statsKey(prefix), counts);
+export const addStatsOnce = (
+  redis: Redis,
+  prefix: string,
+  onceKey: string,
+  counts: Partial<Record<StatName, number>>,
+): Promise<void> => hincrOnce(redis, `${prefix}:counted:${onceKey}`, statsKey(prefix), counts);
 
 /** Posts in a language the classifier does not cover, by language, across every classify process. */
 export const uncoveredKey = (prefix: string) => `${prefix}:stats:uncovered_language`;
 
-export const addUncoveredOnce = (redis: Redis, prefix: string, onceKey: string, byLanguage: Record<string, number>): Promise<void> =>
-  hincrOnce(redis, `${prefix}:counted-uncovered:${onceKey}`, uncoveredKey(prefix), byLanguage);
+export const addUncoveredOnce = (
+  redis: Redis,
+  prefix: string,
+  onceKey: string,
+  byLanguage: Record<string, number>,
+): Promise<void> => hincrOnce(redis, `${prefix}:counted-uncovered:${onceKey}`, uncoveredKey(prefix), byLanguage);
 
 export async function readUncovered(redis: Redis, prefix: string): Promise<Record<string, number>> {
   const raw = await redis.hgetall(uncoveredKey(prefix));
@@ -136,7 +156,7 @@ function registerAlertGauges(metrics: Metrics, db: Db): void {
   });
   new Gauge({
     name: 'vigil_alert_possible_repeats',
-    help: 'Delivery attempts made while an earlier attempt\'s outcome was unknown (a deliverer killed mid-send, a timeout): alerts a receiver may have got twice',
+    help: "Delivery attempts made while an earlier attempt's outcome was unknown (a deliverer killed mid-send, a timeout): alerts a receiver may have got twice",
     registers: [metrics.registry],
     async collect() {
       this.set(await duplicateRiskTotal(db));
@@ -180,7 +200,9 @@ export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: bo
     async collect() {
       this.reset();
       const oldest = new Map<string, number>();
-      for (const r of await rows()) if (r.last_success_at) oldest.set(r.kind, Math.min(oldest.get(r.kind) ?? Infinity, r.last_success_at.getTime() / 1000));
+      for (const r of await rows())
+        if (r.last_success_at)
+          oldest.set(r.kind, Math.min(oldest.get(r.kind) ?? Infinity, r.last_success_at.getTime() / 1000));
       for (const [kind, t] of oldest) this.set({ kind }, t);
     },
   });
@@ -197,12 +219,13 @@ export function registerDbGauges(metrics: Metrics, db: Db, opts: { perSource: bo
   });
   new Gauge({
     name: 'vigil_source_last_success_timestamp_seconds',
-    help: 'Unix time of each source\'s last successful read',
+    help: "Unix time of each source's last successful read",
     labelNames: ['source', 'kind'] as const,
     registers: [metrics.registry],
     async collect() {
       this.reset();
-      for (const r of await rows()) if (r.last_success_at) this.set({ source: r.name, kind: r.kind }, r.last_success_at.getTime() / 1000);
+      for (const r of await rows())
+        if (r.last_success_at) this.set({ source: r.name, kind: r.kind }, r.last_success_at.getTime() / 1000);
     },
   });
 }

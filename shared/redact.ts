@@ -8,7 +8,8 @@
 export const REDACTED = '[redacted]';
 
 /** Query or fragment parameters whose value is a credential: `token`, `api_key`, `X-Amz-Signature`, `sig`… */
-const SECRET_PARAM = /^(?:.*[_.-])?(?:token|key|apikey|secret|password|passwd|pwd|pass|sig|signature|auth|authorization|credential|credentials|session|sessionid|sid|jwt)$/i;
+const SECRET_PARAM =
+  /^(?:.*[_.-])?(?:token|key|apikey|secret|password|passwd|pwd|pass|sig|signature|auth|authorization|credential|credentials|session|sessionid|sid|jwt)$/i;
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@\s]*)@/i;
@@ -25,7 +26,9 @@ export function redactUrl(url: string): string {
       // A userinfo without a password is often a token used as the user name (`https://<token>@host`).
       return `${scheme}${colon >= 0 ? `${userinfo.slice(0, colon)}:${REDACTED}` : REDACTED}@`;
     })
-    .replace(PARAM, (whole, sep: string, name: string) => (SECRET_PARAM.test(safeDecode(name)) ? `${sep}${name}=${REDACTED}` : whole))
+    .replace(PARAM, (whole, sep: string, name: string) =>
+      SECRET_PARAM.test(safeDecode(name)) ? `${sep}${name}=${REDACTED}` : whole,
+    )
     .replace(BOT_TOKEN, REDACTED);
 }
 

@@ -17,7 +17,12 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
   export default class BayesClassifier {
     constructor(stemmer?: unknown, smoothing?: number);
     features: Record<string, number>;
-    classifier: { classFeatures: Record<string, Record<string, number>>; classTotals: Record<string, number>; totalExamples: number; smoothing: number };
+    classifier: {
+      classFeatures: Record<string, Record<string, number>>;
+      classTotals: Record<string, number>;
+      totalExamples: number;
+      smoothing: number;
+    };
     addDocument(text: string | string[], classification: string): void;
     train(): void;
     classify(observation: string | string[]): string;

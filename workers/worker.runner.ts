@@ -4,7 +4,14 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import { redactError } from '../shared/redact.js';
 import type { FailedJob } from '../shared/repositories/quarantine.repository.js';
-import { isJobOf, jobSchemas, jobsOf, type Handlers, type JobsOf, type QueueName } from '../shared/queues/queue.catalog.js';
+import {
+  isJobOf,
+  jobSchemas,
+  jobsOf,
+  type Handlers,
+  type JobsOf,
+  type QueueName,
+} from '../shared/queues/queue.catalog.js';
 
 export interface WorkerDeps {
   connection: Redis;
@@ -34,7 +41,11 @@ function assertHandlersComplete(queue: QueueName, handlers: object): void {
  * Validates a job's payload against its schema and returns the call of its handler with it. Generic in the
  * job's name, so the compiler checks that the schema and the handler are the same job's.
  */
-function boundHandler<Q extends QueueName, N extends JobsOf<Q>>(handlers: Handlers<Q>, name: N, job: Job<unknown>): () => Promise<unknown> {
+function boundHandler<Q extends QueueName, N extends JobsOf<Q>>(
+  handlers: Handlers<Q>,
+  name: N,
+  job: Job<unknown>,
+): () => Promise<unknown> {
   const parsed = jobSchemas[name].safeParse(job.data);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
@@ -48,7 +59,12 @@ function boundHandler<Q extends QueueName, N extends JobsOf<Q>>(handlers: Handle
  * Runs one queue's handlers in a BullMQ Worker. Payloads are validated here, at the boundary;
  * one that can never be valid fails at once (UnrecoverableError) and stays in the failed set.
  */
-export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>, deps: WorkerDeps, concurrency: number): Worker {
+export function startWorker<Q extends QueueName>(
+  queue: Q,
+  handlers: Handlers<Q>,
+  deps: WorkerDeps,
+  concurrency: number,
+): Worker {
   assertHandlersComplete(queue, handlers);
   const log = deps.log.child({ queue });
 
@@ -73,7 +89,13 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
       prefix: deps.prefix,
       concurrency,
       autorun: true,
-      ...(deps.lockDuration ? { lockDuration: deps.lockDuration, lockRenewTime: deps.lockDuration / 2, stalledInterval: deps.lockDuration / 2 } : {}),
+      ...(deps.lockDuration
+        ? {
+            lockDuration: deps.lockDuration,
+            lockRenewTime: deps.lockDuration / 2,
+            stalledInterval: deps.lockDuration / 2,
+          }
+        : {}),
     },
   );
 
@@ -84,7 +106,10 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
   });
   worker.on('failed', (job, err) => {
     if (!job) return;
-    const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final =
+      err instanceof UnrecoverableError ||
+      err.name === 'UnrecoverableError' ||
+      job.attemptsMade >= (job.opts.attempts ?? 1);
     deps.metrics.jobsProcessed.inc({ queue, job: job.name, outcome: final ? 'failed' : 'retried' });
     const fields = { err, jobId: job.id, job: job.name, attempt: job.attemptsMade };
     if (!final) {
@@ -92,8 +117,17 @@ export function startWorker<Q extends QueueName>(queue: Q, handlers: Handlers<Q>
       return;
     }
     log.error(fields, 'job failed for good; kept in the failed set for re-drive');
-    const failure = { queue, jobId: job.id, jobName: job.name, attempts: job.attemptsMade, reason: err.message, data: job.data };
-    deps.onFinalFailure?.(failure).catch((hookErr: unknown) => log.error({ err: hookErr, jobId: job.id }, 'could not record the failed job'));
+    const failure = {
+      queue,
+      jobId: job.id,
+      jobName: job.name,
+      attempts: job.attemptsMade,
+      reason: err.message,
+      data: job.data,
+    };
+    deps
+      .onFinalFailure?.(failure)
+      .catch((hookErr: unknown) => log.error({ err: hookErr, jobId: job.id }, 'could not record the failed job'));
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   log.info({ concurrency }, 'worker started');

@@ -44,9 +44,15 @@ export class AppError extends Error {
  * would meet that plugin's own error handler instead of the app's.
  */
 export const replyWithError = (reply: FastifyReply, request: FastifyRequest, err: AppError) =>
-  reply.status(err.status).headers(err.headers).send({ error: err.code, message: err.message, requestId: request.id } satisfies ErrorBody);
+  reply
+    .status(err.status)
+    .headers(err.headers)
+    .send({ error: err.code, message: err.message, requestId: request.id } satisfies ErrorBody);
 
-const CODE_OF_STATUS = new Map<number, ErrorCode>(Object.entries(ERROR_STATUS).map(([code, status]) => [status, code as ErrorCode]));
+const CODE_OF_STATUS = new Map<number, ErrorCode>(
+  Object.entries(ERROR_STATUS).map(([code, status]) => [status, code as ErrorCode]),
+);
 
 /** The code for an error Fastify or a plugin raised with only a status (schema validation, body limits, rate limits). */
-export const codeOfStatus = (status: number): ErrorCode => CODE_OF_STATUS.get(status) ?? (status >= 500 ? 'internal_error' : 'bad_request');
+export const codeOfStatus = (status: number): ErrorCode =>
+  CODE_OF_STATUS.get(status) ?? (status >= 500 ? 'internal_error' : 'bad_request');

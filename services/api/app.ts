@@ -88,7 +88,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     connectionTimeout,
     // Node enforces request deadlines on a timer (every 30 s by default): check at a quarter of the deadline
     // so a slow client is cut off close to it. Headers get no longer than the whole request.
-    http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeout / 4)) },
+    http: {
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeout / 4)),
+    },
   });
 
   installResponses(app);
@@ -100,8 +103,18 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${deps.keyPrefix}:ratelimit:` });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Vigil API', version: VIGIL_VERSION, description: 'Review desk, alerts, watch-list and audit log. Every route but the desk shell, login, /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`, and a role it names; who may call what is in docs/security.md.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' } } },
+      info: {
+        title: 'Vigil API',
+        version: VIGIL_VERSION,
+        description:
+          'Review desk, alerts, watch-list and audit log. Every route but the desk shell, login, /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`, and a role it names; who may call what is in docs/security.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
+        },
+      },
       security: [{ bearer: [] }, { session: [] }],
     },
   });
@@ -109,7 +122,14 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
-  const api: RouteDeps & { prefix: string } = { ...deps, login: deps.login ?? DEFAULTS.login, exports: deps.exports ?? DEFAULTS.exports, alerts: deps.alerts ?? DEFAULTS.alerts, incidents: deps.incidents ?? DEFAULTS.incidents, prefix: '/api' };
+  const api: RouteDeps & { prefix: string } = {
+    ...deps,
+    login: deps.login ?? DEFAULTS.login,
+    exports: deps.exports ?? DEFAULTS.exports,
+    alerts: deps.alerts ?? DEFAULTS.alerts,
+    incidents: deps.incidents ?? DEFAULTS.incidents,
+    prefix: '/api',
+  };
   await app.register(sessionRoutes, api);
   await app.register(itemRoutes, api);
   await app.register(itemMediaRoutes, api);
@@ -127,7 +147,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(viewRoutes, api);
   await app.register(adminUserRoutes, api);
   await app.register(uiRoutes, deps);
-  if (deps.queues) await app.register(bullBoard({ db: deps.db, queues: deps.queues, readOnly: deps.bullBoardReadOnly ?? true }), { prefix: BULL_BOARD_PATH });
+  if (deps.queues)
+    await app.register(bullBoard({ db: deps.db, queues: deps.queues, readOnly: deps.bullBoardReadOnly ?? true }), {
+      prefix: BULL_BOARD_PATH,
+    });
   return app;
 }
 
@@ -140,7 +163,8 @@ function installResponses(app: FastifyInstance): void {
     reply.header('x-frame-options', 'DENY');
     // By the matched route, not the raw URL: the docs and the board bring their own pages and scripts.
     const route = request.routeOptions.url ?? '';
-    if (!route.startsWith('/docs') && !route.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!route.startsWith('/docs') && !route.startsWith(BULL_BOARD_PATH) && !reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
   // Error answers: AppError's code and message, a status-only error's code, never a 5xx's details.
@@ -148,7 +172,11 @@ function installResponses(app: FastifyInstance): void {
     if (err instanceof AppError) return replyWithError(reply, request, err);
     const status = err.statusCode ?? 500;
     if (status >= 500) request.log.error({ err }, 'request failed');
-    return replyWithError(reply, request, new AppError(codeOfStatus(status), status >= 500 ? 'internal error' : err.message));
+    return replyWithError(
+      reply,
+      request,
+      new AppError(codeOfStatus(status), status >= 500 ? 'internal error' : err.message),
+    );
   });
   app.setNotFoundHandler((request) => {
     throw new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);

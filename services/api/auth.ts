@@ -24,7 +24,6 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'vigil_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-
 /** One registered route as the router will match it, with the access it declared. */
 export interface RouteAccess {
   method: string;
@@ -40,7 +39,12 @@ const routeTables = new WeakMap<FastifyInstance, Registered[]>();
 /** Every route of the app and who may call it, read from the routes themselves (tests, docs/security.md). */
 export function routeTable(app: FastifyInstance): RouteAccess[] {
   return (routeTables.get(app) ?? []).flatMap(({ url, route }) =>
-    [route.method].flat().map((method) => ({ method, url, public: route.config?.public === true, roles: route.config?.public ? [] : (route.config?.roles ?? []) })),
+    [route.method].flat().map((method) => ({
+      method,
+      url,
+      public: route.config?.public === true,
+      roles: route.config?.public ? [] : (route.config?.roles ?? []),
+    })),
   );
 }
 
@@ -49,10 +53,17 @@ export function routeTable(app: FastifyInstance): RouteAccess[] {
  * `roles` (or the roles a function gives for the route's URL) on each route it adds, so the one
  * authorisation hook decides on them like on any other route.
  */
-export function withRoles(roles: readonly UserRole[] | ((url: string) => readonly UserRole[]), plugin: FastifyPluginCallback | FastifyPluginAsync, opts: Record<string, unknown> = {}): FastifyPluginAsync {
+export function withRoles(
+  roles: readonly UserRole[] | ((url: string) => readonly UserRole[]),
+  plugin: FastifyPluginCallback | FastifyPluginAsync,
+  opts: Record<string, unknown> = {},
+): FastifyPluginAsync {
   return async (scope) => {
     scope.addHook('onRoute', (route) => {
-      route.config = { ...route.config, roles: route.config?.roles ?? (typeof roles === 'function' ? roles(route.url) : roles) };
+      route.config = {
+        ...route.config,
+        roles: route.config?.roles ?? (typeof roles === 'function' ? roles(route.url) : roles),
+      };
     });
     await scope.register(plugin, opts);
   };
@@ -81,20 +92,30 @@ export function installAuth(app: FastifyInstance, db: Db): void {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
       request.user = await userByApiToken(db, bearer);
-      if (!request.user) return replyWithError(reply, request, new AppError('unauthenticated', 'invalid or revoked API token'));
+      if (!request.user)
+        return replyWithError(reply, request, new AppError('unauthenticated', 'invalid or revoked API token'));
       request.via = 'token';
     } else {
       const cookie = request.cookies[SESSION_COOKIE];
       const session = cookie ? await userBySession(db, cookie) : undefined;
       if (!session) return replyWithError(reply, request, new AppError('unauthenticated', 'sign in first'));
-      if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrf) return replyWithError(reply, request, new AppError('forbidden', 'missing or wrong CSRF token'));
+      if (!SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== session.csrf)
+        return replyWithError(reply, request, new AppError('forbidden', 'missing or wrong CSRF token'));
       request.user = { id: session.id, email: session.email, role: session.role };
       request.csrf = session.csrf;
       request.via = 'session';
     }
     if (request.is404) return;
     const roles = config.roles ?? [];
-    if (!roles.includes(request.user.role)) return replyWithError(reply, request, new AppError('forbidden', roles.length ? `this needs one of the roles ${roles.join(', ')}` : 'this route is open to no role'));
+    if (!roles.includes(request.user.role))
+      return replyWithError(
+        reply,
+        request,
+        new AppError(
+          'forbidden',
+          roles.length ? `this needs one of the roles ${roles.join(', ')}` : 'this route is open to no role',
+        ),
+      );
   });
 }
 
@@ -118,7 +139,10 @@ export function fromOwnPages(request: FastifyRequest): boolean {
 }
 
 /** Who did it, for the audit log. */
-export const actorOf = (request: FastifyRequest) => ({ actor: request.user ? `user:${request.user.email}` : 'anonymous', actorId: request.user?.id ?? null });
+export const actorOf = (request: FastifyRequest) => ({
+  actor: request.user ? `user:${request.user.email}` : 'anonymous',
+  actorId: request.user?.id ?? null,
+});
 
 export const READERS: readonly UserRole[] = ['analyst', 'duty_officer', 'admin', 'auditor'];
 export const DECIDERS: readonly UserRole[] = ['analyst', 'admin'];

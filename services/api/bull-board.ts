@@ -21,11 +21,13 @@ const MAX_AUDITED_BODY = 2_000;
 
 /** `/api/queues/:queueName/:jobId/retry` → `bullboard.retry`; `/api/queues/:queueName/job-schedulers/:schedulerId/run` → `bullboard.job-schedulers.run`. */
 export const boardAction = (route: string) =>
-  `bullboard.${route
-    .replace(/^\/api\//, '')
-    .split('/')
-    .filter((s) => s && !s.startsWith(':') && s !== 'queues')
-    .join('.') || 'request'}`;
+  `bullboard.${
+    route
+      .replace(/^\/api\//, '')
+      .split('/')
+      .filter((s) => s && !s.startsWith(':') && s !== 'queues')
+      .join('.') || 'request'
+  }`;
 
 function auditedBody(body: unknown): unknown {
   if (body === undefined || body === null) return undefined;
@@ -48,26 +50,47 @@ export interface BullBoardOptions {
 export function bullBoard({ db, queues, readOnly }: BullBoardOptions): FastifyPluginAsync {
   return async (scope) => {
     const board = new FastifyAdapter();
-    const adapters = Object.values(queues.byName).map((q) => new BullMQAdapter(q, { readOnlyMode: readOnly, allowRetries: !readOnly }));
-    createBullBoard({ queues: adapters, serverAdapter: board, options: { uiConfig: { boardTitle: readOnly ? 'Vigil queues (read-only)' : 'Vigil queues' } } });
+    const adapters = Object.values(queues.byName).map(
+      (q) => new BullMQAdapter(q, { readOnlyMode: readOnly, allowRetries: !readOnly }),
+    );
+    createBullBoard({
+      queues: adapters,
+      serverAdapter: board,
+      options: { uiConfig: { boardTitle: readOnly ? 'Vigil queues (read-only)' : 'Vigil queues' } },
+    });
     board.setBasePath(BULL_BOARD_PATH);
 
-    const audited = new WeakMap<FastifyRequest, { actor: string; actorId: number | null; action: string; entity: string; entityId: string | null }>();
+    const audited = new WeakMap<
+      FastifyRequest,
+      { actor: string; actorId: number | null; action: string; entity: string; entityId: string | null }
+    >();
     const routeOf = (request: FastifyRequest) => request.routeOptions.url?.slice(BULL_BOARD_PATH.length) ?? '';
     // Its own gate besides the roles stamped on its routes: the board must not fall open if that ever changes.
     scope.addHook('onRequest', async (request, reply) => {
-      if (request.user?.role !== 'admin') return replyWithError(reply, request, new AppError('forbidden', 'administrators only'));
+      if (request.user?.role !== 'admin')
+        return replyWithError(reply, request, new AppError('forbidden', 'administrators only'));
     });
     scope.addHook('preHandler', async (request, reply) => {
       if (SAFE_METHODS.has(request.method)) return;
       const route = routeOf(request);
       // Already open to no role (above); checked again here, where the audit would otherwise record it as done.
-      if (FORGING_ROUTES.has(route)) return replyWithError(reply, request, new AppError('forbidden', 'jobs are not added or edited from the board'));
+      if (FORGING_ROUTES.has(route))
+        return replyWithError(reply, request, new AppError('forbidden', 'jobs are not added or edited from the board'));
       // Read-only: the board refuses (405) before touching a queue, so nothing happened to audit.
       if (readOnly) return;
       const params = request.params as Record<string, string>;
-      const details = { method: request.method, route, params, ...(auditedBody(request.body) === undefined ? {} : { body: auditedBody(request.body) }) };
-      const entry = { ...actorOf(request), action: boardAction(route), entity: 'queue', entityId: params.queueName ?? null };
+      const details = {
+        method: request.method,
+        route,
+        params,
+        ...(auditedBody(request.body) === undefined ? {} : { body: auditedBody(request.body) }),
+      };
+      const entry = {
+        ...actorOf(request),
+        action: boardAction(route),
+        entity: 'queue',
+        entityId: params.queueName ?? null,
+      };
       await db.transaction().execute((trx) => appendAudit(trx, { ...entry, details }));
       audited.set(request, entry);
     });
@@ -77,12 +100,20 @@ export function bullBoard({ db, queues, readOnly }: BullBoardOptions): FastifyPl
       if (!entry) return;
       const outcome = reply.statusCode < 400 ? 'done' : 'failed';
       try {
-        await db.transaction().execute((trx) => appendAudit(trx, { ...entry, action: `${entry.action}.result`, details: { outcome, statusCode: reply.statusCode, requestId: request.id } }));
+        await db.transaction().execute((trx) =>
+          appendAudit(trx, {
+            ...entry,
+            action: `${entry.action}.result`,
+            details: { outcome, statusCode: reply.statusCode, requestId: request.id },
+          }),
+        );
       } catch (err) {
         // The answer is already sent; the request's own entry stands, and the missing outcome is logged.
         request.log.error({ err, action: entry.action }, 'bull board outcome not audited');
       }
     });
-    await scope.register(withRoles((url) => (FORGING_ROUTES.has(url.slice(BULL_BOARD_PATH.length)) ? [] : ADMINS), board.registerPlugin()));
+    await scope.register(
+      withRoles((url) => (FORGING_ROUTES.has(url.slice(BULL_BOARD_PATH.length)) ? [] : ADMINS), board.registerPlugin()),
+    );
   };
 }

@@ -14,7 +14,8 @@ export const FILE_KINDS: ReadonlySet<string> = new Set(['file', 'telegram-export
  * config file only.
  */
 export async function resolveImportPath(importDir: string | undefined, path: string): Promise<ImportPath> {
-  if (!importDir) return { ok: false, message: 'file sources come from the config file; set ingest.importDir to add them here' };
+  if (!importDir)
+    return { ok: false, message: 'file sources come from the config file; set ingest.importDir to add them here' };
   const dir = resolve(importDir);
   const asked = resolve(dir, path);
   let root: string;
@@ -24,14 +25,16 @@ export async function resolveImportPath(importDir: string | undefined, path: str
     return { ok: false, message: 'the import directory (ingest.importDir) does not exist' };
   }
   // Before touching the disk, so the answer does not tell which files exist elsewhere.
-  if (!within(dir, asked) && !within(root, asked)) return { ok: false, message: 'the path leads outside the import directory' };
+  if (!within(dir, asked) && !within(root, asked))
+    return { ok: false, message: 'the path leads outside the import directory' };
   let real: string;
   try {
     real = await realpath(asked);
   } catch {
     return { ok: false, message: 'no such file in the import directory' };
   }
-  if (!within(root, real)) return { ok: false, message: 'the path leads outside the import directory (through a symbolic link)' };
+  if (!within(root, real))
+    return { ok: false, message: 'the path leads outside the import directory (through a symbolic link)' };
   if (!(await stat(real)).isFile()) return { ok: false, message: 'the path is not a regular file' };
   return { ok: true, path: real };
 }

@@ -20,7 +20,15 @@ export const incidentSchema = {
     excerpt: { type: 'string', description: 'The sentence or list line of the report it was read from' },
     links: {
       type: 'array',
-      items: { type: 'object', properties: { campaignId: { type: 'integer' }, score: { type: 'integer' }, reasons: { type: 'array', items: { type: 'string' } }, linkedBy: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: {
+          campaignId: { type: 'integer' },
+          score: { type: 'integer' },
+          reasons: { type: 'array', items: { type: 'string' } },
+          linkedBy: { type: 'string' },
+        },
+      },
     },
   },
 } as const;

@@ -35,8 +35,14 @@ export const itemSchema = {
         context: {
           type: ['object', 'null'],
           properties: {
-            before: { type: 'array', items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } } },
-            after: { type: 'array', items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } } },
+            before: {
+              type: 'array',
+              items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } },
+            },
+            after: {
+              type: 'array',
+              items: { type: 'object', properties: { externalId: { type: 'string' }, text: { type: 'string' } } },
+            },
           },
         },
       },
@@ -47,7 +53,11 @@ export const itemSchema = {
         classifier: { type: 'string' },
         // Listed for the docs only: serialising does not validate, so a label an older classifier stored still leaves.
         labels: { type: 'array', items: { type: 'string', enum: LABELS } },
-        scores: { type: 'object', properties: Object.fromEntries(LABELS.map((l) => [l, { type: 'number' }])), additionalProperties: { type: 'number' } },
+        scores: {
+          type: 'object',
+          properties: Object.fromEntries(LABELS.map((l) => [l, { type: 'number' }])),
+          additionalProperties: { type: 'number' },
+        },
         // A span's `image` says it counts in that image's OCR text, not the post's.
         rationale: { type: 'array', items: responseSchemaOf(rationaleSpanSchema) },
         entities: responseSchemaOf(entitiesSchema),
@@ -83,5 +93,11 @@ export const toItemDto = (r: ReviewItem) => ({
     rawSha256: r.post.rawSha256,
     context: r.post.context,
   },
-  classification: { classifier: r.classification.classifier, labels: r.classification.labels, scores: r.classification.scores, rationale: r.classification.rationale, entities: r.classification.entities },
+  classification: {
+    classifier: r.classification.classifier,
+    labels: r.classification.labels,
+    scores: r.classification.scores,
+    rationale: r.classification.rationale,
+    entities: r.classification.entities,
+  },
 });

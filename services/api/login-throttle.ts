@@ -12,8 +12,12 @@ type Limit = Config['login']['perIp'];
  * can cost. Answers the seconds to wait when a limit is used up. Checked in that order, and an attempt
  * refused by one is not counted by the next, so a blocked address cannot run an account's count up.
  */
-export function loginThrottle(app: FastifyInstance, limits: Config['login']): (request: FastifyRequest<{ Body: { email: string } }>) => Promise<number | undefined> {
-  const limiter = (limit: Limit, key: (request: FastifyRequest) => string) => app.createRateLimit({ max: limit.max, timeWindow: limit.window, keyGenerator: key });
+export function loginThrottle(
+  app: FastifyInstance,
+  limits: Config['login'],
+): (request: FastifyRequest<{ Body: { email: string } }>) => Promise<number | undefined> {
+  const limiter = (limit: Limit, key: (request: FastifyRequest) => string) =>
+    app.createRateLimit({ max: limit.max, timeWindow: limit.window, keyGenerator: key });
   const checks = [
     limiter(limits.perIp, (r) => `login:ip:${normalizeIP(r.ip)}`),
     // Hashed: the key is the account's name as typed (lower case, as the lookup matches it), not kept in Redis as such.

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** The `:id` of a row: a positive integer Postgres and JavaScript both hold exactly. */
-export const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } }, required: ['id'] } as const;
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } },
+  required: ['id'],
+} as const;
 
 /**
  * A response schema (the output filter, and the docs) from the domain's zod schema, so the two cannot drift.

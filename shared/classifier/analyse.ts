@@ -57,12 +57,15 @@ export function analyse(fullText: string): Analysis {
   const text = fullText.length > MAX_ANALYSED_CHARS ? fullText.slice(0, MAX_ANALYSED_CHARS) : fullText;
   const segments = splitSegments(text).map((s) => analyseText(text.slice(s.start, s.end), s));
   const language = languageOf(segments);
-  const reporting = segments.filter((a) => a.features.fired.has('reported') || a.features.fired.has('news_source') || a.features.fired.has('condemn')).length;
+  const reporting = segments.filter(
+    (a) => a.features.fired.has('reported') || a.features.fired.has('news_source') || a.features.fired.has('condemn'),
+  ).length;
   if (segments.length >= 3 && reporting >= 2) for (const a of segments) a.features.fired.add('doc_news');
   return { segments, language, context: contextOf(segments) };
 }
 
-export const segmentVector = (a: SegmentAnalysis, analysis: Analysis): FeatureVector => featureVector(a.words, a.features.fired, analysis.context, analysis.language.code);
+export const segmentVector = (a: SegmentAnalysis, analysis: Analysis): FeatureVector =>
+  featureVector(a.words, a.features.fired, analysis.context, analysis.language.code);
 
 /** A segment's log-odds per head: scorer.logOdds(segmentVector(a, analysis)), without building its n-grams one by one. */
 export function segmentLogOdds(scorer: LinearScorer, a: SegmentAnalysis, analysis: Analysis): Float64Array {

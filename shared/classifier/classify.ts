@@ -1,5 +1,20 @@
-import { FLAG_LABELS, type Entities, type Label, type RationaleSpan, type Severity, type Verdict } from '../domain/verdict.js';
-import { analyse, MAX_ANALYSED_CHARS, segmentLogOdds, segmentVector, wholeLogOdds, type Analysis, type SegmentAnalysis } from './analyse.js';
+import {
+  FLAG_LABELS,
+  type Entities,
+  type Label,
+  type RationaleSpan,
+  type Severity,
+  type Verdict,
+} from '../domain/verdict.js';
+import {
+  analyse,
+  MAX_ANALYSED_CHARS,
+  segmentLogOdds,
+  segmentVector,
+  wholeLogOdds,
+  type Analysis,
+  type SegmentAnalysis,
+} from './analyse.js';
 import type { Hit } from './features.js';
 import { decide, HEADS, logit, MODEL_LABELS, sigmoid, type LoadedModel } from './model.js';
 import { originalSpan } from './normalize.js';
@@ -49,7 +64,12 @@ export function severityOf(labels: Set<Label>, fired: Set<string>, maxGbp: numbe
   return points >= 2 ? 'medium' : 'low';
 }
 
-const ENTITY_FEATURES: Partial<Record<string, 'times' | 'proof' | 'contacts' | 'paymentChannels'>> = { time: 'times', proof: 'proof', contact: 'contacts', crypto: 'paymentChannels' };
+const ENTITY_FEATURES: Partial<Record<string, 'times' | 'proof' | 'contacts' | 'paymentChannels'>> = {
+  time: 'times',
+  proof: 'proof',
+  contact: 'contacts',
+  crypto: 'paymentChannels',
+};
 /** Words shown in a rationale: those adding at least this much to a label's log-odds, at most this many. */
 const MIN_WORD_CONTRIBUTION = 0.1;
 const MAX_RATIONALE_WORDS = 8;
@@ -57,7 +77,12 @@ const MAX_RATIONALE_WORDS = 8;
 const WHOLE_POST_SUPPORT = 2;
 
 /** The words of a segment that pushed one label up most, as spans of the normalised text. */
-function topWords(s: SegmentScore, analysis: Analysis, label: number, model: LoadedModel): { start: number; end: number; value: number }[] {
+function topWords(
+  s: SegmentScore,
+  analysis: Analysis,
+  label: number,
+  model: LoadedModel,
+): { start: number; end: number; value: number }[] {
   const vector = segmentVector(s.analysis, analysis);
   const weigh = (id: number) => model.scorer.contribution(id, valueOf(vector, id), label);
   const terms = s.analysis.words.map((w) => termOf(w.token));
@@ -79,12 +104,15 @@ function scoreSegments(model: LoadedModel, analysis: Analysis, text: string, cut
   const flagHead = HEADS.indexOf('flag');
   // A sentence of a long post decides only where the post as a whole leans the same way: a thread that
   // warns about offers restates one in a sentence, and a page with an offer in it still reads as one.
-  const whole = analysis.segments.length > 1 ? wholeLogOdds(model.scorer, text.slice(0, MAX_ANALYSED_CHARS)) : undefined;
+  const whole =
+    analysis.segments.length > 1 ? wholeLogOdds(model.scorer, text.slice(0, MAX_ANALYSED_CHARS)) : undefined;
   return analysis.segments.map((a) => {
     const logOdds = segmentLogOdds(model.scorer, a, analysis);
     // Nothing to read (emoji and punctuation that stand for no word, no cue): nothing to decide on.
-    if (a.words.length === 0 && a.features.fired.size === 0) return { analysis: a, logOdds: logOdds.fill(-Infinity), decided: MODEL_LABELS.map(() => false) };
-    const supported = (i: number) => !whole || whole[i]! >= cut[i]! - WHOLE_POST_SUPPORT || whole[flagHead]! >= cut[flagHead]! - WHOLE_POST_SUPPORT;
+    if (a.words.length === 0 && a.features.fired.size === 0)
+      return { analysis: a, logOdds: logOdds.fill(-Infinity), decided: MODEL_LABELS.map(() => false) };
+    const supported = (i: number) =>
+      !whole || whole[i]! >= cut[i]! - WHOLE_POST_SUPPORT || whole[flagHead]! >= cut[flagHead]! - WHOLE_POST_SUPPORT;
     return { analysis: a, logOdds, decided: decide(logOdds, cut).map((d, i) => d && supported(i)) };
   });
 }
@@ -106,7 +134,10 @@ function postLabels(model: LoadedModel, segments: SegmentScore[], cut: number[])
   const flagged = FLAG_LABELS.some((l) => labels.has(l));
   const flagIndexes = FLAG_LABELS.map((l) => MODEL_LABELS.indexOf(l));
   const flagBest = Math.max(...segments.map((s) => s.logOdds[flagHead]!));
-  const nearMiss = !flagged && (flagBest >= cut[flagHead]! - model.nearMissBand || flagIndexes.some((i) => best[i]! >= cut[i]! - model.nearMissBand));
+  const nearMiss =
+    !flagged &&
+    (flagBest >= cut[flagHead]! - model.nearMissBand ||
+      flagIndexes.some((i) => best[i]! >= cut[i]! - model.nearMissBand));
   return { labels, best, targetInfo, flagged, nearMiss, flagIndexes };
 }
 
@@ -118,23 +149,43 @@ function toOriginal(s: SegmentAnalysis, start: number, end: number) {
 
 /** Amounts, targets, places and the like named anywhere in the post (quoted offers' amounts and hits left out), each list deduplicated. */
 function postEntities(segments: SegmentScore[]) {
-  const entities: Required<Omit<Entities, 'qrTargets' | 'truncatedAt'>> = { amounts: [], targets: [], postcodeDistricts: [], places: [], times: [], proof: [], contacts: [], paymentChannels: [] };
+  const entities: Required<Omit<Entities, 'qrTargets' | 'truncatedAt'>> = {
+    amounts: [],
+    targets: [],
+    postcodeDistricts: [],
+    places: [],
+    times: [],
+    proof: [],
+    contacts: [],
+    paymentChannels: [],
+  };
   for (const { analysis: s } of segments) {
     const { features } = s;
     for (const a of features.amounts) {
       if (features.hits.some((h) => h.quoted && h.start === a.start)) continue;
-      entities.amounts.push({ ...toOriginal(s, a.start, a.end), value: a.value, currency: a.currency, gbp: a.gbp, slang: a.slang });
+      entities.amounts.push({
+        ...toOriginal(s, a.start, a.end),
+        value: a.value,
+        currency: a.currency,
+        gbp: a.gbp,
+        slang: a.slang,
+      });
     }
     for (const p of features.postcodes) entities.postcodeDistricts.push(p.district);
     for (const p of features.places) entities.places.push(toOriginal(s, p.start, p.end).text);
     for (const h of features.hits) {
       if (h.quoted) continue;
-      if (h.feature === 'target_place' || h.feature === 'target_group') entities.targets.push({ type: h.feature === 'target_place' ? 'place' : 'group', ...toOriginal(s, h.start, h.end) });
+      if (h.feature === 'target_place' || h.feature === 'target_group')
+        entities.targets.push({
+          type: h.feature === 'target_place' ? 'place' : 'group',
+          ...toOriginal(s, h.start, h.end),
+        });
       const key = ENTITY_FEATURES[h.feature];
       if (key) entities[key].push(toOriginal(s, h.start, h.end).text);
     }
   }
-  for (const key of ['postcodeDistricts', 'places', 'times', 'proof', 'contacts', 'paymentChannels'] as const) entities[key] = [...new Set(entities[key])];
+  for (const key of ['postcodeDistricts', 'places', 'times', 'proof', 'contacts', 'paymentChannels'] as const)
+    entities[key] = [...new Set(entities[key])];
   return entities;
 }
 
@@ -142,7 +193,13 @@ function postEntities(segments: SegmentScore[]) {
  * Why the post scored as it did, from the segments that decided a label (with none, the one that came
  * closest to a flag): their spans and weightiest words, the cues that fired in them and the largest amount.
  */
-function explainVerdict(model: LoadedModel, analysis: Analysis, segments: SegmentScore[], cut: number[], post: { flagged: boolean; nearMiss: boolean; flagIndexes: number[] }) {
+function explainVerdict(
+  model: LoadedModel,
+  analysis: Analysis,
+  segments: SegmentScore[],
+  cut: number[],
+  post: { flagged: boolean; nearMiss: boolean; flagIndexes: number[] },
+) {
   const { flagged, nearMiss, flagIndexes } = post;
   let focus = segments.filter((s) => flagIndexes.some((i) => s.decided[i]));
   const closest = (s: SegmentScore) => Math.max(...flagIndexes.map((i) => s.logOdds[i]! - cut[i]!));
@@ -155,13 +212,28 @@ function explainVerdict(model: LoadedModel, analysis: Analysis, segments: Segmen
     const { features, segment, text: segText } = s.analysis;
     for (const f of features.fired) fired.add(f);
     for (const a of features.amounts) maxGbp = Math.max(maxGbp, a.gbp ?? 0);
-    const explained = s.decided.some((d, i) => d && flagIndexes.includes(i)) ? flagIndexes.filter((i) => s.decided[i]) : [flagIndexes.reduce((a, b) => (s.logOdds[b]! - cut[b]! > s.logOdds[a]! - cut[a]! ? b : a))];
+    const explained = s.decided.some((d, i) => d && flagIndexes.includes(i))
+      ? flagIndexes.filter((i) => s.decided[i])
+      : [flagIndexes.reduce((a, b) => (s.logOdds[b]! - cut[b]! > s.logOdds[a]! - cut[a]! ? b : a))];
     for (const i of explained) {
-      if (s.decided[i]) rationale.push({ feature: `segment:${MODEL_LABELS[i]}`, start: segment.start, end: segment.end, text: segText });
+      if (s.decided[i])
+        rationale.push({
+          feature: `segment:${MODEL_LABELS[i]}`,
+          start: segment.start,
+          end: segment.end,
+          text: segText,
+        });
       // Which words weighed most is worth its cost only for posts someone will read: flagged or near misses.
-      if (flagged || nearMiss) for (const w of topWords(s, analysis, i, model)) rationale.push({ feature: `word:${MODEL_LABELS[i]}`, ...toOriginal(s.analysis, w.start, w.end) });
+      if (flagged || nearMiss)
+        for (const w of topWords(s, analysis, i, model))
+          rationale.push({ feature: `word:${MODEL_LABELS[i]}`, ...toOriginal(s.analysis, w.start, w.end) });
     }
-    for (const h of features.hits) if (h.feature !== 'number') rationale.push({ feature: h.quoted ? `quoted:${h.feature}` : h.feature, ...toOriginal(s.analysis, h.start, h.end) });
+    for (const h of features.hits)
+      if (h.feature !== 'number')
+        rationale.push({
+          feature: h.quoted ? `quoted:${h.feature}` : h.feature,
+          ...toOriginal(s.analysis, h.start, h.end),
+        });
   }
   return { rationale, fired, maxGbp };
 }
@@ -177,7 +249,13 @@ export function classifyWith(model: LoadedModel, text: string): Verdict {
   const { rationale, fired, maxGbp } = explainVerdict(model, analysis, segments, cut, post);
 
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  const scores = { bounty_offer: 0, call_to_action: 0, claim: 0, target_info: round(targetInfo), hate: 0 } satisfies Record<Label, number>;
+  const scores = {
+    bounty_offer: 0,
+    call_to_action: 0,
+    claim: 0,
+    target_info: round(targetInfo),
+    hate: 0,
+  } satisfies Record<Label, number>;
   MODEL_LABELS.forEach((label, i) => (scores[label] = round(sigmoid(best[i]!))));
   return {
     classifier: model.version,

@@ -51,8 +51,17 @@ export interface Evaluation {
 }
 
 /** What a report shows of an evaluation; also what is recorded of a model that is no longer shipped. */
-export type Summary = Pick<Evaluation, 'examples' | 'labels' | 'flagging' | 'nonEnglishOfferCallRecall' | 'negativesFlagged'>;
-export const summarise = ({ examples, labels, flagging, nonEnglishOfferCallRecall, negativesFlagged }: Evaluation): Summary => ({ examples, labels, flagging, nonEnglishOfferCallRecall, negativesFlagged });
+export type Summary = Pick<
+  Evaluation,
+  'examples' | 'labels' | 'flagging' | 'nonEnglishOfferCallRecall' | 'negativesFlagged'
+>;
+export const summarise = ({
+  examples,
+  labels,
+  flagging,
+  nonEnglishOfferCallRecall,
+  negativesFlagged,
+}: Evaluation): Summary => ({ examples, labels, flagging, nonEnglishOfferCallRecall, negativesFlagged });
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 export const shouldFlag = (labels: readonly string[]): boolean => FLAG_LABELS.some((l) => labels.includes(l));
@@ -83,16 +92,24 @@ function labelMetrics(counts: Record<Label, LabelCounts>): Record<Label, LabelMe
       const c = counts[l];
       const precision = ratio(c.tp, c.tp + c.fp);
       const recall = ratio(c.tp, c.tp + c.fn);
-      return [l, { ...c, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) }];
+      return [
+        l,
+        { ...c, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) },
+      ];
     }),
   ) as Record<Label, LabelMetrics>;
 }
 
 /** Per-label precision, recall and F1 of a classifier over labelled examples. Pure. */
 export function evaluate(examples: Example[], predict: (text: string) => Verdict): Evaluation {
-  const counts = Object.fromEntries(EVAL_LABELS.map((l) => [l, { tp: 0, fp: 0, fn: 0, tn: 0 }])) as Record<Label, LabelCounts>;
+  const counts = Object.fromEntries(EVAL_LABELS.map((l) => [l, { tp: 0, fp: 0, fn: 0, tn: 0 }])) as Record<
+    Label,
+    LabelCounts
+  >;
   const misses: Miss[] = [];
-  const confusion = Object.fromEntries(PRIMARY.map((g) => [g, Object.fromEntries(PRIMARY.map((p) => [p, 0]))])) as Evaluation['confusion'];
+  const confusion = Object.fromEntries(
+    PRIMARY.map((g) => [g, Object.fromEntries(PRIMARY.map((p) => [p, 0]))]),
+  ) as Evaluation['confusion'];
   const flaggedNegativesByKind: Evaluation['flaggedNegativesByKind'] = {};
   const flagging: Record<string, FlagCounts> = {};
   let foreign = 0;

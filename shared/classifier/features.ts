@@ -1,4 +1,11 @@
-import { FEATURE_PATTERNS, GBP_PER_UNIT, NUMBER_WORDS, POSTCODE_AREAS, SLANG_GBP, type PatternFeature } from './lexicon.js';
+import {
+  FEATURE_PATTERNS,
+  GBP_PER_UNIT,
+  NUMBER_WORDS,
+  POSTCODE_AREAS,
+  SLANG_GBP,
+  type PatternFeature,
+} from './lexicon.js';
 
 /** A feature that fired, as a span of the normalised text. */
 export interface Hit {
@@ -33,32 +40,97 @@ export interface SegmentFeatures {
 export type UpperCheck = (start: number, end: number) => boolean;
 
 const CURRENCY_OF: Record<string, string> = {
-  '£': 'GBP', quid: 'GBP', pound: 'GBP', pounds: 'GBP', nicker: 'GBP', gbp: 'GBP', $: 'USD', bucks: 'USD', dollar: 'USD', dollars: 'USD', usd: 'USD',
-  '€': 'EUR', euro: 'EUR', euros: 'EUR', eur: 'EUR', usdt: 'USDT', tether: 'USDT', btc: 'BTC', bitcoin: 'BTC', eth: 'ETH', ltc: 'LTC', litecoin: 'LTC',
-  zl: 'PLN', zloty: 'PLN', zlotych: 'PLN', pln: 'PLN', rub: 'RUB', руб: 'RUB', рублеи: 'RUB', рубля: 'RUB', рубль: 'RUB', грн: 'UAH', гривень: 'UAH', гривні: 'UAH', гривня: 'UAH', uah: 'UAH', dolares: 'USD', долларов: 'USD', доларів: 'USD', баксов: 'USD', баксів: 'USD',
+  '£': 'GBP',
+  quid: 'GBP',
+  pound: 'GBP',
+  pounds: 'GBP',
+  nicker: 'GBP',
+  gbp: 'GBP',
+  $: 'USD',
+  bucks: 'USD',
+  dollar: 'USD',
+  dollars: 'USD',
+  usd: 'USD',
+  '€': 'EUR',
+  euro: 'EUR',
+  euros: 'EUR',
+  eur: 'EUR',
+  usdt: 'USDT',
+  tether: 'USDT',
+  btc: 'BTC',
+  bitcoin: 'BTC',
+  eth: 'ETH',
+  ltc: 'LTC',
+  litecoin: 'LTC',
+  zl: 'PLN',
+  zloty: 'PLN',
+  zlotych: 'PLN',
+  pln: 'PLN',
+  rub: 'RUB',
+  руб: 'RUB',
+  рублеи: 'RUB',
+  рубля: 'RUB',
+  рубль: 'RUB',
+  грн: 'UAH',
+  гривень: 'UAH',
+  гривні: 'UAH',
+  гривня: 'UAH',
+  uah: 'UAH',
+  dolares: 'USD',
+  долларов: 'USD',
+  доларів: 'USD',
+  баксов: 'USD',
+  баксів: 'USD',
 };
 
 const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)`;
 const SYMBOL_AMOUNT = new RegExp(String.raw`([£$€])\s*${NUM}(?:\s?(k|grand)\b)?(?!\d|\.\d)`, 'g');
 /** A bare number in an offer ("there's 250 in it for you"): pounds by default in UK channels. */
 const BARE_AMOUNT = /\b(\d{2,5}) in it for\b/g;
-const SUFFIX_AMOUNT = new RegExp(String.raw`\b${NUM}\s?(k)?\s?(quid|pounds?|nicker|gbp|bucks|dollars?|dolares|usd|usdt|tether|euros?|eur|btc|bitcoin|eth|ltc|litecoin|zl|zloty|zlotych|pln|rub|руб|рублеи|рубля|рубль|грн|гривень|гривні|гривня|uah|долларов|доларів|баксов|баксів|[£$€])(?![\p{L}\p{N}])`, 'gu');
+const SUFFIX_AMOUNT = new RegExp(
+  String.raw`\b${NUM}\s?(k)?\s?(quid|pounds?|nicker|gbp|bucks|dollars?|dolares|usd|usdt|tether|euros?|eur|btc|bitcoin|eth|ltc|litecoin|zl|zloty|zlotych|pln|rub|руб|рублеи|рубля|рубль|грн|гривень|гривні|гривня|uah|долларов|доларів|баксов|баксів|[£$€])(?![\p{L}\p{N}])`,
+  'gu',
+);
 /** A bare number that may be a price ("Stickers 20. Paint 80.", "j'attends mes 200"): not a time, date, id or postcode. */
 const BARE_NUMBER = /(?<![\p{L}\p{N}:.,£$€#@/+-])(\d{2,5})(?![\p{L}\p{N}:/%]|[.,]\d)/gu;
 const WORD_NUMBERS = Object.keys(NUMBER_WORDS).join('|');
-const WORD_AMOUNT = new RegExp(String.raw`\b((?:(?:${WORD_NUMBERS})[\s-]){1,3})(quid|pounds|nicker|euros|dollars|bucks)\b`, 'g');
-const SLANG_AMOUNT = new RegExp(String.raw`\b(?:(a|one|two|three|four|five|ten|\d+)\s)?(${Object.keys(SLANG_GBP).join('|')})s?\b`, 'g');
+const WORD_AMOUNT = new RegExp(
+  String.raw`\b((?:(?:${WORD_NUMBERS})[\s-]){1,3})(quid|pounds|nicker|euros|dollars|bucks)\b`,
+  'g',
+);
+const SLANG_AMOUNT = new RegExp(
+  String.raw`\b(?:(a|one|two|three|four|five|ten|\d+)\s)?(${Object.keys(SLANG_GBP).join('|')})s?\b`,
+  'g',
+);
 const POSTCODE = /\b([a-z]{1,2})(\d{1,2}[a-z]?)(?:\s(\d[a-z]{2}))?\b/g;
 const POSTCODE_CONTEXT = /(?:\bin|\bnear|\baround|\bat|\barea|\bpostcode|\()\s*$/;
 const ROAD_WORD = /\b(?:road|rd|street|lane|avenue|broadway|parade|grove|crescent|hill)\b/;
-const ROAD = /\b((?:[a-z]+ ){1,2}?)(road|rd|street|lane|avenue|high street|high road|broadway|parade|grove|crescent|hill)\b/g;
+const ROAD =
+  /\b((?:[a-z]+ ){1,2}?)(road|rd|street|lane|avenue|high street|high road|broadway|parade|grove|crescent|hill)\b/g;
 const TOWN = /\b(?:in|near|at|around) ([a-z]+(?: [a-z]+)?)\b/g;
 const QUOTE = /(?:^|[\s:(])["“‘'«„‚](.{8,}?)["”’'»“‘](?=[\s.,;:!?)]|$)/g;
 
 const PATTERN_FEATURES = Object.keys(FEATURE_PATTERNS) as PatternFeature[];
 const ASCII_TEXT = /^[\x00-\x7f]*$/;
 
-const NOT_PLACE = new Set(['the', 'a', 'an', 'our', 'my', 'your', 'their', 'this', 'that', 'every', 'any', 'one', 'which', 'ring', 'main', 'same']);
+const NOT_PLACE = new Set([
+  'the',
+  'a',
+  'an',
+  'our',
+  'my',
+  'your',
+  'their',
+  'this',
+  'that',
+  'every',
+  'any',
+  'one',
+  'which',
+  'ring',
+  'main',
+  'same',
+]);
 
 function wordsToNumber(phrase: string): number | null {
   let total = 0;
@@ -78,7 +150,15 @@ function wordsToNumber(phrase: string): number | null {
 
 function amount(text: string, value: number | null, currency: string, start: number, slang = false): Amount {
   const rate = GBP_PER_UNIT[currency];
-  return { text, slang, value, currency, gbp: value !== null && rate !== undefined ? Math.round(value * rate * 100) / 100 : null, start, end: start + text.length };
+  return {
+    text,
+    slang,
+    value,
+    currency,
+    gbp: value !== null && rate !== undefined ? Math.round(value * rate * 100) / 100 : null,
+    start,
+    end: start + text.length,
+  };
 }
 
 const parseNumber = (digits: string) => Number(digits.replace(/,/g, ''));
@@ -90,9 +170,11 @@ export function extractAmounts(text: string, offerFramed: boolean): Amount[] {
     const scale = m[3] ? 1000 : 1;
     found.push(amount(m[0], parseNumber(m[2]!) * scale, CURRENCY_OF[m[1]!]!, m.index));
   }
-  for (const m of text.matchAll(SUFFIX_AMOUNT)) found.push(amount(m[0], parseNumber(m[1]!) * (m[2] ? 1000 : 1), CURRENCY_OF[m[3]!] ?? 'GBP', m.index));
+  for (const m of text.matchAll(SUFFIX_AMOUNT))
+    found.push(amount(m[0], parseNumber(m[1]!) * (m[2] ? 1000 : 1), CURRENCY_OF[m[3]!] ?? 'GBP', m.index));
   for (const m of text.matchAll(BARE_AMOUNT)) found.push(amount(m[1]!, Number(m[1]), 'GBP', m.index));
-  for (const m of text.matchAll(WORD_AMOUNT)) found.push(amount(m[0], wordsToNumber(m[1]!), CURRENCY_OF[m[2]!]!, m.index));
+  for (const m of text.matchAll(WORD_AMOUNT))
+    found.push(amount(m[0], wordsToNumber(m[1]!), CURRENCY_OF[m[2]!]!, m.index));
   if (offerFramed) {
     for (const m of text.matchAll(SLANG_AMOUNT)) {
       const count = m[1] ? (NUMBER_WORDS[m[1]] ?? Number(m[1])) : 1;
@@ -115,7 +197,8 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
   const quotes = quotedRanges(text);
   const inQuote = quotes.length ? (start: number) => quotes.some(([s, e]) => start >= s && start < e) : () => false;
   const hits: Hit[] = [];
-  const add = (feature: string, start: number, end: number) => hits.push({ feature, start, end, quoted: inQuote(start) });
+  const add = (feature: string, start: number, end: number) =>
+    hits.push({ feature, start, end, quoted: inQuote(start) });
 
   const ascii = ASCII_TEXT.test(text);
   for (const feature of PATTERN_FEATURES) {
@@ -127,14 +210,18 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
         pattern.lastIndex += 1;
         continue;
       }
-      const lead = match.charCodeAt(0) <= 32 || match[0] === '.' || match[0] === '!' || match[0] === '?' || match[0] === ';' ? match.length - match.replace(/^[\s.!?;]+/, '').length : 0;
+      const lead =
+        match.charCodeAt(0) <= 32 || match[0] === '.' || match[0] === '!' || match[0] === '?' || match[0] === ';'
+          ? match.length - match.replace(/^[\s.!?;]+/, '').length
+          : 0;
       add(feature, m.index + lead, m.index + match.length);
     }
   }
   const offerFramed = hits.some((h) => h.feature === 'offer_frame');
   const amounts = extractAmounts(text, offerFramed);
   for (const a of amounts) add(a.slang ? 'money_slang' : 'money', a.start, a.end);
-  for (const m of text.matchAll(BARE_NUMBER)) if (!amounts.some((a) => m.index >= a.start && m.index < a.end)) add('number', m.index, m.index + m[0].length);
+  for (const m of text.matchAll(BARE_NUMBER))
+    if (!amounts.some((a) => m.index >= a.start && m.index < a.end)) add('number', m.index, m.index + m[0].length);
 
   const postcodes: SegmentFeatures['postcodes'] = [];
   for (const m of text.matchAll(POSTCODE)) {
@@ -160,7 +247,8 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
   for (const m of text.matchAll(TOWN)) {
     const start = m.index + m[0].length - m[1]!.length;
     const firstWord = m[1]!.split(' ')[0]!;
-    if (NOT_PLACE.has(firstWord) || !capitalised(start) || places.some((p) => start >= p.start && start < p.end)) continue;
+    if (NOT_PLACE.has(firstWord) || !capitalised(start) || places.some((p) => start >= p.start && start < p.end))
+      continue;
     // "in Leyton High Road" was taken whole above; a lone capitalised word after "in" is a town or district.
     const name = capitalised(start + firstWord.length + 1) ? m[1]! : firstWord;
     places.push({ name, start, end: start + name.length });
@@ -171,7 +259,12 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
   for (const h of hits) if (!h.quoted) fired.add(h.feature);
   if (fired.has('money_slang') || fired.has('crypto') || fired.has('money_word')) fired.add('money');
   // A quoted offer or call (two of its parts inside the quotes), not a word in scare quotes.
-  const quotedParts = new Set(hits.filter((h) => h.quoted).map((h) => /^(money|act_|offer_frame|call|target_)/.exec(h.feature)?.[1]).filter(Boolean));
+  const quotedParts = new Set(
+    hits
+      .filter((h) => h.quoted)
+      .map((h) => /^(money|act_|offer_frame|call|target_)/.exec(h.feature)?.[1])
+      .filter(Boolean),
+  );
   if (quotedParts.size >= 2) fired.add('quote');
   hits.sort((a, b) => a.start - b.start || a.end - b.end);
   return { hits, fired, amounts, postcodes, places };

@@ -8,14 +8,18 @@ import { normalize, originalSpan } from './normalize.js';
 export const BASELINE_VERSION = 'keywords-0.1.0';
 
 const FEATURES = {
-  money: /(?:[£$€]\s?\d[\d,.]*\s?k?\b|\b\d[\d,.]*\s?k?\s?(?:quid|pounds?|gbp|usd|usdt|eur|euros?|dollars?|btc)\b|\b(?:a|one)\s+(?:ton|monkey|pony|grand)\b|\bton (?:for|to) (?:anyone|whoever|every|each)\b|\bin\s+(?:btc|crypto|usdt)\b|💷|💰|💵|🤑)/gu,
-  offer: /\b(?:pay(?:s|ing)?|gets? paid|reward|bounty|cash|offer(?:ing)?|earn|(?:for|to) (?:anyone|whoever|every|each)|whoever|each|per (?:window|wall|tag))\b/gu,
+  money:
+    /(?:[£$€]\s?\d[\d,.]*\s?k?\b|\b\d[\d,.]*\s?k?\s?(?:quid|pounds?|gbp|usd|usdt|eur|euros?|dollars?|btc)\b|\b(?:a|one)\s+(?:ton|monkey|pony|grand)\b|\bton (?:for|to) (?:anyone|whoever|every|each)\b|\bin\s+(?:btc|crypto|usdt)\b|💷|💰|💵|🤑)/gu,
+  offer:
+    /\b(?:pay(?:s|ing)?|gets? paid|reward|bounty|cash|offer(?:ing)?|earn|(?:for|to) (?:anyone|whoever|every|each)|whoever|each|per (?:window|wall|tag))\b/gu,
   act: /\b(?:spray(?:ed|ing|s)?|tag(?:ged|ging)?|daub(?:ed|ing|s)?|paint(?:ed|ing|s)?|graffiti|smash(?:ed|ing)?|(?:put (?:the |their )?)?windows? (?:put )?in|burn(?:ed|ing|t)?|torch(?:es|ed|ing)?|stickers?|stencil(?:led|s)?|wreck(?:ed|ing)?|vandali[sz]e|pig'?s head|bricks?)\b|🔥|🎨|🧱/gu,
-  target: /\b(?:mosques?|masjids?|islamic cent(?:re|er)s?|synagogues?|gurdwaras?|temples?|churche?s?|schools?|asylum hotels?|refugee cent(?:re|er)s?|hostels?)\b|🕌|🕍|⛪/gu,
+  target:
+    /\b(?:mosques?|masjids?|islamic cent(?:re|er)s?|synagogues?|gurdwaras?|temples?|churche?s?|schools?|asylum hotels?|refugee cent(?:re|er)s?|hostels?)\b|🕌|🕍|⛪/gu,
   proof: /\b(?:send (?:a |us )?(?:pic|photo|video)s?|(?:video|photo) proof|proof|pics or it didn'?t happen)\b/gu,
   contact: /(?:@[a-z0-9_]{4,}|\bdm\b|\bmessage the admin\b|\bpayment bot\b)/gu,
   call: /\b(?:go and|someone (?:needs|should) to|who'?s up for|tonight|bring bricks|let'?s|get down (?:to|there))\b/gu,
-  reported: /\b(?:said|says|reportedly|was offering|were offering|court heard|detectives|police|according to|investigat\w*|report (?:it|this)|condemn\w*|appeal\w*|101|crimestoppers|reward for information|information leading|fundrais\w*|donat\w*|repairs?)\b/gu,
+  reported:
+    /\b(?:said|says|reportedly|was offering|were offering|court heard|detectives|police|according to|investigat\w*|report (?:it|this)|condemn\w*|appeal\w*|101|crimestoppers|reward for information|information leading|fundrais\w*|donat\w*|repairs?)\b/gu,
 } as const;
 type Feature = keyof typeof FEATURES;
 
@@ -38,7 +42,11 @@ export function classifyByKeywords(text: string): Verdict {
       rationale.push({ feature, start: o.start, end: o.end, text: text.slice(o.start, o.end) });
     }
   }
-  const postcodes = findAll(POSTCODE_DISTRICT, text).map((s) => ({ feature: 'postcode', ...s, text: text.slice(s.start, s.end) }));
+  const postcodes = findAll(POSTCODE_DISTRICT, text).map((s) => ({
+    feature: 'postcode',
+    ...s,
+    text: text.slice(s.start, s.end),
+  }));
   rationale.push(...postcodes);
 
   const reported = hits.reported > 0;

@@ -126,5 +126,10 @@ export interface LoadedModel {
 }
 
 export function loadModel(file: ModelFile): LoadedModel {
-  return { version: file.version, thresholds: file.thresholds, nearMissBand: file.nearMissBand, scorer: new LinearScorer(file.features, file.weights, file.bias) };
+  return {
+    version: file.version,
+    thresholds: file.thresholds,
+    nearMissBand: file.nearMissBand,
+    scorer: new LinearScorer(file.features, file.weights, file.bias),
+  };
 }

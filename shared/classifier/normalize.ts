@@ -6,22 +6,95 @@ import distances from 'natural/lib/natural/distance/levenshtein_distance.js';
  */
 
 /** Zero-width, joiner, bidi control, variation selector and keycap characters: invisible, inserted to break matching. */
-const INVISIBLE = /^[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20e3\u3164\ufe00-\ufe0f\ufeff\u{e0000}-\u{e007f}]$/u;
+const INVISIBLE =
+  /^[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20e3\u3164\ufe00-\ufe0f\ufeff\u{e0000}-\u{e007f}]$/u;
 const COMBINING_MARK = /\p{Mn}/gu;
 
 /** Emoji that stand for words in offers and calls; spaces keep them apart from neighbouring words. */
 export const EMOJI_WORDS: Record<string, string> = {
-  '🕌': 'mosque', '🕍': 'synagogue', '⛪': 'church', '🛕': 'temple', '🏫': 'school', '🏨': 'hotel',
-  '🔥': 'burn', '💣': 'bomb', '🧨': 'bomb', '🔪': 'knife', '🗡': 'knife', '🔫': 'gun', '🧱': 'brick', '🪨': 'brick', '🎨': 'paint', '🖌': 'paint', '🪟': 'window',
-  '💷': '£', '💵': '$', '💶': '€', '💰': 'cash', '🤑': 'cash', '💸': 'cash', '🪙': 'crypto',
-  '✅': 'done', '✔': 'done', '☑': 'done', '🍺': 'beer', '🍻': 'beer', '🌿': 'weed', '🍃': 'weed', '🏆': 'prize', '🎯': 'target', '📍': 'at',
-  '📸': 'photo', '📷': 'photo', '🎥': 'video', '📹': 'video', '🐷': 'pig', '🐖': 'pig', '🤮': 'disgusting',
+  '🕌': 'mosque',
+  '🕍': 'synagogue',
+  '⛪': 'church',
+  '🛕': 'temple',
+  '🏫': 'school',
+  '🏨': 'hotel',
+  '🔥': 'burn',
+  '💣': 'bomb',
+  '🧨': 'bomb',
+  '🔪': 'knife',
+  '🗡': 'knife',
+  '🔫': 'gun',
+  '🧱': 'brick',
+  '🪨': 'brick',
+  '🎨': 'paint',
+  '🖌': 'paint',
+  '🪟': 'window',
+  '💷': '£',
+  '💵': '$',
+  '💶': '€',
+  '💰': 'cash',
+  '🤑': 'cash',
+  '💸': 'cash',
+  '🪙': 'crypto',
+  '✅': 'done',
+  '✔': 'done',
+  '☑': 'done',
+  '🍺': 'beer',
+  '🍻': 'beer',
+  '🌿': 'weed',
+  '🍃': 'weed',
+  '🏆': 'prize',
+  '🎯': 'target',
+  '📍': 'at',
+  '📸': 'photo',
+  '📷': 'photo',
+  '🎥': 'video',
+  '📹': 'video',
+  '🐷': 'pig',
+  '🐖': 'pig',
+  '🤮': 'disgusting',
 };
 
 /** Cyrillic and Greek letters that look like Latin ones. */
 const HOMOGLYPHS: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l', ɡ: 'g',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c', ѵ: 'v',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  һ: 'h',
+  ӏ: 'l',
+  ɡ: 'g',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  ϲ: 'c',
+  ѵ: 'v',
 };
 
 /** Letters that do not decompose under NFD but are folded like accents are ("łapówka" -> "lapowka", "Straße" -> "strasse"). */
@@ -45,17 +118,77 @@ function nativeScriptOffsets(original: string): Set<number> {
 
 /** Text-speak that hides words from keyword lists. */
 const TEXT_SPEAK: Record<string, string> = {
-  any1: 'anyone', some1: 'someone', som1: 'someone', every1: 'everyone', no1: 'noone', '2nite': 'tonight', '2night': 'tonight', '2moro': 'tomorrow', '2morrow': 'tomorrow',
-  b4: 'before', gr8: 'great', pls: 'please', plz: 'please', ppl: 'people', msg: 'message', pm: 'pm', u: 'you', ur: 'your', wiv: 'with', wid: 'with', pix: 'pics', vid: 'video', vids: 'videos',
+  any1: 'anyone',
+  some1: 'someone',
+  som1: 'someone',
+  every1: 'everyone',
+  no1: 'noone',
+  '2nite': 'tonight',
+  '2night': 'tonight',
+  '2moro': 'tomorrow',
+  '2morrow': 'tomorrow',
+  b4: 'before',
+  gr8: 'great',
+  pls: 'please',
+  plz: 'please',
+  ppl: 'people',
+  msg: 'message',
+  pm: 'pm',
+  u: 'you',
+  ur: 'your',
+  wiv: 'with',
+  wid: 'with',
+  pix: 'pics',
+  vid: 'video',
+  vids: 'videos',
 };
 
 /** Misspellings too far from the word for edit distance to catch safely. */
 const VARIANTS: Record<string, string> = {
-  mosk: 'mosque', mosq: 'mosque', mosks: 'mosques', moskue: 'mosque', mozque: 'mosque', mosqe: 'mosque', moske: 'mosque', mozk: 'mosque', mosc: 'mosque', masjed: 'masjid', musjid: 'masjid',
-  synagog: 'synagogue', synagoge: 'synagogue', sinagog: 'synagogue', sinagogue: 'synagogue', gurdwra: 'gurdwara', gurudwara: 'gurdwara', templ: 'temple',
-  windws: 'windows', windowz: 'windows', windoes: 'windows', winders: 'windows', sprai: 'spray', spraye: 'spray', sprey: 'spray', smsh: 'smash', smashh: 'smash',
-  burnn: 'burn', torchd: 'torched', grafiti: 'graffiti', graffitti: 'graffiti', grafitti: 'graffiti', sticka: 'sticker', stikers: 'stickers', stickas: 'stickers',
-  quids: 'quid', kwid: 'quid', vidz: 'videos', picz: 'pics', pix: 'pics', foto: 'photo', fotos: 'photos', proff: 'proof', prooff: 'proof',
+  mosk: 'mosque',
+  mosq: 'mosque',
+  mosks: 'mosques',
+  moskue: 'mosque',
+  mozque: 'mosque',
+  mosqe: 'mosque',
+  moske: 'mosque',
+  mozk: 'mosque',
+  mosc: 'mosque',
+  masjed: 'masjid',
+  musjid: 'masjid',
+  synagog: 'synagogue',
+  synagoge: 'synagogue',
+  sinagog: 'synagogue',
+  sinagogue: 'synagogue',
+  gurdwra: 'gurdwara',
+  gurudwara: 'gurdwara',
+  templ: 'temple',
+  windws: 'windows',
+  windowz: 'windows',
+  windoes: 'windows',
+  winders: 'windows',
+  sprai: 'spray',
+  spraye: 'spray',
+  sprey: 'spray',
+  smsh: 'smash',
+  smashh: 'smash',
+  burnn: 'burn',
+  torchd: 'torched',
+  grafiti: 'graffiti',
+  graffitti: 'graffiti',
+  grafitti: 'graffiti',
+  sticka: 'sticker',
+  stikers: 'stickers',
+  stickas: 'stickers',
+  quids: 'quid',
+  kwid: 'quid',
+  vidz: 'videos',
+  picz: 'pics',
+  pix: 'pics',
+  foto: 'photo',
+  fotos: 'photos',
+  proff: 'proof',
+  prooff: 'proof',
 };
 
 /**
@@ -63,7 +196,23 @@ const VARIANTS: Record<string, string> = {
  * one edit away. Verbs are not here ("touched" is one edit from "torched"), nor short words ("stray", "spray").
  * Plurals stay as written.
  */
-const FUZZY_TARGETS = new Set(['mosque', 'mosques', 'masjid', 'synagogue', 'synagogues', 'gurdwara', 'islamic', 'refugee', 'refugees', 'asylum', 'graffiti', 'stickers', 'bitcoin', 'whoever', 'tonight']);
+const FUZZY_TARGETS = new Set([
+  'mosque',
+  'mosques',
+  'masjid',
+  'synagogue',
+  'synagogues',
+  'gurdwara',
+  'islamic',
+  'refugee',
+  'refugees',
+  'asylum',
+  'graffiti',
+  'stickers',
+  'bitcoin',
+  'whoever',
+  'tonight',
+]);
 /** Per distinct token, its correction or null; real posts repeat their words, so most tokens cost one lookup. */
 const correctionMemo = new Map<string, string | null>();
 const MEMO_LIMIT = 100_000;
@@ -74,7 +223,12 @@ function lookupCorrection(token: string): string | null {
   if (token.length < 6 || FUZZY_TARGETS.has(token) || !/^[a-z]+$/.test(token)) return null;
   return (
     [...FUZZY_TARGETS].find(
-      (w) => w !== `${token}s` && token !== `${w}s` && w[0] === token[0] && Math.abs(w.length - token.length) <= 1 && distances.DamerauLevenshteinDistance(token, w) === 1,
+      (w) =>
+        w !== `${token}s` &&
+        token !== `${w}s` &&
+        w[0] === token[0] &&
+        Math.abs(w.length - token.length) <= 1 &&
+        distances.DamerauLevenshteinDistance(token, w) === 1,
     ) ?? null
   );
 }
@@ -85,14 +239,28 @@ function correction(token: string): string | undefined {
   if (!/^[a-z]/.test(token)) return Object.hasOwn(TEXT_SPEAK, token) ? TEXT_SPEAK[token] : undefined;
   let hit = correctionMemo.get(token);
   if (hit === undefined) {
-    hit = Object.hasOwn(TEXT_SPEAK, token) || Object.hasOwn(VARIANTS, token) || token.length >= 6 ? lookupCorrection(token) : null;
+    hit =
+      Object.hasOwn(TEXT_SPEAK, token) || Object.hasOwn(VARIANTS, token) || token.length >= 6
+        ? lookupCorrection(token)
+        : null;
     if (correctionMemo.size >= MEMO_LIMIT) correctionMemo.clear();
     correctionMemo.set(token, hit);
   }
   return hit ?? undefined;
 }
 
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i', '|': 'l' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+};
 
 export interface Normalized {
   text: string;
@@ -173,7 +341,11 @@ function mapChars(original: string): Units {
       push(letter, off);
       continue;
     }
-    for (const c of ch.normalize('NFKC').toLowerCase()) push((native.has(off) ? undefined : HOMOGLYPHS[c]) ?? foldLetters(c.normalize('NFD').replace(COMBINING_MARK, '')), off);
+    for (const c of ch.normalize('NFKC').toLowerCase())
+      push(
+        (native.has(off) ? undefined : HOMOGLYPHS[c]) ?? foldLetters(c.normalize('NFD').replace(COMBINING_MARK, '')),
+        off,
+      );
   }
   return { text, offs };
 }
@@ -181,7 +353,8 @@ function mapChars(original: string): Units {
 const TOKEN = /[a-z0-9_@$!|]+/g;
 const NEEDS_LEET = /[0-9@$!|]/;
 /** Numbers with a unit, currency or ordinal ("2am", "100k", "100quid", "1st"): digits that mean digits. */
-const NUMERIC = /^\d+(?:[.,]\d+)?(?:k|m|am|pm|st|nd|rd|th|s|p|x|quid|pounds?|nicker|gbp|usdt?|btc|eth|eur|euros?|bucks|grand|each)?$/;
+const NUMERIC =
+  /^\d+(?:[.,]\d+)?(?:k|m|am|pm|st|nd|rd|th|s|p|x|quid|pounds?|nicker|gbp|usdt?|btc|eth|eur|euros?|bucks|grand|each)?$/;
 /** Shaped like a UK postcode district ("e10", "se27", "cr7"). */
 const POSTCODE_LIKE = /^[a-z]{1,2}\d{1,2}[a-z]?$/;
 /** Postcode-shaped tokens that are leetspeak all the same when written in lower case. */
@@ -212,7 +385,8 @@ function unLeet(u: Units, original: string): Units {
         return written === written.toUpperCase();
       });
     }
-    if (replaced !== undefined && replaced !== token) edits.push({ start: m.index, end: m.index + token.length, text: replaced });
+    if (replaced !== undefined && replaced !== token)
+      edits.push({ start: m.index, end: m.index + token.length, text: replaced });
   }
   return applyEdits(u, edits);
 }
@@ -249,7 +423,12 @@ export function normalize(original: string): Normalized {
 }
 
 /** Maps a span of the normalised text back to the original text it came from. */
-export function originalSpan(n: Normalized, original: string, start: number, end: number): { start: number; end: number } {
+export function originalSpan(
+  n: Normalized,
+  original: string,
+  start: number,
+  end: number,
+): { start: number; end: number } {
   if (!n.offsets) return { start, end: Math.max(start, end) };
   const from = n.offsets[start] ?? original.length;
   if (end <= start) return { start: from, end: from };

@@ -22,7 +22,12 @@ export function splitSegments(text: string): Segment[] {
     const end = s.index + s.segment.length;
     if (s.segment.trim() === '') continue;
     const previous = out[out.length - 1];
-    if (previous && (s.segment.trim().length < MIN_SENTENCE_CHARS || text.slice(previous.start, previous.end).trim().length < MIN_SENTENCE_CHARS)) previous.end = end;
+    if (
+      previous &&
+      (s.segment.trim().length < MIN_SENTENCE_CHARS ||
+        text.slice(previous.start, previous.end).trim().length < MIN_SENTENCE_CHARS)
+    )
+      previous.end = end;
     else out.push({ start, end });
   }
   return out.length ? out : [{ start: 0, end: text.length }];

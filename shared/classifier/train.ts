@@ -3,7 +3,17 @@ import { FLAG_LABELS } from '../domain/verdict.js';
 import { trainingVector } from './analyse.js';
 import { classifyWith } from './classify.js';
 import { evaluate } from './evaluate.js';
-import { decide, HEADS, loadModel, logit, MODEL_LABELS, sigmoid, type Head, type ModelFile, type RecordedMetrics } from './model.js';
+import {
+  decide,
+  HEADS,
+  loadModel,
+  logit,
+  MODEL_LABELS,
+  sigmoid,
+  type Head,
+  type ModelFile,
+  type RecordedMetrics,
+} from './model.js';
 import type { FeatureVector } from './vectorize.js';
 
 export interface Example {
@@ -81,7 +91,10 @@ function random(seed: number): () => number {
 function vocabularyOf(vectors: FeatureVector[]): number[] {
   const df = new Map<number, number>();
   for (const v of vectors) for (const f of new Set(v.ids)) df.set(f, (df.get(f) ?? 0) + 1);
-  return [...df].filter(([, n]) => n >= MIN_DOC_FREQUENCY).map(([f]) => f).sort((a, b) => a - b);
+  return [...df]
+    .filter(([, n]) => n >= MIN_DOC_FREQUENCY)
+    .map(([f]) => f)
+    .sort((a, b) => a - b);
 }
 
 function docOf(vector: FeatureVector, e: Example, position: Map<number, number>): Doc {
@@ -97,7 +110,9 @@ function docOf(vector: FeatureVector, e: Example, position: Map<number, number>)
   return {
     index: Int32Array.from(index),
     value: Float64Array.from(value),
-    y: Uint8Array.from(HEADS, (l) => ((l === 'flag' ? FLAG_LABELS.some((f) => e.labels.includes(f)) : e.labels.includes(l)) ? 1 : 0)),
+    y: Uint8Array.from(HEADS, (l) =>
+      (l === 'flag' ? FLAG_LABELS.some((f) => e.labels.includes(f)) : e.labels.includes(l)) ? 1 : 0,
+    ),
     weight: e.weight ?? 1,
     negative: !FLAG_LABELS.some((l) => e.labels.includes(l)),
   };
@@ -172,7 +187,9 @@ function calibrate(oof: number[][], docs: Doc[], s: TrainSettings): Record<Head,
   const hate = HEADS.indexOf('hate');
   let best = { t: 0.5, f1: -1 };
   for (let t = 0.1; t < 0.9; t += 0.02) {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     docs.forEach((d, i) => {
       const p = oof[i]![hate]! >= t;
       if (p && d.y[hate]) tp++;
@@ -185,13 +202,22 @@ function calibrate(oof: number[][], docs: Doc[], s: TrainSettings): Record<Head,
   thresholds.hate = Math.round(best.t * 1000) / 1000;
   for (const label of ['bounty_offer', 'call_to_action', 'claim'] as const) {
     const l = HEADS.indexOf(label);
-    thresholds[label] = Math.round(thresholdFor(negatives.map((i) => oof[i]![l]!), s.falsePositiveRate[label]) * 10000) / 10000;
+    thresholds[label] =
+      Math.round(
+        thresholdFor(
+          negatives.map((i) => oof[i]![l]!),
+          s.falsePositiveRate[label],
+        ) * 10000,
+      ) / 10000;
   }
   const flagHead = HEADS.indexOf('flag');
   const flagIdx = FLAG_LABELS.map((l) => MODEL_LABELS.indexOf(l));
   const flaggedShare = (t: number) => {
     const cut = HEADS.map((h) => logit(h === 'flag' ? t : thresholds[h]));
-    return negatives.filter((i) => decide(oof[i]!.map(logit), cut).some((d, l) => d && flagIdx.includes(l))).length / (negatives.length || 1);
+    return (
+      negatives.filter((i) => decide(oof[i]!.map(logit), cut).some((d, l) => d && flagIdx.includes(l))).length /
+      (negatives.length || 1)
+    );
   };
   // Candidates just above each negative's flag score, highest first: the lowest that keeps within the share wins.
   let flag = 0.95;
@@ -205,7 +231,12 @@ function calibrate(oof: number[][], docs: Doc[], s: TrainSettings): Record<Head,
 }
 
 /** The training set's own out-of-fold figures at the chosen thresholds: what settings are compared on, never the dev splits. */
-function crossValidated(oof: number[][], docs: Doc[], examples: Example[], thresholds: Record<Head, number>): RecordedMetrics {
+function crossValidated(
+  oof: number[][],
+  docs: Doc[],
+  examples: Example[],
+  thresholds: Record<Head, number>,
+): RecordedMetrics {
   const cut = HEADS.map((h) => logit(thresholds[h]));
   const decisions = oof.map((p) => decide(p.map(logit), cut));
   const flagIdx = FLAG_LABELS.map((l) => MODEL_LABELS.indexOf(l));
@@ -214,7 +245,9 @@ function crossValidated(oof: number[][], docs: Doc[], examples: Example[], thres
   const recall: Record<string, number> = {};
   const precision: Record<string, number> = {};
   MODEL_LABELS.forEach((label, l) => {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     docs.forEach((d, i) => {
       if (decisions[i]![l] && d.y[l]) tp++;
       else if (decisions[i]![l]) fp++;
@@ -224,7 +257,11 @@ function crossValidated(oof: number[][], docs: Doc[], examples: Example[], thres
     precision[label] = round(tp / (tp + fp || 1));
   });
   const negatives = docs.map((d, i) => [d, i] as const).filter(([d]) => d.negative);
-  const foreign = examples.map((e, i) => [e, i] as const).filter(([e]) => (e.lang ?? 'en') !== 'en' && (e.labels.includes('bounty_offer') || e.labels.includes('call_to_action')));
+  const foreign = examples
+    .map((e, i) => [e, i] as const)
+    .filter(
+      ([e]) => (e.lang ?? 'en') !== 'en' && (e.labels.includes('bounty_offer') || e.labels.includes('call_to_action')),
+    );
   return {
     recall,
     precision,
@@ -265,7 +302,11 @@ export function trainModel(input: TrainInput, s: TrainSettings = DEFAULT_SETTING
   const oof: number[][] = docs.map(() => []);
   for (let fold = 0; fold < s.folds; fold++) {
     const held = input.examples.map((e) => foldOf(e.id, s.folds) === fold);
-    const model = fit(docs.filter((_, i) => !held[i]), features.length, s);
+    const model = fit(
+      docs.filter((_, i) => !held[i]),
+      features.length,
+      s,
+    );
     docs.forEach((d, i) => {
       if (held[i]) oof[i] = probabilities(model, d);
     });
@@ -277,10 +318,15 @@ export function trainModel(input: TrainInput, s: TrainSettings = DEFAULT_SETTING
   const round = (x: number) => Math.round(x * 1e5) / 1e5;
   // Features whose weights all rounded to zero carry nothing: drop them from the file.
   const keep = features.map((_, i) => final.weights.some((w) => round(w[i]!) !== 0));
-  const weights = Object.fromEntries(HEADS.map((l, li) => [l, features.flatMap((_, i) => (keep[i] ? [round(final.weights[li]![i]!)] : []))])) as Record<Head, number[]>;
+  const weights = Object.fromEntries(
+    HEADS.map((l, li) => [l, features.flatMap((_, i) => (keep[i] ? [round(final.weights[li]![i]!)] : []))]),
+  ) as Record<Head, number[]>;
   const kept = features.filter((_, i) => keep[i]);
   const bias = Object.fromEntries(HEADS.map((l, li) => [l, round(final.bias[li]!)])) as Record<Head, number>;
-  const hash = createHash('sha256').update(JSON.stringify({ kept, weights, bias, thresholds })).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ kept, weights, bias, thresholds }))
+    .digest('hex')
+    .slice(0, 12);
   const file: ModelFile = {
     version: `vigil-lr-2.${hash}`,
     createdAt: now.toISOString(),
@@ -292,6 +338,7 @@ export function trainModel(input: TrainInput, s: TrainSettings = DEFAULT_SETTING
     bias,
     metrics: { 'cross-validation': crossValidation },
   };
-  for (const [name, examples] of Object.entries(input.dev)) if (examples.length) file.metrics[name] = metricsOf(examples, file);
+  for (const [name, examples] of Object.entries(input.dev))
+    if (examples.length) file.metrics[name] = metricsOf(examples, file);
   return file;
 }

@@ -88,7 +88,8 @@ export const pairId = (a: string, b: string): number => bucket(fnv(fnv(PAIR_BASI
 export function charIds(token: string, out: number[] = []): number[] {
   if (token.length < 2 || NUMBER.test(token)) return out;
   const padded = `<${token}>`;
-  for (const n of CHAR_NGRAMS) for (let i = 0; i + n <= padded.length; i++) out.push(bucket(fnv(CHAR_BASIS, padded, i, i + n)));
+  for (const n of CHAR_NGRAMS)
+    for (let i = 0; i + n <= padded.length; i++) out.push(bucket(fnv(CHAR_BASIS, padded, i, i + n)));
   return out;
 }
 
@@ -113,13 +114,23 @@ export function valueOf(x: FeatureVector, id: number): number {
  * is reported, condemned, quoted, lawful work or leisure.
  */
 function shapes(c: Set<string>): string[] {
-  const framed = c.has('reported') || c.has('news_source') || c.has('doc_news') || c.has('condemn') || c.has('quote') || c.has('info_reward');
+  const framed =
+    c.has('reported') ||
+    c.has('news_source') ||
+    c.has('doc_news') ||
+    c.has('condemn') ||
+    c.has('quote') ||
+    c.has('info_reward');
   const excused = c.has('lawful') || c.has('leisure') || c.has('fundraise');
   if (framed && !c.has('direct')) return [];
   const out: string[] = [];
-  const offer = (c.has('money') || c.has('status_reward')) && (c.has('act') || (c.has('target_place') && c.has('proof'))) && (c.has('target') || (c.has('proof') && c.has('contact')));
+  const offer =
+    (c.has('money') || c.has('status_reward')) &&
+    (c.has('act') || (c.has('target_place') && c.has('proof'))) &&
+    (c.has('target') || (c.has('proof') && c.has('contact')));
   if (offer) out.push(excused ? 'shape_offer_excused' : 'shape_offer');
-  if (c.has('act') && c.has('target') && (c.has('call') || c.has('imperative') || c.has('time'))) out.push(excused ? 'shape_call_excused' : 'shape_call');
+  if (c.has('act') && c.has('target') && (c.has('call') || c.has('imperative') || c.has('time')))
+    out.push(excused ? 'shape_call_excused' : 'shape_call');
   return out;
 }
 
@@ -128,7 +139,8 @@ function classesOf(fired: Set<string>): Set<string> {
   const out = new Set(fired);
   for (const f of fired) {
     if (f.startsWith('act_')) out.add('act');
-    if (f === 'target_place' || f === 'target_group' || f === 'target_infra' || f === 'postcode' || f === 'place_name') out.add('target');
+    if (f === 'target_place' || f === 'target_group' || f === 'target_infra' || f === 'postcode' || f === 'place_name')
+      out.add('target');
     if (f === 'money' || f === 'inkind' || f === 'status_reward') out.add('reward');
   }
   for (const s of shapes(out)) out.add(s);
@@ -137,15 +149,60 @@ function classesOf(fired: Set<string>): Set<string> {
 
 /** Cue pairs that mean more together than apart: an offer is a reward for an act, a report is reported speech about one. */
 const PAIRS: [string, string][] = [
-  ['reward', 'act'], ['reward', 'target'], ['act', 'target'], ['reward', 'proof'], ['offer_frame', 'proof'], ['reward', 'offer_frame'], ['act', 'proof'], ['number', 'act'], ['number', 'proof'],
-  ['call', 'act'], ['call', 'target'], ['imperative', 'target'], ['time', 'act'], ['time', 'target'], ['claim', 'act'], ['claim', 'proof'], ['claim', 'reward'], ['claim', 'number'], ['claim', 'target'],
-  ['reported', 'reward'], ['reported', 'act'], ['news_source', 'reward'], ['news_source', 'act'], ['condemn', 'reward'], ['condemn', 'act'], ['quote', 'reward'], ['info_reward', 'reward'],
-  ['lawful', 'reward'], ['leisure', 'reward'], ['leisure', 'act'], ['fundraise', 'reward'], ['job_ad', 'act'], ['job_ad', 'target'], ['hate_word', 'target_group'], ['direct', 'reward'], ['direct', 'act'],
-  ['contact', 'proof'], ['contact', 'reward'],
+  ['reward', 'act'],
+  ['reward', 'target'],
+  ['act', 'target'],
+  ['reward', 'proof'],
+  ['offer_frame', 'proof'],
+  ['reward', 'offer_frame'],
+  ['act', 'proof'],
+  ['number', 'act'],
+  ['number', 'proof'],
+  ['call', 'act'],
+  ['call', 'target'],
+  ['imperative', 'target'],
+  ['time', 'act'],
+  ['time', 'target'],
+  ['claim', 'act'],
+  ['claim', 'proof'],
+  ['claim', 'reward'],
+  ['claim', 'number'],
+  ['claim', 'target'],
+  ['reported', 'reward'],
+  ['reported', 'act'],
+  ['news_source', 'reward'],
+  ['news_source', 'act'],
+  ['condemn', 'reward'],
+  ['condemn', 'act'],
+  ['quote', 'reward'],
+  ['info_reward', 'reward'],
+  ['lawful', 'reward'],
+  ['leisure', 'reward'],
+  ['leisure', 'act'],
+  ['fundraise', 'reward'],
+  ['job_ad', 'act'],
+  ['job_ad', 'target'],
+  ['hate_word', 'target_group'],
+  ['direct', 'reward'],
+  ['direct', 'act'],
+  ['contact', 'proof'],
+  ['contact', 'reward'],
 ];
 
 /** Cues that frame a whole document: a sentence of a news story, a warning or a job advert reads differently in it. */
-export const CONTEXT_CUES = ['reported', 'news_source', 'doc_news', 'condemn', 'info_reward', 'fundraise', 'lawful', 'leisure', 'quote', 'direct', 'job_ad'] as const;
+export const CONTEXT_CUES = [
+  'reported',
+  'news_source',
+  'doc_news',
+  'condemn',
+  'info_reward',
+  'fundraise',
+  'lawful',
+  'leisure',
+  'quote',
+  'direct',
+  'job_ad',
+] as const;
 
 /** How many character n-grams a word yields (charIds' count, without hashing them). */
 function charCount(token: string): number {
@@ -156,10 +213,22 @@ function charCount(token: string): number {
 }
 
 /** The value of each character n-gram of a segment: the family is scaled as one, so every n-gram weighs the same. */
-export const charValue = (words: Word[]): number => 1 / Math.sqrt(Math.max(MIN_FAMILY_SIZE * 4, words.reduce((n, w) => n + charCount(w.token), 0)));
+export const charValue = (words: Word[]): number =>
+  1 /
+  Math.sqrt(
+    Math.max(
+      MIN_FAMILY_SIZE * 4,
+      words.reduce((n, w) => n + charCount(w.token), 0),
+    ),
+  );
 
 /** Word and word-pair ids (distinct) and cue, context and language ids of a segment. */
-function lexicalAndNamed(words: Word[], fired: Set<string>, context: Set<string>, language: string): { lexical: Int32Array; names: number[] } {
+function lexicalAndNamed(
+  words: Word[],
+  fired: Set<string>,
+  context: Set<string>,
+  language: string,
+): { lexical: Int32Array; names: number[] } {
   const lexicalIds: number[] = [];
   let previous: string | undefined;
   for (const w of words) {
@@ -197,7 +266,12 @@ function assemble(lexical: Int32Array, chars: number[], charValueOf: number, nam
  * (LinearScorer.addCharWeights), since a word's n-grams weigh the same wherever it stands; training and
  * the rationale take the whole vector (featureVector).
  */
-export function lexicalVector(words: Word[], fired: Set<string>, context: Set<string>, language: string): FeatureVector {
+export function lexicalVector(
+  words: Word[],
+  fired: Set<string>,
+  context: Set<string>,
+  language: string,
+): FeatureVector {
   const { lexical, names } = lexicalAndNamed(words, fired, context, language);
   return assemble(lexical, [], 0, names);
 }
@@ -207,7 +281,12 @@ export function lexicalVector(words: Word[], fired: Set<string>, context: Set<st
  * their cues. `context` holds the cues fired anywhere in the post (for a short post, its own).
  * N-grams are counted as often as they occur (no sort to make them distinct: they are most of the features).
  */
-export function featureVector(words: Word[], fired: Set<string>, context: Set<string>, language: string): FeatureVector {
+export function featureVector(
+  words: Word[],
+  fired: Set<string>,
+  context: Set<string>,
+  language: string,
+): FeatureVector {
   const { lexical, names } = lexicalAndNamed(words, fired, context, language);
   const chars: number[] = [];
   for (const w of words) charIds(w.token, chars);

@@ -60,7 +60,9 @@ function interpolate(value: unknown, env: Env, path: string, missing: string[]):
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, `${path}[${i}]`, missing));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, path ? `${path}.${k}` : k, missing)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, path ? `${path}.${k}` : k, missing)]),
+    );
   }
   return value;
 }
@@ -79,7 +81,8 @@ function readConfigFile(env: Env, cwd: string): { file?: string; data: Record<st
     throw new ConfigError([`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`]);
   }
   if (parsed === null || parsed === undefined) return { file, data: {} };
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`${file}: expected a mapping at the top level`]);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError([`${file}: expected a mapping at the top level`]);
   const missing: string[] = [];
   const data = interpolate(parsed, env, '', missing) as Record<string, unknown>;
   if (missing.length) throw new ConfigError(missing);
@@ -90,7 +93,8 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   let node = target;
   for (const key of path.slice(0, -1)) {
     const next = node[key];
-    node = next && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : (node[key] = {});
+    node =
+      next && typeof next === 'object' && !Array.isArray(next) ? (next as Record<string, unknown>) : (node[key] = {});
   }
   node[path[path.length - 1]!] = value;
 }
@@ -126,7 +130,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Readonl
     };
     throw new ConfigError(
       result.error.issues.flatMap((issue) =>
-        issue.code === 'unrecognized_keys' ? issue.keys.map((key) => describe([...issue.path, key], 'unknown key')) : [describe(issue.path, issue.message)],
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => describe([...issue.path, key], 'unknown key'))
+          : [describe(issue.path, issue.message)],
       ),
     );
   }

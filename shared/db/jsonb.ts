@@ -3,4 +3,5 @@
  * unpaired surrogate (JSON.stringify writes one as \udxxx); attacker text can carry either, so each
  * becomes U+FFFD here. Raw bytes are kept exactly in bytea columns.
  */
-export const jsonb = (value: unknown): string => JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd');
+export const jsonb = (value: unknown): string =>
+  JSON.stringify(value).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd');

@@ -30,6 +30,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const result = await new Migrator({ db, provider }).migrateToLatest();
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`);
+  if (result.error)
+    throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }

@@ -1,9 +1,30 @@
 import { z } from 'zod';
 
-export const INCIDENT_ACTS = ['graffiti', 'criminal_damage', 'windows_smashed', 'arson', 'assault', 'pigs_head', 'threatening_letter'] as const;
+export const INCIDENT_ACTS = [
+  'graffiti',
+  'criminal_damage',
+  'windows_smashed',
+  'arson',
+  'assault',
+  'pigs_head',
+  'threatening_letter',
+] as const;
 export type IncidentAct = (typeof INCIDENT_ACTS)[number];
 
-export const PLACE_TYPES = ['mosque', 'synagogue', 'gurdwara', 'temple', 'church', 'islamic_centre', 'school', 'asylum_hotel', 'refugee_centre', 'community_centre', 'shop', 'other'] as const;
+export const PLACE_TYPES = [
+  'mosque',
+  'synagogue',
+  'gurdwara',
+  'temple',
+  'church',
+  'islamic_centre',
+  'school',
+  'asylum_hotel',
+  'refugee_centre',
+  'community_centre',
+  'shop',
+  'other',
+] as const;
 export type PlaceType = (typeof PLACE_TYPES)[number];
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

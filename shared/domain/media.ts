@@ -19,7 +19,12 @@ export const mediaReadingSchema = z.object({
   qr: z.string().max(2_000).nullable(),
   /** The media reference it came from (photo, video_thumbnail, image, enclosure). */
   kind: z.string().max(40),
-  capture: z.object({ url: z.string().max(4096), fetchedAt: z.iso.datetime({ offset: true }), status: z.number().int(), headers: z.record(z.string(), z.string()) }),
+  capture: z.object({
+    url: z.string().max(4096),
+    fetchedAt: z.iso.datetime({ offset: true }),
+    status: z.number().int(),
+    headers: z.record(z.string(), z.string()),
+  }),
 });
 
 export type MediaReading = z.infer<typeof mediaReadingSchema>;

@@ -16,7 +16,16 @@ export type NearMissDecision = (typeof NEAR_MISS_DECISIONS)[number];
  */
 export const keptPostSchema = z.object({
   reason: z.enum(NEAR_MISS_REASONS),
-  post: capturedPostSchema.pick({ key: true, source: true, platform: true, channel: true, externalId: true, url: true, publishedAt: true, text: true }),
+  post: capturedPostSchema.pick({
+    key: true,
+    source: true,
+    platform: true,
+    channel: true,
+    externalId: true,
+    url: true,
+    publishedAt: true,
+    text: true,
+  }),
   verdict: verdictSchema.pick({ classifier: true, labels: true, scores: true, language: true }),
 });
 export type KeptPost = z.infer<typeof keptPostSchema>;

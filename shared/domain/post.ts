@@ -16,14 +16,20 @@ export const identifierSchema = (max: number, min = 0) =>
     .max(max)
     .superRefine((s, ctx) => {
       const bad = UNSAFE_CHAR.exec(s);
-      if (bad) ctx.addIssue({ code: 'custom', message: `has ${/\p{Cs}/u.test(bad[0]) ? 'an unpaired surrogate' : 'a control character'} (${codePoint(bad[0])}) at offset ${bad.index}` });
+      if (bad)
+        ctx.addIssue({
+          code: 'custom',
+          message: `has ${/\p{Cs}/u.test(bad[0]) ? 'an unpaired surrogate' : 'a control character'} (${codePoint(bad[0])}) at offset ${bad.index}`,
+        });
     });
 
 /** Postgres' timestamptz has no year 0 and takes offsets only up to ±15:59; zod's ISO check allows both. */
 const storableMoment = (s: string) => !s.startsWith('0000') && Number(/([+-])(\d\d):?\d\d$/.exec(s)?.[2] ?? 0) <= 15;
 
 /** A moment as ISO 8601 with its offset, one Postgres can store: a date it refuses would fail a whole batch of flagged posts. */
-export const isoMomentSchema = z.iso.datetime({ offset: true }).refine(storableMoment, 'is a date Postgres cannot store (year 0, or an offset past ±15:59)');
+export const isoMomentSchema = z.iso
+  .datetime({ offset: true })
+  .refine(storableMoment, 'is a date Postgres cannot store (year 0, or an offset past ±15:59)');
 
 /** How the raw bytes were obtained: what lets a third party trust that the post came from where we say. */
 export const captureSchema = z.object({
@@ -32,7 +38,9 @@ export const captureSchema = z.object({
   fetcher: z.string().max(200),
   status: z.number().int().optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  file: z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+  file: z
+    .object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+    .optional(),
   /** The whole HTTP response a post was cut from (a channel page, a feed), so the page itself can be checked. */
   response: z.object({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });

@@ -24,7 +24,11 @@ export const rationaleSpanSchema = z.object({
  * Where an entity was read: its words, and the offsets the classifier found them at (entities written by hand,
  * by the keyword baseline or by an older classifier may carry the words alone).
  */
-const entitySpanSchema = z.object({ text: z.string(), start: z.number().int().nonnegative().optional(), end: z.number().int().nonnegative().optional() });
+const entitySpanSchema = z.object({
+  text: z.string(),
+  start: z.number().int().nonnegative().optional(),
+  end: z.number().int().nonnegative().optional(),
+});
 
 export const amountEntitySchema = entitySpanSchema.extend({
   value: z.number().nullable().optional(),

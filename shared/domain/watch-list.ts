@@ -27,7 +27,11 @@ export function parseWatchList(text: string): { entries: WatchListEntry[]; rejec
     if (!line || line.startsWith('#')) return;
     const candidate = LINK.exec(line)?.[1] ?? line.replace(/^@/, '');
     if (!CHANNEL.test(candidate)) {
-      rejects.push({ line: i + 1, text: line.slice(0, 200), reason: 'not a public channel name or t.me link (letters, digits, "_", 3 to 64)' });
+      rejects.push({
+        line: i + 1,
+        text: line.slice(0, 200),
+        reason: 'not a public channel name or t.me link (letters, digits, "_", 3 to 64)',
+      });
       return;
     }
     // Telegram usernames are case-insensitive: one source per channel.
@@ -44,4 +48,7 @@ export function parseWatchList(text: string): { entries: WatchListEntry[]; rejec
  * (`telegram-web-<channel>`), read at least every `maxInterval` when the budget allows.
  */
 export const watchedSources = (entries: WatchListEntry[], maxInterval: string | number) =>
-  entries.map((e) => ({ name: `telegram-web-${e.channel}`, config: sourceSchema.parse({ kind: 'telegram-web', channel: e.channel, pollInterval: maxInterval }) }));
+  entries.map((e) => ({
+    name: `telegram-web-${e.channel}`,
+    config: sourceSchema.parse({ kind: 'telegram-web', channel: e.channel, pollInterval: maxInterval }),
+  }));

@@ -36,14 +36,29 @@ export interface CheckpointLog {
 const signedBytes = (cp: Omit<AuditCheckpoint, 'signature'>) => Buffer.from(canonicalize(cp) ?? '');
 
 /** The configured checkpoint file, or one beside the instance's signing key. */
-export const auditCheckpointFile = async (db: Db, config: { audit: { checkpointFile?: string | undefined }; evidence: { keyFile?: string | undefined; keyDir: string } }): Promise<string> =>
+export const auditCheckpointFile = async (
+  db: Db,
+  config: {
+    audit: { checkpointFile?: string | undefined };
+    evidence: { keyFile?: string | undefined; keyDir: string };
+  },
+): Promise<string> =>
   config.audit.checkpointFile ?? join(dirname(await signingKeyFile(db, config.evidence)), CHECKPOINT_FILE_NAME);
 
 /** Signs the current head; undefined while the log is empty (there is nothing to anchor yet). */
 export async function signHead(db: Db, key: SigningKey): Promise<AuditCheckpoint | undefined> {
   const head = await auditHead(db);
   if (!head) return undefined;
-  const body = { format: CHECKPOINT_FORMAT, instanceId: await instanceId(db), lastId: head.lastId, hash: head.hash, rows: head.rows, headAt: head.at.toISOString(), takenAt: new Date().toISOString(), keyFingerprint: key.fingerprint } as const;
+  const body = {
+    format: CHECKPOINT_FORMAT,
+    instanceId: await instanceId(db),
+    lastId: head.lastId,
+    hash: head.hash,
+    rows: head.rows,
+    headAt: head.at.toISOString(),
+    takenAt: new Date().toISOString(),
+    keyFingerprint: key.fingerprint,
+  } as const;
   return { ...body, signature: sign(null, signedBytes(body), key.privateKey).toString('base64') };
 }
 
@@ -91,7 +106,10 @@ export function recordCheckpoint(file: string, cp: AuditCheckpoint, log: Checkpo
 }
 
 /** Signs the head and records it; what the job scheduler and the writes that matter call. */
-export async function takeCheckpoint(db: Db, opts: { key: SigningKey; file: string; log: CheckpointLog }): Promise<AuditCheckpoint | undefined> {
+export async function takeCheckpoint(
+  db: Db,
+  opts: { key: SigningKey; file: string; log: CheckpointLog },
+): Promise<AuditCheckpoint | undefined> {
   const cp = await signHead(db, opts.key);
   if (cp) recordCheckpoint(opts.file, cp, opts.log);
   return cp;
@@ -114,7 +132,16 @@ export function readCheckpoints(file: string): { line: number; text: string }[] 
 
 const isCheckpoint = (v: unknown): v is AuditCheckpoint => {
   const c = v as Partial<AuditCheckpoint> | null;
-  return !!c && c.format === CHECKPOINT_FORMAT && Number.isSafeInteger(c.lastId) && Number.isSafeInteger(c.rows) && typeof c.hash === 'string' && typeof c.signature === 'string' && typeof c.instanceId === 'string' && typeof c.takenAt === 'string';
+  return (
+    !!c &&
+    c.format === CHECKPOINT_FORMAT &&
+    Number.isSafeInteger(c.lastId) &&
+    Number.isSafeInteger(c.rows) &&
+    typeof c.hash === 'string' &&
+    typeof c.signature === 'string' &&
+    typeof c.instanceId === 'string' &&
+    typeof c.takenAt === 'string'
+  );
 };
 
 export interface CheckpointCheck {
@@ -133,7 +160,12 @@ export interface CheckpointCheck {
  * with the same hash (and, for the newest, as many rows up to it). A deleted head means the newest rows (or
  * all rows) were deleted; a different hash means rows were rewritten and the chain recomputed.
  */
-export async function verifyCheckpoints(db: Db, lines: { line: number; text: string }[], publicKey: KeyObject, where: string): Promise<CheckpointCheck> {
+export async function verifyCheckpoints(
+  db: Db,
+  lines: { line: number; text: string }[],
+  publicKey: KeyObject,
+  where: string,
+): Promise<CheckpointCheck> {
   const tampered: string[] = [];
   const invalid: string[] = [];
   const valid: { line: number; cp: AuditCheckpoint }[] = [];
@@ -146,22 +178,38 @@ export async function verifyCheckpoints(db: Db, lines: { line: number; text: str
       value = undefined;
     }
     if (!isCheckpoint(value)) invalid.push(`${where}:${line}: not a checkpoint`);
-    else if (!checkpointSignatureOk(value, publicKey)) invalid.push(`${where}:${line}: checkpoint of entry ${value.lastId} has a bad signature (forged or altered; not signed by this instance's key)`);
-    else if (value.instanceId !== instance) invalid.push(`${where}:${line}: checkpoint of instance ${value.instanceId}, not this one (${instance})`);
+    else if (!checkpointSignatureOk(value, publicKey))
+      invalid.push(
+        `${where}:${line}: checkpoint of entry ${value.lastId} has a bad signature (forged or altered; not signed by this instance's key)`,
+      );
+    else if (value.instanceId !== instance)
+      invalid.push(`${where}:${line}: checkpoint of instance ${value.instanceId}, not this one (${instance})`);
     else valid.push({ line, cp: value });
   }
   const stored = await auditHashes(db, [...new Set(valid.map((v) => v.cp.lastId))]);
   let matched = 0;
   for (const { line, cp } of valid) {
     const hash = stored.get(cp.lastId);
-    if (hash === undefined) tampered.push(`${where}:${line}: entry ${cp.lastId}, the head checkpointed at ${cp.takenAt} (${cp.rows} entries), is gone: the newest entries or the whole log were deleted`);
-    else if (hash !== cp.hash) tampered.push(`${where}:${line}: entry ${cp.lastId} no longer has the hash checkpointed at ${cp.takenAt}: entries were rewritten and the chain recomputed`);
+    if (hash === undefined)
+      tampered.push(
+        `${where}:${line}: entry ${cp.lastId}, the head checkpointed at ${cp.takenAt} (${cp.rows} entries), is gone: the newest entries or the whole log were deleted`,
+      );
+    else if (hash !== cp.hash)
+      tampered.push(
+        `${where}:${line}: entry ${cp.lastId} no longer has the hash checkpointed at ${cp.takenAt}: entries were rewritten and the chain recomputed`,
+      );
     else matched += 1;
   }
-  const newest = valid.reduce<AuditCheckpoint | undefined>((a, v) => (!a || v.cp.lastId > a.lastId ? v.cp : a), undefined);
+  const newest = valid.reduce<AuditCheckpoint | undefined>(
+    (a, v) => (!a || v.cp.lastId > a.lastId ? v.cp : a),
+    undefined,
+  );
   if (newest && stored.get(newest.lastId) === newest.hash) {
     const rows = await countAuditUpTo(db, newest.lastId);
-    if (rows !== newest.rows) tampered.push(`${where}: ${rows} entries up to entry ${newest.lastId}, but ${newest.rows} were checkpointed at ${newest.takenAt}: entries were deleted`);
+    if (rows !== newest.rows)
+      tampered.push(
+        `${where}: ${rows} entries up to entry ${newest.lastId}, but ${newest.rows} were checkpointed at ${newest.takenAt}: entries were deleted`,
+      );
   }
   return { matched, tampered, invalid, ...(newest ? { newest } : {}) };
 }

@@ -16,7 +16,13 @@ export interface ZipLimits {
   timeoutMs: number;
 }
 
-export const DEFAULT_ZIP_LIMITS: Readonly<ZipLimits> = Object.freeze({ maxEntries: 100_000, maxEntryBytes: 128 * 2 ** 20, maxTotalBytes: 2 ** 30, maxRatio: 100, timeoutMs: 120_000 });
+export const DEFAULT_ZIP_LIMITS: Readonly<ZipLimits> = Object.freeze({
+  maxEntries: 100_000,
+  maxEntryBytes: 128 * 2 ** 20,
+  maxTotalBytes: 2 ** 30,
+  maxRatio: 100,
+  timeoutMs: 120_000,
+});
 
 /** The bundle breaks a limit: nothing is judged, and the message says which limit and how to raise it. */
 export class ZipRefused extends Error {}
@@ -52,7 +58,8 @@ const landsAs = (name: string) =>
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    const done = (err: Error | null, z?: yauzl.ZipFile) => (err || !z ? reject(err ?? new Error('no zip')) : resolve(z));
+    const done = (err: Error | null, z?: yauzl.ZipFile) =>
+      err || !z ? reject(err ?? new Error('no zip')) : resolve(z);
     if (statSync(path).size <= IN_MEMORY_LIMIT) yauzl.fromBuffer(readFileSync(path), { lazyEntries: true }, done);
     else yauzl.open(path, { lazyEntries: true, autoClose: false }, done);
   });
@@ -60,7 +67,8 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
 
 /** The central directory, each entry checked against the limits before a byte is inflated. */
 function listEntries(zip: yauzl.ZipFile, limits: ZipLimits, deadline: number): Promise<yauzl.Entry[]> {
-  if (zip.entryCount > limits.maxEntries) throw new ZipRefused(`${zip.entryCount} entries, over the limit of ${limits.maxEntries} (--max-entries)`);
+  if (zip.entryCount > limits.maxEntries)
+    throw new ZipRefused(`${zip.entryCount} entries, over the limit of ${limits.maxEntries} (--max-entries)`);
   const list: yauzl.Entry[] = [];
   let total = 0;
   return new Promise((resolve, reject) => {
@@ -69,10 +77,24 @@ function listEntries(zip: yauzl.ZipFile, limits: ZipLimits, deadline: number): P
     zip.on('entry', (entry: yauzl.Entry) => {
       const { fileName: name, uncompressedSize: size, compressedSize } = entry;
       total += size;
-      if (size > limits.maxEntryBytes) return reject(new ZipRefused(`${name} inflates to ${mib(size)}, over the per-file limit of ${mib(limits.maxEntryBytes)} (--max-entry-bytes)`));
-      if (total > limits.maxTotalBytes) return reject(new ZipRefused(`the entries inflate to more than ${mib(limits.maxTotalBytes)} in all (--max-total-bytes)`));
-      if (size > RATIO_FLOOR && size > limits.maxRatio * compressedSize) return reject(new ZipRefused(`${name} inflates ${Math.round(size / Math.max(compressedSize, 1))} times its compressed size, over the limit of ${limits.maxRatio} (--max-ratio)`));
-      if (Date.now() > deadline) return reject(new ZipRefused(`reading took longer than ${limits.timeoutMs / 1000} s (--timeout)`));
+      if (size > limits.maxEntryBytes)
+        return reject(
+          new ZipRefused(
+            `${name} inflates to ${mib(size)}, over the per-file limit of ${mib(limits.maxEntryBytes)} (--max-entry-bytes)`,
+          ),
+        );
+      if (total > limits.maxTotalBytes)
+        return reject(
+          new ZipRefused(`the entries inflate to more than ${mib(limits.maxTotalBytes)} in all (--max-total-bytes)`),
+        );
+      if (size > RATIO_FLOOR && size > limits.maxRatio * compressedSize)
+        return reject(
+          new ZipRefused(
+            `${name} inflates ${Math.round(size / Math.max(compressedSize, 1))} times its compressed size, over the limit of ${limits.maxRatio} (--max-ratio)`,
+          ),
+        );
+      if (Date.now() > deadline)
+        return reject(new ZipRefused(`reading took longer than ${limits.timeoutMs / 1000} s (--timeout)`));
       list.push(entry);
       zip.readEntry();
     });
@@ -89,15 +111,29 @@ function checkLayout(list: yauzl.Entry[], fileSize: number, limits: ZipLimits): 
   for (let i = 1; i < byOffset.length; i++) {
     const a = byOffset[i - 1]!;
     const b = byOffset[i]!;
-    if (a.relativeOffsetOfLocalHeader + LOCAL_HEADER_BYTES + a.fileNameLength + a.compressedSize > b.relativeOffsetOfLocalHeader) {
-      throw new ZipRefused(`entries ${a.fileName} and ${b.fileName} overlap in the zip (one compressed run read many times over, as zip bombs do)`);
+    if (
+      a.relativeOffsetOfLocalHeader + LOCAL_HEADER_BYTES + a.fileNameLength + a.compressedSize >
+      b.relativeOffsetOfLocalHeader
+    ) {
+      throw new ZipRefused(
+        `entries ${a.fileName} and ${b.fileName} overlap in the zip (one compressed run read many times over, as zip bombs do)`,
+      );
     }
   }
   const total = list.reduce((n, e) => n + e.uncompressedSize, 0);
-  if (total > RATIO_FLOOR && total > limits.maxRatio * fileSize) throw new ZipRefused(`the zip inflates ${Math.round(total / fileSize)} times its size, over the limit of ${limits.maxRatio} (--max-ratio)`);
+  if (total > RATIO_FLOOR && total > limits.maxRatio * fileSize)
+    throw new ZipRefused(
+      `the zip inflates ${Math.round(total / fileSize)} times its size, over the limit of ${limits.maxRatio} (--max-ratio)`,
+    );
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean, limits: ZipLimits, deadline: number): Promise<ZipEntryRead> {
+function readEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  keep: boolean,
+  limits: ZipLimits,
+  deadline: number,
+): Promise<ZipEntryRead> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(err);
@@ -115,7 +151,9 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean, limits
         }
       });
       stream.on('error', reject);
-      stream.on('end', () => resolve({ size, sha256: hash.digest('hex'), ...(keep ? { data: Buffer.concat(chunks) } : {}) }));
+      stream.on('end', () =>
+        resolve({ size, sha256: hash.digest('hex'), ...(keep ? { data: Buffer.concat(chunks) } : {}) }),
+      );
     });
   });
 }
@@ -125,7 +163,11 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: boolean, limits
  * in `keep`. Throws ZipRefused, before inflating anything where the central directory already shows it,
  * when the zip breaks a limit.
  */
-export async function readBoundedZip(path: string, keep: ReadonlySet<string>, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ZipRead> {
+export async function readBoundedZip(
+  path: string,
+  keep: ReadonlySet<string>,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+): Promise<ZipRead> {
   const deadline = Date.now() + limits.timeoutMs;
   const zip = await openZip(path);
   try {

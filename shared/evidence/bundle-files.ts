@@ -1,6 +1,11 @@
 /** How a bundle names and writes its files. */
 
-const EXTENSION: [RegExp, string][] = [[/html/, 'html'], [/json/, 'json'], [/xml/, 'xml'], [/text\/plain/, 'txt']];
+const EXTENSION: [RegExp, string][] = [
+  [/html/, 'html'],
+  [/json/, 'json'],
+  [/xml/, 'xml'],
+  [/text\/plain/, 'txt'],
+];
 
 /**
  * A raw capture is the attacker's bytes (an RSS item's XML or a page's HTML runs script when a browser

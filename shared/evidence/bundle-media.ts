@@ -14,7 +14,8 @@ export interface ItemImage {
 }
 
 /** An image is stored under its SHA-256 with the extension its magic bytes give, never a name the sender chose. */
-export const imagePath = (row: Pick<PostMediaRow, 'sha256' | 'content_type'>) => `media/${row.sha256}.${EXTENSION[row.content_type as ImageType] ?? 'bin'}`;
+export const imagePath = (row: Pick<PostMediaRow, 'sha256' | 'content_type'>) =>
+  `media/${row.sha256}.${EXTENSION[row.content_type as ImageType] ?? 'bin'}`;
 
 export async function readItemImages(rows: PostMediaRow[], store: MediaStore | undefined): Promise<ItemImage[]> {
   const seen = new Set<string>();
@@ -53,7 +54,10 @@ export function imagesSection(images: ItemImage[], rationale: RationaleSpan[]): 
   if (images.length === 0) return '';
   const figures = images.map(({ row, bytes }) => {
     const type = bytes ? sniffImageType(bytes) : undefined;
-    const img = bytes && type ? `<img src="data:${type};base64,${bytes.toString('base64')}" alt="image ${row.sha256.slice(0, 12)}" style="max-width:100%;max-height:40rem">` : '<p><em>Image bytes not in the bundle.</em></p>';
+    const img =
+      bytes && type
+        ? `<img src="data:${type};base64,${bytes.toString('base64')}" alt="image ${row.sha256.slice(0, 12)}" style="max-width:100%;max-height:40rem">`
+        : '<p><em>Image bytes not in the bundle.</em></p>';
     return `<figure>${img}<figcaption class="meta">${escapeHtml(row.content_type)} · ${row.width}×${row.height} · ${row.size} bytes · from ${escapeHtml(row.capture.url)}</figcaption>
 <p class="hash">SHA-256 ${row.sha256} · pHash ${escapeHtml(row.phash)}</p>
 ${row.ocr_text ? `<p>Text in the image (OCR):</p><div class="text">${highlighted(row.ocr_text, rationale, (r) => r.image?.sha256 === row.sha256)}</div>` : '<p class="meta">No text read in the image.</p>'}

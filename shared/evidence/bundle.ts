@@ -11,7 +11,16 @@ import { appendAudit } from '../repositories/audit.repository.js';
 import { custodyEntries, exportItemIds, loadEvidence, type Evidence } from '../repositories/evidence.repository.js';
 import { VIGIL_VERSION } from '../version.js';
 import { addIncidentEvidence, type IncidentEvidence } from './incident-evidence.js';
-import { actTimeline, itemSection, postAct, reportFoot, reportHead, timelineEnd, timelineRow, type ActRow } from './report.js';
+import {
+  actTimeline,
+  itemSection,
+  postAct,
+  reportFoot,
+  reportHead,
+  timelineEnd,
+  timelineRow,
+  type ActRow,
+} from './report.js';
 import { recordCheckpoint, signHead, takeCheckpoint, type CheckpointLog } from './audit-checkpoint.js';
 import type { SigningKey } from './signing-key.js';
 import { json, rawFileName } from './bundle-files.js';
@@ -68,15 +77,61 @@ function itemFiles(e: Evidence, images: ItemImage[]): [string, Buffer][] {
       reviewItemId: e.item.id,
       versions: e.versions.map((v, i) => ({
         version: v.version,
-        raw: { path: `v${v.version}/${names[i]!.stored}`, originalName: names[i]!.original, contentType: v.raw_content_type, sha256: v.raw_sha256 },
+        raw: {
+          path: `v${v.version}/${names[i]!.stored}`,
+          originalName: names[i]!.original,
+          contentType: v.raw_content_type,
+          sha256: v.raw_sha256,
+        },
         capture: { ...v.capture, capturedAt: v.captured_at.toISOString() },
-        post: { postKey: v.post_key, platform: v.platform, channel: e.item.post.channel, channelTitle: e.item.post.channelTitle, externalId: v.external_id, url: v.url, author: v.author, publishedAt: v.published_at?.toISOString() ?? null, editedAt: v.edited_at?.toISOString() ?? null, text: v.text, replyTo: v.reply_to, forwardedFrom: v.forwarded_from, media: v.media, context: v.context },
+        post: {
+          postKey: v.post_key,
+          platform: v.platform,
+          channel: e.item.post.channel,
+          channelTitle: e.item.post.channelTitle,
+          externalId: v.external_id,
+          url: v.url,
+          author: v.author,
+          publishedAt: v.published_at?.toISOString() ?? null,
+          editedAt: v.edited_at?.toISOString() ?? null,
+          text: v.text,
+          replyTo: v.reply_to,
+          forwardedFrom: v.forwarded_from,
+          media: v.media,
+          context: v.context,
+        },
       })),
       images: imagesJson(images),
-      mediaNote: 'images of a flagged post are kept byte-exact under media/, named by SHA-256; other media (videos, documents) are references (URLs, file ids)',
-      classification: { classifier: c.classifier, classifiedAt: c.classifiedAt.toISOString(), flagged: c.flagged, labels: c.labels, labelNames: c.labels.map(labelName), severity: c.severity, scores: c.scores, rationale: c.rationale, entities: c.entities },
-      review: { status: e.item.status, severity: e.item.severity, createdAt: e.item.createdAt.toISOString(), assignedTo: e.assignedTo, decidedBy: e.decidedBy, decidedAt: e.item.decidedAt?.toISOString() ?? null, decisionReason: e.item.decisionReason, campaignId: e.item.campaignId, notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })) },
-      atSource: { deletedAt: e.deletedAt?.toISOString() ?? null, versionsSeen: e.seen?.version ?? null, firstSeenAt: e.seen?.first_seen_at.toISOString() ?? null, lastSeenAt: e.seen?.last_seen_at.toISOString() ?? null },
+      mediaNote:
+        'images of a flagged post are kept byte-exact under media/, named by SHA-256; other media (videos, documents) are references (URLs, file ids)',
+      classification: {
+        classifier: c.classifier,
+        classifiedAt: c.classifiedAt.toISOString(),
+        flagged: c.flagged,
+        labels: c.labels,
+        labelNames: c.labels.map(labelName),
+        severity: c.severity,
+        scores: c.scores,
+        rationale: c.rationale,
+        entities: c.entities,
+      },
+      review: {
+        status: e.item.status,
+        severity: e.item.severity,
+        createdAt: e.item.createdAt.toISOString(),
+        assignedTo: e.assignedTo,
+        decidedBy: e.decidedBy,
+        decidedAt: e.item.decidedAt?.toISOString() ?? null,
+        decisionReason: e.item.decisionReason,
+        campaignId: e.item.campaignId,
+        notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })),
+      },
+      atSource: {
+        deletedAt: e.deletedAt?.toISOString() ?? null,
+        versionsSeen: e.seen?.version ?? null,
+        firstSeenAt: e.seen?.first_seen_at.toISOString() ?? null,
+        lastSeenAt: e.seen?.last_seen_at.toISOString() ?? null,
+      },
     }),
   ]);
   return files;
@@ -123,9 +178,28 @@ interface BundleItems {
 }
 
 /** The export is recorded before any byte leaves, with who receives it and why; returns the signed head of the audit log. */
-async function recordExport(db: Db, req: ExportRequest, ids: number[], bundleId: string, key: SigningKey, checkpoints?: { file: string; log: CheckpointLog }) {
+async function recordExport(
+  db: Db,
+  req: ExportRequest,
+  ids: number[],
+  bundleId: string,
+  key: SigningKey,
+  checkpoints?: { file: string; log: CheckpointLog },
+) {
   await db.transaction().execute((trx) =>
-    appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export', entity: 'evidence_bundle', entityId: bundleId, details: { recipient: req.recipient, purpose: req.purpose, items: ids.length, ...(req.campaignId !== undefined ? { campaignId: req.campaignId } : { itemIds: ids }) } }),
+    appendAudit(trx, {
+      actor: req.createdBy,
+      actorId: req.createdById,
+      action: 'evidence.export',
+      entity: 'evidence_bundle',
+      entityId: bundleId,
+      details: {
+        recipient: req.recipient,
+        purpose: req.purpose,
+        items: ids.length,
+        ...(req.campaignId !== undefined ? { campaignId: req.campaignId } : { itemIds: ids }),
+      },
+    }),
   );
   // The head including this export's own entry, signed: the recipient holds a copy of it that no one with
   // the database alone can take back, and the instance's checkpoint file gets it too.
@@ -160,22 +234,44 @@ function openZip(out: Writable, createdAt: Date): BundleZip {
 }
 
 /** Adds every item's files in batches, writing its timeline row and report section to files in `tmp` as it goes. */
-async function addItems(db: Db, req: ExportRequest, ids: number[], zip: BundleZip, tmp: string, media?: MediaStore): Promise<BundleItems> {
+async function addItems(
+  db: Db,
+  req: ExportRequest,
+  ids: number[],
+  zip: BundleZip,
+  tmp: string,
+  media?: MediaStore,
+): Promise<BundleItems> {
   const timeline = createWriteStream(join(tmp, 'timeline'));
   const sections = createWriteStream(join(tmp, 'sections'));
   const items: BundleItems = { summaries: [], classifiers: new Set<string>(), acts: [] };
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch = await loadEvidence(db, ids.slice(i, i + BATCH));
-    const mediaRows = await listPostMedia(db, batch.flatMap((e) => e.versions.map((v) => v.post_key)));
+    const mediaRows = await listPostMedia(
+      db,
+      batch.flatMap((e) => e.versions.map((v) => v.post_key)),
+    );
     for (const e of batch) {
       const keys = new Set(e.versions.map((v) => v.post_key));
-      const images = await readItemImages(mediaRows.filter((m) => keys.has(m.post_key)), media);
+      const images = await readItemImages(
+        mediaRows.filter((m) => keys.has(m.post_key)),
+        media,
+      );
       const mine: FileEntry[] = [];
       for (const [path, data] of itemFiles(e, images)) mine.push(await zip.add(path, data));
       const act = req.campaignId !== undefined ? postAct(e) : undefined;
       if (act) items.acts.push(act);
       items.classifiers.add(e.item.classification.classifier);
-      items.summaries.push({ reviewItemId: e.item.id, platform: e.item.post.platform, channel: e.item.post.channel, externalId: e.item.post.externalId, versions: e.versions.map((v) => v.version), deletedAt: e.deletedAt?.toISOString() ?? null, severity: e.item.severity, labels: e.item.classification.labels });
+      items.summaries.push({
+        reviewItemId: e.item.id,
+        platform: e.item.post.platform,
+        channel: e.item.post.channel,
+        externalId: e.item.post.externalId,
+        versions: e.versions.map((v) => v.version),
+        deletedAt: e.deletedAt?.toISOString() ?? null,
+        severity: e.item.severity,
+        labels: e.item.classification.labels,
+      });
       await write(timeline, timelineRow(e));
       await write(sections, itemSection(e, mine, imagesSection(images, e.item.classification.rationale)));
     }
@@ -187,19 +283,56 @@ async function addItems(db: Db, req: ExportRequest, ids: number[], zip: BundleZi
 }
 
 /** custody.json: the audit entries about these items and incidents, and about exports of them. */
-async function addCustody(db: Db, ids: number[], bundleId: string, incidentIds: number[] | undefined, zip: BundleZip): Promise<void> {
+async function addCustody(
+  db: Db,
+  ids: number[],
+  bundleId: string,
+  incidentIds: number[] | undefined,
+  zip: BundleZip,
+): Promise<void> {
   const idSet = new Set(ids.map(String));
-  const custody = (await custodyEntries(db, ids, incidentIds)).filter((a) => a.entity === 'review_item' || a.entity === 'incident' || (a.entity === 'evidence_bundle' && (a.entity_id === bundleId || ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))));
-  await zip.add('custody.json', json({ note: 'Audit entries about these items, oldest first. Each hash = SHA-256 of RFC 8785 JSON [prevHash, at, actor, actorId, action, entity, entityId, details]; prevHash links to the entry before it in the full log.', entries: custody.map((a) => ({ id: a.id, at: a.at.toISOString(), actor: a.actor, actorId: a.actor_id, action: a.action, entity: a.entity, entityId: a.entity_id, details: a.details, prevHash: a.prev_hash, hash: a.hash })) }));
+  const custody = (await custodyEntries(db, ids, incidentIds)).filter(
+    (a) =>
+      a.entity === 'review_item' ||
+      a.entity === 'incident' ||
+      (a.entity === 'evidence_bundle' &&
+        (a.entity_id === bundleId ||
+          ((a.details.itemIds as number[] | undefined) ?? []).some((x) => idSet.has(String(x))))),
+  );
+  await zip.add(
+    'custody.json',
+    json({
+      note: 'Audit entries about these items, oldest first. Each hash = SHA-256 of RFC 8785 JSON [prevHash, at, actor, actorId, action, entity, entityId, details]; prevHash links to the entry before it in the full log.',
+      entries: custody.map((a) => ({
+        id: a.id,
+        at: a.at.toISOString(),
+        actor: a.actor,
+        actorId: a.actor_id,
+        action: a.action,
+        entity: a.entity,
+        entityId: a.entity_id,
+        details: a.details,
+        prevHash: a.prev_hash,
+        hash: a.hash,
+      })),
+    }),
+  );
 }
 
 /** report.html, put together on disk from the head, the timeline and item sections in `tmp`, the incidents' sections and the foot. */
-async function composeReport(tmp: string, head: Parameters<typeof reportHead>[0], fingerprint: string, acts: ActRow[], incidents: IncidentEvidence | undefined): Promise<string> {
+async function composeReport(
+  tmp: string,
+  head: Parameters<typeof reportHead>[0],
+  fingerprint: string,
+  acts: ActRow[],
+  incidents: IncidentEvidence | undefined,
+): Promise<string> {
   const file = join(tmp, 'report');
   const report = createWriteStream(file);
   await write(report, reportHead(head));
   for (const part of ['timeline', 'sections']) {
-    for await (const chunk of createReadStream(join(tmp, part))) await write(report, (chunk as Buffer).toString('utf8'));
+    for await (const chunk of createReadStream(join(tmp, part)))
+      await write(report, (chunk as Buffer).toString('utf8'));
     if (part === 'timeline') await write(report, timelineEnd() + (incidents ? actTimeline(acts) : ''));
   }
   if (incidents?.sections) await write(report, incidents.sections);
@@ -243,7 +376,14 @@ async function seal(zip: BundleZip, key: SigningKey, head: Record<string, unknow
  * the report; then custody.json, checkpoint.json (the audit log's signed head), report.html, VERIFY.md, SHA256SUMS, and
  * manifest.json signed with the instance's key. With `checkpoints`, the heads are also recorded there.
  */
-export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, out: Writable, checkpoints?: { file: string; log: CheckpointLog }, media?: MediaStore): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
+export async function writeBundle(
+  db: Db,
+  req: ExportRequest,
+  key: SigningKey,
+  out: Writable,
+  checkpoints?: { file: string; log: CheckpointLog },
+  media?: MediaStore,
+): Promise<{ bundleId: string; items: number; manifestSha256: string; files: number }> {
   const ids = await exportSelection(db, req);
   const bundleId = randomUUID();
   const createdAt = new Date();
@@ -257,12 +397,49 @@ export async function writeBundle(db: Db, req: ExportRequest, key: SigningKey, o
     await addCustody(db, ids, bundleId, incidents?.incidentIds, zip);
     // One line of JSON, so `vigil audit verify --checkpoints checkpoint.json` reads it like the checkpoint file.
     await zip.add('checkpoint.json', Buffer.from(`${JSON.stringify(checkpoint)}\n`));
-    const report = await composeReport(tmp, { bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, items: ids.length }, key.fingerprint, acts, incidents);
+    const report = await composeReport(
+      tmp,
+      {
+        bundleId,
+        createdAt: createdAt.toISOString(),
+        createdBy: req.createdBy,
+        recipient: req.recipient,
+        purpose: req.purpose,
+        items: ids.length,
+      },
+      key.fingerprint,
+      acts,
+      incidents,
+    );
     await addFile(zip, 'report.html', report);
-    await zip.add('VERIFY.md', Buffer.from(verifyInstructions(key.fingerprint, { incidents: (incidents?.incidentIds.length ?? 0) > 0 })));
-    const manifest = await seal(zip, key, { format: BUNDLE_FORMAT, bundleId, createdAt: createdAt.toISOString(), createdBy: req.createdBy, recipient: req.recipient, purpose: req.purpose, vigilVersion: VIGIL_VERSION, classifierVersions: [...classifiers], publicKeyFingerprint: key.fingerprint, items: summaries, ...(incidents ? { incidents: incidents.summaries } : {}) });
+    await zip.add(
+      'VERIFY.md',
+      Buffer.from(verifyInstructions(key.fingerprint, { incidents: (incidents?.incidentIds.length ?? 0) > 0 })),
+    );
+    const manifest = await seal(zip, key, {
+      format: BUNDLE_FORMAT,
+      bundleId,
+      createdAt: createdAt.toISOString(),
+      createdBy: req.createdBy,
+      recipient: req.recipient,
+      purpose: req.purpose,
+      vigilVersion: VIGIL_VERSION,
+      classifierVersions: [...classifiers],
+      publicKeyFingerprint: key.fingerprint,
+      items: summaries,
+      ...(incidents ? { incidents: incidents.summaries } : {}),
+    });
     const manifestSha256 = sha256(manifest);
-    await db.transaction().execute((trx) => appendAudit(trx, { actor: req.createdBy, actorId: req.createdById, action: 'evidence.export.sealed', entity: 'evidence_bundle', entityId: bundleId, details: { manifestSha256, files: zip.files.length } }));
+    await db.transaction().execute((trx) =>
+      appendAudit(trx, {
+        actor: req.createdBy,
+        actorId: req.createdById,
+        action: 'evidence.export.sealed',
+        entity: 'evidence_bundle',
+        entityId: bundleId,
+        details: { manifestSha256, files: zip.files.length },
+      }),
+    );
     if (checkpoints) await takeCheckpoint(db, { key, ...checkpoints });
     return { bundleId, items: ids.length, manifestSha256, files: zip.files.length };
   } finally {

@@ -22,7 +22,15 @@ function reportRecord(campaignId: number, incidents: CampaignIncident[], raw: { 
   return json({
     incidentReportId: r.report_id,
     raw: { path: raw.stored, originalName: raw.original, contentType: r.raw_content_type, sha256: r.raw_sha256 },
-    capture: { postKey: r.post_key, source: r.source, platform: r.platform, channel: r.channel, url: r.url, publishedAt: r.published_at?.toISOString() ?? null, capturedAt: r.captured_at.toISOString() },
+    capture: {
+      postKey: r.post_key,
+      source: r.source,
+      platform: r.platform,
+      channel: r.channel,
+      url: r.url,
+      publishedAt: r.published_at?.toISOString() ?? null,
+      capturedAt: r.captured_at.toISOString(),
+    },
     text: r.text,
     incidents: incidents.map((i) => ({
       incidentId: i.id,
@@ -35,7 +43,13 @@ function reportRecord(campaignId: number, incidents: CampaignIncident[], raw: { 
       occurredOn: i.occurred_on,
       dated: i.dated,
       excerpt: { start: i.span_start, end: i.span_end, text: r.text.slice(i.span_start, i.span_end) },
-      link: { campaignId, score: i.score, reasons: i.reasons, linkedBy: i.linked_by, linkedAt: i.linked_at.toISOString() },
+      link: {
+        campaignId,
+        score: i.score,
+        reasons: i.reasons,
+        linkedBy: i.linked_by,
+        linkedAt: i.linked_at.toISOString(),
+      },
     })),
   });
 }
@@ -44,7 +58,11 @@ function reportRecord(campaignId: number, incidents: CampaignIncident[], raw: { 
  * Adds the incident reports linked to a campaign to its bundle: per report, its bytes exactly as captured
  * (stored inert, like a post's) and incident-report.json, under `incidents/<report id>/`.
  */
-export async function addIncidentEvidence(db: Db, campaignId: number, add: (path: string, data: Buffer) => Promise<{ path: string; sha256: string }>): Promise<IncidentEvidence> {
+export async function addIncidentEvidence(
+  db: Db,
+  campaignId: number,
+  add: (path: string, data: Buffer) => Promise<{ path: string; sha256: string }>,
+): Promise<IncidentEvidence> {
   const incidents = await campaignIncidents(db, campaignId);
   const byReport = new Map<number, CampaignIncident[]>();
   for (const i of incidents) byReport.set(i.report_id, [...(byReport.get(i.report_id) ?? []), i]);
@@ -56,7 +74,10 @@ export async function addIncidentEvidence(db: Db, campaignId: number, add: (path
     for (const id of batch) {
       const rows = byReport.get(id)!;
       const name = rawFileName(rows[0]!.raw_content_type);
-      const files = [await add(`incidents/${id}/${name.stored}`, raws.get(id)!), await add(`incidents/${id}/incident-report.json`, reportRecord(campaignId, rows, name))];
+      const files = [
+        await add(`incidents/${id}/${name.stored}`, raws.get(id)!),
+        await add(`incidents/${id}/incident-report.json`, reportRecord(campaignId, rows, name)),
+      ];
       sections += incidentReportSection(rows, files);
     }
   }
@@ -64,6 +85,13 @@ export async function addIncidentEvidence(db: Db, campaignId: number, add: (path
     incidentIds: incidents.map((i) => i.id),
     acts: incidents.map(incidentAct),
     sections,
-    summaries: incidents.map((i) => ({ incidentId: i.id, incidentReportId: i.report_id, act: i.act, postcodeDistrict: i.postcode_district, occurredOn: i.occurred_on, linkedBy: i.linked_by })),
+    summaries: incidents.map((i) => ({
+      incidentId: i.id,
+      incidentReportId: i.report_id,
+      act: i.act,
+      postcodeDistrict: i.postcode_district,
+      occurredOn: i.occurred_on,
+      linkedBy: i.linked_by,
+    })),
   };
 }

@@ -8,7 +8,14 @@ const STYLE = `body{font:14px/1.45 Georgia,serif;max-width:60rem;margin:2rem aut
 .meta{color:#444;font-size:.9rem}.text{white-space:pre-wrap;border-left:3px solid #333;padding-left:.8rem}mark{background:#ffe38a}.hash{font-family:monospace;font-size:.8rem;word-break:break-all}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2rem .4rem;text-align:left;font-size:.9rem}`;
 
-export function reportHead(meta: { bundleId: string; createdAt: string; createdBy: string; recipient: string; purpose: string; items: number }): string {
+export function reportHead(meta: {
+  bundleId: string;
+  createdAt: string;
+  createdBy: string;
+  recipient: string;
+  purpose: string;
+  items: number;
+}): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>Vigil evidence bundle ${escapeHtml(meta.bundleId)}</title><style>${STYLE}</style></head><body>
 <h1>Vigil evidence bundle</h1>
@@ -31,7 +38,11 @@ type MarkableSpan = Pick<RationaleSpan, 'feature' | 'start' | 'end' | 'image'>;
  * Text with the rationale spans `keep` chooses marked, every piece escaped, spans applied on the text they
  * point into: the post's own (no image) or one image's OCR text.
  */
-export function highlighted(text: string, rationale: readonly MarkableSpan[], keep: (r: MarkableSpan) => boolean = (r) => !r.image): string {
+export function highlighted(
+  text: string,
+  rationale: readonly MarkableSpan[],
+  keep: (r: MarkableSpan) => boolean = (r) => !r.image,
+): string {
   const spans = rationale
     .filter((r) => keep(r) && !r.feature.startsWith('segment:') && r.end > r.start && r.end <= text.length)
     .sort((a, b) => a.start - b.start || b.end - a.end);
@@ -65,7 +76,8 @@ ${images}${e.notes.length ? `<h3>Analysts' notes</h3><ul>${e.notes.map((n) => `<
 `;
 }
 
-export const reportFoot = (fingerprint: string) => `<h2>Signature</h2><p class="hash">manifest.json is signed with Ed25519; public key fingerprint (SHA-256 of its DER): ${fingerprint}</p></body></html>\n`;
+export const reportFoot = (fingerprint: string) =>
+  `<h2>Signature</h2><p class="hash">manifest.json is signed with Ed25519; public key fingerprint (SHA-256 of its DER): ${fingerprint}</p></body></html>\n`;
 
 /** One line of the campaign's course from offer to act: a post of it, or an act reported on the ground. */
 export interface ActRow {
@@ -84,10 +96,15 @@ export function postAct(e: Evidence): ActRow | undefined {
   const first = e.versions[0];
   if (!kind || !first) return undefined;
   const at = (first.published_at ?? first.captured_at).toISOString();
-  return { at, kind, html: `<tr><td>${escapeHtml(at)}</td><td>${escapeHtml(labelNames(labels))}</td><td>${escapeHtml(`${e.item.post.platform}/${e.item.post.channel}`)}</td><td><a href="#item-${e.item.id}">Item ${e.item.id}</a></td></tr>\n` };
+  return {
+    at,
+    kind,
+    html: `<tr><td>${escapeHtml(at)}</td><td>${escapeHtml(labelNames(labels))}</td><td>${escapeHtml(`${e.item.post.platform}/${e.item.post.channel}`)}</td><td><a href="#item-${e.item.id}">Item ${e.item.id}</a></td></tr>\n`,
+  };
 }
 
-const placeOf = (i: CampaignIncident) => [i.place_name ?? i.place_type.replace('_', ' '), i.road, i.town, i.postcode_district].filter(Boolean).join(', ');
+const placeOf = (i: CampaignIncident) =>
+  [i.place_name ?? i.place_type.replace('_', ' '), i.road, i.town, i.postcode_district].filter(Boolean).join(', ');
 const actWords = (i: CampaignIncident) => i.act.replaceAll('_', ' ');
 const dayOf = (i: CampaignIncident) => `${i.occurred_on}${i.dated ? '' : ' (day of publication)'}`;
 
@@ -112,11 +129,16 @@ ${sorted.map((r) => r.html).join('')}</table>
 }
 
 /** One incident report: where it was published, each incident read from it with why it is linked, and its files. */
-export function incidentReportSection(incidents: CampaignIncident[], files: { path: string; sha256: string }[]): string {
+export function incidentReportSection(
+  incidents: CampaignIncident[],
+  files: { path: string; sha256: string }[],
+): string {
   const r = incidents[0]!;
   const each = incidents
     .map(
-      (i) => `<h3 id="incident-${i.id}">Incident ${i.id} · ${escapeHtml(actWords(i))} · ${escapeHtml(placeOf(i))} · ${escapeHtml(dayOf(i))}</h3>
+      (
+        i,
+      ) => `<h3 id="incident-${i.id}">Incident ${i.id} · ${escapeHtml(actWords(i))} · ${escapeHtml(placeOf(i))} · ${escapeHtml(dayOf(i))}</h3>
 <div class="text">${escapeHtml(r.text.slice(i.span_start, i.span_end))}</div>
 <p class="meta">Linked by ${escapeHtml(i.linked_by === 'auto' ? 'Vigil (automatically)' : i.linked_by)} at ${escapeHtml(i.linked_at.toISOString())}, score ${i.score}: ${escapeHtml(i.reasons.join('; '))}</p>`,
     )

@@ -14,15 +14,26 @@ export interface SigningKey {
 export const KEY_FILE_NAME = 'evidence-ed25519.pem';
 
 /** The configured key file, or this instance's own one under `keyDir`, named by the instance id. */
-export const keyFileFor = (evidence: { keyFile?: string | undefined; keyDir: string }, instanceId: string): string => evidence.keyFile ?? join(evidence.keyDir, instanceId, KEY_FILE_NAME);
+export const keyFileFor = (evidence: { keyFile?: string | undefined; keyDir: string }, instanceId: string): string =>
+  evidence.keyFile ?? join(evidence.keyDir, instanceId, KEY_FILE_NAME);
 
 /** The key file the API and `vigil export` sign with: the configured one, else this instance's own. */
-export const signingKeyFile = async (db: Db, evidence: { keyFile?: string | undefined; keyDir: string }): Promise<string> => evidence.keyFile ?? keyFileFor(evidence, await instanceId(db));
+export const signingKeyFile = async (
+  db: Db,
+  evidence: { keyFile?: string | undefined; keyDir: string },
+): Promise<string> => evidence.keyFile ?? keyFileFor(evidence, await instanceId(db));
 
-export const fingerprintOf = (publicKey: KeyObject) => createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+export const fingerprintOf = (publicKey: KeyObject) =>
+  createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 
 function readKey(file: string, passphrase?: string): KeyObject {
-  const privateKey = createPrivateKey({ key: readFileSync(file), format: 'pem', ...(passphrase ? { passphrase } : {}) });
+  const privateKey = createPrivateKey({
+    key: readFileSync(file),
+    format: 'pem',
+    ...(passphrase ? { passphrase } : {}),
+  });
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} is not an Ed25519 private key`);
   return privateKey;
 }
@@ -36,7 +47,11 @@ function createKey(file: string, passphrase?: string): KeyObject {
   const { privateKey } = generateKeyPairSync('ed25519');
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, privateKey.export({ type: 'pkcs8', format: 'pem', ...(passphrase ? { cipher: 'aes-256-cbc', passphrase } : {}) }), { mode: 0o600, flag: 'wx' });
+  writeFileSync(
+    tmp,
+    privateKey.export({ type: 'pkcs8', format: 'pem', ...(passphrase ? { cipher: 'aes-256-cbc', passphrase } : {}) }),
+    { mode: 0o600, flag: 'wx' },
+  );
   try {
     linkSync(tmp, file);
     return privateKey;
@@ -75,5 +90,9 @@ export function loadSigningKey(file: string, passphrase?: string): SigningKey | 
 
 function signingKeyOf(privateKey: KeyObject): SigningKey {
   const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: fingerprintOf(publicKey) };
+  return {
+    privateKey,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    fingerprint: fingerprintOf(publicKey),
+  };
 }

@@ -10,7 +10,10 @@ course from offer to claims to incidents in time order.
 `;
 
 /** VERIFY.md: how a recipient checks the bundle with standard tools alone. */
-export const verifyInstructions = (fingerprint: string, has: { incidents?: boolean } = {}) => `# Verifying this evidence bundle
+export const verifyInstructions = (
+  fingerprint: string,
+  has: { incidents?: boolean } = {},
+) => `# Verifying this evidence bundle
 
 You do not need Vigil to check this bundle: \`unzip\`, \`sha256sum\` and \`openssl\` (3.0 or later) suffice.
 Run these commands in the folder where you unzipped the bundle.

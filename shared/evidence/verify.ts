@@ -29,7 +29,12 @@ export interface VerifyOptions {
 
 const KEEP = new Set<string>([...SIGNATURE_FILES, 'custody.json']);
 
-const failed = (problems: string[], verdict: Verdict = 'not-verified'): VerifyResult => ({ ok: false, verdict, files: 0, problems });
+const failed = (problems: string[], verdict: Verdict = 'not-verified'): VerifyResult => ({
+  ok: false,
+  verdict,
+  files: 0,
+  problems,
+});
 
 /** Two entries that unzip to one file: which one a tool keeps varies, so the one checked may not be the one read. */
 const duplicateProblem = (names: string[]) =>
@@ -40,7 +45,14 @@ const duplicateProblem = (names: string[]) =>
 type Manifest = { format?: string; bundleId?: string; publicKeyFingerprint?: string; files?: FileEntry[] };
 
 /** The manifest's signature against the enclosed (or given) key and that key's fingerprint; returns the fingerprint of the key that signed it. */
-function checkSignature(manifestRaw: Buffer, signature: Buffer | undefined, keyPem: string | undefined, manifest: Manifest, opts: VerifyOptions, problems: string[]): string | undefined {
+function checkSignature(
+  manifestRaw: Buffer,
+  signature: Buffer | undefined,
+  keyPem: string | undefined,
+  manifest: Manifest,
+  opts: VerifyOptions,
+  problems: string[],
+): string | undefined {
   let fingerprint: string | undefined;
   if (!signature) problems.push('manifest.sig is missing');
   if (!keyPem) problems.push('public-key.pem is missing');
@@ -48,13 +60,18 @@ function checkSignature(manifestRaw: Buffer, signature: Buffer | undefined, keyP
     try {
       const key = createPublicKey(keyPem);
       fingerprint = fingerprintOf(key);
-      if (!verifySignature(null, manifestRaw, key, signature)) problems.push('signature: manifest.sig does not verify against manifest.json (the manifest or the signature was altered)');
+      if (!verifySignature(null, manifestRaw, key, signature))
+        problems.push(
+          'signature: manifest.sig does not verify against manifest.json (the manifest or the signature was altered)',
+        );
     } catch (err) {
       problems.push(`signature: cannot be checked (${(err as Error).message})`);
     }
   }
-  if (opts.fingerprint && fingerprint !== opts.fingerprint.toLowerCase()) problems.push(`signature: signed with key ${fingerprint ?? '?'}, not the expected ${opts.fingerprint}`);
-  if (fingerprint && manifest.publicKeyFingerprint !== fingerprint) problems.push('manifest.json: names a different key fingerprint than public-key.pem');
+  if (opts.fingerprint && fingerprint !== opts.fingerprint.toLowerCase())
+    problems.push(`signature: signed with key ${fingerprint ?? '?'}, not the expected ${opts.fingerprint}`);
+  if (fingerprint && manifest.publicKeyFingerprint !== fingerprint)
+    problems.push('manifest.json: names a different key fingerprint than public-key.pem');
   return fingerprint;
 }
 
@@ -65,25 +82,51 @@ function checkFiles(files: FileEntry[], entries: Map<string, ZipEntryRead>, prob
     listed.add(f.path);
     const got = entries.get(f.path);
     if (!got) problems.push(`dropped: ${f.path} is listed in the manifest but missing`);
-    else if (got.sha256 !== f.sha256 || got.size !== f.size) problems.push(`altered: ${f.path} (SHA-256 ${got.sha256}, manifest says ${f.sha256})`);
+    else if (got.sha256 !== f.sha256 || got.size !== f.size)
+      problems.push(`altered: ${f.path} (SHA-256 ${got.sha256}, manifest says ${f.sha256})`);
   }
   // An image is named by its own SHA-256 when exported: a name and content that disagree were swapped or forged.
   for (const f of files) {
     const named = /\/media\/([0-9a-f]{64})\.[a-z]+$/.exec(f.path)?.[1];
     const got = named ? entries.get(f.path) : undefined;
-    if (named && got && got.sha256 !== named) problems.push(`altered: ${f.path} is named by SHA-256 ${named} but its bytes hash to ${got.sha256}`);
+    if (named && got && got.sha256 !== named)
+      problems.push(`altered: ${f.path} is named by SHA-256 ${named} but its bytes hash to ${got.sha256}`);
   }
   for (const name of entries.keys()) {
-    if (!listed.has(name) && !(SIGNATURE_FILES as readonly string[]).includes(name)) problems.push(`added: ${name} is not listed in the manifest`);
+    if (!listed.has(name) && !(SIGNATURE_FILES as readonly string[]).includes(name))
+      problems.push(`added: ${name} is not listed in the manifest`);
   }
 }
 
 /** Each custody entry's hash recomputed from its fields. */
 function checkCustody(custody: Buffer, problems: string[]): void {
   try {
-    const { entries: audit } = JSON.parse(custody.toString('utf8')) as { entries: { id: number; at: string; actor: string; actorId: number | null; action: string; entity: string; entityId: string | null; details: Record<string, unknown>; prevHash: string | null; hash: string }[] };
+    const { entries: audit } = JSON.parse(custody.toString('utf8')) as {
+      entries: {
+        id: number;
+        at: string;
+        actor: string;
+        actorId: number | null;
+        action: string;
+        entity: string;
+        entityId: string | null;
+        details: Record<string, unknown>;
+        prevHash: string | null;
+        hash: string;
+      }[];
+    };
     for (const a of audit) {
-      if (auditHash(a.prevHash, a.at, { actor: a.actor, actorId: a.actorId, action: a.action, entity: a.entity, entityId: a.entityId, details: a.details }) !== a.hash) problems.push(`custody: entry ${a.id} does not match its hash`);
+      if (
+        auditHash(a.prevHash, a.at, {
+          actor: a.actor,
+          actorId: a.actorId,
+          action: a.action,
+          entity: a.entity,
+          entityId: a.entityId,
+          details: a.details,
+        }) !== a.hash
+      )
+        problems.push(`custody: entry ${a.id} does not match its hash`);
     }
   } catch {
     problems.push('custody.json is not valid JSON');
@@ -115,7 +158,8 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
   } catch {
     return failed([...problems, 'manifest.json is not valid JSON (altered)']);
   }
-  if (manifest.format !== BUNDLE_FORMAT) problems.push(`manifest.json: unknown format ${JSON.stringify(manifest.format)}`);
+  if (manifest.format !== BUNDLE_FORMAT)
+    problems.push(`manifest.json: unknown format ${JSON.stringify(manifest.format)}`);
 
   const fingerprint = checkSignature(manifestRaw, signature, keyPem, manifest, opts, problems);
   checkFiles(manifest.files ?? [], entries, problems);
@@ -123,5 +167,12 @@ export async function verifyBundle(path: string, opts: VerifyOptions = {}): Prom
   if (custody) checkCustody(custody, problems);
   const ok = problems.length === 0;
   const pinned = opts.publicKeyPem !== undefined || opts.fingerprint !== undefined;
-  return { ok, verdict: !ok ? 'not-verified' : pinned ? 'verified' : 'unpinned', ...(manifest.bundleId ? { bundleId: manifest.bundleId } : {}), ...(fingerprint ? { fingerprint } : {}), files: manifest.files?.length ?? 0, problems };
+  return {
+    ok,
+    verdict: !ok ? 'not-verified' : pinned ? 'verified' : 'unpinned',
+    ...(manifest.bundleId ? { bundleId: manifest.bundleId } : {}),
+    ...(fingerprint ? { fingerprint } : {}),
+    files: manifest.files?.length ?? 0,
+    problems,
+  };
 }

@@ -5,7 +5,10 @@ export interface LabelledReport {
   id: string;
   publishedAt: string;
   text: string;
-  incidents: Pick<ExtractedIncident, 'act' | 'placeType' | 'placeName' | 'postcodeDistrict' | 'road' | 'town' | 'occurredOn'>[];
+  incidents: Pick<
+    ExtractedIncident,
+    'act' | 'placeType' | 'placeName' | 'postcodeDistrict' | 'road' | 'town' | 'occurredOn'
+  >[];
 }
 
 export interface IncidentScores {
@@ -24,19 +27,35 @@ export interface IncidentScores {
   negativeReports: number;
 }
 
-const same = (a: string | null | undefined, b: string | null | undefined) => Boolean(a && b && a.toLowerCase() === b.toLowerCase());
-const overlaps = (a: string | null | undefined, b: string | null | undefined) => Boolean(a && b && (a.toLowerCase().includes(b.toLowerCase()) || b.toLowerCase().includes(a.toLowerCase())));
+const same = (a: string | null | undefined, b: string | null | undefined) =>
+  Boolean(a && b && a.toLowerCase() === b.toLowerCase());
+const overlaps = (a: string | null | undefined, b: string | null | undefined) =>
+  Boolean(a && b && (a.toLowerCase().includes(b.toLowerCase()) || b.toLowerCase().includes(a.toLowerCase())));
 
 /** The same place: the same named place, or the same type at the same road, district or (without names) town. */
 function samePlace(p: LabelledReport['incidents'][number], g: LabelledReport['incidents'][number]): boolean {
   if (p.placeName && g.placeName) return overlaps(p.placeName, g.placeName);
   if (p.placeType !== g.placeType) return false;
-  return same(p.road, g.road) || same(p.postcodeDistrict, g.postcodeDistrict) || same(p.town, g.town) || (!g.road && !g.postcodeDistrict && !g.town);
+  return (
+    same(p.road, g.road) ||
+    same(p.postcodeDistrict, g.postcodeDistrict) ||
+    same(p.town, g.town) ||
+    (!g.road && !g.postcodeDistrict && !g.town)
+  );
 }
 
 /** Precision and recall of an extractor on labelled reports, matching extracted to labelled incidents one to one by place. */
-export function scoreIncidents(reports: LabelledReport[], extract: (text: string, publishedAt: Date) => ExtractedIncident[]): IncidentScores {
-  let incidents = 0, extracted = 0, matched = 0, acts = 0, dates = 0, falseReports = 0, negativeReports = 0;
+export function scoreIncidents(
+  reports: LabelledReport[],
+  extract: (text: string, publishedAt: Date) => ExtractedIncident[],
+): IncidentScores {
+  let incidents = 0,
+    extracted = 0,
+    matched = 0,
+    acts = 0,
+    dates = 0,
+    falseReports = 0,
+    negativeReports = 0;
   for (const r of reports) {
     const found = extract(r.text, new Date(`${r.publishedAt}T12:00:00Z`));
     incidents += r.incidents.length;

@@ -10,54 +10,292 @@ import { isKnownPlace, KNOWN_NAMES } from './gazetteer.js';
  * or sentence that names a place is its own incident.
  */
 
-const w = (...alternatives: string[]) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+const w = (...alternatives: string[]) =>
+  new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
 
 const ACTS: [IncidentAct, RegExp][] = [
-  ['pigs_head', w("pig'?s? heads?", 'pigs? heads?', 'pork', 'bacon', 'tete de (?:porc|cochon)', 'schweinekopf', 'varkenskop')],
-  ['threatening_letter', w('threatening letters?', 'hate mail', 'letters? (?:containing|with) threats?', 'threatening notes?', 'lettres? de menace', 'drohbriefe?', 'dreigbrie\\p{L}*')],
-  ['arson', w('arson\\p{L}*', 'accelerant', 'burning object', 'fire at (?:a|an|the)',  'set (?:alight|on fire|fire to)', 'fire (?:was|had been) (?:started|set|deliberately)', 'deliberate(?:ly)? (?:fire|started|set)', 'petrol bomb\\p{L}*', 'firebomb\\p{L}*', 'molotov', 'burnt out', 'burned out', 'torched', 'incendi\\p{L}*', 'brandanschlag', 'brandstift\\p{L}*', 'in brand gestoken', 'brandstichting')],
-  ['windows_smashed', w('windows?\\b.{0,60}\\b(?:smashed|broken|shattered)', 'ramen (?:ingegooid|ingeslagen)', 'break(?:ing)? (?:the |its )?windows?', 'vitrine (?:brisee|cassee)', 'windows? (?:was |were |had been |have been )?(?:smashed|broken|shattered|put (?:through|in))', '(?:smashed|broke|broken|shattered) (?:a |the |its |their |several |two |three |\\w+ )?windows?', 'bricks? (?:was |were )?thrown through', 'glass (?:door|panel)s? (?:was |were )?(?:smashed|shattered)', 'vitres? (?:brisees?|cassees?)', 'scheiben? (?:eingeschlagen|eingeworfen|zerstort)', 'ruiten? (?:ingegooid|ingeslagen|vernield)')],
-  ['graffiti', w('graffiti', 'daubed', 'daubing', 'spray[- ]?painted', 'sprayed', 'scrawled', 'defaced', 'painted (?:with|on)', 'slogans? (?:was |were )?(?:painted|written)', 'tags?', 'tagu\\p{L}*', 'beschmiert', 'schmiererei\\p{L}*', 'beklad', 'bekladding\\p{L}*', 'leuzen')],
-  ['assault', w('assaulted', 'assault', 'punched', 'stabbed', 'beaten', 'kicked', 'attacked (?:a|an|two|three|several|the) (?:man|woman|boy|girl|worshippers?|imam|rabbi|pupils?|residents?|guests?|teenagers?|volunteers?)', 'agress\\p{L}*', 'angegriffen', 'mishandeld')],
-  ['criminal_damage', w('criminal damage', 'vandalised', 'vandalized', 'vandalism', 'damaged', 'sledgehammer', 'smashed', 'attacked', 'targeted', 'desecrated', 'degrad\\p{L}*', 'vandalis\\p{L}*', 'beschadigd', 'beschadigt', 'vernield')],
+  [
+    'pigs_head',
+    w("pig'?s? heads?", 'pigs? heads?', 'pork', 'bacon', 'tete de (?:porc|cochon)', 'schweinekopf', 'varkenskop'),
+  ],
+  [
+    'threatening_letter',
+    w(
+      'threatening letters?',
+      'hate mail',
+      'letters? (?:containing|with) threats?',
+      'threatening notes?',
+      'lettres? de menace',
+      'drohbriefe?',
+      'dreigbrie\\p{L}*',
+    ),
+  ],
+  [
+    'arson',
+    w(
+      'arson\\p{L}*',
+      'accelerant',
+      'burning object',
+      'fire at (?:a|an|the)',
+      'set (?:alight|on fire|fire to)',
+      'fire (?:was|had been) (?:started|set|deliberately)',
+      'deliberate(?:ly)? (?:fire|started|set)',
+      'petrol bomb\\p{L}*',
+      'firebomb\\p{L}*',
+      'molotov',
+      'burnt out',
+      'burned out',
+      'torched',
+      'incendi\\p{L}*',
+      'brandanschlag',
+      'brandstift\\p{L}*',
+      'in brand gestoken',
+      'brandstichting',
+    ),
+  ],
+  [
+    'windows_smashed',
+    w(
+      'windows?\\b.{0,60}\\b(?:smashed|broken|shattered)',
+      'ramen (?:ingegooid|ingeslagen)',
+      'break(?:ing)? (?:the |its )?windows?',
+      'vitrine (?:brisee|cassee)',
+      'windows? (?:was |were |had been |have been )?(?:smashed|broken|shattered|put (?:through|in))',
+      '(?:smashed|broke|broken|shattered) (?:a |the |its |their |several |two |three |\\w+ )?windows?',
+      'bricks? (?:was |were )?thrown through',
+      'glass (?:door|panel)s? (?:was |were )?(?:smashed|shattered)',
+      'vitres? (?:brisees?|cassees?)',
+      'scheiben? (?:eingeschlagen|eingeworfen|zerstort)',
+      'ruiten? (?:ingegooid|ingeslagen|vernield)',
+    ),
+  ],
+  [
+    'graffiti',
+    w(
+      'graffiti',
+      'daubed',
+      'daubing',
+      'spray[- ]?painted',
+      'sprayed',
+      'scrawled',
+      'defaced',
+      'painted (?:with|on)',
+      'slogans? (?:was |were )?(?:painted|written)',
+      'tags?',
+      'tagu\\p{L}*',
+      'beschmiert',
+      'schmiererei\\p{L}*',
+      'beklad',
+      'bekladding\\p{L}*',
+      'leuzen',
+    ),
+  ],
+  [
+    'assault',
+    w(
+      'assaulted',
+      'assault',
+      'punched',
+      'stabbed',
+      'beaten',
+      'kicked',
+      'attacked (?:a|an|two|three|several|the) (?:man|woman|boy|girl|worshippers?|imam|rabbi|pupils?|residents?|guests?|teenagers?|volunteers?)',
+      'agress\\p{L}*',
+      'angegriffen',
+      'mishandeld',
+    ),
+  ],
+  [
+    'criminal_damage',
+    w(
+      'criminal damage',
+      'vandalised',
+      'vandalized',
+      'vandalism',
+      'damaged',
+      'sledgehammer',
+      'smashed',
+      'attacked',
+      'targeted',
+      'desecrated',
+      'degrad\\p{L}*',
+      'vandalis\\p{L}*',
+      'beschadigd',
+      'beschadigt',
+      'vernield',
+    ),
+  ],
 ];
 
 const PLACES: [PlaceType, RegExp][] = [
-  ['islamic_centre', w('islamic (?:community |cultural )?cent(?:re|er)', 'muslim (?:community |cultural )?cent(?:re|er)', 'centre islamique')],
+  [
+    'islamic_centre',
+    w(
+      'islamic (?:community |cultural )?cent(?:re|er)',
+      'muslim (?:community |cultural )?cent(?:re|er)',
+      'centre islamique',
+    ),
+  ],
   ['mosque', w('mosques?', 'masjids?', 'mosquees?', 'moschee\\p{L}*', 'moskee\\p{L}*', 'musallah?')],
   ['synagogue', w('synagogues?', 'shul', 'synagoge\\p{L}*')],
   ['gurdwara', w('gurdwaras?', 'gurudwaras?')],
   ['temple', w('temples?', 'mandirs?')],
   ['church', w('churche?s?', 'chapels?', 'cathedrals?', 'eglises?', 'kirche\\p{L}*', 'kerk\\p{L}*')],
   ['school', w('schools?', 'academy', 'madras+as?', 'ecoles?', 'schule\\p{L}*', 'colleges?')],
-  ['asylum_hotel', w('(?:asylum|migrant)[- ]hotels?', 'hotels? (?:used to house|housing|for) (?:asylum seekers|migrants|refugees)', 'hotels?')],
-  ['refugee_centre', w('refugee (?:cent(?:re|er)|hostel|shelter)s?', 'asylum (?:cent(?:re|er)|hostel)s?', 'azc', 'asylunterkunft', 'fluchtlingsunterkunft', "centre d'accueil", 'foyer')],
+  [
+    'asylum_hotel',
+    w(
+      '(?:asylum|migrant)[- ]hotels?',
+      'hotels? (?:used to house|housing|for) (?:asylum seekers|migrants|refugees)',
+      'hotels?',
+    ),
+  ],
+  [
+    'refugee_centre',
+    w(
+      'refugee (?:cent(?:re|er)|hostel|shelter)s?',
+      'asylum (?:cent(?:re|er)|hostel)s?',
+      'azc',
+      'asylunterkunft',
+      'fluchtlingsunterkunft',
+      "centre d'accueil",
+      'foyer',
+    ),
+  ],
   ['community_centre', w('community (?:cent(?:re|er)|hall)s?', 'church hall', 'cultural cent(?:re|er)')],
   ['shop', w('shops?', 'butchers?', 'restaurants?', 'takeaways?', 'businesses')],
 ];
 
 /** Reports of something other than a new act: an offer, a trial, a fundraiser, an accident, a warning. */
 const NOT_AN_ACT = w(
-  'offer(?:ed|ing|s)?', 'bount(?:y|ies)', 'reward(?:s|ed)? (?:of|for)', 'paid (?:to|for)', 'recruit\\p{L}*', 'telegram', 'would pay',
-  'court', 'pleaded', 'sentenced', 'jailed', 'trial', 'jury', 'convicted', 'prosecutors?', 'magistrates', 'charged with', 'appeared', 'admitted',
-  'donat\\p{L}*', 'crowdfund\\p{L}*', 'fundrais\\p{L}*', 'raised', 'repairs? (?:fund|appeal)',
-  'accident(?:al|ally)?', 'not (?:being )?treated as suspicious', 'electrical fault', 'no one was (?:hurt|injured) in the (?:blaze|fire)',
-  'could', 'might', 'would', 'plans? to', 'threaten(?:ed|s)? to', 'urged', 'warn(?:ed|s|ing)?', 'advice', 'statistics', 'figures show',
+  'offer(?:ed|ing|s)?',
+  'bount(?:y|ies)',
+  'reward(?:s|ed)? (?:of|for)',
+  'paid (?:to|for)',
+  'recruit\\p{L}*',
+  'telegram',
+  'would pay',
+  'court',
+  'pleaded',
+  'sentenced',
+  'jailed',
+  'trial',
+  'jury',
+  'convicted',
+  'prosecutors?',
+  'magistrates',
+  'charged with',
+  'appeared',
+  'admitted',
+  'donat\\p{L}*',
+  'crowdfund\\p{L}*',
+  'fundrais\\p{L}*',
+  'raised',
+  'repairs? (?:fund|appeal)',
+  'accident(?:al|ally)?',
+  'not (?:being )?treated as suspicious',
+  'electrical fault',
+  'no one was (?:hurt|injured) in the (?:blaze|fire)',
+  'could',
+  'might',
+  'would',
+  'plans? to',
+  'threaten(?:ed|s)? to',
+  'urged',
+  'warn(?:ed|s|ing)?',
+  'advice',
+  'statistics',
+  'figures show',
 );
 /** An item about what followed an act already reported: an arrest, a trial, an appeal, a vigil, a collection, a debate. */
 const FOLLOW_UP = w(
-  'arrested', 'charged', 'court', 'trial', 'sentenced', 'jailed', 'pleaded', 'convicted', 'appeal(?:ing)? for', 'do you recognise', 'released (?:cctv|images)', 'cctv images',
-  'human chain', 'solidarity', 'vigil', 'raised (?:the )?(?:money|funds|£[\\d,.]+k?)', 'to (?:repair|replace|fix)', 'fundrais\\p{L}*', 'donations?', 'crowdfund\\p{L}*', 'mp', 'commons', 'minister', 'councillors? (?:raised|asked)',
-  'prozess', 'landgericht', 'angeklagt\\p{L}*', 'verurteilt', 'condamne\\p{L}*', 'tribunal', 'proces', 'rechtbank', 'veroordeeld',
+  'arrested',
+  'charged',
+  'court',
+  'trial',
+  'sentenced',
+  'jailed',
+  'pleaded',
+  'convicted',
+  'appeal(?:ing)? for',
+  'do you recognise',
+  'released (?:cctv|images)',
+  'cctv images',
+  'human chain',
+  'solidarity',
+  'vigil',
+  'raised (?:the )?(?:money|funds|£[\\d,.]+k?)',
+  'to (?:repair|replace|fix)',
+  'fundrais\\p{L}*',
+  'donations?',
+  'crowdfund\\p{L}*',
+  'mp',
+  'commons',
+  'minister',
+  'councillors? (?:raised|asked)',
+  'prozess',
+  'landgericht',
+  'angeklagt\\p{L}*',
+  'verurteilt',
+  'condamne\\p{L}*',
+  'tribunal',
+  'proces',
+  'rechtbank',
+  'veroordeeld',
 );
 /** Frames that words of a past act do not outweigh: a trial, an offer, a collection. */
-const FIRM_FRAME = /\b(?:court|pleaded|sentenced|jailed|trial|jury|convicted|charged with|offer(?:ed|ing)?|bounty|donat|crowdfund|fundrais)/i;
+const FIRM_FRAME =
+  /\b(?:court|pleaded|sentenced|jailed|trial|jury|convicted|charged with|offer(?:ed|ing)?|bounty|donat|crowdfund|fundrais)/i;
 /** Words that make a sentence a report of what happened even beside one of the above ("after the offer, seven sites were hit"). */
-const HAPPENED = w('was|were|had been|have been|has been', 'police (?:are|were) (?:investigating|called)', 'investigat\\p{L}*', 'overnight', 'last night', 'early hours', 'discovered', 'found', 'reported');
+const HAPPENED = w(
+  'was|were|had been|have been|has been',
+  'police (?:are|were) (?:investigating|called)',
+  'investigat\\p{L}*',
+  'overnight',
+  'last night',
+  'early hours',
+  'discovered',
+  'found',
+  'reported',
+);
 
 const POSTCODE = /\b([A-Z]{1,2})(\d{1,2}[A-Z]?)(?:\s\d[A-Z]{2})?\b/g;
 const NAME_WORD = /^(?:[A-Z][\p{L}'’-]*|Ul|ul|al|Al|of|and|&|St\.?|e|i|ur|-)$/u;
-const NAME_STOP = new Set(['The', 'A', 'An', 'In', 'On', 'At', 'Police', 'Officers', 'Graffiti', 'Windows', 'Worshippers', 'Residents', 'Staff', 'Leaders', 'Both', 'Two', 'Three', 'Several', 'Its', 'Their', 'Our', 'This', 'That', 'Last', 'Overnight', 'Yesterday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
+const NAME_STOP = new Set([
+  'The',
+  'A',
+  'An',
+  'In',
+  'On',
+  'At',
+  'Police',
+  'Officers',
+  'Graffiti',
+  'Windows',
+  'Worshippers',
+  'Residents',
+  'Staff',
+  'Leaders',
+  'Both',
+  'Two',
+  'Three',
+  'Several',
+  'Its',
+  'Their',
+  'Our',
+  'This',
+  'That',
+  'Last',
+  'Overnight',
+  'Yesterday',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+]);
 
 interface Unit {
   start: number;
@@ -82,14 +320,16 @@ function unitsOf(text: string): Unit[] {
     }
     for (const s of sentences.segment(line)) {
       if (!s.segment.trim()) continue;
-      for (const part of clausesOf(s.segment)) out.push({ start: start + s.index + part.start, end: start + s.index + part.end, text: part.text });
+      for (const part of clausesOf(s.segment))
+        out.push({ start: start + s.index + part.start, end: start + s.index + part.end, text: part.text });
     }
   }
   return out;
 }
 
 /** Inline list items ("… – 6 January: X. – 16 January: Y.") and clauses joined by "; " or ", and " each hold their own site. */
-const CLAUSE_BREAK = /\s[-–•·]\s|;\s+|,\s+(?:and|while)\s+(?=(?:on|at|in|graffiti|windows?|a|an|the|later|shortly)\b)|\.\s+(?=[A-Z])/g;
+const CLAUSE_BREAK =
+  /\s[-–•·]\s|;\s+|,\s+(?:and|while)\s+(?=(?:on|at|in|graffiti|windows?|a|an|the|later|shortly)\b)|\.\s+(?=[A-Z])/g;
 function clausesOf(sentence: string): { start: number; end: number; text: string }[] {
   const out: { start: number; end: number; text: string }[] = [];
   let from = 0;
@@ -128,7 +368,8 @@ function nameBefore(text: string, at: number, end: number): string | null {
   return words.length ? `${words.join(' ')} ${text.slice(at, end)}` : null;
 }
 
-const PLURAL_PLACE = /(?:mosques|masjids|synagogues|gurdwaras|temples|mandirs|churches|chapels|schools|hotels|cent(?:re|er)s|shops|businesses|restaurants|takeaways|butchers|halls|moscheen|moskeeen|mosquees)$/i;
+const PLURAL_PLACE =
+  /(?:mosques|masjids|synagogues|gurdwaras|temples|mandirs|churches|chapels|schools|hotels|cent(?:re|er)s|shops|businesses|restaurants|takeaways|butchers|halls|moscheen|moskeeen|mosquees)$/i;
 
 function placesIn(text: string): PlaceMention[] {
   const folded = fold(text);
@@ -143,7 +384,10 @@ function placesIn(text: string): PlaceMention[] {
       // "Two Leyton mosques defaced": several places, none named, is no one site.
       if (PLURAL_PLACE.test(m[0])) continue;
       const name = nameBefore(text, start, end);
-      const road = (name && /(?:Road|Street|Lane|Avenue|Way|Hill)\b/.exec(name) ? /^(.*?(?:Road|Street|Lane|Avenue|Way|Hill))\b/.exec(name)?.[1] : undefined) ?? roadAfter(text, end);
+      const road =
+        (name && /(?:Road|Street|Lane|Avenue|Way|Hill)\b/.exec(name)
+          ? /^(.*?(?:Road|Street|Lane|Avenue|Way|Hill))\b/.exec(name)?.[1]
+          : undefined) ?? roadAfter(text, end);
       out.push({ type, name, road: road ?? null, at: start });
     }
   }
@@ -173,7 +417,10 @@ function nearest<T extends { index: number }>(found: T[], at: number): T | undef
 }
 
 /** UK postcode districts written in a text, where they are. */
-const postcodesIn = (text: string) => [...text.matchAll(POSTCODE)].filter((m) => POSTCODE_AREAS.has(m[1]!)).map((m) => ({ index: m.index, district: `${m[1]}${m[2]}` }));
+const postcodesIn = (text: string) =>
+  [...text.matchAll(POSTCODE)]
+    .filter((m) => POSTCODE_AREAS.has(m[1]!))
+    .map((m) => ({ index: m.index, district: `${m[1]}${m[2]}` }));
 
 const postcodeIn = (text: string, at: number): string | null => nearest(postcodesIn(text), at)?.district ?? null;
 
@@ -216,7 +463,9 @@ export function extractIncidents(fullText: string, publishedAt: Date): Extracted
   // sentence of megabytes would make every search in it slow).
   const text = fullText.length > MAX_REPORT_CHARS ? fullText.slice(0, MAX_REPORT_CHARS) : fullText;
   if (!ANY_ACT.test(fold(text))) return [];
-  const units = unitsOf(text).map((u) => (u.text.length > MAX_UNIT_CHARS ? { ...u, end: u.start + MAX_UNIT_CHARS, text: u.text.slice(0, MAX_UNIT_CHARS) } : u));
+  const units = unitsOf(text).map((u) =>
+    u.text.length > MAX_UNIT_CHARS ? { ...u, end: u.start + MAX_UNIT_CHARS, text: u.text.slice(0, MAX_UNIT_CHARS) } : u,
+  );
   if (units[0] && FOLLOW_UP.test(fold(units[0].text))) return [];
   const published = publicationDay(publishedAt);
   const itemDate = dateInText(text, publishedAt);
@@ -274,14 +523,32 @@ const ACT_ORDER = ACTS.map(([act]) => act);
  */
 function oneper(found: ExtractedIncident[]): ExtractedIncident[] {
   const named = found.filter((f) => f.placeName || f.road);
-  const longer = (f: ExtractedIncident) => named.some((n) => n !== f && n.placeName && f.placeName && n.placeName.length > f.placeName.length && n.placeName.toLowerCase().endsWith(f.placeName.toLowerCase()));
+  const longer = (f: ExtractedIncident) =>
+    named.some(
+      (n) =>
+        n !== f &&
+        n.placeName &&
+        f.placeName &&
+        n.placeName.length > f.placeName.length &&
+        n.placeName.toLowerCase().endsWith(f.placeName.toLowerCase()),
+    );
   // A headline's "Primary school" is the body's "Noor Ul Islam Primary School".
-  const kept = found.filter((f) => (f.placeName || f.road ? !longer(f) : !named.some((n) => n.placeType === f.placeType && n.occurredOn === f.occurredOn)));
+  const kept = found.filter((f) =>
+    f.placeName || f.road
+      ? !longer(f)
+      : !named.some((n) => n.placeType === f.placeType && n.occurredOn === f.occurredOn),
+  );
   const byPlace = new Map<string, ExtractedIncident>();
   for (const f of kept) {
     const key = `${(f.placeName ?? '').toLowerCase()}|${f.road ?? ''}|${f.placeName || f.road ? '' : `${f.placeType}|${f.town ?? ''}|${f.postcodeDistrict ?? ''}`}`;
     const other = byPlace.get(key);
-    if (!other || ACT_ORDER.indexOf(f.act) < ACT_ORDER.indexOf(other.act)) byPlace.set(key, other ? { ...f, town: f.town ?? other.town, postcodeDistrict: f.postcodeDistrict ?? other.postcodeDistrict } : f);
+    if (!other || ACT_ORDER.indexOf(f.act) < ACT_ORDER.indexOf(other.act))
+      byPlace.set(
+        key,
+        other
+          ? { ...f, town: f.town ?? other.town, postcodeDistrict: f.postcodeDistrict ?? other.postcodeDistrict }
+          : f,
+      );
   }
   return [...byPlace.values()];
 }

@@ -35,7 +35,8 @@ export function districtsOf(name: string): string[] {
 }
 
 /** The districts a report's place stands for: its postcode, else those of its town or neighbourhood. */
-export const districtsOfPlace = (p: { postcodeDistrict: string | null; town: string | null }): string[] => (p.postcodeDistrict ? [p.postcodeDistrict] : p.town ? districtsOf(p.town) : []);
+export const districtsOfPlace = (p: { postcodeDistrict: string | null; town: string | null }): string[] =>
+  p.postcodeDistrict ? [p.postcodeDistrict] : p.town ? districtsOf(p.town) : [];
 
 /** Whether a name is a known neighbourhood, borough or town. */
 export const isKnownPlace = (name: string): boolean => byName.has(name.toLowerCase()) || towns.has(name.toLowerCase());

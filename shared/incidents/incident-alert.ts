@@ -22,10 +22,26 @@ export interface IncidentPlace {
  * or call still standing). `links` are best first. Once per incident: the alert's key is the report and the
  * site, so a second link of the same incident, by hand or not, writes no second row.
  */
-export async function incidentAlertEntries(trx: Executor, incident: IncidentPlace, links: IncidentLink[], alerts: Config['alerts']): Promise<OutboxEntry[]> {
-  const anchors = await anchorItems(trx, links.map((l) => l.campaignId));
+export async function incidentAlertEntries(
+  trx: Executor,
+  incident: IncidentPlace,
+  links: IncidentLink[],
+  alerts: Config['alerts'],
+): Promise<OutboxEntry[]> {
+  const anchors = await anchorItems(
+    trx,
+    links.map((l) => l.campaignId),
+  );
   const best = links.find((l) => anchors.has(l.campaignId));
   if (!best) return [];
   const anchor = anchors.get(best.campaignId)!;
-  return routeAlert({ severity: 'critical', postcodeDistricts: districtsOfPlace(incident), source: anchor.source }, alerts).map((route) => ({ reviewItemId: anchor.itemId, incidentId: incident.id, channel: route.channel, deliverAfter: route.deliverAfter }));
+  return routeAlert(
+    { severity: 'critical', postcodeDistricts: districtsOfPlace(incident), source: anchor.source },
+    alerts,
+  ).map((route) => ({
+    reviewItemId: anchor.itemId,
+    incidentId: incident.id,
+    channel: route.channel,
+    deliverAfter: route.deliverAfter,
+  }));
 }

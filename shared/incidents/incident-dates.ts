@@ -4,15 +4,67 @@
  * calendar days (YYYY-MM-DD) in UTC, as news reports give them.
  */
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 /** Month names in the languages of the reports Vigil reads (accents folded), by month index. */
 const indexed = (names: string[]) => names.map((name, i) => [name, i] as const);
 const MONTH_NAMES = Object.fromEntries([
   ...indexed(MONTHS),
   ...indexed(MONTHS.map((m) => m.slice(0, 3))),
-  ...indexed(['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre', 'octobre', 'novembre', 'decembre']),
-  ...indexed(['januar', 'februar', 'marz', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'dezember']),
-  ...indexed(['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december']),
+  ...indexed([
+    'janvier',
+    'fevrier',
+    'mars',
+    'avril',
+    'mai',
+    'juin',
+    'juillet',
+    'aout',
+    'septembre',
+    'octobre',
+    'novembre',
+    'decembre',
+  ]),
+  ...indexed([
+    'januar',
+    'februar',
+    'marz',
+    'april',
+    'mai',
+    'juni',
+    'juli',
+    'august',
+    'september',
+    'oktober',
+    'november',
+    'dezember',
+  ]),
+  ...indexed([
+    'januari',
+    'februari',
+    'maart',
+    'april',
+    'mei',
+    'juni',
+    'juli',
+    'augustus',
+    'september',
+    'oktober',
+    'november',
+    'december',
+  ]),
 ]);
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const WEEKDAY_NAMES = Object.fromEntries([
@@ -21,14 +73,19 @@ const WEEKDAY_NAMES = Object.fromEntries([
   ...indexed(['sonntag', 'montag', 'dienstag', 'mittwoch', 'donnerstag', 'freitag', 'samstag']),
   ...indexed(['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag']),
 ]);
-const MONTH = `(${Object.keys(MONTH_NAMES).sort((a, b) => b.length - a.length).join('|')})\\.?`;
+const MONTH = `(${Object.keys(MONTH_NAMES)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})\\.?`;
 const DAY = '(\\d{1,2})(?:st|nd|rd|th|er|\\.)?';
 
 const DAY_MONTH = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH}(?:,?\\s+(\\d{4}))?\\b`, 'i');
 const MONTH_DAY = new RegExp(`\\b${MONTH}\\s+${DAY}(?:,?\\s+(\\d{4}))?\\b`, 'i');
 const ISO = /\b(\d{4})-(\d{2})-(\d{2})\b/;
 // Compounds count: "zaterdagnacht", "Samstagabend".
-const WEEKDAY = new RegExp(`\\b(last\\s+|on\\s+|early hours of\\s+|overnight on\\s+)?(${Object.keys(WEEKDAY_NAMES).join('|')})(?:nacht|avond|abend|morgen|middag)?\\b`, 'i');
+const WEEKDAY = new RegExp(
+  `\\b(last\\s+|on\\s+|early hours of\\s+|overnight on\\s+)?(${Object.keys(WEEKDAY_NAMES).join('|')})(?:nacht|avond|abend|morgen|middag)?\\b`,
+  'i',
+);
 const DAY_BEFORE = /\b(?:yesterday|last night|overnight|on\s+the\s+night\s+before)\b/i;
 const SAME_DAY = /\b(?:today|this morning|earlier today|this afternoon|this evening|tonight)\b/i;
 
@@ -45,7 +102,9 @@ function dated(day: number, month: number, year: string | undefined, published: 
   if (month < 0 || day < 1 || day > 31) return undefined;
   if (year) return new Date(Date.UTC(Number(year), month, day));
   const candidate = new Date(Date.UTC(published.getUTCFullYear(), month, day));
-  return candidate.getTime() > published.getTime() + DAY_MS ? new Date(Date.UTC(published.getUTCFullYear() - 1, month, day)) : candidate;
+  return candidate.getTime() > published.getTime() + DAY_MS
+    ? new Date(Date.UTC(published.getUTCFullYear() - 1, month, day))
+    : candidate;
 }
 
 /**

@@ -49,7 +49,11 @@ const lower = (xs: string[]) => xs.map((x) => x.toLowerCase());
  * (postcode district; or the same postcode area and kind of place; or a road or town the offer names),
  * a kind of target the campaign covers, and a day within the window after its first offer. Pure.
  */
-export function linkIncident(incident: ExtractedIncident, campaigns: CampaignTargets[], windowDays = DEFAULT_LINK_WINDOW_DAYS): IncidentLink[] {
+export function linkIncident(
+  incident: ExtractedIncident,
+  campaigns: CampaignTargets[],
+  windowDays = DEFAULT_LINK_WINDOW_DAYS,
+): IncidentLink[] {
   const occurred = new Date(`${incident.occurredOn}T23:59:59Z`);
   const districts = new Set(districtsOfPlace(incident));
   const areas = new Set([...districts].map(areaOf));
@@ -65,7 +69,11 @@ export function linkIncident(incident: ExtractedIncident, campaigns: CampaignTar
       place = 3;
       reasons.push(`same postcode district ${sameDistrict.toUpperCase()}`);
     }
-    const named = lower(c.places).find((p) => reportPlaces.some((r) => r.includes(p) || p.includes(r)) || [...districts].some((d) => lower(namesOf(d)).includes(p)));
+    const named = lower(c.places).find(
+      (p) =>
+        reportPlaces.some((r) => r.includes(p) || p.includes(r)) ||
+        [...districts].some((d) => lower(namesOf(d)).includes(p)),
+    );
     if (named) {
       place = Math.max(place, 2) + (place ? 1 : 0);
       reasons.push(`the offer names ${named}`);

@@ -35,7 +35,10 @@ const OCR_SIDE = 2000;
 const QR_SIDE = 1200;
 
 /** sharp's message names the decoder's complaint ("VipsJpeg: Premature end of input file"); keep it short. */
-const why = (err: unknown) => String((err as Error).message ?? err).split('\n')[0]!.slice(0, 300);
+const why = (err: unknown) =>
+  String((err as Error).message ?? err)
+    .split('\n')[0]!
+    .slice(0, 300);
 
 /**
  * Checks an image's bytes and header before decoding it, then decodes it once per use. The type comes
@@ -45,7 +48,8 @@ const why = (err: unknown) => String((err as Error).message ?? err).split('\n')[
 export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<DecodedImage> {
   const type = sniffImageType(bytes);
   if (!type) throw new BadImage(`wrong type: ${describeBytes(bytes)}`);
-  const open = () => sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', animated: false, sequentialRead: true });
+  const open = () =>
+    sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', animated: false, sequentialRead: true });
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     // The header alone, read without sharp's own limit so an oversized image is named as such below.
@@ -56,15 +60,27 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<D
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (!width || !height) throw new BadImage(`malformed ${type}: no dimensions in the header`);
-  if (width * height > limits.maxPixels) throw new BadImage(`decompression bomb: ${width}×${height} is ${width * height} pixels, over the ${limits.maxPixels}-pixel limit`);
+  if (width * height > limits.maxPixels)
+    throw new BadImage(
+      `decompression bomb: ${width}×${height} is ${width * height} pixels, over the ${limits.maxPixels}-pixel limit`,
+    );
   try {
     // One full decode, flattened onto white (a transparent poster reads as the page it was made on).
     const base = await open().rotate().flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
-    const pixels = () => sharp(base.data, { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels } });
+    const pixels = () =>
+      sharp(base.data, { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels } });
     const grey32 = await pixels().greyscale().resize(32, 32, { fit: 'fill' }).raw().toBuffer();
     const grey9 = await pixels().greyscale().resize(9, 8, { fit: 'fill' }).raw().toBuffer();
-    const forOcr = await pixels().greyscale().resize(OCR_SIDE, OCR_SIDE, { fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 1 }).toBuffer();
-    const qr = await pixels().resize(QR_SIDE, QR_SIDE, { fit: 'inside', withoutEnlargement: true }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const forOcr = await pixels()
+      .greyscale()
+      .resize(OCR_SIDE, OCR_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    const qr = await pixels()
+      .resize(QR_SIDE, QR_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return {
       type,
       width,
@@ -72,7 +88,11 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<D
       phash: phashOf(new Uint8Array(grey32.buffer, grey32.byteOffset, grey32.length).slice(0, 1024)),
       dhash: dhashOf(new Uint8Array(grey9.buffer, grey9.byteOffset, grey9.length).slice(0, 72)),
       forOcr,
-      forQr: { data: new Uint8ClampedArray(qr.data.buffer, qr.data.byteOffset, qr.data.length), width: qr.info.width, height: qr.info.height },
+      forQr: {
+        data: new Uint8ClampedArray(qr.data.buffer, qr.data.byteOffset, qr.data.length),
+        width: qr.info.width,
+        height: qr.info.height,
+      },
     };
   } catch (err) {
     throw new BadImage(`undecodable ${type}: ${why(err)}`);

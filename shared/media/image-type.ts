@@ -2,7 +2,12 @@
 export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
-export const EXTENSION: Record<ImageType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
+export const EXTENSION: Record<ImageType, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((v, i) => b[at + i] === v);
 
@@ -18,7 +23,8 @@ export function sniffImageType(b: Uint8Array): ImageType | undefined {
 /** A word for what the bytes look like when they are not an image we read, for the quarantine reason. */
 export function describeBytes(b: Uint8Array): string {
   const head = Buffer.from(b.subarray(0, 256)).toString('latin1').trimStart().toLowerCase();
-  if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return 'SVG (markup, never read or served as an image)';
+  if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg')))
+    return 'SVG (markup, never read or served as an image)';
   if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'HTML';
   if (startsWith(b, [0x00, 0x00, 0x00]) && head.slice(4, 8) === 'ftyp') return 'an MP4/HEIF container';
   if (b.length === 0) return 'empty';

@@ -29,7 +29,8 @@ const mergeArrays = <T>(a: T[] | undefined, b: T[]): T[] => {
   });
 };
 /** A list the image adds to is merged; one it does not have is left as the post had it. */
-const merged = <T>(a: T[] | undefined, b: T[] | undefined): T[] | undefined => (b === undefined ? a : mergeArrays(a, b));
+const merged = <T>(a: T[] | undefined, b: T[] | undefined): T[] | undefined =>
+  b === undefined ? a : mergeArrays(a, b);
 
 function mergeEntities(a: Entities, b: Entities): Entities {
   const out: Entities = { ...a };
@@ -56,11 +57,18 @@ function mergeEntities(a: Entities, b: Entities): Entities {
  * SHA-256 (their offsets count in that image's text). QR targets become contacts.
  */
 export function withImages(post: Verdict, images: ImageVerdict[]): Verdict {
-  let out: Verdict = { ...post, rationale: [...post.rationale], entities: { ...post.entities }, scores: { ...post.scores }, labels: [...post.labels] };
+  let out: Verdict = {
+    ...post,
+    rationale: [...post.rationale],
+    entities: { ...post.entities },
+    scores: { ...post.scores },
+    labels: [...post.labels],
+  };
   for (const { sha256, verdict, qr } of images) {
     const labels = [...new Set<Label>([...out.labels, ...verdict.labels])];
     const scores = { ...out.scores };
-    for (const [label, score] of Object.entries(verdict.scores) as [Label, number][]) scores[label] = Math.max(scores[label] ?? 0, score);
+    for (const [label, score] of Object.entries(verdict.scores) as [Label, number][])
+      scores[label] = Math.max(scores[label] ?? 0, score);
     const entities = mergeEntities(out.entities, verdict.entities);
     if (qr) {
       entities.qrTargets = mergeArrays(entities.qrTargets, [qr]);

@@ -44,7 +44,10 @@ export function directoryStore(root: string): MediaStore {
       }
     },
     async has(sha256) {
-      return stat(pathOf(sha256)).then(() => true, () => false);
+      return stat(pathOf(sha256)).then(
+        () => true,
+        () => false,
+      );
     },
     async delete(sha256) {
       await rm(pathOf(sha256), { force: true });

@@ -5,7 +5,9 @@
 
 const N = 32;
 const LOW = 8;
-const COS = Array.from({ length: LOW }, (_, u) => Array.from({ length: N }, (__, x) => Math.cos(((2 * x + 1) * u * Math.PI) / (2 * N))));
+const COS = Array.from({ length: LOW }, (_, u) =>
+  Array.from({ length: N }, (__, x) => Math.cos(((2 * x + 1) * u * Math.PI) / (2 * N))),
+);
 
 const toHex = (bits: boolean[]) => {
   let out = 0n;

@@ -7,9 +7,19 @@ import type { JobData, JobName } from './queue.catalog.js';
  * Creates or updates a job scheduler only when it is missing or differs: an upsert reschedules its next run,
  * so re-asserting a ten-minute chore every 30 s unconditionally would run it every 30 s. Returns whether it wrote.
  */
-export async function ensureJobScheduler<N extends JobName>(queue: Queue, id: string, every: number, job: { name: N; data: JobData[N] }): Promise<boolean> {
+export async function ensureJobScheduler<N extends JobName>(
+  queue: Queue,
+  id: string,
+  every: number,
+  job: { name: N; data: JobData[N] },
+): Promise<boolean> {
   const existing = await queue.getJobScheduler(id);
-  if (existing?.every === every && existing.name === job.name && JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(job.data)) return false;
+  if (
+    existing?.every === every &&
+    existing.name === job.name &&
+    JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(job.data)
+  )
+    return false;
   await queue.upsertJobScheduler(id, { every }, job);
   return true;
 }
@@ -19,7 +29,12 @@ export async function ensureJobScheduler<N extends JobName>(queue: Queue, id: st
  * is ready again after a reconnect, so schedulers a restarted-empty or flushed Redis lost come back without a
  * restart. Runs never overlap; one asked for during a run follows it. Returns the stop function.
  */
-export function keepSchedulers(redis: Redis, assert: () => Promise<unknown>, everyMs: number, log: Logger): { ready: Promise<void>; stop(): void } {
+export function keepSchedulers(
+  redis: Redis,
+  assert: () => Promise<unknown>,
+  everyMs: number,
+  log: Logger,
+): { ready: Promise<void>; stop(): void } {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -32,7 +47,9 @@ export function keepSchedulers(redis: Redis, assert: () => Promise<unknown>, eve
     running = (async () => {
       do {
         again = false;
-        await assert().catch((err: unknown) => log.warn({ err }, 'could not assert job schedulers; trying again shortly'));
+        await assert().catch((err: unknown) =>
+          log.warn({ err }, 'could not assert job schedulers; trying again shortly'),
+        );
       } while (again && !stopped);
     })().finally(() => {
       running = undefined;

@@ -1,7 +1,14 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { defaultJobOptions, jobQueue, QUEUE_NAMES, type JobData, type JobName, type QueueName } from './queue.catalog.js';
+import {
+  defaultJobOptions,
+  jobQueue,
+  QUEUE_NAMES,
+  type JobData,
+  type JobName,
+  type QueueName,
+} from './queue.catalog.js';
 
 export interface Queues {
   readonly byName: Readonly<Record<QueueName, Queue>>;
@@ -17,7 +24,12 @@ const EVENTS_MAX_LEN = 10_000;
 export function createQueues(connection: Redis, prefix: string, log: Logger): Queues {
   const byName = Object.fromEntries(
     QUEUE_NAMES.map((name) => {
-      const queue = new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions[name], streams: { events: { maxLen: EVENTS_MAX_LEN } } });
+      const queue = new Queue(name, {
+        connection,
+        prefix,
+        defaultJobOptions: defaultJobOptions[name],
+        streams: { events: { maxLen: EVENTS_MAX_LEN } },
+      });
       // Connection errors surface here; ioredis reconnects by itself.
       queue.on('error', (err) => log.warn({ err, queue: name }, 'queue connection error'));
       return [name, queue];
@@ -39,12 +51,24 @@ export function createQueues(connection: Redis, prefix: string, log: Logger): Qu
   };
 }
 
-export const jobMeta = (requestId?: string) => ({ enqueuedAt: new Date().toISOString(), ...(requestId ? { requestId } : {}) });
+export const jobMeta = (requestId?: string) => ({
+  enqueuedAt: new Date().toISOString(),
+  ...(requestId ? { requestId } : {}),
+});
 
 /** Delivery jobs for new outbox rows, after their commit; the sweep re-drives any lost in between. */
-export async function enqueueDeliveries(queues: Queues, rows: { id: number; deliver_after: Date | null }[]): Promise<void> {
+export async function enqueueDeliveries(
+  queues: Queues,
+  rows: { id: number; deliver_after: Date | null }[],
+): Promise<void> {
   await queues.enqueueBulk(
     'alert.deliver',
-    rows.map((r) => ({ data: { alertId: r.id }, opts: { jobId: `deliver-${r.id}`, delay: r.deliver_after ? Math.max(0, r.deliver_after.getTime() - Date.now()) : 0 } })),
+    rows.map((r) => ({
+      data: { alertId: r.id },
+      opts: {
+        jobId: `deliver-${r.id}`,
+        delay: r.deliver_after ? Math.max(0, r.deliver_after.getTime() - Date.now()) : 0,
+      },
+    })),
   );
 }

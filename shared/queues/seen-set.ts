@@ -16,7 +16,13 @@ export async function filterSeen(redis: Redis, prefix: string, epoch: string, ke
   return new Set(keys.filter((_, i) => found[i] !== null));
 }
 
-export async function markSeen(redis: Redis, prefix: string, epoch: string, keys: string[], ttlMs: number): Promise<void> {
+export async function markSeen(
+  redis: Redis,
+  prefix: string,
+  epoch: string,
+  keys: string[],
+  ttlMs: number,
+): Promise<void> {
   if (keys.length === 0) return;
   const pipeline = redis.pipeline();
   for (const k of keys) pipeline.set(seenKey(prefix, epoch, k), '1', 'PX', ttlMs);
@@ -40,4 +46,5 @@ export async function redisGeneration(redis: Redis, prefix: string, epoch: strin
 }
 
 /** The token as it stands, without creating one: null after Redis lost its data. */
-export const currentGeneration = (redis: Redis, prefix: string, epoch: string): Promise<string | null> => redis.get(generationKey(prefix, epoch));
+export const currentGeneration = (redis: Redis, prefix: string, epoch: string): Promise<string | null> =>
+  redis.get(generationKey(prefix, epoch));

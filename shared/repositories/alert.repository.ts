@@ -23,7 +23,12 @@ export interface OutboxEntry {
  * older dump reuses review-item ids, and a key already sent for another post would be dropped as a repeat.
  * The two are hashed to 128 bits so the Message-ID header stays on one line.
  */
-export function alertIdempotencyKey(k: { instanceId: string; postKey: string; channel: string; tier?: number }): string {
+export function alertIdempotencyKey(k: {
+  instanceId: string;
+  postKey: string;
+  channel: string;
+  tier?: number;
+}): string {
   const id = createHash('sha256').update(`${k.instanceId}/${k.postKey}`).digest('hex').slice(0, 32);
   return `vigil-alert-${id}-${k.channel}${k.tier ? `-t${k.tier}` : ''}`;
 }
@@ -32,7 +37,10 @@ export function alertIdempotencyKey(k: { instanceId: string; postKey: string; ch
  * Writes outbox rows; call it in the transaction that creates what they announce. Returns the new rows.
  * A row already there for the item, channel and tier is kept with its key, so a sent alert's key never changes.
  */
-export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promise<{ id: number; deliver_after: Date | null }[]> {
+export async function insertOutbox(
+  trx: Executor,
+  entries: OutboxEntry[],
+): Promise<{ id: number; deliver_after: Date | null }[]> {
   if (entries.length === 0) return [];
   const { id: instanceId } = await trx.selectFrom('instance').select('id').executeTakeFirstOrThrow();
   const posts = await trx
@@ -45,18 +53,40 @@ export async function insertOutbox(trx: Executor, entries: OutboxEntry[]): Promi
   // An incident's alert is keyed on the report and the site, never on the item it points at.
   const incidentIds = [...new Set(entries.flatMap((e) => (e.incidentId ? [e.incidentId] : [])))];
   const incidents = incidentIds.length
-    ? await trx.selectFrom('incident').innerJoin('incident_report', 'incident_report.id', 'incident.report_id').select(['incident.id', 'incident_report.post_key', 'incident.site_key']).where('incident.id', '=', anyId(incidentIds)).execute()
+    ? await trx
+        .selectFrom('incident')
+        .innerJoin('incident_report', 'incident_report.id', 'incident.report_id')
+        .select(['incident.id', 'incident_report.post_key', 'incident.site_key'])
+        .where('incident.id', '=', anyId(incidentIds))
+        .execute()
     : [];
   const incidentKey = new Map(incidents.map((i) => [i.id, `incident/${i.post_key}/${i.site_key}`]));
   const values = entries.map((e) => {
     const key = e.incidentId ? incidentKey.get(e.incidentId) : postKey.get(e.reviewItemId);
-    if (key === undefined) throw new Error(e.incidentId ? `incident ${e.incidentId} does not exist` : `review item ${e.reviewItemId} does not exist`);
-    return { review_item_id: e.reviewItemId, incident_id: e.incidentId ?? null, channel: e.channel, tier: e.tier ?? 0, deliver_after: e.deliverAfter ?? null, idempotency_key: alertIdempotencyKey({ instanceId, postKey: key, channel: e.channel, tier: e.tier }) };
+    if (key === undefined)
+      throw new Error(
+        e.incidentId ? `incident ${e.incidentId} does not exist` : `review item ${e.reviewItemId} does not exist`,
+      );
+    return {
+      review_item_id: e.reviewItemId,
+      incident_id: e.incidentId ?? null,
+      channel: e.channel,
+      tier: e.tier ?? 0,
+      deliver_after: e.deliverAfter ?? null,
+      idempotency_key: alertIdempotencyKey({ instanceId, postKey: key, channel: e.channel, tier: e.tier }),
+    };
   });
   const created: { id: number; deliver_after: Date | null }[] = [];
   for (const slice of valueSlices(values)) {
     // No conflict target: a repeat meets the (item, channel, tier) key whatever its key's format.
-    created.push(...(await trx.insertInto('alert').values(slice).onConflict((oc) => oc.doNothing()).returning(['id', 'deliver_after']).execute()));
+    created.push(
+      ...(await trx
+        .insertInto('alert')
+        .values(slice)
+        .onConflict((oc) => oc.doNothing())
+        .returning(['id', 'deliver_after'])
+        .execute()),
+    );
   }
   return created;
 }
@@ -78,7 +108,9 @@ export async function findAlertForDelivery(db: Executor, id: number): Promise<Du
       'alert.deliver_after',
       'alert.review_item_id',
       'campaign.labels as campaign_labels',
-      sql<boolean>`exists (select 1 from alert a where a.review_item_id = alert.review_item_id and a.acknowledged_at is not null)`.as('acknowledged'),
+      sql<boolean>`exists (select 1 from alert a where a.review_item_id = alert.review_item_id and a.acknowledged_at is not null)`.as(
+        'acknowledged',
+      ),
       'incident.id as incident_id',
       'incident.act as incident_act',
       'incident.place_type as incident_place_type',
@@ -106,7 +138,17 @@ export async function findAlertForDelivery(db: Executor, id: number): Promise<Du
     acknowledged: row.acknowledged,
     incident:
       incidentId !== null && act !== null && placeType !== null
-        ? { id: incidentId, act, placeType, placeName: row.incident_place_name, road: row.incident_road, town: row.incident_town, postcodeDistrict: row.incident_district, occurredOn: row.incident_occurred_on, url: row.incident_url }
+        ? {
+            id: incidentId,
+            act,
+            placeType,
+            placeName: row.incident_place_name,
+            road: row.incident_road,
+            town: row.incident_town,
+            postcodeDistrict: row.incident_district,
+            occurredOn: row.incident_occurred_on,
+            url: row.incident_url,
+          }
         : null,
   };
 }
@@ -121,7 +163,10 @@ export async function beginSend(db: Executor, id: number): Promise<{ possibleRep
   const row = await db
     .updateTable('alert')
     .from(db.selectFrom('alert').select(['id', 'send_started_at']).where('id', '=', id).as('prev'))
-    .set({ send_started_at: new Date(), duplicate_risk: sql<number>`alert.duplicate_risk + (prev.send_started_at is not null)::int` })
+    .set({
+      send_started_at: new Date(),
+      duplicate_risk: sql<number>`alert.duplicate_risk + (prev.send_started_at is not null)::int`,
+    })
     .whereRef('alert.id', '=', 'prev.id')
     .where('alert.status', 'in', ['pending', 'failed'])
     .returning(sql<boolean>`prev.send_started_at is not null`.as('possible_repeat'))
@@ -133,7 +178,14 @@ export async function beginSend(db: Executor, id: number): Promise<{ possibleRep
 export async function markSent(db: Executor, id: number, receipt: Record<string, unknown>): Promise<boolean> {
   const r = await db
     .updateTable('alert')
-    .set((eb) => ({ status: 'sent', sent_at: new Date(), send_started_at: null, attempts: eb('attempts', '+', 1), receipt: JSON.stringify(receipt), last_error: null }))
+    .set((eb) => ({
+      status: 'sent',
+      sent_at: new Date(),
+      send_started_at: null,
+      attempts: eb('attempts', '+', 1),
+      receipt: JSON.stringify(receipt),
+      last_error: null,
+    }))
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'failed'])
     .executeTakeFirst();
@@ -145,10 +197,21 @@ export async function markSent(db: Executor, id: number, receipt: Record<string,
  * it is stored and listed. `refused`: the receiver answered that it did not take the alert, so the attempt's
  * outcome is known; otherwise (a timeout, a dropped connection) it may have, and the next attempt counts as a possible repeat.
  */
-export async function markAttemptFailed(db: Executor, id: number, error: string, final: boolean, refused = false): Promise<void> {
+export async function markAttemptFailed(
+  db: Executor,
+  id: number,
+  error: string,
+  final: boolean,
+  refused = false,
+): Promise<void> {
   await db
     .updateTable('alert')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: redactSecrets(error).slice(0, 2000), ...(refused ? { send_started_at: null } : {}), ...(final ? { status: 'failed' as const } : {}) }))
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: redactSecrets(error).slice(0, 2000),
+      ...(refused ? { send_started_at: null } : {}),
+      ...(final ? { status: 'failed' as const } : {}),
+    }))
     .where('id', '=', id)
     .where('status', 'in', ['pending', 'failed'])
     .execute();
@@ -156,12 +219,20 @@ export async function markAttemptFailed(db: Executor, id: number, error: string,
 
 /** Deliveries the receivers may have got twice, over all alerts (see beginSend). */
 export async function duplicateRiskTotal(db: Executor): Promise<number> {
-  const row = await db.selectFrom('alert').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('duplicate_risk'), sql<number>`0`).as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('alert')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('duplicate_risk'), sql<number>`0`).as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export async function cancelAlert(db: Executor, id: number, reason: string): Promise<void> {
-  await db.updateTable('alert').set({ status: 'cancelled', last_error: reason }).where('id', '=', id).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('alert')
+    .set({ status: 'cancelled', last_error: reason })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 /** Pending rows due now whose job may have been lost; older than `graceMs` so fresh ones are left to their job. */
@@ -182,7 +253,12 @@ export async function duePending(db: Executor, graceMs: number, limit = 500): Pr
  * Sent alerts of the given tier that nobody acknowledged within `afterMs` and that have not escalated
  * yet. An item an analyst dismissed is a false positive: nobody is paged further about it.
  */
-export async function dueForEscalation(db: Executor, tier: number, afterMs: number, limit = 500): Promise<{ id: number; review_item_id: number }[]> {
+export async function dueForEscalation(
+  db: Executor,
+  tier: number,
+  afterMs: number,
+  limit = 500,
+): Promise<{ id: number; review_item_id: number }[]> {
   return db
     .selectFrom('alert')
     .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
@@ -192,19 +268,39 @@ export async function dueForEscalation(db: Executor, tier: number, afterMs: numb
     .where('alert.escalated_at', 'is', null)
     .where('alert.sent_at', '<=', new Date(Date.now() - afterMs))
     .where('review_item.status', '!=', 'dismissed')
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('alert as a').select('a.id').whereRef('a.review_item_id', '=', 'alert.review_item_id').where('a.acknowledged_at', 'is not', null))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('alert as a')
+            .select('a.id')
+            .whereRef('a.review_item_id', '=', 'alert.review_item_id')
+            .where('a.acknowledged_at', 'is not', null),
+        ),
+      ),
+    )
     .orderBy('alert.id')
     .limit(limit)
     .execute();
 }
 
 export async function markEscalated(db: Executor, ids: number[]): Promise<void> {
-  if (ids.length) await db.updateTable('alert').set({ escalated_at: new Date() }).where('id', '=', anyId(ids)).execute();
+  if (ids.length)
+    await db.updateTable('alert').set({ escalated_at: new Date() }).where('id', '=', anyId(ids)).execute();
 }
 
 /** Acknowledges every alert of the item the given alert belongs to; returns the item id, or undefined if unknown. */
-export async function acknowledge(db: Executor, alertId: number, via: string, userId: number | null = null): Promise<{ reviewItemId: number; already: boolean } | undefined> {
-  const alert = await db.selectFrom('alert').select(['review_item_id', 'acknowledged_at']).where('id', '=', alertId).executeTakeFirst();
+export async function acknowledge(
+  db: Executor,
+  alertId: number,
+  via: string,
+  userId: number | null = null,
+): Promise<{ reviewItemId: number; already: boolean } | undefined> {
+  const alert = await db
+    .selectFrom('alert')
+    .select(['review_item_id', 'acknowledged_at'])
+    .where('id', '=', alertId)
+    .executeTakeFirst();
   if (!alert) return undefined;
   const r = await db
     .updateTable('alert')
@@ -232,7 +328,13 @@ export function listAlerts(db: Executor, opts: { unacknowledged?: boolean; limit
     .innerJoin('post', 'post.id', 'review_item.post_id')
     .innerJoin('channel', 'channel.id', 'post.channel_id')
     .selectAll('alert')
-    .select(['review_item.severity', 'review_item.status as item_status', 'channel.handle as post_channel', 'channel.title as post_channel_title', sql<string>`left(post.text, 200)`.as('excerpt')])
+    .select([
+      'review_item.severity',
+      'review_item.status as item_status',
+      'channel.handle as post_channel',
+      'channel.title as post_channel_title',
+      sql<string>`left(post.text, 200)`.as('excerpt'),
+    ])
     .orderBy('alert.id', 'desc')
     .limit(opts.limit);
   if (opts.unacknowledged) query = query.where('alert.acknowledged_at', 'is', null);
@@ -240,4 +342,9 @@ export function listAlerts(db: Executor, opts: { unacknowledged?: boolean; limit
 }
 
 /** How many alerts are in each status. */
-export const alertCountsByStatus = (db: Executor) => db.selectFrom('alert').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+export const alertCountsByStatus = (db: Executor) =>
+  db
+    .selectFrom('alert')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();

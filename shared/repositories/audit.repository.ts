@@ -19,7 +19,18 @@ export interface AuditEntry {
  */
 export function auditHash(prevHash: string | null, at: string, e: AuditEntry): string {
   return createHash('sha256')
-    .update(canonicalize([prevHash, at, e.actor, e.actorId ?? null, e.action, e.entity, e.entityId ?? null, e.details ?? {}]) ?? '')
+    .update(
+      canonicalize([
+        prevHash,
+        at,
+        e.actor,
+        e.actorId ?? null,
+        e.action,
+        e.entity,
+        e.entityId ?? null,
+        e.details ?? {},
+      ]) ?? '',
+    )
     .digest('hex');
 }
 
@@ -34,7 +45,17 @@ export async function appendAudit(trx: Transaction<Database>, e: AuditEntry): Pr
   const stored = { ...e, details: JSON.parse(details) as Record<string, unknown> };
   await trx
     .insertInto('audit_log')
-    .values({ at, actor: e.actor, actor_id: e.actorId ?? null, action: e.action, entity: e.entity, entity_id: e.entityId ?? null, details, prev_hash: prev, hash: auditHash(prev, at, stored) })
+    .values({
+      at,
+      actor: e.actor,
+      actor_id: e.actorId ?? null,
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId ?? null,
+      details,
+      prev_hash: prev,
+      hash: auditHash(prev, at, stored),
+    })
     .execute();
 }
 
@@ -51,12 +72,38 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainCheck
   let afterId = 0;
   let checked = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(1000).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(1000)
+      .execute();
     if (rows.length === 0) return { ok: true, checked };
     for (const r of rows) {
-      if (r.prev_hash !== prev) return { ok: false, checked, broken: { id: r.id, reason: `prev_hash does not match the hash of the row before (row removed, inserted or reordered)` } };
-      const expected = auditHash(r.prev_hash, r.at.toISOString(), { actor: r.actor, actorId: r.actor_id, action: r.action, entity: r.entity, entityId: r.entity_id, details: r.details });
-      if (expected !== r.hash) return { ok: false, checked, broken: { id: r.id, reason: 'the row was edited: its content no longer matches its hash' } };
+      if (r.prev_hash !== prev)
+        return {
+          ok: false,
+          checked,
+          broken: {
+            id: r.id,
+            reason: `prev_hash does not match the hash of the row before (row removed, inserted or reordered)`,
+          },
+        };
+      const expected = auditHash(r.prev_hash, r.at.toISOString(), {
+        actor: r.actor,
+        actorId: r.actor_id,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entity_id,
+        details: r.details,
+      });
+      if (expected !== r.hash)
+        return {
+          ok: false,
+          checked,
+          broken: { id: r.id, reason: 'the row was edited: its content no longer matches its hash' },
+        };
       prev = r.hash;
       checked += 1;
       afterId = r.id;
@@ -88,14 +135,22 @@ export async function auditHead(db: Kysely<Database>): Promise<AuditHead | undef
 export async function auditHashes(db: Kysely<Database>, ids: number[]): Promise<Map<number, string>> {
   const found = new Map<number, string>();
   for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db.selectFrom('audit_log').select(['id', 'hash']).where('id', 'in', ids.slice(i, i + 1000)).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .select(['id', 'hash'])
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
     for (const r of rows) found.set(r.id, r.hash);
   }
   return found;
 }
 
 export async function countAuditUpTo(db: Kysely<Database>, lastId: number): Promise<number> {
-  const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('id', '<=', lastId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('id', '<=', lastId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -112,4 +167,5 @@ export const entityHistory = (db: Kysely<Database>, entity: string, entityId: st
     .execute();
 
 /** Audit entries after `afterId`, oldest first: how an auditor pages through the whole log. */
-export const listAuditAfter = (db: Kysely<Database>, afterId: number, limit: number) => db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+export const listAuditAfter = (db: Kysely<Database>, afterId: number, limit: number) =>
+  db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();

@@ -18,7 +18,11 @@ export function bindSlices<T>(rows: T[], perRow: number): T[][] {
 }
 
 /** Row objects for `.values()` in slices, each row binding one parameter per column it sets. */
-export const valueSlices = <T extends object>(rows: T[]): T[][] => bindSlices(rows, rows.reduce((most, r) => Math.max(most, Object.keys(r).length), 1));
+export const valueSlices = <T extends object>(rows: T[]): T[][] =>
+  bindSlices(
+    rows,
+    rows.reduce((most, r) => Math.max(most, Object.keys(r).length), 1),
+  );
 
 /** `= any($1::text[])`: a list of any length bound as a single parameter, where `in (…)` binds one each. */
 export const anyText = (values: readonly string[]): RawBuilder<string> => sql<string>`any(${values}::text[])`;

@@ -47,7 +47,10 @@ function signals({ post, verdict, media }: FlaggedInput) {
  * Puts each new review item in a campaign, in the transaction that creates it. A transaction lock
  * keeps two batches from founding the same campaign twice.
  */
-export async function assignCampaigns(trx: Transaction<Database>, items: { reviewItemId: number; input: FlaggedInput }[]): Promise<Map<number, CampaignOutcome>> {
+export async function assignCampaigns(
+  trx: Transaction<Database>,
+  items: { reviewItemId: number; input: FlaggedInput }[],
+): Promise<Map<number, CampaignOutcome>> {
   const out = new Map<number, CampaignOutcome>();
   if (items.length === 0) return out;
   await sql`select pg_advisory_xact_lock(hashtext('vigil.campaign'))`.execute(trx);
@@ -58,7 +61,14 @@ export async function assignCampaigns(trx: Transaction<Database>, items: { revie
     .orderBy('last_seen_at', 'desc')
     .limit(MAX_CANDIDATES)
     .execute();
-  const known: KnownCampaign[] = rows.map((r) => ({ id: r.id, simhash: BigInt(`0x${r.simhash}`), targets: r.targets, handles: r.handles, labels: r.labels, imageHashes: r.image_hashes }));
+  const known: KnownCampaign[] = rows.map((r) => ({
+    id: r.id,
+    simhash: BigInt(`0x${r.simhash}`),
+    targets: r.targets,
+    handles: r.handles,
+    labels: r.labels,
+    imageHashes: r.image_hashes,
+  }));
 
   for (const { reviewItemId, input } of items) {
     const s = signals(input);
@@ -88,15 +98,42 @@ export async function assignCampaigns(trx: Transaction<Database>, items: { revie
     } else {
       const created = await trx
         .insertInto('campaign')
-        .values({ simhash: s.simhash.toString(16).padStart(16, '0'), item_count: 1, channels: [s.channel], targets: s.targets, amounts: s.amounts, handles: s.handles, labels: [...s.labels], image_hashes: s.imageHashes, last_seen_at: new Date() })
+        .values({
+          simhash: s.simhash.toString(16).padStart(16, '0'),
+          item_count: 1,
+          channels: [s.channel],
+          targets: s.targets,
+          amounts: s.amounts,
+          handles: s.handles,
+          labels: [...s.labels],
+          image_hashes: s.imageHashes,
+          last_seen_at: new Date(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      known.unshift({ id: created.id, simhash: s.simhash, targets: [...s.targets], handles: [...s.handles], labels: [...s.labels], imageHashes: [...s.imageHashes] });
-      out.set(reviewItemId, { campaignId: created.id, repeat: false, newTarget: s.targets.length > 0, severity: input.verdict.severity, firstActedOn: false });
+      known.unshift({
+        id: created.id,
+        simhash: s.simhash,
+        targets: [...s.targets],
+        handles: [...s.handles],
+        labels: [...s.labels],
+        imageHashes: [...s.imageHashes],
+      });
+      out.set(reviewItemId, {
+        campaignId: created.id,
+        repeat: false,
+        newTarget: s.targets.length > 0,
+        severity: input.verdict.severity,
+        firstActedOn: false,
+      });
     }
     // The review item carries the campaign's view of it; the classification keeps what the classifier said of the post alone.
     const { campaignId, severity } = out.get(reviewItemId)!;
-    await trx.updateTable('review_item').set({ campaign_id: campaignId, severity }).where('id', '=', reviewItemId).execute();
+    await trx
+      .updateTable('review_item')
+      .set({ campaign_id: campaignId, severity })
+      .where('id', '=', reviewItemId)
+      .execute();
   }
   return out;
 }
@@ -105,11 +142,17 @@ type Executor = Kysely<Database> | Transaction<Database>;
 
 /** A campaign with nothing in it yet: for benches that put generated items in one. */
 export const insertEmptyCampaign = (db: Executor) =>
-  db.insertInto('campaign').values({ simhash: '0', channels: [], targets: [], amounts: [], handles: [], last_seen_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+  db
+    .insertInto('campaign')
+    .values({ simhash: '0', channels: [], targets: [], amounts: [], handles: [], last_seen_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
-export const listCampaigns = (db: Executor, limit: number) => db.selectFrom('campaign').selectAll().orderBy('last_seen_at', 'desc').limit(limit).execute();
+export const listCampaigns = (db: Executor, limit: number) =>
+  db.selectFrom('campaign').selectAll().orderBy('last_seen_at', 'desc').limit(limit).execute();
 
-export const findCampaign = (db: Executor, id: number) => db.selectFrom('campaign').selectAll().where('id', '=', id).executeTakeFirst();
+export const findCampaign = (db: Executor, id: number) =>
+  db.selectFrom('campaign').selectAll().where('id', '=', id).executeTakeFirst();
 
 export type CampaignRow = NonNullable<Awaited<ReturnType<typeof findCampaign>>>;
 export type LabelCounts = Record<Label, number>;

@@ -23,12 +23,24 @@ export async function loadEvidence(db: Db, ids: number[]) {
 async function loadEvidenceSlice(db: Db, ids: number[]) {
   const items = await findReviewItems(db, ids);
   // The review names people by their email, as the desk shows them.
-  const emails = await userEmails(db, [...new Set(items.flatMap((i) => [i.decidedBy, i.assignedTo]).filter((u) => u !== null))]);
+  const emails = await userEmails(db, [
+    ...new Set(items.flatMap((i) => [i.decidedBy, i.assignedTo]).filter((u) => u !== null)),
+  ]);
   const email = (id: number | null) => (id === null ? null : (emails.get(id) ?? null));
   const versions = await db
     .selectFrom('post')
     .selectAll()
-    .where((eb) => eb.or(items.map((i) => eb.and([eb('post.platform', '=', i.post.platform), eb('post.channel_id', '=', i.post.channelId), eb('post.external_id', '=', i.post.externalId)]))))
+    .where((eb) =>
+      eb.or(
+        items.map((i) =>
+          eb.and([
+            eb('post.platform', '=', i.post.platform),
+            eb('post.channel_id', '=', i.post.channelId),
+            eb('post.external_id', '=', i.post.externalId),
+          ]),
+        ),
+      ),
+    )
     .orderBy('version')
     .execute();
   const notes = await db
@@ -41,7 +53,15 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
   const seen = await db
     .selectFrom('post_seen')
     .select(['source_id', 'external_id', 'version', 'deleted_at', 'first_seen_at', 'last_seen_at'])
-    .where((eb) => eb.or(items.flatMap((i) => (i.post.sourceId === null ? [] : [eb.and([eb('source_id', '=', i.post.sourceId), eb('external_id', '=', i.post.externalId)])]))))
+    .where((eb) =>
+      eb.or(
+        items.flatMap((i) =>
+          i.post.sourceId === null
+            ? []
+            : [eb.and([eb('source_id', '=', i.post.sourceId), eb('external_id', '=', i.post.externalId)])],
+        ),
+      ),
+    )
     .execute()
     .catch(() => []);
   const byId = new Map(items.map((i) => [i.id, i]));
@@ -51,9 +71,19 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
       const item = byId.get(id)!;
       const { post } = item;
       const seenRow = seen.find((s) => s.source_id === post.sourceId && s.external_id === post.externalId);
-      const kept = versions.filter((v) => v.platform === post.platform && v.channel_id === post.channelId && v.external_id === post.externalId);
+      const kept = versions.filter(
+        (v) => v.platform === post.platform && v.channel_id === post.channelId && v.external_id === post.externalId,
+      );
       const deletedAt = seenRow?.deleted_at ?? kept.find((v) => v.deleted_at)?.deleted_at ?? null;
-      return { item, decidedBy: email(item.decidedBy), assignedTo: email(item.assignedTo), versions: kept, notes: notes.filter((n) => n.review_item_id === id), seen: seenRow ?? null, deletedAt };
+      return {
+        item,
+        decidedBy: email(item.decidedBy),
+        assignedTo: email(item.assignedTo),
+        versions: kept,
+        notes: notes.filter((n) => n.review_item_id === id),
+        seen: seenRow ?? null,
+        deletedAt,
+      };
     });
 }
 export type Evidence = Awaited<ReturnType<typeof loadEvidence>>[number];
@@ -118,6 +148,10 @@ export type CampaignIncident = Awaited<ReturnType<typeof campaignIncidents>>[num
 /** The captured bytes of incident reports, by report id. */
 export async function incidentReportRaw(db: Db, reportIds: number[]): Promise<Map<number, Buffer>> {
   if (reportIds.length === 0) return new Map();
-  const rows = await db.selectFrom('incident_report').select(['id', 'raw']).where('id', '=', anyId(reportIds)).execute();
+  const rows = await db
+    .selectFrom('incident_report')
+    .select(['id', 'raw'])
+    .where('id', '=', anyId(reportIds))
+    .execute();
   return new Map(rows.map((r) => [r.id, r.raw]));
 }

@@ -22,13 +22,20 @@ export interface RecordedIncident {
 }
 
 /** What makes one site of a report one row, whatever the order the extractor found it in. */
-const siteKey = (i: ExtractedIncident) => createHash('sha256').update(JSON.stringify([i.act, i.placeType, i.placeName, i.road, i.town, i.postcodeDistrict, i.occurredOn])).digest('hex').slice(0, 32);
+const siteKey = (i: ExtractedIncident) =>
+  createHash('sha256')
+    .update(JSON.stringify([i.act, i.placeType, i.placeName, i.road, i.town, i.postcodeDistrict, i.occurredOn]))
+    .digest('hex')
+    .slice(0, 32);
 
 /**
  * Keeps reports of acts byte-exact with the incidents read from them. Returns only incidents new to the
  * database: a retried job, or the same report read again, records nothing twice.
  */
-export async function recordIncidents(trx: Transaction<Database>, reports: ReportedIncidents[]): Promise<RecordedIncident[]> {
+export async function recordIncidents(
+  trx: Transaction<Database>,
+  reports: ReportedIncidents[],
+): Promise<RecordedIncident[]> {
   const out: RecordedIncident[] = [];
   for (const { post, incidents } of reports) {
     await trx
@@ -48,7 +55,11 @@ export async function recordIncidents(trx: Transaction<Database>, reports: Repor
       })
       .onConflict((oc) => oc.column('post_key').doNothing())
       .execute();
-    const { id: reportId } = await trx.selectFrom('incident_report').select('id').where('post_key', '=', post.key).executeTakeFirstOrThrow();
+    const { id: reportId } = await trx
+      .selectFrom('incident_report')
+      .select('id')
+      .where('post_key', '=', post.key)
+      .executeTakeFirstOrThrow();
     for (const incident of incidents) {
       const row = await trx
         .insertInto('incident')
@@ -82,13 +93,22 @@ const entityTargets = z.object({ targets: z.array(z.object({ text: z.string() })
  * Campaigns an act may answer: those holding an offer or a call that an analyst has not dismissed, first
  * offered at or after `since`, with what they target; with `campaignId`, that one alone.
  */
-export async function liveCampaignTargets(db: Executor, since: Date, campaignIds?: number[]): Promise<CampaignTargets[]> {
+export async function liveCampaignTargets(
+  db: Executor,
+  since: Date,
+  campaignIds?: number[],
+): Promise<CampaignTargets[]> {
   let q = db
     .selectFrom('campaign')
     .innerJoin('review_item', 'review_item.campaign_id', 'campaign.id')
     .innerJoin('post', 'post.id', 'review_item.post_id')
     .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-    .select(['campaign.id', 'campaign.targets', 'classification.entities', sql<Date>`coalesce(post.published_at, post.captured_at)`.as('posted_at')])
+    .select([
+      'campaign.id',
+      'campaign.targets',
+      'classification.entities',
+      sql<Date>`coalesce(post.published_at, post.captured_at)`.as('posted_at'),
+    ])
     .where('review_item.status', '!=', 'dismissed')
     .where(sql<boolean>`classification.labels && array['bounty_offer', 'call_to_action']`)
     .where(sql<boolean>`coalesce(post.published_at, post.captured_at) >= ${since}`);
@@ -98,7 +118,13 @@ export async function liveCampaignTargets(db: Executor, since: Date, campaignIds
   for (const r of rows) {
     let c = byId.get(r.id);
     if (!c) {
-      c = { id: r.id, districts: r.targets.filter((t) => POSTCODE_DISTRICT.test(t)).map((t) => t.toUpperCase()), places: r.targets.filter((t) => !POSTCODE_DISTRICT.test(t)), targetWords: [], since: r.posted_at };
+      c = {
+        id: r.id,
+        districts: r.targets.filter((t) => POSTCODE_DISTRICT.test(t)).map((t) => t.toUpperCase()),
+        places: r.targets.filter((t) => !POSTCODE_DISTRICT.test(t)),
+        targetWords: [],
+        since: r.posted_at,
+      };
       byId.set(r.id, c);
     }
     if (r.posted_at < c.since) c.since = r.posted_at;
@@ -108,12 +134,23 @@ export async function liveCampaignTargets(db: Executor, since: Date, campaignIds
 }
 
 /** Writes links, keeping any already there; returns those that are new. */
-export async function insertLinks(trx: Executor, incidentId: number, links: IncidentLink[], linkedBy = 'auto'): Promise<IncidentLink[]> {
+export async function insertLinks(
+  trx: Executor,
+  incidentId: number,
+  links: IncidentLink[],
+  linkedBy = 'auto',
+): Promise<IncidentLink[]> {
   const added: IncidentLink[] = [];
   for (const l of links) {
     const row = await trx
       .insertInto('incident_link')
-      .values({ incident_id: incidentId, campaign_id: l.campaignId, score: l.score, reasons: JSON.stringify(l.reasons), linked_by: linkedBy })
+      .values({
+        incident_id: incidentId,
+        campaign_id: l.campaignId,
+        score: l.score,
+        reasons: JSON.stringify(l.reasons),
+        linked_by: linkedBy,
+      })
       .onConflict((oc) => oc.columns(['incident_id', 'campaign_id']).doNothing())
       .returning('campaign_id')
       .executeTakeFirst();
@@ -123,10 +160,44 @@ export async function insertLinks(trx: Executor, incidentId: number, links: Inci
 }
 
 /** One incident as the extractor read it, for linking it by hand. */
-const incidentColumns = ['id', 'act', 'place_type', 'place_name', 'postcode_district', 'road', 'town', 'dated', 'span_start', 'span_end', sql<string>`to_char(occurred_on, 'YYYY-MM-DD')`.as('occurred_on')] as const;
+const incidentColumns = [
+  'id',
+  'act',
+  'place_type',
+  'place_name',
+  'postcode_district',
+  'road',
+  'town',
+  'dated',
+  'span_start',
+  'span_end',
+  sql<string>`to_char(occurred_on, 'YYYY-MM-DD')`.as('occurred_on'),
+] as const;
 type StoredIncident = ExtractedIncident & { id: number };
-const toIncident = (r: { id: number; act: ExtractedIncident['act']; place_type: ExtractedIncident['placeType']; place_name: string | null; postcode_district: string | null; road: string | null; town: string | null; occurred_on: string; dated: boolean; span_start: number; span_end: number }): StoredIncident => ({
-  id: r.id, act: r.act, placeType: r.place_type, placeName: r.place_name, postcodeDistrict: r.postcode_district, road: r.road, town: r.town, occurredOn: r.occurred_on, dated: r.dated, start: r.span_start, end: r.span_end,
+const toIncident = (r: {
+  id: number;
+  act: ExtractedIncident['act'];
+  place_type: ExtractedIncident['placeType'];
+  place_name: string | null;
+  postcode_district: string | null;
+  road: string | null;
+  town: string | null;
+  occurred_on: string;
+  dated: boolean;
+  span_start: number;
+  span_end: number;
+}): StoredIncident => ({
+  id: r.id,
+  act: r.act,
+  placeType: r.place_type,
+  placeName: r.place_name,
+  postcodeDistrict: r.postcode_district,
+  road: r.road,
+  town: r.town,
+  occurredOn: r.occurred_on,
+  dated: r.dated,
+  start: r.span_start,
+  end: r.span_end,
 });
 
 export async function findIncident(db: Executor, id: number): Promise<StoredIncident | undefined> {
@@ -136,16 +207,31 @@ export async function findIncident(db: Executor, id: number): Promise<StoredInci
 
 /** Incidents that happened on or after a day, oldest first, at most `limit`: what a campaign first seen now may link to. */
 export async function incidentsSince(db: Executor, day: string, limit = 5_000): Promise<StoredIncident[]> {
-  const rows = await db.selectFrom('incident').select(incidentColumns).where('occurred_on', '>=', day).orderBy('occurred_on').orderBy('id').limit(limit).execute();
+  const rows = await db
+    .selectFrom('incident')
+    .select(incidentColumns)
+    .where('occurred_on', '>=', day)
+    .orderBy('occurred_on')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map(toIncident);
 }
 
 /** Removes one link, never the incident or its report; returns the link as it was, or undefined when there was none. */
 export const deleteLink = (trx: Executor, incidentId: number, campaignId: number) =>
-  trx.deleteFrom('incident_link').where('incident_id', '=', incidentId).where('campaign_id', '=', campaignId).returning(['score', 'reasons', 'linked_by']).executeTakeFirst();
+  trx
+    .deleteFrom('incident_link')
+    .where('incident_id', '=', incidentId)
+    .where('campaign_id', '=', campaignId)
+    .returning(['score', 'reasons', 'linked_by'])
+    .executeTakeFirst();
 
 /** The review item an incident's alert points at, per campaign: its earliest offer (or call) still standing, and that post's source. */
-export async function anchorItems(db: Executor, campaignIds: number[]): Promise<Map<number, { itemId: number; source: string }>> {
+export async function anchorItems(
+  db: Executor,
+  campaignIds: number[],
+): Promise<Map<number, { itemId: number; source: string }>> {
   if (campaignIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('review_item')
@@ -160,7 +246,9 @@ export async function anchorItems(db: Executor, campaignIds: number[]): Promise<
     .orderBy('review_item.id')
     .execute();
   const out = new Map<number, { itemId: number; source: string }>();
-  for (const r of rows) if (r.campaign_id !== null && !out.has(r.campaign_id)) out.set(r.campaign_id, { itemId: r.id, source: r.source ?? '' });
+  for (const r of rows)
+    if (r.campaign_id !== null && !out.has(r.campaign_id))
+      out.set(r.campaign_id, { itemId: r.id, source: r.source ?? '' });
   return out;
 }
 
@@ -193,14 +281,32 @@ export async function listIncidents(db: Executor, f: IncidentFilters) {
       'incident_report.url',
       'incident_report.raw_sha256',
       'incident_report.published_at',
-      sql<string>`substr(incident_report.text, incident.span_start + 1, least(incident.span_end - incident.span_start, 400))`.as('excerpt'),
-      sql<{ campaignId: number; score: number; reasons: string[]; linkedBy: string }[]>`coalesce((select json_agg(json_build_object('campaignId', l.campaign_id, 'score', l.score, 'reasons', l.reasons, 'linkedBy', l.linked_by) order by l.score desc) from incident_link l where l.incident_id = incident.id), '[]')`.as('links'),
+      sql<string>`substr(incident_report.text, incident.span_start + 1, least(incident.span_end - incident.span_start, 400))`.as(
+        'excerpt',
+      ),
+      sql<
+        { campaignId: number; score: number; reasons: string[]; linkedBy: string }[]
+      >`coalesce((select json_agg(json_build_object('campaignId', l.campaign_id, 'score', l.score, 'reasons', l.reasons, 'linkedBy', l.linked_by) order by l.score desc) from incident_link l where l.incident_id = incident.id), '[]')`.as(
+        'links',
+      ),
     ]);
-  if (f.area) q = /\d/.test(f.area) ? q.where('incident.postcode_district', '=', f.area.toUpperCase()) : q.where(sql<boolean>`incident.postcode_district ~ ${`^${f.area.toUpperCase().replace(/[^A-Z]/g, '')}[0-9]`}`);
+  if (f.area)
+    q = /\d/.test(f.area)
+      ? q.where('incident.postcode_district', '=', f.area.toUpperCase())
+      : q.where(sql<boolean>`incident.postcode_district ~ ${`^${f.area.toUpperCase().replace(/[^A-Z]/g, '')}[0-9]`}`);
   if (f.from) q = q.where('incident.occurred_on', '>=', f.from);
   if (f.to) q = q.where('incident.occurred_on', '<=', f.to);
-  if (f.linked !== undefined) q = q.where(sql<boolean>`exists (select 1 from incident_link l where l.incident_id = incident.id)`, '=', f.linked);
-  if (f.campaignId !== undefined) q = q.where(sql<boolean>`exists (select 1 from incident_link l where l.incident_id = incident.id and l.campaign_id = ${f.campaignId})`);
-  return q.orderBy('incident.occurred_on', 'desc').orderBy('incident.id', 'desc').limit(f.limit).offset(f.offset).execute();
+  if (f.linked !== undefined)
+    q = q.where(sql<boolean>`exists (select 1 from incident_link l where l.incident_id = incident.id)`, '=', f.linked);
+  if (f.campaignId !== undefined)
+    q = q.where(
+      sql<boolean>`exists (select 1 from incident_link l where l.incident_id = incident.id and l.campaign_id = ${f.campaignId})`,
+    );
+  return q
+    .orderBy('incident.occurred_on', 'desc')
+    .orderBy('incident.id', 'desc')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
 }
 export type IncidentRow = Awaited<ReturnType<typeof listIncidents>>[number];

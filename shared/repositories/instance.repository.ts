@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/client.js';
 
 /** This instance's id, written once by its migration. */
-export const instanceId = async (db: Db): Promise<string> => (await db.selectFrom('instance').select('id').executeTakeFirstOrThrow()).id;
+export const instanceId = async (db: Db): Promise<string> =>
+  (await db.selectFrom('instance').select('id').executeTakeFirstOrThrow()).id;
 
 /**
  * The identity of this database's contents, for naming what Redis remembers about it (the seen-set). The

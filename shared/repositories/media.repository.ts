@@ -10,7 +10,8 @@ type Executor = Kysely<Database> | Transaction<Database>;
  * the retention sweep that deletes unkept ones never interleave on the same bytes.
  */
 export async function lockImages(trx: Transaction<Database>, sha256s: string[]): Promise<void> {
-  for (const sha of [...new Set(sha256s)].sort()) await sql`select pg_advisory_xact_lock(hashtext(${`vigil.media:${sha}`}))`.execute(trx);
+  for (const sha of [...new Set(sha256s)].sort())
+    await sql`select pg_advisory_xact_lock(hashtext(${`vigil.media:${sha}`}))`.execute(trx);
 }
 
 /** Records a flagged post's images; keyed by (post, image), so a retried job adds nothing. */
@@ -18,28 +19,38 @@ export async function insertPostMedia(db: Executor, postKey: string, readings: M
   if (readings.length === 0) return;
   await db
     .insertInto('post_media')
-    .values(readings.map((r, position) => ({
-      post_key: postKey,
-      sha256: r.sha256,
-      position,
-      kind: r.kind,
-      content_type: r.contentType,
-      size: r.size,
-      width: r.width,
-      height: r.height,
-      phash: r.phash,
-      dhash: r.dhash,
-      // Postgres text refuses NUL; OCR output is arbitrary.
-      ocr_text: r.ocrText.replace(/\u0000/g, ''),
-      qr: r.qr?.replace(/\u0000/g, '') ?? null,
-      capture: jsonb(r.capture),
-    })))
+    .values(
+      readings.map((r, position) => ({
+        post_key: postKey,
+        sha256: r.sha256,
+        position,
+        kind: r.kind,
+        content_type: r.contentType,
+        size: r.size,
+        width: r.width,
+        height: r.height,
+        phash: r.phash,
+        dhash: r.dhash,
+        // Postgres text refuses NUL; OCR output is arbitrary.
+        ocr_text: r.ocrText.replace(/\u0000/g, ''),
+        qr: r.qr?.replace(/\u0000/g, '') ?? null,
+        capture: jsonb(r.capture),
+      })),
+    )
     .onConflict((oc) => oc.columns(['post_key', 'sha256']).doNothing())
     .execute();
 }
 
 export const listPostMedia = (db: Executor, postKeys: string[]) =>
-  postKeys.length === 0 ? Promise.resolve([]) : db.selectFrom('post_media').selectAll().where('post_key', 'in', postKeys).orderBy('post_key').orderBy('position').execute();
+  postKeys.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('post_media')
+        .selectAll()
+        .where('post_key', 'in', postKeys)
+        .orderBy('post_key')
+        .orderBy('position')
+        .execute();
 
 /** An image of a review item's post (any version), for serving it to the desk. */
 export const findItemMedia = (db: Executor, itemId: number, sha256: string) =>
@@ -64,7 +75,9 @@ export async function deleteOrphanMedia(db: Executor, olderThan: Date): Promise<
   const r = await db
     .deleteFrom('post_media')
     .where('created_at', '<', olderThan)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('post').select('post.id').whereRef('post.post_key', '=', 'post_media.post_key'))))
+    .where((eb) =>
+      eb.not(eb.exists(eb.selectFrom('post').select('post.id').whereRef('post.post_key', '=', 'post_media.post_key'))),
+    )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
@@ -75,7 +88,16 @@ export const listItemMedia = (db: Executor, itemId: number) =>
     .selectFrom('post_media')
     .innerJoin('post', 'post.post_key', 'post_media.post_key')
     .innerJoin('review_item', 'review_item.post_id', 'post.id')
-    .select(['post_media.sha256', 'post_media.content_type', 'post_media.width', 'post_media.height', 'post_media.size', 'post_media.ocr_text', 'post_media.qr', 'post_media.kind'])
+    .select([
+      'post_media.sha256',
+      'post_media.content_type',
+      'post_media.width',
+      'post_media.height',
+      'post_media.size',
+      'post_media.ocr_text',
+      'post_media.qr',
+      'post_media.kind',
+    ])
     .where('review_item.id', '=', itemId)
     .orderBy('post_media.position')
     .execute();

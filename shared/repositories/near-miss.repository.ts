@@ -29,7 +29,12 @@ export async function insertNearMisses(db: Executor, items: KeptPost[]): Promise
   }));
   let inserted = 0;
   for (const slice of valueSlices(values)) {
-    const rows = await db.insertInto('near_miss').values(slice).onConflict((oc) => oc.column('post_key').doNothing()).returning('id').execute();
+    const rows = await db
+      .insertInto('near_miss')
+      .values(slice)
+      .onConflict((oc) => oc.column('post_key').doNothing())
+      .returning('id')
+      .execute();
     inserted += rows.length;
   }
   return inserted;
@@ -41,10 +46,19 @@ export async function insertNearMisses(db: Executor, items: KeptPost[]): Promise
  */
 export async function trimNearMisses(trx: Transaction<Database>, maxRows: number): Promise<number> {
   await sql`select pg_advisory_xact_lock(hashtext('vigil.near_miss'))`.execute(trx);
-  const { n } = await trx.selectFrom('near_miss').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await trx
+    .selectFrom('near_miss')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const excess = n - maxRows;
   if (excess <= 0) return 0;
-  const oldest = trx.selectFrom('near_miss').select('id').where('decision', 'is', null).orderBy('created_at').orderBy('id').limit(excess);
+  const oldest = trx
+    .selectFrom('near_miss')
+    .select('id')
+    .where('decision', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(excess);
   const r = await trx.deleteFrom('near_miss').where('id', 'in', oldest).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
@@ -74,7 +88,8 @@ export function listNearMisses(db: Executor, q: NearMissQuery): Promise<NearMiss
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
 }
 
-export const findNearMiss = (db: Executor, id: number): Promise<NearMissRow | undefined> => db.selectFrom('near_miss').selectAll().where('id', '=', id).executeTakeFirst();
+export const findNearMiss = (db: Executor, id: number): Promise<NearMissRow | undefined> =>
+  db.selectFrom('near_miss').selectAll().where('id', '=', id).executeTakeFirst();
 
 export interface NearMissVerdict {
   decision: NearMissDecision;
@@ -88,7 +103,13 @@ export interface NearMissVerdict {
 export async function decideNearMiss(db: Executor, id: number, v: NearMissVerdict): Promise<boolean> {
   const r = await db
     .updateTable('near_miss')
-    .set({ decision: v.decision, decided_label: v.label, decided_by: v.userId, decided_at: new Date(), decision_reason: v.reason })
+    .set({
+      decision: v.decision,
+      decided_label: v.label,
+      decided_by: v.userId,
+      decided_at: new Date(),
+      decision_reason: v.reason,
+    })
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
@@ -96,6 +117,11 @@ export async function decideNearMiss(db: Executor, id: number, v: NearMissVerdic
 
 /** Analysts' calls on near misses as training examples: an incitement carries its label, a 'not' none. */
 export async function listNearMissDecisions(db: Executor): Promise<{ id: string; text: string; labels: string[] }[]> {
-  const rows = await db.selectFrom('near_miss').select(['id', 'text', 'decided_label']).where('decision', 'is not', null).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('near_miss')
+    .select(['id', 'text', 'decided_label'])
+    .where('decision', 'is not', null)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ id: `near-miss-${r.id}`, text: r.text, labels: r.decided_label ? [r.decided_label] : [] }));
 }

@@ -36,17 +36,33 @@ export async function seenIdsBetween(db: Db, sourceId: number, from: number, to:
  * One statement however large the read: the rows travel as three arrays (`unnest`), so a read of any
  * size binds four parameters and is recorded whole or not at all.
  */
-export async function recordSeen(db: Db, sourceId: number, posts: { externalId: string; version: number; textSha256: string }[]): Promise<void> {
+export async function recordSeen(
+  db: Db,
+  sourceId: number,
+  posts: { externalId: string; version: number; textSha256: string }[],
+): Promise<void> {
   if (posts.length === 0) return;
   const rows = db.selectFrom(
-    sql<{ external_id: string; version: number; text_sha256: string }>`unnest(${posts.map((p) => p.externalId)}::text[], ${posts.map((p) => p.version)}::int[], ${posts.map((p) => p.textSha256)}::text[])`.as<'r'>(
+    sql<{
+      external_id: string;
+      version: number;
+      text_sha256: string;
+    }>`unnest(${posts.map((p) => p.externalId)}::text[], ${posts.map((p) => p.version)}::int[], ${posts.map((p) => p.textSha256)}::text[])`.as<'r'>(
       sql`r(external_id, version, text_sha256)`,
     ),
   );
   await db
     .insertInto('post_seen')
     .columns(['source_id', 'external_id', 'version', 'text_sha256', 'last_seen_at'])
-    .expression(rows.select((eb) => [eb.val(sourceId).as('source_id'), 'r.external_id', 'r.version', 'r.text_sha256', eb.val(new Date()).as('last_seen_at')]))
+    .expression(
+      rows.select((eb) => [
+        eb.val(sourceId).as('source_id'),
+        'r.external_id',
+        'r.version',
+        'r.text_sha256',
+        eb.val(new Date()).as('last_seen_at'),
+      ]),
+    )
     .onConflict((oc) =>
       oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
         version: eb.ref('excluded.version'),
@@ -60,7 +76,19 @@ export async function recordSeen(db: Db, sourceId: number, posts: { externalId: 
 /** Deletions are facts: the rows stay, with the time the post was found gone. */
 export async function markDeleted(db: Db, sourceId: number, externalIds: string[], at = new Date()): Promise<number> {
   if (externalIds.length === 0) return 0;
-  await db.updateTable('post_seen').set({ deleted_at: at }).where('source_id', '=', sourceId).where('external_id', '=', anyText(externalIds)).where('deleted_at', 'is', null).execute();
-  const flagged = await db.updateTable('post').set({ deleted_at: at }).where('source_id', '=', sourceId).where('external_id', '=', anyText(externalIds)).where('deleted_at', 'is', null).executeTakeFirst();
+  await db
+    .updateTable('post_seen')
+    .set({ deleted_at: at })
+    .where('source_id', '=', sourceId)
+    .where('external_id', '=', anyText(externalIds))
+    .where('deleted_at', 'is', null)
+    .execute();
+  const flagged = await db
+    .updateTable('post')
+    .set({ deleted_at: at })
+    .where('source_id', '=', sourceId)
+    .where('external_id', '=', anyText(externalIds))
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   return Number(flagged.numUpdatedRows);
 }

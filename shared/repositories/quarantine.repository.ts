@@ -28,7 +28,12 @@ export async function quarantine(db: Db, entries: QuarantineEntry[]): Promise<nu
   }));
   let kept = 0;
   for (const slice of valueSlices(values)) {
-    const rows = await db.insertInto('quarantine').values(slice).onConflict((oc) => oc.columns(['source_id', 'stage', 'raw_sha256']).doNothing()).returning('id').execute();
+    const rows = await db
+      .insertInto('quarantine')
+      .values(slice)
+      .onConflict((oc) => oc.columns(['source_id', 'stage', 'raw_sha256']).doNothing())
+      .returning('id')
+      .execute();
     kept += rows.length;
   }
   return kept;
@@ -54,7 +59,13 @@ export async function quarantineFailedJob(db: Db, f: FailedJob): Promise<void> {
       stage: `job:${f.queue}`,
       reason: f.reason.slice(0, 2000),
       raw: raw.subarray(0, MAX_JOB_BYTES),
-      context: { queue: f.queue, jobId: f.jobId, jobName: f.jobName, attempts: f.attempts, ...(raw.length > MAX_JOB_BYTES ? { truncated: true, size: raw.length } : {}) },
+      context: {
+        queue: f.queue,
+        jobId: f.jobId,
+        jobName: f.jobName,
+        attempts: f.attempts,
+        ...(raw.length > MAX_JOB_BYTES ? { truncated: true, size: raw.length } : {}),
+      },
     },
   ]);
 }

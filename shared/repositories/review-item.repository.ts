@@ -46,7 +46,8 @@ export async function insertFlagged(trx: Executor, items: FlaggedInput[]): Promi
   const batch = [...inputOrder].sort((a, b) => compare(a.post.key, b.post.key));
   const channelId = await upsertChannels(trx, inputOrder);
   const created: CreatedItem[] = [];
-  for (const slice of bindSlices(batch, POST_ROW_PARAMETERS)) created.push(...(await insertFlaggedSlice(trx, slice, channelId)));
+  for (const slice of bindSlices(batch, POST_ROW_PARAMETERS))
+    created.push(...(await insertFlaggedSlice(trx, slice, channelId)));
   const position = new Map(inputOrder.map((i, n) => [i.post.key, n]));
   return created.sort((a, b) => position.get(a.postKey)! - position.get(b.postKey)!);
 }
@@ -72,7 +73,11 @@ async function upsertChannels(trx: Executor, batch: FlaggedInput[]): Promise<Map
     const upserted = await trx
       .insertInto('channel')
       .values(slice)
-      .onConflict((oc) => oc.columns(['platform', 'handle']).doUpdateSet((eb) => ({ title: eb.fn.coalesce('excluded.title', 'channel.title') })))
+      .onConflict((oc) =>
+        oc
+          .columns(['platform', 'handle'])
+          .doUpdateSet((eb) => ({ title: eb.fn.coalesce('excluded.title', 'channel.title') })),
+      )
       .returning(['id', 'platform', 'handle'])
       .execute();
     for (const c of upserted) ids.set(channelKey(c.platform, c.handle), c.id);
@@ -82,51 +87,63 @@ async function upsertChannels(trx: Executor, batch: FlaggedInput[]): Promise<Map
 
 /** The batch's posts, each version once (a post already stored stays as it is). */
 async function insertPosts(trx: Executor, batch: FlaggedInput[], channelId: Map<string, number>): Promise<void> {
-  const sources = await trx.selectFrom('source').select(['id', 'name']).where('name', 'in', unique(batch.map((i) => i.post.source))).execute();
+  const sources = await trx
+    .selectFrom('source')
+    .select(['id', 'name'])
+    .where('name', 'in', unique(batch.map((i) => i.post.source)))
+    .execute();
   const sourceId = new Map(sources.map((s) => [s.name, s.id]));
 
   await trx
     .insertInto('post')
-    .values(batch.map(({ post }) => ({
-      post_key: post.key,
-      source_id: sourceId.get(post.source) ?? null,
-      channel_id: channelId.get(channelKey(post.platform, pgText(post.channel)))!,
-      platform: post.platform,
-      external_id: post.externalId,
-      version: post.version,
-      url: pgText(post.url),
-      author: pgText(post.author),
-      published_at: post.publishedAt,
-      edited_at: post.editedAt,
-      text: pgText(post.text),
-      reply_to: pgText(post.replyTo),
-      forwarded_from: pgText(post.forwardedFrom),
-      media: jsonb(post.media),
-      raw: Buffer.from(post.raw.base64, 'base64'),
-      raw_sha256: post.raw.sha256,
-      raw_content_type: post.raw.contentType,
-      capture: jsonb(post.capture),
-      captured_at: post.capture.fetchedAt,
-      context: post.context ? jsonb(post.context) : null,
-    })))
+    .values(
+      batch.map(({ post }) => ({
+        post_key: post.key,
+        source_id: sourceId.get(post.source) ?? null,
+        channel_id: channelId.get(channelKey(post.platform, pgText(post.channel)))!,
+        platform: post.platform,
+        external_id: post.externalId,
+        version: post.version,
+        url: pgText(post.url),
+        author: pgText(post.author),
+        published_at: post.publishedAt,
+        edited_at: post.editedAt,
+        text: pgText(post.text),
+        reply_to: pgText(post.replyTo),
+        forwarded_from: pgText(post.forwardedFrom),
+        media: jsonb(post.media),
+        raw: Buffer.from(post.raw.base64, 'base64'),
+        raw_sha256: post.raw.sha256,
+        raw_content_type: post.raw.contentType,
+        capture: jsonb(post.capture),
+        captured_at: post.capture.fetchedAt,
+        context: post.context ? jsonb(post.context) : null,
+      })),
+    )
     .onConflict((oc) => oc.column('post_key').doNothing())
     .execute();
 }
 
 /** The batch's verdicts, once per post and classifier; returns the ids by `postId/classifierVersion`. */
-async function insertClassifications(trx: Executor, batch: FlaggedInput[], postId: Map<string, number>): Promise<Map<string, number>> {
+async function insertClassifications(
+  trx: Executor,
+  batch: FlaggedInput[],
+  postId: Map<string, number>,
+): Promise<Map<string, number>> {
   await trx
     .insertInto('classification')
-    .values(batch.map(({ post, verdict }) => ({
-      post_id: postId.get(post.key)!,
-      classifier_version: verdict.classifier,
-      flagged: verdict.flagged,
-      labels: verdict.labels,
-      severity: verdict.severity,
-      scores: jsonb(verdict.scores),
-      rationale: jsonb(verdict.rationale),
-      entities: jsonb(verdict.entities),
-    })))
+    .values(
+      batch.map(({ post, verdict }) => ({
+        post_id: postId.get(post.key)!,
+        classifier_version: verdict.classifier,
+        flagged: verdict.flagged,
+        labels: verdict.labels,
+        severity: verdict.severity,
+        scores: jsonb(verdict.scores),
+        rationale: jsonb(verdict.rationale),
+        entities: jsonb(verdict.entities),
+      })),
+    )
     .onConflict((oc) => oc.columns(['post_id', 'classifier_version']).doNothing())
     .execute();
   const classifications = await trx
@@ -138,21 +155,36 @@ async function insertClassifications(trx: Executor, batch: FlaggedInput[], postI
   return classificationId;
 }
 
-async function insertFlaggedSlice(trx: Executor, batch: FlaggedInput[], channelId: Map<string, number>): Promise<CreatedItem[]> {
+async function insertFlaggedSlice(
+  trx: Executor,
+  batch: FlaggedInput[],
+  channelId: Map<string, number>,
+): Promise<CreatedItem[]> {
   const byKey = new Map(batch.map((i) => [i.post.key, i]));
 
   await insertPosts(trx, batch, channelId);
-  const posts = await trx.selectFrom('post').select(['id', 'post_key']).where('post_key', 'in', [...byKey.keys()]).execute();
+  const posts = await trx
+    .selectFrom('post')
+    .select(['id', 'post_key'])
+    .where('post_key', 'in', [...byKey.keys()])
+    .execute();
   const postId = new Map(posts.map((p) => [p.post_key, p.id]));
 
   const classificationId = await insertClassifications(trx, batch, postId);
 
   const created = await trx
     .insertInto('review_item')
-    .values(batch.map(({ post, verdict }) => {
-      const id = postId.get(post.key)!;
-      return { post_id: id, classification_id: classificationId.get(`${id}/${verdict.classifier}`)!, severity: verdict.severity, updated_at: new Date() };
-    }))
+    .values(
+      batch.map(({ post, verdict }) => {
+        const id = postId.get(post.key)!;
+        return {
+          post_id: id,
+          classification_id: classificationId.get(`${id}/${verdict.classifier}`)!,
+          severity: verdict.severity,
+          updated_at: new Date(),
+        };
+      }),
+    )
     .onConflict((oc) => oc.column('post_id').doNothing())
     .returning(['id', 'post_id', 'severity'])
     .execute();
@@ -179,41 +211,86 @@ export async function listDecisions(db: Executor): Promise<{ id: string; text: s
 export type Decision = 'confirm' | 'dismiss' | 'escalate';
 const STATUS_OF: Record<Decision, ReviewStatus> = { confirm: 'confirmed', dismiss: 'dismissed', escalate: 'escalated' };
 
-export async function decideItem(db: Executor, id: number, decision: Decision, userId: number, reason: string | null): Promise<boolean> {
+export async function decideItem(
+  db: Executor,
+  id: number,
+  decision: Decision,
+  userId: number,
+  reason: string | null,
+): Promise<boolean> {
   const r = await db
     .updateTable('review_item')
     // prior_status reads the row as it was: in an UPDATE the right-hand side sees the old values.
-    .set((eb) => ({ status: STATUS_OF[decision], prior_status: eb.ref('status'), decided_by: userId, decided_at: new Date(), decision_reason: reason, updated_at: new Date() }))
+    .set((eb) => ({
+      status: STATUS_OF[decision],
+      prior_status: eb.ref('status'),
+      decided_by: userId,
+      decided_at: new Date(),
+      decision_reason: reason,
+      updated_at: new Date(),
+    }))
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export type UndoResult = { ok: true; undone: ReviewStatus; restored: ReviewStatus } | { ok: false; why: 'not_found' | 'nothing_to_undo' | 'not_yours' | 'too_late' };
+export type UndoResult =
+  | { ok: true; undone: ReviewStatus; restored: ReviewStatus }
+  | { ok: false; why: 'not_found' | 'nothing_to_undo' | 'not_yours' | 'too_late' };
 
 /**
  * Puts an item back to the status its last decision replaced, when that decision is the caller's own and
  * was made after `since`. Locks the row, so a decision racing the undo is either undone or kept whole.
  */
-export async function undoDecision(trx: Transaction<Database>, id: number, userId: number, since: Date): Promise<UndoResult> {
-  const row = await trx.selectFrom('review_item').select(['status', 'prior_status', 'decided_by', 'decided_at']).where('id', '=', id).forUpdate().executeTakeFirst();
+export async function undoDecision(
+  trx: Transaction<Database>,
+  id: number,
+  userId: number,
+  since: Date,
+): Promise<UndoResult> {
+  const row = await trx
+    .selectFrom('review_item')
+    .select(['status', 'prior_status', 'decided_by', 'decided_at'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) return { ok: false, why: 'not_found' };
   if (row.prior_status === null || row.decided_at === null) return { ok: false, why: 'nothing_to_undo' };
   if (row.decided_by !== userId) return { ok: false, why: 'not_yours' };
   if (row.decided_at < since) return { ok: false, why: 'too_late' };
   await trx
     .updateTable('review_item')
-    .set({ status: row.prior_status, prior_status: null, decided_by: null, decided_at: null, decision_reason: null, updated_at: new Date() })
+    .set({
+      status: row.prior_status,
+      prior_status: null,
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+      updated_at: new Date(),
+    })
     .where('id', '=', id)
     .execute();
   return { ok: true, undone: row.status, restored: row.prior_status };
 }
 
 /** Decides every undecided item of a campaign at once; returns the ids decided, for one audit entry each. */
-export async function decideCampaignItems(trx: Transaction<Database>, campaignId: number, decision: Decision, userId: number, reason: string | null): Promise<number[]> {
+export async function decideCampaignItems(
+  trx: Transaction<Database>,
+  campaignId: number,
+  decision: Decision,
+  userId: number,
+  reason: string | null,
+): Promise<number[]> {
   const rows = await trx
     .updateTable('review_item')
-    .set((eb) => ({ status: STATUS_OF[decision], prior_status: eb.ref('status'), decided_by: userId, decided_at: new Date(), decision_reason: reason, updated_at: new Date() }))
+    .set((eb) => ({
+      status: STATUS_OF[decision],
+      prior_status: eb.ref('status'),
+      decided_by: userId,
+      decided_at: new Date(),
+      decision_reason: reason,
+      updated_at: new Date(),
+    }))
     .where('campaign_id', '=', campaignId)
     .where('status', '=', 'new')
     .returning('id')
@@ -222,12 +299,20 @@ export async function decideCampaignItems(trx: Transaction<Database>, campaignId
 }
 
 export async function assignItem(db: Executor, id: number, userId: number | null): Promise<boolean> {
-  const r = await db.updateTable('review_item').set({ assigned_to: userId, updated_at: new Date() }).where('id', '=', id).executeTakeFirst();
+  const r = await db
+    .updateTable('review_item')
+    .set({ assigned_to: userId, updated_at: new Date() })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 export async function addNote(db: Executor, itemId: number, userId: number, text: string): Promise<number> {
-  const row = await db.insertInto('review_note').values({ review_item_id: itemId, user_id: userId, text }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('review_note')
+    .values({ review_item_id: itemId, user_id: userId, text })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -247,9 +332,17 @@ export async function setItemsCampaign(db: Executor, itemIds: number[], campaign
 
 /** Each item created by `until` with its post's URL and its creation time: when the post was caught. */
 export const itemCaptureTimes = (db: Executor, until: Date) =>
-  db.selectFrom('review_item as r').innerJoin('post as p', 'p.id', 'r.post_id').select(['p.url', 'r.created_at']).where('r.created_at', '<=', until).execute();
+  db
+    .selectFrom('review_item as r')
+    .innerJoin('post as p', 'p.id', 'r.post_id')
+    .select(['p.url', 'r.created_at'])
+    .where('r.created_at', '<=', until)
+    .execute();
 
 export async function countReviewItems(db: Executor): Promise<number> {
-  const { n } = await db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom('review_item')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }

@@ -1,4 +1,12 @@
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
 import type { Database, ReviewStatus } from '../db/database.js';
 import type { ReviewItem } from '../domain/review-item.js';
 import { selectReviewItems, toReviewItem } from './review-item-view.repository.js';
@@ -52,11 +60,32 @@ export function searchTerms(q: string): { handles: string[]; districts: string[]
 // Every condition below is a set of post or classification ids, each found through its own index (the GIN
 // indexes of the desk-search migration), so a search never computes a tsvector per row of the queue and
 // counting a tab needs no join.
-const contains = (key: string, values: string[]) => sql<SqlBool>`${sql.join(values.map((v) => sql`entities @> ${JSON.stringify({ [key]: [v] })}::jsonb`), sql` or `)}`;
-const postsWithWords = (db: Executor, words: string) => db.selectFrom('post').select('id').where(sql<SqlBool>`to_tsvector('simple', text) @@ websearch_to_tsquery('simple', ${words})`);
+const contains = (key: string, values: string[]) =>
+  sql<SqlBool>`${sql.join(
+    values.map((v) => sql`entities @> ${JSON.stringify({ [key]: [v] })}::jsonb`),
+    sql` or `,
+  )}`;
+const postsWithWords = (db: Executor, words: string) =>
+  db
+    .selectFrom('post')
+    .select('id')
+    .where(sql<SqlBool>`to_tsvector('simple', text) @@ websearch_to_tsquery('simple', ${words})`);
 const postsInChannels = (db: Executor, names: string[]) =>
-  db.selectFrom('post').select('id').where('channel_id', 'in', db.selectFrom('channel').select('id').where((eb) => eb.or([eb(eb.fn('lower', ['handle']), 'in', names), eb(eb.fn('lower', ['title']), 'in', names)])));
-const postsWithEntity = (db: Executor, key: string, values: string[]) => db.selectFrom('classification').select('post_id as id').where(contains(key, values));
+  db
+    .selectFrom('post')
+    .select('id')
+    .where(
+      'channel_id',
+      'in',
+      db
+        .selectFrom('channel')
+        .select('id')
+        .where((eb) =>
+          eb.or([eb(eb.fn('lower', ['handle']), 'in', names), eb(eb.fn('lower', ['title']), 'in', names)]),
+        ),
+    );
+const postsWithEntity = (db: Executor, key: string, values: string[]) =>
+  db.selectFrom('classification').select('post_id as id').where(contains(key, values));
 
 function searchCondition(db: Executor, eb: Items, q: string): Expression<SqlBool> {
   const { handles, districts, words } = searchTerms(q);
@@ -64,13 +93,24 @@ function searchCondition(db: Executor, eb: Items, q: string): Expression<SqlBool
   for (const h of handles) {
     const bare = h.slice(1).toLowerCase();
     const posts = postsWithEntity(db, 'contacts', [...new Set([h, `@${bare}`])])
-      .union(db.selectFrom('post').select('id').where((p) => p(p.fn('lower', ['author']), 'in', [h.toLowerCase(), bare])))
+      .union(
+        db
+          .selectFrom('post')
+          .select('id')
+          .where((p) => p(p.fn('lower', ['author']), 'in', [h.toLowerCase(), bare])),
+      )
       .union(postsInChannels(db, [bare]));
     all.push(eb('review_item.post_id', 'in', posts));
   }
   // A district the classifier did not pick out still matches as a word of the post.
-  for (const d of districts) all.push(eb('review_item.post_id', 'in', postsWithEntity(db, 'postcodeDistricts', [d]).union(postsWithWords(db, d))));
-  if (words) all.push(eb('review_item.post_id', 'in', postsWithWords(db, words).union(postsInChannels(db, [words.toLowerCase()]))));
+  for (const d of districts)
+    all.push(
+      eb('review_item.post_id', 'in', postsWithEntity(db, 'postcodeDistricts', [d]).union(postsWithWords(db, d))),
+    );
+  if (words)
+    all.push(
+      eb('review_item.post_id', 'in', postsWithWords(db, words).union(postsInChannels(db, [words.toLowerCase()]))),
+    );
   return eb.and(all);
 }
 
@@ -80,13 +120,43 @@ function filtered(db: Executor, f: ItemFilter) {
   if (f.status) query = query.where('review_item.status', '=', f.status);
   if (f.campaignId) query = query.where('review_item.campaign_id', '=', f.campaignId);
   if (f.severity) query = query.where('review_item.severity', '=', f.severity);
-  if (f.label) query = query.where('review_item.classification_id', 'in', db.selectFrom('classification').select('id').where(sql<SqlBool>`${f.label} = any(labels)`));
-  if (f.channel) query = query.where('review_item.post_id', 'in', db.selectFrom('post').select('id').where('channel_id', 'in', db.selectFrom('channel').select('id').where('handle', '=', f.channel)));
-  if (f.source) query = query.where('review_item.post_id', 'in', db.selectFrom('post').select('id').where('source_id', 'in', db.selectFrom('source').select('id').where('name', '=', f.source)));
+  if (f.label)
+    query = query.where(
+      'review_item.classification_id',
+      'in',
+      db
+        .selectFrom('classification')
+        .select('id')
+        .where(sql<SqlBool>`${f.label} = any(labels)`),
+    );
+  if (f.channel)
+    query = query.where(
+      'review_item.post_id',
+      'in',
+      db
+        .selectFrom('post')
+        .select('id')
+        .where('channel_id', 'in', db.selectFrom('channel').select('id').where('handle', '=', f.channel)),
+    );
+  if (f.source)
+    query = query.where(
+      'review_item.post_id',
+      'in',
+      db
+        .selectFrom('post')
+        .select('id')
+        .where('source_id', 'in', db.selectFrom('source').select('id').where('name', '=', f.source)),
+    );
   if (f.from) query = query.where('review_item.created_at', '>=', new Date(f.from));
   if (f.to) query = query.where('review_item.created_at', '<', new Date(f.to));
-  if (f.assignedTo !== undefined) query = query.where('review_item.assigned_to', f.assignedTo === null ? 'is' : '=', f.assignedTo);
-  if (f.district) query = query.where('review_item.post_id', 'in', postsWithEntity(db, 'postcodeDistricts', [f.district.toUpperCase()]));
+  if (f.assignedTo !== undefined)
+    query = query.where('review_item.assigned_to', f.assignedTo === null ? 'is' : '=', f.assignedTo);
+  if (f.district)
+    query = query.where(
+      'review_item.post_id',
+      'in',
+      postsWithEntity(db, 'postcodeDistricts', [f.district.toUpperCase()]),
+    );
   const q = f.q?.trim();
   if (q) query = query.where((eb) => searchCondition(db, eb, q));
   return query;
@@ -111,8 +181,16 @@ const ORDER: Record<ItemSort, RawBuilder<unknown>> = {
 export function listItems(db: Executor, q: ItemQuery): Promise<ReviewItem[]> {
   const sort = q.sort ?? 'newest';
   const base = filtered(db, q);
-  const page = (sort === 'posted' ? base.innerJoin('post', 'post.id', 'review_item.post_id') : base).select('review_item.id').orderBy(ORDER[sort]).limit(q.limit).offset(q.offset);
-  return selectReviewItems(db).where('review_item.id', 'in', page).orderBy(ORDER[sort]).execute().then((rows) => rows.map(toReviewItem));
+  const page = (sort === 'posted' ? base.innerJoin('post', 'post.id', 'review_item.post_id') : base)
+    .select('review_item.id')
+    .orderBy(ORDER[sort])
+    .limit(q.limit)
+    .offset(q.offset);
+  return selectReviewItems(db)
+    .where('review_item.id', 'in', page)
+    .orderBy(ORDER[sort])
+    .execute()
+    .then((rows) => rows.map(toReviewItem));
 }
 
 export type StatusCounts = Record<ReviewStatus | 'all', number>;
@@ -135,7 +213,10 @@ export async function countItems(db: Executor, f: ItemFilter): Promise<StatusCou
 export async function queueHead(db: Executor): Promise<{ newest: number; new: number }> {
   const row = await db
     .selectFrom('review_item')
-    .select([(eb) => eb.fn.coalesce(eb.fn.max('id'), sql<number>`0`).as('newest'), sql<string>`count(*) filter (where status = 'new')`.as('new')])
+    .select([
+      (eb) => eb.fn.coalesce(eb.fn.max('id'), sql<number>`0`).as('newest'),
+      sql<string>`count(*) filter (where status = 'new')`.as('new'),
+    ])
     .executeTakeFirstOrThrow();
   return { newest: Number(row.newest), new: Number(row.new) };
 }

@@ -21,7 +21,18 @@ export const sourcesForRevisit = (db: Db, since: Date) =>
           .as('f'),
       (join) => join.onRef('f.source_id', '=', 'source.id'),
     )
-    .select(['source.id', 'source.name', 'source.kind', 'source.config', 'source.enabled', 'source.priority', 'source.posts_per_hour', 'source.revisit_ms', 'source.tier', 'source.last_success_at'])
+    .select([
+      'source.id',
+      'source.name',
+      'source.kind',
+      'source.config',
+      'source.enabled',
+      'source.priority',
+      'source.posts_per_hour',
+      'source.revisit_ms',
+      'source.tier',
+      'source.last_success_at',
+    ])
     .select((eb) => eb.fn.coalesce('f.flagged', sql<number>`0`).as('flagged'))
     .orderBy('source.id')
     .execute();
@@ -29,10 +40,15 @@ export const sourcesForRevisit = (db: Db, since: Date) =>
 export type RevisitRow = Awaited<ReturnType<typeof sourcesForRevisit>>[number];
 
 /** The planner's decisions, for the coverage views; one statement for any number of sources. */
-export async function saveRevisitPlans(db: Db, plans: { id: number; intervalMs: number; tier: string }[]): Promise<void> {
+export async function saveRevisitPlans(
+  db: Db,
+  plans: { id: number; intervalMs: number; tier: string }[],
+): Promise<void> {
   for (const slice of bindSlices(plans, 3)) {
     const values = sql.join(slice.map((p) => sql`(${p.id}::int, ${p.intervalMs}::int, ${p.tier}::text)`));
-    await sql`update source set revisit_ms = v.ms, tier = v.tier from (values ${values}) as v(id, ms, tier) where source.id = v.id`.execute(db);
+    await sql`update source set revisit_ms = v.ms, tier = v.tier from (values ${values}) as v(id, ms, tier) where source.id = v.id`.execute(
+      db,
+    );
   }
 }
 

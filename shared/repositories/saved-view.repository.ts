@@ -4,7 +4,12 @@ import type { Database } from '../db/database.js';
 type Executor = Kysely<Database> | Transaction<Database>;
 
 export const listSavedViews = (db: Executor, userId: number) =>
-  db.selectFrom('saved_view').select(['id', 'name', 'query', 'created_at']).where('user_id', '=', userId).orderBy('name').execute();
+  db
+    .selectFrom('saved_view')
+    .select(['id', 'name', 'query', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy('name')
+    .execute();
 
 /** Saves a view under its name, replacing the user's view of that name. */
 export const saveView = (db: Executor, userId: number, name: string, query: string) =>

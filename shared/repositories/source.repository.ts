@@ -4,11 +4,21 @@ import type { SourceOrigin, SourceRow } from '../db/database.js';
 import { redactSecrets } from '../redact.js';
 
 /** Upserts a source declared in config; returns its row. */
-export async function upsertSource(db: Db, name: string, kind: string, config: object, origin: Exclude<SourceOrigin, 'api'>): Promise<SourceRow> {
+export async function upsertSource(
+  db: Db,
+  name: string,
+  kind: string,
+  config: object,
+  origin: Exclude<SourceOrigin, 'api'>,
+): Promise<SourceRow> {
   return db
     .insertInto('source')
     .values({ name, kind, origin, config: JSON.stringify(config), enabled: true, updated_at: new Date() })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ kind, origin, config: JSON.stringify(config), enabled: true, updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc
+        .column('name')
+        .doUpdateSet({ kind, origin, config: JSON.stringify(config), enabled: true, updated_at: new Date() }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -24,12 +34,20 @@ export async function disableSourcesExcept(db: Db, keep: string[]): Promise<Sour
   return query.returningAll().execute();
 }
 
-export const findSource = (db: Db, id: number) => db.selectFrom('source').selectAll().where('id', '=', id).executeTakeFirst();
+export const findSource = (db: Db, id: number) =>
+  db.selectFrom('source').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const findSourceByName = (db: Db, name: string) => db.selectFrom('source').selectAll().where('name', '=', name).executeTakeFirst();
+export const findSourceByName = (db: Db, name: string) =>
+  db.selectFrom('source').selectAll().where('name', '=', name).executeTakeFirst();
 
 /** Inserts a config-declared source whose row is missing (a recreated database); an existing row, even a disabled one, is left alone. */
-export async function insertSourceIfMissing(db: Db, name: string, kind: string, config: object, origin: Exclude<SourceOrigin, 'api'>): Promise<boolean> {
+export async function insertSourceIfMissing(
+  db: Db,
+  name: string,
+  kind: string,
+  config: object,
+  origin: Exclude<SourceOrigin, 'api'>,
+): Promise<boolean> {
   const r = await db
     .insertInto('source')
     .values({ name, kind, origin, config: JSON.stringify(config), enabled: true, updated_at: new Date() })
@@ -50,20 +68,39 @@ export const insertApiSource = (db: Db, name: string, kind: string, config: obje
 
 /** Enables or disables a source; undefined when there is no such source. */
 export const setSourceEnabled = (db: Db, id: number, enabled: boolean) =>
-  db.updateTable('source').set({ enabled, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
+  db
+    .updateTable('source')
+    .set({ enabled, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 
 export const listSources = (db: Db) => db.selectFrom('source').selectAll().orderBy('id').execute();
 
 /** The enabled sources' health, by name: for /api/health. */
 export const enabledSourceHealth = (db: Db) =>
-  db.selectFrom('source').select(['name', 'kind', 'last_error', 'last_success_at', 'backoff_until', 'tier', 'revisit_ms', 'created_at']).where('enabled', '=', true).orderBy('name').execute();
+  db
+    .selectFrom('source')
+    .select(['name', 'kind', 'last_error', 'last_success_at', 'backoff_until', 'tier', 'revisit_ms', 'created_at'])
+    .where('enabled', '=', true)
+    .orderBy('name')
+    .execute();
 
 /** A successful read: the cursor moves on and the source is healthy again. */
 export async function saveCursor(db: Db, id: number, cursor: Record<string, unknown> | null): Promise<void> {
   const now = new Date();
   await db
     .updateTable('source')
-    .set({ cursor: JSON.stringify(cursor), last_polled_at: now, last_success_at: now, last_error: null, last_error_at: null, consecutive_failures: 0, backoff_until: null, updated_at: now })
+    .set({
+      cursor: JSON.stringify(cursor),
+      last_polled_at: now,
+      last_success_at: now,
+      last_error: null,
+      last_error_at: null,
+      consecutive_failures: 0,
+      backoff_until: null,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -73,7 +110,14 @@ export async function recordSourceError(db: Db, id: number, message: string, bac
   const now = new Date();
   await db
     .updateTable('source')
-    .set((eb) => ({ last_error: redactSecrets(message).slice(0, 2000), last_error_at: now, last_polled_at: now, backoff_until: backoffUntil, consecutive_failures: eb('consecutive_failures', '+', 1), updated_at: now }))
+    .set((eb) => ({
+      last_error: redactSecrets(message).slice(0, 2000),
+      last_error_at: now,
+      last_polled_at: now,
+      backoff_until: backoffUntil,
+      consecutive_failures: eb('consecutive_failures', '+', 1),
+      updated_at: now,
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -83,11 +127,18 @@ export async function recordSourceError(db: Db, id: number, message: string, bac
  * at once and nobody moves its cursor under a running poll. Without `wait`, returns undefined when
  * another holds the lock.
  */
-export async function withSourceLock<T>(db: Db, id: number, fn: () => Promise<T>, wait = false): Promise<T | undefined> {
+export async function withSourceLock<T>(
+  db: Db,
+  id: number,
+  fn: () => Promise<T>,
+  wait = false,
+): Promise<T | undefined> {
   return db.connection().execute(async (conn) => {
     if (wait) await sql`select pg_advisory_lock(hashtext('vigil.source'), ${id})`.execute(conn);
     else {
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('vigil.source'), ${id}) as locked`.execute(conn);
+      const { rows } = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_lock(hashtext('vigil.source'), ${id}) as locked`.execute(conn);
       if (!rows[0]?.locked) return undefined;
     }
     try {
@@ -100,5 +151,10 @@ export async function withSourceLock<T>(db: Db, id: number, fn: () => Promise<T>
 
 /** Makes the next poll read the source from the start; waits for a poll in progress to finish first. */
 export async function resetCursor(db: Db, id: number): Promise<void> {
-  await withSourceLock(db, id, () => db.updateTable('source').set({ cursor: null, updated_at: new Date() }).where('id', '=', id).execute(), true);
+  await withSourceLock(
+    db,
+    id,
+    () => db.updateTable('source').set({ cursor: null, updated_at: new Date() }).where('id', '=', id).execute(),
+    true,
+  );
 }

@@ -12,17 +12,34 @@ export interface AuthUser {
   role: UserRole;
 }
 
-export async function createUser(db: Db, email: string, role: UserRole, passwordHash: string | null): Promise<AuthUser> {
-  return db.insertInto('app_user').values({ email: email.toLowerCase(), role, password_hash: passwordHash }).returning(['id', 'email', 'role']).executeTakeFirstOrThrow();
+export async function createUser(
+  db: Db,
+  email: string,
+  role: UserRole,
+  passwordHash: string | null,
+): Promise<AuthUser> {
+  return db
+    .insertInto('app_user')
+    .values({ email: email.toLowerCase(), role, password_hash: passwordHash })
+    .returning(['id', 'email', 'role'])
+    .executeTakeFirstOrThrow();
 }
 
 export const findUserByEmail = (db: Db, email: string) =>
-  db.selectFrom('app_user').select(['id', 'email', 'role', 'password_hash']).where('email', '=', email.toLowerCase()).where('disabled_at', 'is', null).executeTakeFirst();
+  db
+    .selectFrom('app_user')
+    .select(['id', 'email', 'role', 'password_hash'])
+    .where('email', '=', email.toLowerCase())
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
 
 /** Creates an API token; the secret is returned once and only its hash is kept. */
 export async function createApiToken(db: Db, userId: number, name: string): Promise<string> {
   const token = newSecret('vgl_');
-  await db.insertInto('api_token').values({ token_sha256: sha256Hex(token), user_id: userId, name }).execute();
+  await db
+    .insertInto('api_token')
+    .values({ token_sha256: sha256Hex(token), user_id: userId, name })
+    .execute();
   return token;
 }
 
@@ -46,7 +63,10 @@ export async function createSession(db: Db, userId: number): Promise<{ token: st
   const token = newSecret();
   const csrf = newSecret();
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-  await db.insertInto('session').values({ token_sha256: sha256Hex(token), csrf_token: csrf, user_id: userId, expires_at: expiresAt }).execute();
+  await db
+    .insertInto('session')
+    .values({ token_sha256: sha256Hex(token), csrf_token: csrf, user_id: userId, expires_at: expiresAt })
+    .execute();
   return { token, csrf, expiresAt };
 }
 
@@ -73,9 +93,13 @@ export async function userEmails(db: Db, ids: number[]): Promise<Map<number, str
   return new Map(rows.map((r) => [r.id, r.email]));
 }
 
-export const listActiveUsers = (db: Db) => db.selectFrom('app_user').select(['id', 'email', 'role']).where('disabled_at', 'is', null).orderBy('email').execute();
+export const listActiveUsers = (db: Db) =>
+  db.selectFrom('app_user').select(['id', 'email', 'role']).where('disabled_at', 'is', null).orderBy('email').execute();
 
 export async function countUsers(db: Db): Promise<number> {
-  const { n } = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom('app_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(n);
 }

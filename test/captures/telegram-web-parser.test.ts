@@ -13,7 +13,9 @@ describe('t.me/s parser on real captured pages (../shared/fixtures/telegram-web)
     expect(page.before).toBe(519);
     expect(page.channelTitle).toBe('Pavel Durov');
     const p520 = page.posts.find((p) => p.id === 520)!;
-    expect(p520.text.startsWith('🎭 WhatsApp encryption is a giant fraud.\n\n🇺🇸 The state of Texas just sued')).toBe(true);
+    expect(p520.text.startsWith('🎭 WhatsApp encryption is a giant fraud.\n\n🇺🇸 The state of Texas just sued')).toBe(
+      true,
+    );
     expect(p520.views).toBe(11_400_000);
     expect(p520.author).toBe('Pavel Durov');
     expect(p520.datetime).toBe('2026-05-23T13:26:07+00:00');
@@ -30,7 +32,9 @@ describe('t.me/s parser on real captured pages (../shared/fixtures/telegram-web)
   });
 
   it('survives a nested text block in an anonymised capture', () => {
-    const page = parseChannelPage(fixture('telegram-web/tme_s_test_channel_anonymized_lifemodel.html').toString('utf8'));
+    const page = parseChannelPage(
+      fixture('telegram-web/tme_s_test_channel_anonymized_lifemodel.html').toString('utf8'),
+    );
     expect(page.posts.map((p) => p.id)).toEqual([1001, 1003, 1010]);
     expect(page.posts.find((p) => p.id === 1010)!.forwardedFrom).toBe('Another Channel');
   });

@@ -19,7 +19,13 @@ const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp'
 const TRAIN_TIMEOUT_MS = 110_000;
 
 function run(args: string[], env: Record<string, string> = {}, input?: string) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: tempDir(), env: { ...baseEnv, ...env }, input, encoding: 'utf8', timeout: args[0] === 'train' ? TRAIN_TIMEOUT_MS : 20_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: tempDir(),
+    env: { ...baseEnv, ...env },
+    input,
+    encoding: 'utf8',
+    timeout: args[0] === 'train' ? TRAIN_TIMEOUT_MS : 20_000,
+  });
 }
 
 describe('vigil command line', () => {
@@ -49,12 +55,27 @@ describe('vigil command line', () => {
   });
 
   it('classifies JSON Lines with nothing but JSON on stdout, answering bad lines in place', () => {
-    const input = ['{"id":1,"text":"Ton for whoever daubs the church hall in SE27, photo proof to the admin."}', '{broken', '{"id":"b","text":"Lovely weather today"}'].join('\n');
+    const input = [
+      '{"id":1,"text":"Ton for whoever daubs the church hall in SE27, photo proof to the admin."}',
+      '{broken',
+      '{"id":"b","text":"Lovely weather today"}',
+    ].join('\n');
     const result = run(['classify'], {}, input);
     expect(result.status).toBe(1);
-    const lines = result.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l.id, l.flagged ?? l.error !== undefined])).toEqual([[1, true], [null, true], ['b', false]]);
-    expect(lines[0]).toMatchObject({ severity: 'critical', classifier: expect.any(String), labels: expect.arrayContaining(['bounty_offer']) });
+    const lines = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.id, l.flagged ?? l.error !== undefined])).toEqual([
+      [1, true],
+      [null, true],
+      ['b', false],
+    ]);
+    expect(lines[0]).toMatchObject({
+      severity: 'critical',
+      classifier: expect.any(String),
+      labels: expect.arrayContaining(['bounty_offer']),
+    });
   });
 
   it('evaluates the classifier on each dev split beside the previous model and a keyword baseline, per label and language', () => {
@@ -71,7 +92,9 @@ describe('vigil command line', () => {
   it('trains a model from the corpus and the voices data, and prints both dev splits before and after', () => {
     const out = join(tempDir(), 'model.json');
     const result = run(['train', '--no-db', '--out', out]);
-    expect(result.stdout).toMatch(/^trained vigil-lr-2\.\S+ on \d+ corpus \+ \d+ voices examples \+ 0 analyst decisions/m);
+    expect(result.stdout).toMatch(
+      /^trained vigil-lr-2\.\S+ on \d+ corpus \+ \d+ voices examples \+ 0 analyst decisions/m,
+    );
     expect(result.stdout).toMatch(/^== corpus dev \(\d+ examples\)/m);
     expect(result.status).toBe(0);
     const model = JSON.parse(readFileSync(out, 'utf8')) as { features: string[]; weights: Record<string, number[]> };
@@ -80,7 +103,15 @@ describe('vigil command line', () => {
   }, 120_000);
 
   it('trains on the corpus alone, and says so, when the voices data is absent', () => {
-    const result = run(['train', '--no-db', '--out', join(tempDir(), 'model.json'), '--data', join(tempDir(), 'no-voices-here'), '--force']);
+    const result = run([
+      'train',
+      '--no-db',
+      '--out',
+      join(tempDir(), 'model.json'),
+      '--data',
+      join(tempDir(), 'no-voices-here'),
+      '--force',
+    ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^voices data not found at \S+no-voices-here: training on the corpus alone/m);
     expect(result.stdout).toMatch(/on \d+ corpus \+ 0 voices examples/);
@@ -114,20 +145,36 @@ describe('vigil start on a fresh install', () => {
   it('ingests the bundled demo, serves the flagged posts, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'start'], {
       cwd: tempDir(),
-      env: { ...baseEnv, DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0', LOG_FORMAT: 'json', NODE_ENV: 'production' },
+      env: {
+        ...baseEnv,
+        DATABASE_URL: testDb.url,
+        REDIS_URL: TEST_REDIS_URL,
+        VIGIL_QUEUE_PREFIX: prefix,
+        PORT: '0',
+        LOG_FORMAT: 'json',
+        NODE_ENV: 'production',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: Record<string, unknown>[] = [];
-    createInterface({ input: child.stdout }).on('line', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+    createInterface({ input: child.stdout }).on('line', (line) =>
+      logs.push(JSON.parse(line) as Record<string, unknown>),
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const listening = await waitFor(async () => logs.find((l) => l.msg === 'review API listening'), 'the API to listen');
+      const listening = await waitFor(
+        async () => logs.find((l) => l.msg === 'review API listening'),
+        'the API to listen',
+      );
       const itemsUrl = listening.items as string;
       expect((await fetch(itemsUrl)).status).toBe(401);
       const env = { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL };
-      expect(run(['user', 'add', '--email', 'analyst@example.org', '--role', 'analyst'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^created user \d+ analyst@example.org \(analyst\)\npassword: \S{24}\n$/) });
+      expect(run(['user', 'add', '--email', 'analyst@example.org', '--role', 'analyst'], env)).toMatchObject({
+        status: 0,
+        stdout: expect.stringMatching(/^created user \d+ analyst@example.org \(analyst\)\npassword: \S{24}\n$/),
+      });
       const tokenRun = run(['token', 'create', '--email', 'analyst@example.org'], env);
       expect(tokenRun.status).toBe(0);
       const token = tokenRun.stdout.trimEnd().split('\n').at(-1)!;
@@ -136,9 +183,21 @@ describe('vigil start on a fresh install', () => {
         const json = (await res.json()) as { items: { post: { externalId: string } }[] };
         return json.items.length === 9 ? json : undefined;
       }, 'the nine flagged demo posts');
-      expect(body.items.map((i) => i.post.externalId).sort((a, b) => Number(a) - Number(b))).toEqual(['6', '9', '13', '17', '19', '21', '24', '28', '32']);
+      expect(body.items.map((i) => i.post.externalId).sort((a, b) => Number(a) - Number(b))).toEqual([
+        '6',
+        '9',
+        '13',
+        '17',
+        '19',
+        '21',
+        '24',
+        '28',
+        '32',
+      ]);
       expect(logs.filter((l) => l.msg === 'flagged post queued for review')).toHaveLength(9);
-      expect(logs.find((l) => l.msg === 'flagged post queued for review')?.open).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ui\/items\/\d+$/);
+      expect(logs.find((l) => l.msg === 'flagged post queued for review')?.open).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/ui\/items\/\d+$/,
+      );
     } finally {
       child.kill('SIGTERM');
     }

@@ -37,16 +37,35 @@ describe('a deliverer killed mid-run (SIGKILL)', () => {
       }, 150);
     });
     dir = tempDir();
-    writeFileSync(join(dir, 'vigil.config.yaml'), `alerts:\n  webhook: { url: "${receiver.url}/hook", secret: "0123456789abcdef0123" }\n  rules:\n    - { minSeverity: high, channels: [webhook] }\n`);
+    writeFileSync(
+      join(dir, 'vigil.config.yaml'),
+      `alerts:\n  webhook: { url: "${receiver.url}/hook", secret: "0123456789abcdef0123" }\n  rules:\n    - { minSeverity: high, channels: [webhook] }\n`,
+    );
     const items = Array.from({ length: N }, (_, i) => {
       const text = `£${100 + i} to anyone who sprays the mosque in E1${i % 10}, send a pic to @admin_${i}`;
-      return { post: capturePost({ source: 'test', platform: 'telegram', channel: `chan_${i}`, externalId: String(i), text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/x', fetchedAt: new Date().toISOString(), fetcher: 'test' }), verdict: classify(text) };
+      return {
+        post: capturePost(
+          { source: 'test', platform: 'telegram', channel: `chan_${i}`, externalId: String(i), text },
+          Buffer.from(text),
+          'text/plain',
+          { url: 'https://t.me/s/x', fetchedAt: new Date().toISOString(), fetcher: 'test' },
+        ),
+        verdict: classify(text),
+      };
     });
     const created = await insertFlagged(testDb.db, items);
-    const rows = await testDb.db.transaction().execute((trx) => insertOutbox(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, channel: 'webhook' }))));
+    const rows = await testDb.db.transaction().execute((trx) =>
+      insertOutbox(
+        trx,
+        created.map((c) => ({ reviewItemId: c.reviewItemId, channel: 'webhook' })),
+      ),
+    );
     const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     const queues = createQueues(redis, prefix, testLog);
-    await queues.enqueueBulk('alert.deliver', rows.map((r) => ({ data: { alertId: r.id }, opts: { jobId: `deliver-${r.id}` } })));
+    await queues.enqueueBulk(
+      'alert.deliver',
+      rows.map((r) => ({ data: { alertId: r.id }, opts: { jobId: `deliver-${r.id}` } })),
+    );
     await queues.close();
     redis.disconnect();
   });
@@ -61,7 +80,15 @@ describe('a deliverer killed mid-run (SIGKILL)', () => {
   const deliverer = () => {
     const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'vigil.js'), 'worker', 'deliver'], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_LOCK_DURATION: '2s', LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATABASE_URL: testDb.url,
+        REDIS_URL: TEST_REDIS_URL,
+        VIGIL_QUEUE_PREFIX: prefix,
+        VIGIL_LOCK_DURATION: '2s',
+        LOG_LEVEL: 'warn',
+      },
       stdio: 'ignore',
     });
     children.push(child);
@@ -78,10 +105,14 @@ describe('a deliverer killed mid-run (SIGKILL)', () => {
     expect(sentBeforeKill.size).toBeLessThan(N);
 
     deliverer();
-    const final = await waitFor(async () => {
-      const rows = await statuses();
-      return rows.every((r) => r.status === 'sent') ? rows : undefined;
-    }, 'every alert to be sent by the second deliverer', 40_000);
+    const final = await waitFor(
+      async () => {
+        const rows = await statuses();
+        return rows.every((r) => r.status === 'sent') ? rows : undefined;
+      },
+      'every alert to be sent by the second deliverer',
+      40_000,
+    );
     expect(final).toHaveLength(N);
 
     const counts = new Map<string, number>();

@@ -29,7 +29,10 @@ const CLAIM = "Done the one on Green Street last night, video sent to @green_st_
 /** WCAG contrast ratio of two computed CSS colours ("rgb(r, g, b)"). */
 function contrast(a: string, b: string): number {
   const luminance = (css: string) => {
-    const [r, g, bl] = (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const [r, g, bl] = (css.match(/\d+(\.\d+)?/g) ?? [])
+      .slice(0, 3)
+      .map((v) => Number(v) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
     return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
   };
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
@@ -45,26 +48,58 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
   beforeAll(async () => {
     testDb = await createTestDb();
     await createUser(testDb.db, 'analyst@example.org', 'analyst', await hashPassword(PASSWORD));
-    const texts = [HOSTILE, 'A ton for whoever puts the windows in at the Islamic centre SE25. Video proof, DM me.', 'Everyone get down to the mosque on Romford Road tonight and bring bricks.'];
+    const texts = [
+      HOSTILE,
+      'A ton for whoever puts the windows in at the Islamic centre SE25. Video proof, DM me.',
+      'Everyone get down to the mosque on Romford Road tonight and bring bricks.',
+    ];
     const items = texts.map((text, i) => ({
-      post: capturePost({ source: 'test', platform: 'telegram', channel: 'east_watch', externalId: String(i + 1), text }, Buffer.from(text), 'text/plain', { url: 'https://t.me/s/east_watch', fetchedAt: new Date().toISOString(), fetcher: 'test' }),
+      post: capturePost(
+        { source: 'test', platform: 'telegram', channel: 'east_watch', externalId: String(i + 1), text },
+        Buffer.from(text),
+        'text/plain',
+        { url: 'https://t.me/s/east_watch', fetchedAt: new Date().toISOString(), fetcher: 'test' },
+      ),
       verdict: classify(text),
     }));
     // A claim is built, not classified: the desk is under test here, not the classifier.
-    items.push({ post: makePost('4', CLAIM), verdict: builtVerdict(['claim'], 'medium', { contacts: ['@green_st_paymaster'] }) });
+    items.push({
+      post: makePost('4', CLAIM),
+      verdict: builtVerdict(['claim'], 'medium', { contacts: ['@green_st_paymaster'] }),
+    });
     expect(items.every((i) => i.verdict.flagged)).toBe(true);
     const created = await insertFlagged(testDb.db, items);
-    await testDb.db.transaction().execute((trx) => assignCampaigns(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, input: items.find((i) => i.post.key === c.postKey)! }))));
+    await testDb.db.transaction().execute((trx) =>
+      assignCampaigns(
+        trx,
+        created.map((c) => ({ reviewItemId: c.reviewItemId, input: items.find((i) => i.post.key === c.postKey)! })),
+      ),
+    );
     const kept = selectKept([
-      { post: makePost('nm-1', 'Somebody should sort that hostel out this weekend'), verdict: nearMissVerdict({ call_to_action: 0.45 }) },
+      {
+        post: makePost('nm-1', 'Somebody should sort that hostel out this weekend'),
+        verdict: nearMissVerdict({ call_to_action: 0.45 }),
+      },
       { post: makePost('nm-2', `Sto złotych za zdjęcie meczetu ${HOSTILE_TAIL}`), verdict: uncoveredVerdict('pl') },
     ]);
     await insertNearMisses(testDb.db, [...kept.nearMisses, ...kept.uncovered]);
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0' }, tempDir());
+    const config = loadConfig(
+      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0' },
+      tempDir(),
+    );
     runtime = await startRuntime(config, testLog, ['api']);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
 
@@ -93,9 +128,15 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     const page = await signIn();
     const badge = page.locator('#items li', { hasText: 'Green Street' }).locator('.label-claim');
     expect(await badge.innerText()).toBe('Claim of an act');
-    const [color, background] = await page.evaluate<[string, string]>("(() => { const s = getComputedStyle(document.querySelector('#items .label-claim')); return [s.color, s.backgroundColor]; })()");
+    const [color, background] = await page.evaluate<[string, string]>(
+      "(() => { const s = getComputedStyle(document.querySelector('#items .label-claim')); return [s.color, s.backgroundColor]; })()",
+    );
     expect(contrast(color, background)).toBeGreaterThanOrEqual(4.5);
-    expect(background).not.toBe(await page.evaluate<string>("getComputedStyle(document.querySelector('#items .label-bounty_offer')).backgroundColor"));
+    expect(background).not.toBe(
+      await page.evaluate<string>(
+        "getComputedStyle(document.querySelector('#items .label-bounty_offer')).backgroundColor",
+      ),
+    );
 
     await page.selectOption('#label-filter', { label: 'Claim of an act' });
     // Polled from here: a string run in the page would need 'unsafe-eval', which the CSP refuses.
@@ -143,9 +184,20 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
     await page.waitForSelector(`#items li[data-id="${secondId}"]`, { state: 'detached' });
 
-    const rows = await testDb.db.selectFrom('review_item').select(['id', 'status', 'decision_reason']).where('id', 'in', [firstId, secondId]).execute();
-    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.decision_reason]]))).toEqual({ [firstId]: ['confirmed', null], [secondId]: ['dismissed', 'Lawful offer (not for an act of harm): mural commission'] });
-    const audit = await testDb.db.selectFrom('audit_log').select('action').where('actor', '=', 'user:analyst@example.org').execute();
+    const rows = await testDb.db
+      .selectFrom('review_item')
+      .select(['id', 'status', 'decision_reason'])
+      .where('id', 'in', [firstId, secondId])
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.decision_reason]]))).toEqual({
+      [firstId]: ['confirmed', null],
+      [secondId]: ['dismissed', 'Lawful offer (not for an act of harm): mural commission'],
+    });
+    const audit = await testDb.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('actor', '=', 'user:analyst@example.org')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['item.view', 'item.confirm', 'item.dismiss']));
     expect((page as Page & { violations: string[] }).violations).toEqual([]);
     await page.close();
@@ -158,7 +210,9 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     expect(await page.locator('#campaign-list li').count()).toBe(4);
     await page.locator('#campaign-list li', { hasText: 'se25' }).click();
     await page.waitForSelector('#campaign-detail .timeline li');
-    expect(await page.locator('#campaign-detail .timeline li').innerText()).toContain('A ton for whoever puts the windows in');
+    expect(await page.locator('#campaign-detail .timeline li').innerText()).toContain(
+      'A ton for whoever puts the windows in',
+    );
     await page.close();
   });
 
@@ -200,26 +254,53 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     await nearMiss.locator('button.nm-not').click();
     await page.waitForSelector(`#near-miss-list li[data-id="${nearMissId}"]`, { state: 'detached' });
 
-    const rows = await testDb.db.selectFrom('near_miss').select(['id', 'decision', 'decided_label']).orderBy('id').execute();
+    const rows = await testDb.db
+      .selectFrom('near_miss')
+      .select(['id', 'decision', 'decided_label'])
+      .orderBy('id')
+      .execute();
     expect(rows).toEqual([
       { id: nearMissId, decision: 'not', decided_label: null },
       { id: polishId, decision: 'incitement', decided_label: 'claim' },
     ]);
-    const audit = await testDb.db.selectFrom('audit_log').select('action').where('entity', '=', 'near_miss').orderBy('id').execute();
+    const audit = await testDb.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'near_miss')
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(['near_miss.incitement', 'near_miss.not']);
     expect((page as Page & { violations: string[] }).violations).toEqual([]);
     await page.close();
   });
 
-  it('records no custody view when a page on another port of this host loads an item with the analyst\'s cookie', async () => {
+  it("records no custody view when a page on another port of this host loads an item with the analyst's cookie", async () => {
     const page = await signIn();
-    const { id } = await testDb.db.selectFrom('review_item').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const { id } = await testDb.db
+      .selectFrom('review_item')
+      .select('id')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const target = `${runtime.url}/api/items/${id}`;
-    const views = async () => (await testDb.db.selectFrom('audit_log').select('id').where('action', '=', 'item.view').where('entity_id', '=', String(id)).execute()).length;
+    const views = async () =>
+      (
+        await testDb.db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('action', '=', 'item.view')
+          .where('entity_id', '=', String(id))
+          .execute()
+      ).length;
     const before = await views();
     // Same site as the desk (a site ignores ports), so the SameSite=Strict cookie goes along.
     const other = await startFakeServer((_req, res) =>
-      send(res, 200, `<!doctype html><img src="${target}?by=img"><script>fetch(${JSON.stringify(`${target}?by=fetch`)}, { mode: 'no-cors', credentials: 'include' }).finally(() => { document.title = 'sent'; });</script>`, { 'content-type': 'text/html' }),
+      send(
+        res,
+        200,
+        `<!doctype html><img src="${target}?by=img"><script>fetch(${JSON.stringify(`${target}?by=fetch`)}, { mode: 'no-cors', credentials: 'include' }).finally(() => { document.title = 'sent'; });</script>`,
+        { 'content-type': 'text/html' },
+      ),
     );
     try {
       // Chromium blocks the image's JSON answer from the page (ORB) once it has arrived, so only the fetch's status shows.
@@ -249,7 +330,9 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
 
   it('serves the page with a strict Content-Security-Policy', async () => {
     const res = await fetch(`${runtime.url}/ui/`);
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });

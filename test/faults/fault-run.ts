@@ -16,7 +16,10 @@ import { startWebhookReceiver } from './webhook-receiver.js';
 const BIN = join(packageRoot(), 'bin', 'vigil.js');
 const port = () => 40_000 + Math.floor(Math.random() * 20_000);
 
-const exited = (c: ChildProcess) => new Promise<void>((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve())));
+const exited = (c: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve()),
+  );
 
 /**
  * Vigil as an operator runs it: `vigil migrate`, then one `vigil worker <kind>` process per kind, on a
@@ -46,7 +49,14 @@ export async function startFaultRun(scenario: string, opts: { receiverDelayMs?: 
       '',
     ].join('\n'),
   );
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: pg.urlOf(database), REDIS_URL: redisOwned.url, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DATABASE_URL: pg.urlOf(database),
+    REDIS_URL: redisOwned.url,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+  };
   const migrated = spawnSync(process.execPath, [BIN, 'migrate'], { cwd: dir, env, encoding: 'utf8' });
   if (migrated.status !== 0) {
     await receiver.close();
@@ -103,10 +113,14 @@ export async function startFaultRun(scenario: string, opts: { receiverDelayMs?: 
     async burst(lines = 3_000) {
       input.append(lines);
       const end = input.written();
-      await waitFor(async () => {
-        const source = await db.selectFrom('source').select('cursor').where('name', '=', 'live').executeTakeFirst();
-        return ((source?.cursor as { line?: number } | null)?.line ?? 0) >= end;
-      }, 'ingest to read the burst', 30_000);
+      await waitFor(
+        async () => {
+          const source = await db.selectFrom('source').select('cursor').where('name', '=', 'live').executeTakeFirst();
+          return ((source?.cursor as { line?: number } | null)?.line ?? 0) >= end;
+        },
+        'ingest to read the burst',
+        30_000,
+      );
     },
     /** The stream goes on for 3 s after recovery (what arrives after the fault must get through too), then stops. */
     async tail() {

@@ -54,11 +54,16 @@ async function observe(run: FaultRun): Promise<Observation> {
     .groupBy('post.external_id')
     .execute();
   const alerts = await run.db.selectFrom('alert').select(['status', 'created_at', 'sent_at']).execute();
-  const quarantined = await run.db.selectFrom('quarantine').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const quarantined = await run.db
+    .selectFrom('quarantine')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return {
     items: new Map(items.map((r) => [r.external_id, Number(r.n)])),
     pending: alerts.filter((a) => a.status !== 'sent').length,
-    sends: alerts.filter((a) => a.sent_at).map((a) => ({ created: a.created_at.getTime(), sent: a.sent_at!.getTime() })),
+    sends: alerts
+      .filter((a) => a.sent_at)
+      .map((a) => ({ created: a.created_at.getTime(), sent: a.sent_at!.getTime() })),
     quarantined: Number(quarantined.n),
   };
 }
@@ -74,7 +79,11 @@ function delivery(run: FaultRun, o: Observation) {
  * Waits until every offer written is a review item, every one is delivered and no alert is pending (and
  * stays so for a few seconds, so late repeats are counted), or until `waitMs` after recovery; then measures.
  */
-export async function settle(run: FaultRun, fault: string, opts: { waitMs?: number; inFlightAtKill?: number } = {}): Promise<Figures> {
+export async function settle(
+  run: FaultRun,
+  fault: string,
+  opts: { waitMs?: number; inFlightAtKill?: number } = {},
+): Promise<Figures> {
   const recoveredAt = run.recoveredAt();
   if (recoveredAt === undefined) throw new Error('settle() before recovered()');
   const deadline = recoveredAt + (opts.waitMs ?? 75_000);
@@ -83,7 +92,8 @@ export async function settle(run: FaultRun, fault: string, opts: { waitMs?: numb
   while (Date.now() < deadline) {
     last = await observe(run).catch(() => last);
     const d = last && delivery(run, last);
-    const done = last && d && last.pending === 0 && d.undelivered.length === 0 && d.withItem.length === run.input.offers.size;
+    const done =
+      last && d && last.pending === 0 && d.undelivered.length === 0 && d.withItem.length === run.input.offers.size;
     settledSince = done ? (settledSince ?? Date.now()) : undefined;
     if (settledSince !== undefined && Date.now() - settledSince > 3_000) break;
     await sleep(250);
@@ -93,7 +103,13 @@ export async function settle(run: FaultRun, fault: string, opts: { waitMs?: numb
   return measure(run, fault, o, recoveredAt, opts.inFlightAtKill);
 }
 
-async function measure(run: FaultRun, fault: string, o: Observation, recoveredAt: number, inFlightAtKill: number | undefined): Promise<Figures> {
+async function measure(
+  run: FaultRun,
+  fault: string,
+  o: Observation,
+  recoveredAt: number,
+  inFlightAtKill: number | undefined,
+): Promise<Figures> {
   const offers = run.input.offers;
   const { withItem, undelivered } = delivery(run, o);
   const receipts = run.receiver.receipts;
@@ -172,11 +188,28 @@ export function invariants(f: Figures) {
   };
 }
 
-export const HOLDS = { lost: 0, duplicateItems: 0, keysReused: 0, pendingAlerts: 0, undelivered: 0, deliveredWithin60s: true, unexpectedExits: [] };
+export const HOLDS = {
+  lost: 0,
+  duplicateItems: 0,
+  keysReused: 0,
+  pendingAlerts: 0,
+  undelivered: 0,
+  deliveredWithin60s: true,
+  unexpectedExits: [],
+};
 const holds = (f: Figures) => JSON.stringify(invariants(f)) === JSON.stringify(HOLDS);
 
 /** Scenarios in the order of the issue's list, whatever order the files ran in. */
-const ORDER = ['none', 'worker-sigkill', 'postgres-stop', 'redis-kill', 'redis-flushall', 'postgres-restore', 'append-50k', 'poison-ids'];
+const ORDER = [
+  'none',
+  'worker-sigkill',
+  'postgres-stop',
+  'redis-kill',
+  'redis-flushall',
+  'postgres-restore',
+  'append-50k',
+  'poison-ids',
+];
 const rank = (f: Figures) => {
   const i = ORDER.indexOf(f.scenario);
   return i === -1 ? ORDER.length : i;
@@ -184,11 +217,13 @@ const rank = (f: Figures) => {
 
 /** The "Fault suite figures" table of docs/reliability.md. */
 export function figuresTable(all: Figures[]): string {
-  const rows = [...all].sort((a, b) => rank(a) - rank(b)).map((f) => {
-    const posts = `${f.postsWritten.toLocaleString('en')}${f.poisonWritten ? ` + ${f.poisonWritten} poison (${f.quarantined} quarantined)` : ''}`;
-    const repeats = `${f.duplicateDeliveries}${f.inFlightAtKill === undefined ? '' : ` (in flight at kill: ${f.inFlightAtKill})`}`;
-    return `| ${f.fault} | ${posts} | ${f.flaggedExpected} / ${f.flaggedFound} | ${f.duplicateItems} | ${f.keysReused} | ${f.pendingAlerts} / ${f.undelivered} | ${seconds(f.maxDeliveryDelayMs)} | ${repeats} | ${holds(f) ? 'yes' : '**no**'} |`;
-  });
+  const rows = [...all]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((f) => {
+      const posts = `${f.postsWritten.toLocaleString('en')}${f.poisonWritten ? ` + ${f.poisonWritten} poison (${f.quarantined} quarantined)` : ''}`;
+      const repeats = `${f.duplicateDeliveries}${f.inFlightAtKill === undefined ? '' : ` (in flight at kill: ${f.inFlightAtKill})`}`;
+      return `| ${f.fault} | ${posts} | ${f.flaggedExpected} / ${f.flaggedFound} | ${f.duplicateItems} | ${f.keysReused} | ${f.pendingAlerts} / ${f.undelivered} | ${seconds(f.maxDeliveryDelayMs)} | ${repeats} | ${holds(f) ? 'yes' : '**no**'} |`;
+    });
   return [
     '| Fault | Posts written | Flagged expected / found | Duplicate items | Keys reused | Alerts pending / undelivered | Max delivery delay after recovery | Duplicate deliveries | Holds |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -9,9 +9,15 @@ export default function setup(): () => void {
   const startedAt = Date.now();
   return () => {
     if (!existsSync(FIGURES_FILE)) return;
-    const all = readFileSync(FIGURES_FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Figures);
+    const all = readFileSync(FIGURES_FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Figures);
     const minutes = Number(((Date.now() - startedAt) / 60_000).toFixed(1));
-    writeFileSync(join(FIGURES_DIR, 'figures.json'), `${JSON.stringify({ runMinutes: minutes, scenarios: all }, null, 2)}\n`);
+    writeFileSync(
+      join(FIGURES_DIR, 'figures.json'),
+      `${JSON.stringify({ runMinutes: minutes, scenarios: all }, null, 2)}\n`,
+    );
     const table = `${figuresTable(all)}\n\nSuite run time: ${minutes} min (${new Date().toISOString()}).\n`;
     writeFileSync(join(FIGURES_DIR, 'figures.md'), table);
     console.log(`\nFault suite figures (${join(FIGURES_DIR, 'figures.md')}):\n${table}`);

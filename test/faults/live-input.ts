@@ -12,7 +12,8 @@ const district = (k: number) => `${AREAS[k % AREAS.length]}${1 + (Math.floor(k /
  * Each offer names a district no earlier one named: a repost of a known campaign is folded into it without
  * paging anyone, but a new target pages, so every offer must become an alert and reach the receiver.
  */
-export const offerText = (n: number, k: number) => `£100 to anyone who sprays the mosque in ${district(k)}, send a pic to @payday_admin #${n}`;
+export const offerText = (n: number, k: number) =>
+  `£100 to anyone who sprays the mosque in ${district(k)}, send a pic to @payday_admin #${n}`;
 export const offerNumber = (text: string) => {
   const m = /#(\d+)\s*$/.exec(text);
   return m ? Number(m[1]) : undefined;
@@ -29,7 +30,8 @@ export function liveInput(path: string) {
   let timer: NodeJS.Timeout | undefined;
 
   const line = (n: number) => {
-    if (n % OFFER_EVERY !== OFFER_EVERY - 1) return JSON.stringify({ id: externalId(n), text: `Bins are late again on road ${n}, anyone know why?` });
+    if (n % OFFER_EVERY !== OFFER_EVERY - 1)
+      return JSON.stringify({ id: externalId(n), text: `Bins are late again on road ${n}, anyone know why?` });
     offers.set(n, Date.now());
     return JSON.stringify({ id: externalId(n), text: offerText(n, offers.size) });
   };

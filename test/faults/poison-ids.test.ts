@@ -6,7 +6,10 @@ import { HOLDS, invariants, record, settle } from './figures.js';
 
 /** Lines no query can bind or no schema accepts, each followed by more of the live stream. */
 const POISON = [
-  JSON.stringify({ id: 'p-\u0000-1', text: '£100 to anyone who sprays the mosque in E10, send a pic to @payday_admin' }),
+  JSON.stringify({
+    id: 'p-\u0000-1',
+    text: '£100 to anyone who sprays the mosque in E10, send a pic to @payday_admin',
+  }),
   JSON.stringify({ id: 'p-2', channel: 'east\u0000watch', text: 'bins again' }),
   JSON.stringify({ id: 'p-3', author: 'pay\u001bday', text: 'bins again' }),
   JSON.stringify({ id: 'p-\ud800', text: 'bins again' }),
@@ -26,7 +29,10 @@ describe.skipIf(!canOwnPostgres)('fault suite: poison ids', () => {
       }
       run.recovered();
       await run.tail();
-      const figures = await settle(run, `poison lines (${POISON.length}: NUL, ESC, lone surrogate, bad date, cut JSON)`);
+      const figures = await settle(
+        run,
+        `poison lines (${POISON.length}: NUL, ESC, lone surrogate, bad date, cut JSON)`,
+      );
       record(figures);
       expect(invariants(figures)).toEqual(HOLDS);
       expect(figures.quarantined).toBe(POISON.length);

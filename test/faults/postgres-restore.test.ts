@@ -20,7 +20,11 @@ describe.skipIf(!canOwnPostgres)('fault suite: PostgreSQL restored from an older
       const dump = run.pg.dump(run.database);
       const deliveredAtDump = run.receiver.receipts.length;
       await sleep(6_000);
-      await waitFor(async () => run.receiver.receipts.length > deliveredAtDump + 20, 'alerts delivered after the dump', 30_000);
+      await waitFor(
+        async () => run.receiver.receipts.length > deliveredAtDump + 20,
+        'alerts delivered after the dump',
+        30_000,
+      );
       await run.burst();
       await run.pg.restore(run.database, dump);
       run.recovered();

@@ -13,10 +13,18 @@ describe.skipIf(!canOwnPostgres)('fault suite: Redis FLUSHALL', () => {
       await run.warmUp();
       await run.stream(3);
       await run.burst();
-      await waitFor(async () => {
-        const pending = await run.db.selectFrom('alert').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-        return pending.n >= 10;
-      }, 'alerts waiting for delivery', 30_000);
+      await waitFor(
+        async () => {
+          const pending = await run.db
+            .selectFrom('alert')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('status', '=', 'pending')
+            .executeTakeFirstOrThrow();
+          return pending.n >= 10;
+        },
+        'alerts waiting for delivery',
+        30_000,
+      );
       await run.redis.flushall();
       run.recovered();
       await run.tail();

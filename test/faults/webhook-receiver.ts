@@ -27,7 +27,11 @@ export async function startWebhookReceiver(delayMs: number) {
     open += 1;
     try {
       const payload = JSON.parse(await readBody(req)) as { post?: { text?: string } };
-      receipts.push({ key: String(req.headers['idempotency-key']), post: offerNumber(payload.post?.text ?? ''), at: Date.now() });
+      receipts.push({
+        key: String(req.headers['idempotency-key']),
+        post: offerNumber(payload.post?.text ?? ''),
+        at: Date.now(),
+      });
       await sleep(delayMs);
       send(res, 200, '');
     } finally {

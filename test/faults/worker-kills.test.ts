@@ -11,7 +11,12 @@ async function killDelivererMidSend(run: FaultRun): Promise<number> {
   await waitFor(async () => run.receiver.open() >= 3, 'deliveries in flight', 30_000);
   await run.kill('deliver');
   const received = [...new Set(run.receiver.receipts.map((r) => r.key))];
-  const sent = await run.db.selectFrom('alert').select('idempotency_key').where('status', '=', 'sent').where('idempotency_key', 'in', received).execute();
+  const sent = await run.db
+    .selectFrom('alert')
+    .select('idempotency_key')
+    .where('status', '=', 'sent')
+    .where('idempotency_key', 'in', received)
+    .execute();
   return received.length - sent.length;
 }
 

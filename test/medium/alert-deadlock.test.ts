@@ -29,7 +29,9 @@ describe('concurrent alert batches over shared channels', () => {
   const batch = (round: number, n: number) => {
     const channels = Array.from({ length: CHANNELS }, (_, c) => `chan_${String(c).padStart(2, '0')}`);
     if (n % 2) channels.reverse();
-    return channels.map((channel, c) => makeItem(makePost(`r${round}-b${n}-p${c}`, `£${100 + c} for the windows, round ${round} batch ${n}`, channel)));
+    return channels.map((channel, c) =>
+      makeItem(makePost(`r${round}-b${n}-p${c}`, `£${100 + c} for the windows, round ${round} batch ${n}`, channel)),
+    );
   };
 
   /** What the alert handler does in its transaction. */
@@ -37,8 +39,14 @@ describe('concurrent alert batches over shared channels', () => {
     db.transaction().execute(async (trx) => {
       const created = await insertFlagged(trx, items);
       const byKey = new Map(items.map((i) => [i.post.key, i]));
-      await assignCampaigns(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, input: byKey.get(c.postKey)! })));
-      return insertOutbox(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, channel: 'webhook' })));
+      await assignCampaigns(
+        trx,
+        created.map((c) => ({ reviewItemId: c.reviewItemId, input: byKey.get(c.postKey)! })),
+      );
+      return insertOutbox(
+        trx,
+        created.map((c) => ({ reviewItemId: c.reviewItemId, channel: 'webhook' })),
+      );
     });
 
   it(`${PARALLEL} parallel transactions in opposite channel orders all commit, round after round`, async () => {
@@ -47,9 +55,15 @@ describe('concurrent alert batches over shared channels', () => {
       const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
       expect(failures).toEqual([]);
     }
-    const items = await db.selectFrom('review_item').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const items = await db
+      .selectFrom('review_item')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(items.n).toBe(5 * PARALLEL * CHANNELS);
-    const channels = await db.selectFrom('channel').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const channels = await db
+      .selectFrom('channel')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(channels.n).toBe(CHANNELS);
   }, 60_000);
 

@@ -31,7 +31,15 @@ describe('alert idempotency keys', () => {
   beforeAll(async () => {
     [first, restored] = await Promise.all([createTestDb(), createTestDb()]);
     const dir = tempDir();
-    writeFileSync(join(dir, 'vigil.config.yaml'), ['alerts:', '  webhook: { url: "http://127.0.0.1:9/hook", secret: "webhook-secret-0123456789" }', '  rules:', '    - { minSeverity: high, channels: [webhook] }'].join('\n'));
+    writeFileSync(
+      join(dir, 'vigil.config.yaml'),
+      [
+        'alerts:',
+        '  webhook: { url: "http://127.0.0.1:9/hook", secret: "webhook-secret-0123456789" }',
+        '  rules:',
+        '    - { minSeverity: high, channels: [webhook] }',
+      ].join('\n'),
+    );
     config = loadConfig({ DATABASE_URL: first.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, dir);
     redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     queues = createQueues(redis, prefix, testLog);
@@ -46,11 +54,27 @@ describe('alert idempotency keys', () => {
 
   /** Runs the alert worker's handler on one item, as a job (or its retry) would; no deliver worker takes the jobs. */
   const alertJob = (testDb: TestDb, externalId: string, text: string) => {
-    const sut = alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: config.alerts, nearMiss: config.nearMiss, incidents: config.incidents, itemUrl: (id) => `http://127.0.0.1/items/${id}`, log: testLog, checkpointAudit: async () => undefined });
+    const sut = alertHandlers({
+      db: testDb.db,
+      redis,
+      queues,
+      prefix,
+      alerts: config.alerts,
+      nearMiss: config.nearMiss,
+      incidents: config.incidents,
+      itemUrl: (id) => `http://127.0.0.1/items/${id}`,
+      log: testLog,
+      checkpointAudit: async () => undefined,
+    });
     const data: JobData['items.alert'] = { items: [makeItem(makePost(externalId, text))], meta: jobMeta() };
     return sut['items.alert'](data, { id: `alert-${externalId}` } as Job<JobData['items.alert']>);
   };
-  const alerts = (testDb: TestDb) => testDb.db.selectFrom('alert').select(['id', 'review_item_id', 'channel', 'tier', 'idempotency_key']).orderBy('id').execute();
+  const alerts = (testDb: TestDb) =>
+    testDb.db
+      .selectFrom('alert')
+      .select(['id', 'review_item_id', 'channel', 'tier', 'idempotency_key'])
+      .orderBy('id')
+      .execute();
 
   it('differ for two posts given the same review-item id in a database and its restored dump', async () => {
     await alertJob(first, 'k-1', '£100 to whoever does the shop on Leyton High Road');
@@ -60,7 +84,9 @@ describe('alert idempotency keys', () => {
     expect(a!.review_item_id).toBe(b!.review_item_id);
     expect(a!.idempotency_key).not.toBe(b!.idempotency_key);
     const instance = (await first.db.selectFrom('instance').select('id').executeTakeFirstOrThrow()).id;
-    const postKey = (await first.db.selectFrom('post').select('post_key').where('external_id', '=', 'k-1').executeTakeFirstOrThrow()).post_key;
+    const postKey = (
+      await first.db.selectFrom('post').select('post_key').where('external_id', '=', 'k-1').executeTakeFirstOrThrow()
+    ).post_key;
     expect(a!.idempotency_key).toBe(alertIdempotencyKey({ instanceId: instance, postKey, channel: 'webhook' }));
     expect(a!.idempotency_key).toMatch(/^vigil-alert-[0-9a-f]{32}-webhook$/);
   });
@@ -70,21 +96,55 @@ describe('alert idempotency keys', () => {
     await sql`update instance set id = gen_random_uuid()`.execute(restored.db);
     await alertJob(restored, 'k-1', '£100 to whoever does the shop on Leyton High Road');
     const keyOf = async (testDb: TestDb) =>
-      (await testDb.db.selectFrom('alert').innerJoin('review_item', 'review_item.id', 'alert.review_item_id').innerJoin('post', 'post.id', 'review_item.post_id').select('alert.idempotency_key').where('post.external_id', '=', 'k-1').executeTakeFirstOrThrow()).idempotency_key;
+      (
+        await testDb.db
+          .selectFrom('alert')
+          .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
+          .innerJoin('post', 'post.id', 'review_item.post_id')
+          .select('alert.idempotency_key')
+          .where('post.external_id', '=', 'k-1')
+          .executeTakeFirstOrThrow()
+      ).idempotency_key;
     expect(await keyOf(restored)).not.toBe(await keyOf(first));
   });
 
   it('stay the same when the alert job is retried', async () => {
     const before = await alerts(first);
-    expect(await alertJob(first, 'k-1', '£100 to whoever does the shop on Leyton High Road')).toEqual({ created: 0, outboxed: 0 });
+    expect(await alertJob(first, 'k-1', '£100 to whoever does the shop on Leyton High Road')).toEqual({
+      created: 0,
+      outboxed: 0,
+    });
     expect(await alerts(first)).toEqual(before);
   });
 
   it('of rows written before this format are kept: a repeat of such a row adds nothing', async () => {
     await alertJob(first, 'k-3', '£50 each for the cars outside the mosque');
-    const item = (await first.db.selectFrom('review_item').innerJoin('post', 'post.id', 'review_item.post_id').select('review_item.id').where('post.external_id', '=', 'k-3').executeTakeFirstOrThrow()).id;
-    await first.db.insertInto('alert').values({ review_item_id: item, channel: 'email', tier: 1, idempotency_key: `vigil-alert-${item}-email-t1`, status: 'sent' }).execute();
-    expect(await first.db.transaction().execute((trx) => insertOutbox(trx, [{ reviewItemId: item, channel: 'email', tier: 1 }, { reviewItemId: item, channel: 'webhook' }]))).toEqual([]);
+    const item = (
+      await first.db
+        .selectFrom('review_item')
+        .innerJoin('post', 'post.id', 'review_item.post_id')
+        .select('review_item.id')
+        .where('post.external_id', '=', 'k-3')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await first.db
+      .insertInto('alert')
+      .values({
+        review_item_id: item,
+        channel: 'email',
+        tier: 1,
+        idempotency_key: `vigil-alert-${item}-email-t1`,
+        status: 'sent',
+      })
+      .execute();
+    expect(
+      await first.db.transaction().execute((trx) =>
+        insertOutbox(trx, [
+          { reviewItemId: item, channel: 'email', tier: 1 },
+          { reviewItemId: item, channel: 'webhook' },
+        ]),
+      ),
+    ).toEqual([]);
     const rows = (await alerts(first)).filter((a) => a.review_item_id === item);
     expect(rows.map((r) => [r.channel, r.tier, r.idempotency_key.startsWith(`vigil-alert-${item}-`)])).toEqual([
       ['webhook', 0, false],

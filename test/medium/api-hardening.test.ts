@@ -34,7 +34,14 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
   const api = async (overrides: Partial<ApiDeps> = {}) => {
     const keyPrefix = overrides.keyPrefix ?? testPrefix();
     prefixes.push(keyPrefix);
-    const app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, ...overrides, keyPrefix });
+    const app = await buildApp({
+      db: testDb.db,
+      redis,
+      metrics: createMetrics(),
+      log: testLog,
+      ...overrides,
+      keyPrefix,
+    });
     apps.push(app);
     return app;
   };
@@ -49,7 +56,9 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
     }
     users.second = await createUser(testDb.db, 'second@example.org', 'analyst', null);
     bearer.second = { authorization: `Bearer ${await createApiToken(testDb.db, users.second.id, 'test')}` };
-    const [created] = await insertFlagged(testDb.db, [makeItem(makePost('h-1', '£100 to anyone who sprays the mosque in E10'))]);
+    const [created] = await insertFlagged(testDb.db, [
+      makeItem(makePost('h-1', '£100 to anyone who sprays the mosque in E10')),
+    ]);
     itemId = created!.reviewItemId;
   });
   afterAll(async () => {
@@ -62,19 +71,40 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
   describe('item views (custody entries) only from the desk itself', () => {
     let sut: FastifyInstance;
     let cookie: string;
-    const views = async () => (await testDb.db.selectFrom('audit_log').select('id').where('action', '=', 'item.view').where('entity_id', '=', String(itemId)).execute()).length;
-    const view = (headers: Record<string, string>) => sut.inject({ method: 'GET', url: `/api/items/${itemId}`, cookies: { vigil_session: cookie }, headers: { host: '127.0.0.1:3000', ...headers } });
+    const views = async () =>
+      (
+        await testDb.db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('action', '=', 'item.view')
+          .where('entity_id', '=', String(itemId))
+          .execute()
+      ).length;
+    const view = (headers: Record<string, string>) =>
+      sut.inject({
+        method: 'GET',
+        url: `/api/items/${itemId}`,
+        cookies: { vigil_session: cookie },
+        headers: { host: '127.0.0.1:3000', ...headers },
+      });
 
     beforeAll(async () => {
       sut = await api();
-      const login = await sut.inject({ method: 'POST', url: '/api/login', payload: { email: 'analyst@example.org', password: PASSWORD } });
+      const login = await sut.inject({
+        method: 'POST',
+        url: '/api/login',
+        payload: { email: 'analyst@example.org', password: PASSWORD },
+      });
       cookie = login.cookies.find((c) => c.name === 'vigil_session')!.value;
     });
 
     it('refuses, and records nothing for, a page on another port or site of this host', async () => {
       const before = await views();
       // What Chromium sends for <img src="http://127.0.0.1:3000/api/items/1"> on a page at http://127.0.0.1:8080.
-      expect((await view({ 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' })).statusCode).toBe(403);
+      expect(
+        (await view({ 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }))
+          .statusCode,
+      ).toBe(403);
       expect((await view({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
       // A browser without Sec-Fetch-*: another origin named, or nothing said on a plain GET.
       expect((await view({ origin: 'http://127.0.0.1:8080' })).statusCode).toBe(403);
@@ -82,19 +112,30 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       expect(await views()).toBe(before);
     });
 
-    it('answers and records the desk\'s own requests, the user\'s own navigation and bearer tokens', async () => {
+    it("answers and records the desk's own requests, the user's own navigation and bearer tokens", async () => {
       const before = await views();
       expect((await view({ 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' })).statusCode).toBe(200);
       expect((await view({ 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' })).statusCode).toBe(200);
       expect((await view({ origin: 'http://127.0.0.1:3000' })).statusCode).toBe(200);
-      expect((await sut.inject({ method: 'GET', url: `/api/items/${itemId}`, headers: bearer.analyst })).statusCode).toBe(200);
+      expect(
+        (await sut.inject({ method: 'GET', url: `/api/items/${itemId}`, headers: bearer.analyst })).statusCode,
+      ).toBe(200);
       expect(await views()).toBe(before + 4);
     });
   });
 
   describe('file sources through the API', () => {
-    const create = (sut: FastifyInstance, source: Record<string, unknown>, name = `s-${Math.random().toString(36).slice(2, 8)}`) =>
-      sut.inject({ method: 'POST', url: '/api/sources', headers: bearer.admin, payload: { name, source, reason: 'Export handed over by a partner' } });
+    const create = (
+      sut: FastifyInstance,
+      source: Record<string, unknown>,
+      name = `s-${Math.random().toString(36).slice(2, 8)}`,
+    ) =>
+      sut.inject({
+        method: 'POST',
+        url: '/api/sources',
+        headers: bearer.admin,
+        payload: { name, source, reason: 'Export handed over by a partner' },
+      });
     let importDir: string;
     let outside: string;
 
@@ -116,7 +157,9 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       for (const kind of ['file', 'telegram-export']) {
         const res = await create(sut, { kind, path: '/etc/passwd' });
         expect(res.statusCode, kind).toBe(400);
-        expect(res.json<{ message: string }>().message).toMatch(/^source\.path: file sources come from the config file/);
+        expect(res.json<{ message: string }>().message).toMatch(
+          /^source\.path: file sources come from the config file/,
+        );
       }
       // Other kinds are unaffected.
       expect((await create(sut, { kind: 'telegram-web', channel: 'example_channel' })).statusCode).toBe(201);
@@ -126,9 +169,15 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       const sut = await api({ importDir });
       const ok = await create(sut, { kind: 'file', path: 'posts.jsonl' }, 'partner-posts');
       expect(ok.statusCode).toBe(201);
-      const stored = await testDb.db.selectFrom('source').select('config').where('name', '=', 'partner-posts').executeTakeFirstOrThrow();
+      const stored = await testDb.db
+        .selectFrom('source')
+        .select('config')
+        .where('name', '=', 'partner-posts')
+        .executeTakeFirstOrThrow();
       expect(stored.config).toMatchObject({ kind: 'file', path: realpathSync(join(importDir, 'posts.jsonl')) });
-      expect((await create(sut, { kind: 'telegram-export', path: join(importDir, 'chat', 'result.json') })).statusCode).toBe(201);
+      expect(
+        (await create(sut, { kind: 'telegram-export', path: join(importDir, 'chat', 'result.json') })).statusCode,
+      ).toBe(201);
 
       const refused: [string, RegExp][] = [
         ['/etc/passwd', /outside the import directory/],
@@ -145,17 +194,38 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
         expect(res.statusCode, path).toBe(400);
         expect(res.json<{ message: string }>().message, path).toMatch(message);
       }
-      const paths = (await testDb.db.selectFrom('source').select('config').execute()).map((r) => (r.config as { path?: string }).path);
+      const paths = (await testDb.db.selectFrom('source').select('config').execute()).map(
+        (r) => (r.config as { path?: string }).path,
+      );
       expect(paths.filter((p) => p && !p.startsWith(realpathSync(importDir)))).toEqual([]);
     });
 
     it('will not re-enable a file source added through the API whose path is outside the import directory', async () => {
       // As written before paths were checked.
-      const [row] = await testDb.db.insertInto('source').values({ name: 'old-api-file', kind: 'file', origin: 'api', enabled: false, config: JSON.stringify({ kind: 'file', path: join(outside, 'secrets.jsonl') }), updated_at: new Date() }).returning('id').execute();
+      const [row] = await testDb.db
+        .insertInto('source')
+        .values({
+          name: 'old-api-file',
+          kind: 'file',
+          origin: 'api',
+          enabled: false,
+          config: JSON.stringify({ kind: 'file', path: join(outside, 'secrets.jsonl') }),
+          updated_at: new Date(),
+        })
+        .returning('id')
+        .execute();
       const sut = await api({ importDir });
-      const res = await sut.inject({ method: 'PATCH', url: `/api/sources/${row!.id}`, headers: bearer.admin, payload: { enabled: true, reason: 'Turn it back on' } });
+      const res = await sut.inject({
+        method: 'PATCH',
+        url: `/api/sources/${row!.id}`,
+        headers: bearer.admin,
+        payload: { enabled: true, reason: 'Turn it back on' },
+      });
       expect(res.statusCode).toBe(400);
-      expect((await testDb.db.selectFrom('source').select('enabled').where('id', '=', row!.id).executeTakeFirstOrThrow()).enabled).toBe(false);
+      expect(
+        (await testDb.db.selectFrom('source').select('enabled').where('id', '=', row!.id).executeTakeFirstOrThrow())
+          .enabled,
+      ).toBe(false);
     });
   });
 
@@ -165,7 +235,9 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       const socket = connect(port, '127.0.0.1');
       await once(socket, 'connect');
       const started = Date.now();
-      socket.write('POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+      socket.write(
+        'POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+      );
       const timer = everyMs ? setInterval(() => socket.write(' '), everyMs) : undefined;
       let received = '';
       socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
@@ -181,7 +253,7 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       return (sut.server.address() as AddressInfo).port;
     };
 
-    it('sets the config\'s request and connection timeouts by default', async () => {
+    it("sets the config's request and connection timeouts by default", async () => {
       const sut = await api();
       expect(sut.initialConfig).toMatchObject({ requestTimeout: 30_000, connectionTimeout: 120_000 });
       expect(sut.server.requestTimeout).toBe(30_000);
@@ -212,8 +284,16 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
         [await sut.inject({ method: 'GET', url: '/api/nothing-here', headers: bearer.analyst }), 404, 'not_found'],
         [await sut.inject({ method: 'GET', url: '/api/items' }), 401, 'unauthenticated'],
         [await sut.inject({ method: 'GET', url: '/api/admin/users', headers: bearer.analyst }), 403, 'forbidden'],
-        [await sut.inject({ method: 'GET', url: '/api/items/not-a-number', headers: bearer.analyst }), 400, 'bad_request'],
-        [await sut.inject({ method: 'GET', url: `/api/items/${itemId + 1000}`, headers: bearer.analyst }), 404, 'not_found'],
+        [
+          await sut.inject({ method: 'GET', url: '/api/items/not-a-number', headers: bearer.analyst }),
+          400,
+          'bad_request',
+        ],
+        [
+          await sut.inject({ method: 'GET', url: `/api/items/${itemId + 1000}`, headers: bearer.analyst }),
+          404,
+          'not_found',
+        ],
       ] as const;
       for (const [res, status, code] of answers) {
         expect(res.statusCode, res.body).toBe(status);
@@ -246,7 +326,8 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       const keyPrefix = testPrefix();
       const limits = { perUser: 1, global: 2 };
       const sut = await api({ keyPrefix, exports: limits, evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
-      const exportAs = (who: string) => sut.inject({ method: 'POST', url: '/api/exports', headers: bearer[who], payload: payload() });
+      const exportAs = (who: string) =>
+        sut.inject({ method: 'POST', url: '/api/exports', headers: bearer[who], payload: payload() });
       // Another API process on the same Redis holds the analyst's one slot: an export running there.
       const elsewhere = exportSlots(redis, keyPrefix, limits, testLog);
       const running = (await elsewhere.take(users.analyst!.id))!;

@@ -26,7 +26,14 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
   const app = async (overrides: Partial<ApiDeps> = {}, perSource = false) => {
     const metrics = createMetrics();
     registerDbGauges(metrics, testDb.db, { perSource });
-    const built = await buildApp({ db: testDb.db, redis, metrics, log: testLog, ...overrides, keyPrefix: overrides.keyPrefix ?? testPrefix() });
+    const built = await buildApp({
+      db: testDb.db,
+      redis,
+      metrics,
+      log: testLog,
+      ...overrides,
+      keyPrefix: overrides.keyPrefix ?? testPrefix(),
+    });
     apps.push(built);
     return built;
   };
@@ -38,9 +45,23 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
       const user = await createUser(testDb.db, `${role}@example.org`, role, null);
       headers[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'security')}` };
     }
-    const healthy = await upsertSource(testDb.db, 'east-watch-channel', 'telegram-web', { kind: 'telegram-web', channel: 'east_watch' }, 'config');
+    const healthy = await upsertSource(
+      testDb.db,
+      'east-watch-channel',
+      'telegram-web',
+      { kind: 'telegram-web', channel: 'east_watch' },
+      'config',
+    );
     await saveCursor(testDb.db, healthy.id, null);
-    failingId = (await upsertSource(testDb.db, 'private-feed', 'rss', { kind: 'rss', url: 'https://feeds.example.org/private.rss' }, 'config')).id;
+    failingId = (
+      await upsertSource(
+        testDb.db,
+        'private-feed',
+        'rss',
+        { kind: 'rss', url: 'https://feeds.example.org/private.rss' },
+        'config',
+      )
+    ).id;
     await recordSourceError(testDb.db, failingId, LEAKY_ERROR, null);
   });
   afterAll(async () => {
@@ -50,22 +71,40 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
   });
 
   it('stores a source error with the credentials in its URL redacted', async () => {
-    const row = await testDb.db.selectFrom('source').select('last_error').where('id', '=', failingId).executeTakeFirstOrThrow();
-    expect(row.last_error).toBe('GET https://reader:[redacted]@feeds.example.org/private.rss?access_token=[redacted] answered 500');
+    const row = await testDb.db
+      .selectFrom('source')
+      .select('last_error')
+      .where('id', '=', failingId)
+      .executeTakeFirstOrThrow();
+    expect(row.last_error).toBe(
+      'GET https://reader:[redacted]@feeds.example.org/private.rss?access_token=[redacted] answered 500',
+    );
   });
 
   it('answers /healthz without authentication with the status and counts only', async () => {
     const sut = await app();
     const res = await sut.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'degraded', checks: { postgres: 'ok', redis: 'ok' }, sources: { enabled: 2, failing: 1, hot: 0, overdue: 0 } });
+    expect(res.json()).toEqual({
+      status: 'degraded',
+      checks: { postgres: 'ok', redis: 'ok' },
+      sources: { enabled: 2, failing: 1, hot: 0, overdue: 0 },
+    });
     expect(res.body).not.toMatch(/east-watch|private-feed|feeds\.example|rss|telegram|hunter2|t0ps3cret/);
   });
 
   it('counts hot and overdue sources at /healthz, never naming them', async () => {
     const sut = await app();
-    await testDb.db.updateTable('source').set({ tier: 'hot', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 30_000) }).where('id', '!=', failingId).execute();
-    await testDb.db.updateTable('source').set({ tier: 'cold', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 600_000) }).where('id', '=', failingId).execute();
+    await testDb.db
+      .updateTable('source')
+      .set({ tier: 'hot', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 30_000) })
+      .where('id', '!=', failingId)
+      .execute();
+    await testDb.db
+      .updateTable('source')
+      .set({ tier: 'cold', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 600_000) })
+      .where('id', '=', failingId)
+      .execute();
     const res = await sut.inject({ method: 'GET', url: '/healthz' });
     expect(res.json<{ sources: unknown }>().sources).toEqual({ enabled: 2, failing: 1, hot: 1, overdue: 1 });
     expect(res.body).not.toMatch(/east-watch|private-feed|cold/);
@@ -82,11 +121,19 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
       expect(res.statusCode, role).toBe(200);
       expect(res.body, role).not.toMatch(/hunter2|t0ps3cret/);
     }
-    const detail = (await sut.inject({ method: 'GET', url: '/api/health', headers: headers.auditor })).json<{ status: string; sources: { name: string; healthy: boolean; lastError: string | null }[] }>();
+    const detail = (await sut.inject({ method: 'GET', url: '/api/health', headers: headers.auditor })).json<{
+      status: string;
+      sources: { name: string; healthy: boolean; lastError: string | null }[];
+    }>();
     expect(detail.status).toBe('degraded');
     expect(detail.sources).toEqual([
       expect.objectContaining({ name: 'east-watch-channel', kind: 'telegram-web', healthy: true, lastError: null }),
-      expect.objectContaining({ name: 'private-feed', kind: 'rss', healthy: false, lastError: 'GET https://reader:[redacted]@feeds.example.org/private.rss?access_token=[redacted] answered 500' }),
+      expect.objectContaining({
+        name: 'private-feed',
+        kind: 'rss',
+        healthy: false,
+        lastError: 'GET https://reader:[redacted]@feeds.example.org/private.rss?access_token=[redacted] answered 500',
+      }),
     ]);
   });
 
@@ -103,10 +150,22 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
   it('serves /metrics only with its bearer token when one is configured', async () => {
     const sut = await app({ metricsToken: 'scrape-token-0123456789' });
     expect((await sut.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-    expect((await sut.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-token-012345678X' } })).statusCode).toBe(401);
+    expect(
+      (
+        await sut.inject({
+          method: 'GET',
+          url: '/metrics',
+          headers: { authorization: 'Bearer scrape-token-012345678X' },
+        })
+      ).statusCode,
+    ).toBe(401);
     // A desk user's token is not the scrape token.
     expect((await sut.inject({ method: 'GET', url: '/metrics', headers: headers.admin })).statusCode).toBe(401);
-    const ok = await sut.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-token-0123456789' } });
+    const ok = await sut.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: 'Bearer scrape-token-0123456789' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toContain('# TYPE vigil_sources gauge');
   });
@@ -114,7 +173,8 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
   describe('Bull Board', () => {
     let queues: Queues;
     const prefix = testPrefix();
-    const auditRows = () => testDb.db.selectFrom('audit_log').selectAll().where('action', 'like', 'bullboard.%').orderBy('id').execute();
+    const auditRows = () =>
+      testDb.db.selectFrom('audit_log').selectAll().where('action', 'like', 'bullboard.%').orderBy('id').execute();
 
     let connection: ReturnType<typeof createRedis>;
 
@@ -138,7 +198,12 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
       const sut = await app({ queues });
       const board = await sut.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: headers.admin });
       expect(board.statusCode).toBe(200);
-      expect(board.json<{ queues: { name: string; readOnlyMode: boolean }[] }>().queues.map((q) => [q.name, q.readOnlyMode]).sort()).toEqual([
+      expect(
+        board
+          .json<{ queues: { name: string; readOnlyMode: boolean }[] }>()
+          .queues.map((q) => [q.name, q.readOnlyMode])
+          .sort(),
+      ).toEqual([
         ['alert', true],
         ['classify', true],
         ['deliver', true],
@@ -146,8 +211,19 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
         ['media', true],
       ]);
       const before = await queues.byName.ingest.getJobCounts();
-      expect((await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/failed-poll/retry', headers: headers.admin })).statusCode).toBe(405);
-      expect((await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/empty', headers: headers.admin })).statusCode).toBe(405);
+      expect(
+        (
+          await sut.inject({
+            method: 'PUT',
+            url: '/admin/queues/api/queues/ingest/failed-poll/retry',
+            headers: headers.admin,
+          })
+        ).statusCode,
+      ).toBe(405);
+      expect(
+        (await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/empty', headers: headers.admin }))
+          .statusCode,
+      ).toBe(405);
       expect(await queues.byName.ingest.getJobCounts()).toEqual(before);
       expect(await auditRows()).toEqual([]);
     });
@@ -155,12 +231,46 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
     it('never adds or edits a job, and never opens to another role through an encoded path', async () => {
       const sut = await app({ queues, bullBoardReadOnly: false });
       const add = { name: 'posts.classify', data: { posts: [{ text: '£500 for the mosque, fabricated' }] } };
-      expect((await sut.inject({ method: 'POST', url: '/admin/queues/api/queues/classify/add', headers: headers.admin, payload: add })).statusCode).toBe(403);
-      expect((await sut.inject({ method: 'POST', url: '/admin/queues/api/queues/cl%61ssify/add', headers: headers.admin, payload: add })).statusCode).toBe(403);
-      expect((await sut.inject({ method: 'PATCH', url: '/admin/queues/api/queues/ingest/failed-poll/update-data', headers: headers.admin, payload: { data: { sourceId: 2 } } })).statusCode).toBe(403);
+      expect(
+        (
+          await sut.inject({
+            method: 'POST',
+            url: '/admin/queues/api/queues/classify/add',
+            headers: headers.admin,
+            payload: add,
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await sut.inject({
+            method: 'POST',
+            url: '/admin/queues/api/queues/cl%61ssify/add',
+            headers: headers.admin,
+            payload: add,
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await sut.inject({
+            method: 'PATCH',
+            url: '/admin/queues/api/queues/ingest/failed-poll/update-data',
+            headers: headers.admin,
+            payload: { data: { sourceId: 2 } },
+          })
+        ).statusCode,
+      ).toBe(403);
       for (const role of ['analyst', 'duty_officer', 'auditor'] as const) {
-        expect((await sut.inject({ method: 'PUT', url: '/%61dmin/queues/api/queues/ingest/pause', headers: headers[role] })).statusCode, role).toBe(403);
-        expect((await sut.inject({ method: 'GET', url: '/%61dmin/queues/api/queues', headers: headers[role] })).statusCode, role).toBe(403);
+        expect(
+          (await sut.inject({ method: 'PUT', url: '/%61dmin/queues/api/queues/ingest/pause', headers: headers[role] }))
+            .statusCode,
+          role,
+        ).toBe(403);
+        expect(
+          (await sut.inject({ method: 'GET', url: '/%61dmin/queues/api/queues', headers: headers[role] })).statusCode,
+          role,
+        ).toBe(403);
       }
       expect(await queues.byName.classify.count()).toBe(0);
       expect(await queues.byName.ingest.isPaused()).toBe(false);
@@ -169,26 +279,73 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
 
     it('when made writable, records each action in the audit log before it runs, and its outcome after', async () => {
       const sut = await app({ queues, bullBoardReadOnly: false });
-      const retry = await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/failed-poll/retry', headers: headers.admin });
+      const retry = await sut.inject({
+        method: 'PUT',
+        url: '/admin/queues/api/queues/ingest/failed-poll/retry',
+        headers: headers.admin,
+      });
       expect(retry.statusCode).toBe(204);
       expect(await queues.byName.ingest.getJobState('failed-poll')).toBe('waiting');
       // The job is no longer failed: the board refuses, and the outcome says so.
-      const again = await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/failed-poll/retry', headers: headers.admin });
+      const again = await sut.inject({
+        method: 'PUT',
+        url: '/admin/queues/api/queues/ingest/failed-poll/retry',
+        headers: headers.admin,
+      });
       expect(again.statusCode).toBeGreaterThanOrEqual(400);
-      const pause = await sut.inject({ method: 'PUT', url: '/admin/queues/api/queues/ingest/pause', headers: headers.admin });
+      const pause = await sut.inject({
+        method: 'PUT',
+        url: '/admin/queues/api/queues/ingest/pause',
+        headers: headers.admin,
+      });
       expect(pause.statusCode).toBe(200);
       expect(await queues.byName.ingest.isPaused()).toBe(true);
       // The outcome is written once the answer has gone.
-      const rows = await waitFor(async () => ((await auditRows()).length === 6 ? auditRows() : undefined), 'six board audit entries');
+      const rows = await waitFor(
+        async () => ((await auditRows()).length === 6 ? auditRows() : undefined),
+        'six board audit entries',
+      );
       const admin = { actor: 'user:admin@example.org', entity: 'queue', entityId: 'ingest' };
-      const retryRequest = { ...admin, action: 'bullboard.retry', details: { method: 'PUT', route: '/api/queues/:queueName/:jobId/retry', params: { queueName: 'ingest', jobId: 'failed-poll' } } };
-      expect(rows.map((r) => ({ actor: r.actor, action: r.action, entity: r.entity, entityId: r.entity_id, details: r.details }))).toEqual([
+      const retryRequest = {
+        ...admin,
+        action: 'bullboard.retry',
+        details: {
+          method: 'PUT',
+          route: '/api/queues/:queueName/:jobId/retry',
+          params: { queueName: 'ingest', jobId: 'failed-poll' },
+        },
+      };
+      expect(
+        rows.map((r) => ({
+          actor: r.actor,
+          action: r.action,
+          entity: r.entity,
+          entityId: r.entity_id,
+          details: r.details,
+        })),
+      ).toEqual([
         retryRequest,
-        { ...admin, action: 'bullboard.retry.result', details: { outcome: 'done', statusCode: 204, requestId: expect.any(String) } },
+        {
+          ...admin,
+          action: 'bullboard.retry.result',
+          details: { outcome: 'done', statusCode: 204, requestId: expect.any(String) },
+        },
         retryRequest,
-        { ...admin, action: 'bullboard.retry.result', details: { outcome: 'failed', statusCode: again.statusCode, requestId: expect.any(String) } },
-        { ...admin, action: 'bullboard.pause', details: { method: 'PUT', route: '/api/queues/:queueName/pause', params: { queueName: 'ingest' } } },
-        { ...admin, action: 'bullboard.pause.result', details: { outcome: 'done', statusCode: 200, requestId: expect.any(String) } },
+        {
+          ...admin,
+          action: 'bullboard.retry.result',
+          details: { outcome: 'failed', statusCode: again.statusCode, requestId: expect.any(String) },
+        },
+        {
+          ...admin,
+          action: 'bullboard.pause',
+          details: { method: 'PUT', route: '/api/queues/:queueName/pause', params: { queueName: 'ingest' } },
+        },
+        {
+          ...admin,
+          action: 'bullboard.pause.result',
+          details: { outcome: 'done', statusCode: 200, requestId: expect.any(String) },
+        },
       ]);
     });
   });

@@ -20,7 +20,12 @@ describe("multi-row writes past Postgres' parameter limit", () => {
   afterAll(() => testDb?.drop());
 
   const count = async (table: 'quarantine' | 'near_miss' | 'alert' | 'post' | 'review_item') =>
-    (await testDb.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    (
+      await testDb.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   it('insertFlagged: 4,000 posts (20 parameters each) with their classifications and review items, in one transaction', async () => {
     const items = Array.from({ length: 4_000 }, (_, i) => makeItem(makePost(`f-${i}`, `offer ${i}`)));
@@ -48,26 +53,51 @@ describe("multi-row writes past Postgres' parameter limit", () => {
 
   it('insertOutbox and markEscalated: 15,000 alert rows (5 parameters each)', async () => {
     const item = (await testDb.db.selectFrom('review_item').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
-    const entries = Array.from({ length: 15_000 }, (_, tier) => ({ reviewItemId: item, channel: 'webhook', tier: tier + 10 }));
+    const entries = Array.from({ length: 15_000 }, (_, tier) => ({
+      reviewItemId: item,
+      channel: 'webhook',
+      tier: tier + 10,
+    }));
     const rows = await testDb.db.transaction().execute((trx) => insertOutbox(trx, entries));
     expect(rows).toHaveLength(15_000);
-    await markEscalated(testDb.db, rows.map((r) => r.id));
-    const escalated = await testDb.db.selectFrom('alert').select((eb) => eb.fn.countAll<number>().as('n')).where('escalated_at', 'is not', null).executeTakeFirstOrThrow();
+    await markEscalated(
+      testDb.db,
+      rows.map((r) => r.id),
+    );
+    const escalated = await testDb.db
+      .selectFrom('alert')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('escalated_at', 'is not', null)
+      .executeTakeFirstOrThrow();
     expect(escalated.n).toBe(15_000);
   }, 60_000);
 
   it('quarantine: 15,000 entries (6 parameters each)', async () => {
-    const entries = Array.from({ length: 15_000 }, (_, i) => ({ sourceId: null, stage: 'test', reason: `bad line ${i}\u0000`, raw: Buffer.from(`line ${i}`), context: { line: i, id: 'a\u0000b', half: 'x\ud800' } }));
+    const entries = Array.from({ length: 15_000 }, (_, i) => ({
+      sourceId: null,
+      stage: 'test',
+      reason: `bad line ${i}\u0000`,
+      raw: Buffer.from(`line ${i}`),
+      context: { line: i, id: 'a\u0000b', half: 'x\ud800' },
+    }));
     expect(await quarantine(testDb.db, entries)).toBe(15_000);
     expect(await count('quarantine')).toBe(15_000);
     // A NUL in a reason or context (a parser's message quoting its input), or half a surrogate pair, is stored, not refused.
-    const row = await testDb.db.selectFrom('quarantine').selectAll().where('raw', '=', Buffer.from('line 7')).executeTakeFirstOrThrow();
+    const row = await testDb.db
+      .selectFrom('quarantine')
+      .selectAll()
+      .where('raw', '=', Buffer.from('line 7'))
+      .executeTakeFirstOrThrow();
     expect(row.reason).toBe('bad line 7\ufffd');
     expect(row.context).toEqual({ line: 7, id: 'a\ufffdb', half: 'x\ufffd' });
   }, 60_000);
 
   it('insertNearMisses: 6,000 kept posts (13 parameters each)', async () => {
-    const items = Array.from({ length: 6_000 }, (_, i) => ({ reason: 'near_miss' as const, post: makePost(`n-${i}`, `almost ${i}`), verdict: nearMissVerdict() }));
+    const items = Array.from({ length: 6_000 }, (_, i) => ({
+      reason: 'near_miss' as const,
+      post: makePost(`n-${i}`, `almost ${i}`),
+      verdict: nearMissVerdict(),
+    }));
     expect(await testDb.db.transaction().execute((trx) => insertNearMisses(trx, items))).toBe(6_000);
     expect(await count('near_miss')).toBe(6_000);
   }, 60_000);

@@ -56,15 +56,41 @@ describe('a claim of an act meeting a bounty offer in one campaign', () => {
     });
     const dir = tempDir();
     // Only critical pages, so a page here is the raise and nothing else.
-    writeFileSync(join(dir, 'vigil.config.yaml'), ['alerts:', `  webhook: { url: "${hook.url}/hook", secret: "webhook-secret-0123456789" }`, '  rules:', '    - { minSeverity: critical, channels: [webhook] }'].join('\n'));
+    writeFileSync(
+      join(dir, 'vigil.config.yaml'),
+      [
+        'alerts:',
+        `  webhook: { url: "${hook.url}/hook", secret: "webhook-secret-0123456789" }`,
+        '  rules:',
+        '    - { minSeverity: critical, channels: [webhook] }',
+      ].join('\n'),
+    );
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, dir);
     // The alert and deliver workers alone, wired as the runtime wires them: nothing here loads the classifier.
     redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     queues = createQueues(redis, prefix, testLog);
     const deps = { connection: redis, prefix, log: testLog, metrics: createMetrics() };
-    const common = { db: testDb.db, redis, queues, prefix, alerts: config.alerts, itemUrl: (id: number) => `http://127.0.0.1/api/items/${id}`, log: testLog };
+    const common = {
+      db: testDb.db,
+      redis,
+      queues,
+      prefix,
+      alerts: config.alerts,
+      itemUrl: (id: number) => `http://127.0.0.1/api/items/${id}`,
+      log: testLog,
+    };
     workers = [
-      startWorker(QueueName.Alert, alertHandlers({ ...common, nearMiss: config.nearMiss, incidents: config.incidents, checkpointAudit: async () => undefined }), deps, 2),
+      startWorker(
+        QueueName.Alert,
+        alertHandlers({
+          ...common,
+          nearMiss: config.nearMiss,
+          incidents: config.incidents,
+          checkpointAudit: async () => undefined,
+        }),
+        deps,
+        2,
+      ),
       startWorker(QueueName.Deliver, deliverHandlers(common), deps, 2),
     ];
   });
@@ -87,56 +113,134 @@ describe('a claim of an act meeting a bounty offer in one campaign', () => {
           .selectFrom('review_item')
           .innerJoin('post', 'post.id', 'review_item.post_id')
           .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-          .select(['review_item.id', 'review_item.severity', 'review_item.campaign_id', 'classification.severity as classified_severity'])
+          .select([
+            'review_item.id',
+            'review_item.severity',
+            'review_item.campaign_id',
+            'classification.severity as classified_severity',
+          ])
           .where('post.external_id', '=', i.post.externalId)
           .executeTakeFirst(),
       `review item ${i.post.externalId}`,
     );
   }
-  const alertsOf = (reviewItemId: number) => testDb.db.selectFrom('alert').selectAll().where('review_item_id', '=', reviewItemId).execute();
+  const alertsOf = (reviewItemId: number) =>
+    testDb.db.selectFrom('alert').selectAll().where('review_item_id', '=', reviewItemId).execute();
 
-  it('makes a claim reporting to the offer\'s account critical, and pages once for it', async () => {
+  it("makes a claim reporting to the offer's account critical, and pages once for it", async () => {
     const offer = await alertOne(
-      item('o-1', '£200 to anyone who puts the windows in at the mosque on Leyton High Road E10. Video to @payday_admin', verdict(['bounty_offer', 'target_info'], 'high', { postcodeDistricts: ['E10'], places: ['Leyton High Road'], contacts: ['@payday_admin'], amounts: [{ text: '£200' }] })),
+      item(
+        'o-1',
+        '£200 to anyone who puts the windows in at the mosque on Leyton High Road E10. Video to @payday_admin',
+        verdict(['bounty_offer', 'target_info'], 'high', {
+          postcodeDistricts: ['E10'],
+          places: ['Leyton High Road'],
+          contacts: ['@payday_admin'],
+          amounts: [{ text: '£200' }],
+        }),
+      ),
     );
     expect(offer.severity).toBe('high');
 
     // No target in common: the claim joins by the account it reports to.
-    const claim = await alertOne(item('c-1', "Done. Video sent to t.me/payday_admin, where's my money", verdict(['claim'], 'medium', { contacts: ['t.me/payday_admin'] })));
-    expect(claim).toMatchObject({ campaign_id: offer.campaign_id, severity: 'critical', classified_severity: 'medium' });
-    const sent = await waitFor(async () => (await alertsOf(claim.id)).find((a) => a.status === 'sent'), 'the claim to page');
+    const claim = await alertOne(
+      item(
+        'c-1',
+        "Done. Video sent to t.me/payday_admin, where's my money",
+        verdict(['claim'], 'medium', { contacts: ['t.me/payday_admin'] }),
+      ),
+    );
+    expect(claim).toMatchObject({
+      campaign_id: offer.campaign_id,
+      severity: 'critical',
+      classified_severity: 'medium',
+    });
+    const sent = await waitFor(
+      async () => (await alertsOf(claim.id)).find((a) => a.status === 'sent'),
+      'the claim to page',
+    );
     expect(sent.channel).toBe('webhook');
     const page = hooks.find((h) => h.reviewItemId === claim.id)!;
-    expect(page).toMatchObject({ severity: 'critical', labels: ['claim'], labelNames: ['Claim of an act'], campaign: { id: offer.campaign_id, labels: expect.arrayContaining(['bounty_offer', 'claim']) } });
+    expect(page).toMatchObject({
+      severity: 'critical',
+      labels: ['claim'],
+      labelNames: ['Claim of an act'],
+      campaign: { id: offer.campaign_id, labels: expect.arrayContaining(['bounty_offer', 'claim']) },
+    });
     expect(await alertsOf(offer.id)).toEqual([]);
 
     // A further claim is critical too, but the campaign's offer-and-claim pair is not news any more.
-    const again = await alertOne(item('c-2', 'second one sorted as well, pics sent to @payday_admin, pay up', verdict(['claim'], 'medium', { contacts: ['@payday_admin'] })));
+    const again = await alertOne(
+      item(
+        'c-2',
+        'second one sorted as well, pics sent to @payday_admin, pay up',
+        verdict(['claim'], 'medium', { contacts: ['@payday_admin'] }),
+      ),
+    );
     expect(again).toMatchObject({ campaign_id: offer.campaign_id, severity: 'critical' });
     await new Promise((r) => setTimeout(r, 500));
     expect(await alertsOf(again.id)).toEqual([]);
 
-    const campaign = await testDb.db.selectFrom('campaign').selectAll().where('id', '=', offer.campaign_id!).executeTakeFirstOrThrow();
+    const campaign = await testDb.db
+      .selectFrom('campaign')
+      .selectAll()
+      .where('id', '=', offer.campaign_id!)
+      .executeTakeFirstOrThrow();
     expect(campaign).toMatchObject({ item_count: 3, handles: ['@payday_admin'] });
     expect([...campaign.labels].sort()).toEqual(['bounty_offer', 'claim', 'target_info']);
   });
 
   it('makes an offer joining a campaign that holds a claim critical, and pages for it', async () => {
-    const claim = await alertOne(item('c-3', 'Sorted the school in E15 last night, pics sent to @ops_pay, pay up', verdict(['claim', 'target_info'], 'medium', { postcodeDistricts: ['E15'], contacts: ['@ops_pay'] })));
+    const claim = await alertOne(
+      item(
+        'c-3',
+        'Sorted the school in E15 last night, pics sent to @ops_pay, pay up',
+        verdict(['claim', 'target_info'], 'medium', { postcodeDistricts: ['E15'], contacts: ['@ops_pay'] }),
+      ),
+    );
     expect(claim.severity).toBe('medium');
-    const offer = await alertOne(item('o-2', '£300 for the next window at the E15 school, proof to @ops_pay', verdict(['bounty_offer', 'target_info'], 'high', { postcodeDistricts: ['E15'], contacts: ['@ops_pay'], amounts: [{ text: '£300' }] })));
+    const offer = await alertOne(
+      item(
+        'o-2',
+        '£300 for the next window at the E15 school, proof to @ops_pay',
+        verdict(['bounty_offer', 'target_info'], 'high', {
+          postcodeDistricts: ['E15'],
+          contacts: ['@ops_pay'],
+          amounts: [{ text: '£300' }],
+        }),
+      ),
+    );
     expect(offer).toMatchObject({ campaign_id: claim.campaign_id, severity: 'critical', classified_severity: 'high' });
     await waitFor(async () => (await alertsOf(offer.id)).some((a) => a.status === 'sent'), 'the offer to page');
-    expect(hooks.find((h) => h.reviewItemId === offer.id)).toMatchObject({ severity: 'critical', labelNames: ['Bounty offer', 'Target named'] });
+    expect(hooks.find((h) => h.reviewItemId === offer.id)).toMatchObject({
+      severity: 'critical',
+      labelNames: ['Bounty offer', 'Target named'],
+    });
     expect(await alertsOf(claim.id)).toEqual([]);
   });
 
   it('names the claim in words in the evidence bundle, and says where its severity came from', async () => {
-    const { campaign_id: campaignId, id } = await testDb.db.selectFrom('review_item').innerJoin('post', 'post.id', 'review_item.post_id').select(['review_item.campaign_id', 'review_item.id']).where('post.external_id', '=', 'c-1').executeTakeFirstOrThrow();
+    const { campaign_id: campaignId, id } = await testDb.db
+      .selectFrom('review_item')
+      .innerJoin('post', 'post.id', 'review_item.post_id')
+      .select(['review_item.campaign_id', 'review_item.id'])
+      .where('post.external_id', '=', 'c-1')
+      .executeTakeFirstOrThrow();
     const dir = tempDir();
     const zip = join(dir, 'bundle.zip');
     const out = createWriteStream(zip);
-    await writeBundle(testDb.db, { campaignId: campaignId!, createdBy: 'user:analyst@example.org', createdById: null, recipient: 'Met Police, OSINT unit', purpose: 'Claims against the Leyton offer' }, loadOrCreateSigningKey(join(dir, 'evidence.pem')), out);
+    await writeBundle(
+      testDb.db,
+      {
+        campaignId: campaignId!,
+        createdBy: 'user:analyst@example.org',
+        createdById: null,
+        recipient: 'Met Police, OSINT unit',
+        purpose: 'Claims against the Leyton offer',
+      },
+      loadOrCreateSigningKey(join(dir, 'evidence.pem')),
+      out,
+    );
     await finished(out);
     execFileSync('unzip', ['-q', zip, '-d', join(dir, 'out')]);
     const report = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
@@ -144,6 +248,9 @@ describe('a claim of an act meeting a bounty offer in one campaign', () => {
     expect(report).toContain('<td>high</td><td>Bounty offer, Target named</td>');
     expect(report).toContain('it rated the post alone medium; critical comes from the campaign the item joined');
     const record = JSON.parse(readFileSync(join(dir, 'out', 'items', String(id), 'item.json'), 'utf8'));
-    expect(record).toMatchObject({ classification: { labels: ['claim'], labelNames: ['Claim of an act'], severity: 'medium' }, review: { severity: 'critical', campaignId } });
+    expect(record).toMatchObject({
+      classification: { labels: ['claim'], labelNames: ['Claim of an act'], severity: 'medium' },
+      review: { severity: 'critical', campaignId },
+    });
   });
 });

@@ -39,18 +39,31 @@ describe('delivery: possible repeats are counted, refusals are not', () => {
 
   const sut = () => {
     const alerts = { webhook: { url: `${receiver.url}/hook`, secret: '0123456789abcdef0123' }, rules: [] } as never;
-    return deliverHandlers({ db: testDb.db, redis, queues, prefix, alerts, itemUrl: (id) => `http://127.0.0.1/items/${id}`, log: testLog }, { webhook: webhookNotifier({ url: `${receiver.url}/hook`, secret: '0123456789abcdef0123' }) });
+    return deliverHandlers(
+      { db: testDb.db, redis, queues, prefix, alerts, itemUrl: (id) => `http://127.0.0.1/items/${id}`, log: testLog },
+      { webhook: webhookNotifier({ url: `${receiver.url}/hook`, secret: '0123456789abcdef0123' }) },
+    );
   };
-  const deliver = (alertId: number, attempt = 0) => sut()['alert.deliver']({ alertId }, { attemptsMade: attempt, opts: { attempts: 8 } } as Job<JobData['alert.deliver']>);
+  const deliver = (alertId: number, attempt = 0) =>
+    sut()['alert.deliver']({ alertId }, { attemptsMade: attempt, opts: { attempts: 8 } } as Job<
+      JobData['alert.deliver']
+    >);
   async function pendingAlert(): Promise<number> {
     n += 1;
     const text = `£${100 + n} to anyone who sprays the mosque in E10, send a pic to @admin_${n}`;
     const post = makePost({ channel: `chan_${n}`, externalId: String(n), text, capture: { url: 'https://t.me/s/x' } });
     const [created] = await insertFlagged(testDb.db, [{ post, verdict: classify(text) }]);
-    const [row] = await testDb.db.transaction().execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
+    const [row] = await testDb.db
+      .transaction()
+      .execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     return row!.id;
   }
-  const row = (id: number) => testDb.db.selectFrom('alert').select(['status', 'duplicate_risk', 'send_started_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  const row = (id: number) =>
+    testDb.db
+      .selectFrom('alert')
+      .select(['status', 'duplicate_risk', 'send_started_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 
   it('counts the attempt after a deliverer died mid-send as a possible repeat', async () => {
     const id = await pendingAlert();

@@ -19,7 +19,8 @@ import { tempDir } from '../support/tmp.js';
 import { makeItem, makePost } from '../support/factories.js';
 
 /** What the handlers read of their job: its id and how many attempts it has. */
-const job = <N extends JobName>(id: string) => ({ id, attemptsMade: 0, opts: { attempts: 3 } }) as unknown as Job<JobData[N]>;
+const job = <N extends JobName>(id: string) =>
+  ({ id, attemptsMade: 0, opts: { attempts: 3 } }) as unknown as Job<JobData[N]>;
 
 /** The deliverer's escalation and delivery handlers on a real database and queue, run by hand at chosen moments. */
 describe('escalation follows the analyst: dismissed or acknowledged items are never escalated', () => {
@@ -38,7 +39,14 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
     const dir = tempDir();
     writeFileSync(
       join(dir, 'vigil.config.yaml'),
-      ['alerts:', '  webhook: { url: "http://127.0.0.1:9/hook", secret: "webhook-secret-0123456789" }', '  email: { smtpUrl: "smtp://127.0.0.1:9", from: vigil@example.org, to: [duty@example.org] }', '  rules:', '    - { minSeverity: high, channels: [webhook] }', '  escalation: { after: 1m, channels: [email] }'].join('\n'),
+      [
+        'alerts:',
+        '  webhook: { url: "http://127.0.0.1:9/hook", secret: "webhook-secret-0123456789" }',
+        '  email: { smtpUrl: "smtp://127.0.0.1:9", from: vigil@example.org, to: [duty@example.org] }',
+        '  rules:',
+        '    - { minSeverity: high, channels: [webhook] }',
+        '  escalation: { after: 1m, channels: [email] }',
+      ].join('\n'),
     );
     const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, dir);
     // Receivers that take every alert: what matters here is which alerts are sent, not how.
@@ -46,7 +54,18 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
       sent.push(d);
       return { ok: true };
     };
-    sut = deliverHandlers({ db: testDb.db, redis, queues, prefix, alerts: config.alerts, itemUrl: (id) => `http://127.0.0.1/items/${id}`, log: testLog }, { webhook: receiver, email: receiver });
+    sut = deliverHandlers(
+      {
+        db: testDb.db,
+        redis,
+        queues,
+        prefix,
+        alerts: config.alerts,
+        itemUrl: (id) => `http://127.0.0.1/items/${id}`,
+        log: testLog,
+      },
+      { webhook: receiver, email: receiver },
+    );
     analyst = (await createUser(testDb.db, 'analyst@example.org', 'analyst', null)).id;
   });
 
@@ -59,13 +78,25 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
 
   /** A flagged item whose first-tier page went out `agoMs` ago and nobody answered. */
   async function pagedItem(externalId: string, agoMs = 90_000) {
-    const [created] = await testDb.db.transaction().execute((trx) => insertFlagged(trx, [makeItem(makePost(externalId, `£100 to anyone who sprays the mosque (${externalId})`))]));
-    const [alert] = await testDb.db.transaction().execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
-    await testDb.db.updateTable('alert').set({ status: 'sent', sent_at: new Date(Date.now() - agoMs) }).where('id', '=', alert!.id).execute();
+    const [created] = await testDb.db
+      .transaction()
+      .execute((trx) =>
+        insertFlagged(trx, [makeItem(makePost(externalId, `£100 to anyone who sprays the mosque (${externalId})`))]),
+      );
+    const [alert] = await testDb.db
+      .transaction()
+      .execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
+    await testDb.db
+      .updateTable('alert')
+      .set({ status: 'sent', sent_at: new Date(Date.now() - agoMs) })
+      .where('id', '=', alert!.id)
+      .execute();
     return { itemId: created!.reviewItemId, alertId: alert!.id };
   }
-  const decide = (itemId: number, decision: Decision) => decideItem(testDb.db, itemId, decision, analyst, decision === 'dismiss' ? 'false positive: a news report' : null);
-  const escalations = (itemId: number) => testDb.db.selectFrom('alert').selectAll().where('review_item_id', '=', itemId).where('tier', '>', 0).execute();
+  const decide = (itemId: number, decision: Decision) =>
+    decideItem(testDb.db, itemId, decision, analyst, decision === 'dismiss' ? 'false positive: a news report' : null);
+  const escalations = (itemId: number) =>
+    testDb.db.selectFrom('alert').selectAll().where('review_item_id', '=', itemId).where('tier', '>', 0).execute();
 
   it('escalates the unanswered and the confirmed items, and neither the dismissed nor the acknowledged ones', async () => {
     const unanswered = await pagedItem('e-new');
@@ -78,8 +109,12 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
     await acknowledge(testDb.db, acknowledged.alertId, 'api:duty@example.org');
 
     expect(await sut['alerts.escalate']({}, job<'alerts.escalate'>('escalate-1'))).toEqual({ escalated: 2 });
-    expect((await escalations(unanswered.itemId)).map((a) => [a.channel, a.tier, a.status])).toEqual([['email', 1, 'pending']]);
-    expect((await escalations(confirmed.itemId)).map((a) => [a.channel, a.tier, a.status])).toEqual([['email', 1, 'pending']]);
+    expect((await escalations(unanswered.itemId)).map((a) => [a.channel, a.tier, a.status])).toEqual([
+      ['email', 1, 'pending'],
+    ]);
+    expect((await escalations(confirmed.itemId)).map((a) => [a.channel, a.tier, a.status])).toEqual([
+      ['email', 1, 'pending'],
+    ]);
     expect(await escalations(dismissed.itemId)).toEqual([]);
     expect(await escalations(acknowledged.itemId)).toEqual([]);
     // Not due yet: the escalation delay is a minute.
@@ -104,10 +139,16 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
     await decide(dismissedLate.itemId, 'dismiss');
     await decide(confirmed.itemId, 'confirm');
     const before = sent.length;
-    expect(await sut['alert.deliver']({ alertId: queuedForDismissed!.id }, job<'alert.deliver'>('deliver-d'))).toEqual({ skipped: 'dismissed' });
-    expect(await sut['alert.deliver']({ alertId: queuedForConfirmed!.id }, job<'alert.deliver'>('deliver-c'))).toEqual({ sent: 'email' });
+    expect(await sut['alert.deliver']({ alertId: queuedForDismissed!.id }, job<'alert.deliver'>('deliver-d'))).toEqual({
+      skipped: 'dismissed',
+    });
+    expect(await sut['alert.deliver']({ alertId: queuedForConfirmed!.id }, job<'alert.deliver'>('deliver-c'))).toEqual({
+      sent: 'email',
+    });
     expect(sent.slice(before).map((d) => d.alertId)).toEqual([queuedForConfirmed!.id]);
-    expect(await escalations(dismissedLate.itemId)).toMatchObject([{ status: 'cancelled', last_error: 'dismissed before the escalation went out' }]);
+    expect(await escalations(dismissedLate.itemId)).toMatchObject([
+      { status: 'cancelled', last_error: 'dismissed before the escalation went out' },
+    ]);
     expect(await escalations(confirmed.itemId)).toMatchObject([{ status: 'sent' }]);
   });
 });

@@ -20,16 +20,40 @@ describe('vigil export, keys show and the per-instance signing key', () => {
   let itemId: number;
   let env: Record<string, string>;
 
-  const vigil = (args: string[], extra: Record<string, string> = {}) => spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extra }, encoding: 'utf8' });
-  const exportArgs = (out: string, ...more: string[]) => ['export', '--item', String(itemId), ...more, '--out', out, '--recipient', 'CST', '--purpose', 'Referral'];
+  const vigil = (args: string[], extra: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extra }, encoding: 'utf8' });
+  const exportArgs = (out: string, ...more: string[]) => [
+    'export',
+    '--item',
+    String(itemId),
+    ...more,
+    '--out',
+    out,
+    '--recipient',
+    'CST',
+    '--purpose',
+    'Referral',
+  ];
 
   beforeAll(async () => {
     testDb = await createTestDb();
-    const post = capturePost({ source: 'tme-east', platform: 'telegram', channel: 'east_watch', externalId: '7', url: 'https://t.me/east_watch/7', text: TEXT }, Buffer.from(`<p>${TEXT}</p>`), 'text/html', {
-      url: 'https://t.me/s/east_watch',
-      fetchedAt: new Date(Date.UTC(2025, 0, 10, 21)).toISOString(),
-      fetcher: 'vigil/test',
-    });
+    const post = capturePost(
+      {
+        source: 'tme-east',
+        platform: 'telegram',
+        channel: 'east_watch',
+        externalId: '7',
+        url: 'https://t.me/east_watch/7',
+        text: TEXT,
+      },
+      Buffer.from(`<p>${TEXT}</p>`),
+      'text/html',
+      {
+        url: 'https://t.me/s/east_watch',
+        fetchedAt: new Date(Date.UTC(2025, 0, 10, 21)).toISOString(),
+        fetcher: 'vigil/test',
+      },
+    );
     const [created] = await insertFlagged(testDb.db, [{ post, verdict: classify(TEXT) }]);
     itemId = created!.reviewItemId;
     // No key file configured: keys go where the default puts them, under a HOME of the test's own.
@@ -40,17 +64,34 @@ describe('vigil export, keys show and the per-instance signing key', () => {
   it('fails naming the item that does not exist, and writes nothing', () => {
     const dir = tempDir();
     const out = join(dir, 'b.zip');
-    const result = vigil(['export', '--item', String(itemId), '--item', '999', '--out', out, '--recipient', 'CST', '--purpose', 'Referral']);
+    const result = vigil([
+      'export',
+      '--item',
+      String(itemId),
+      '--item',
+      '999',
+      '--out',
+      out,
+      '--recipient',
+      'CST',
+      '--purpose',
+      'Referral',
+    ]);
     expect(result.stderr).toBe('vigil export: item 999 does not exist; nothing written\n');
     expect(result.status).toBe(2);
     expect(readdirSync(dir)).toEqual([]);
-    expect(vigil(['export', '--item', '998', '--item', '999', '--out', out, '--recipient', 'CST', '--purpose', 'Referral']).stderr).toBe('vigil export: items 998, 999 do not exist; nothing written\n');
+    expect(
+      vigil(['export', '--item', '998', '--item', '999', '--out', out, '--recipient', 'CST', '--purpose', 'Referral'])
+        .stderr,
+    ).toBe('vigil export: items 998, 999 do not exist; nothing written\n');
   });
 
   it('refuses a missing folder with a clear message, and keeps an existing bundle unless --force', () => {
     const dir = tempDir();
     const missing = vigil(exportArgs(join(dir, 'no-such-folder', 'b.zip')));
-    expect(missing.stderr).toBe(`vigil export: folder ${join(dir, 'no-such-folder')} does not exist; create it first\n`);
+    expect(missing.stderr).toBe(
+      `vigil export: folder ${join(dir, 'no-such-folder')} does not exist; create it first\n`,
+    );
     expect(missing.status).toBe(2);
 
     const out = join(dir, 'b.zip');
@@ -97,7 +138,9 @@ describe('vigil export, keys show and the per-instance signing key', () => {
       await sql`update instance set id = gen_random_uuid()`.execute(other.db);
       const otherId = await instanceId(other.db);
       const otherShown = run(['keys', 'show'], { DATABASE_URL: other.url });
-      expect(otherShown.stdout).toContain(`key file     ${join(home, '.local', 'share', 'vigil', otherId, KEY_FILE_NAME)} (mode 0600, created now)\n`);
+      expect(otherShown.stdout).toContain(
+        `key file     ${join(home, '.local', 'share', 'vigil', otherId, KEY_FILE_NAME)} (mode 0600, created now)\n`,
+      );
       expect(otherShown.stdout).not.toContain(key.fingerprint);
     } finally {
       await other.drop();

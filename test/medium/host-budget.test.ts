@@ -8,7 +8,8 @@ import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 
 /** Most requests the server saw in any one-second window (sliding, from each request). */
-const peakPerSecond = (times: number[]) => Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+const peakPerSecond = (times: number[]) =>
+  Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
 
 // Two budgets on connections of their own share nothing but Redis, as two ingest processes do.
 describe('one request budget per host over all ingest processes', () => {
@@ -40,7 +41,16 @@ describe('one request budget per host over all ingest processes', () => {
     await dropPrefix(prefix);
   });
 
-  const fetchers = () => budgets.map((budget) => createFetcher({ timeoutMs: 5_000, maxBytes: 1024, perHostIntervalMs: 0, allowPrivateNetworks: 'loopback', budget }));
+  const fetchers = () =>
+    budgets.map((budget) =>
+      createFetcher({
+        timeoutMs: 5_000,
+        maxBytes: 1024,
+        perHostIntervalMs: 0,
+        allowPrivateNetworks: 'loopback',
+        budget,
+      }),
+    );
 
   it('holds the budget when two processes fetch from the host at once', async () => {
     seen.length = 0;

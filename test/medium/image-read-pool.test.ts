@@ -15,7 +15,11 @@ describe('the image-read pool replaces a hung or crashed thread, and the next im
   beforeAll(async () => {
     offer = await poster(OFFER_POSTER);
     // One thread, so each next image is read by whatever replaced the failed one.
-    sut = createImageReadPool({ size: 1, timeoutMs: TIMEOUT_MS, script: new URL('../support/faulty-image-read.thread.ts', import.meta.url) });
+    sut = createImageReadPool({
+      size: 1,
+      timeoutMs: TIMEOUT_MS,
+      script: new URL('../support/faulty-image-read.thread.ts', import.meta.url),
+    });
   });
 
   afterAll(async () => {
@@ -36,7 +40,9 @@ describe('the image-read pool replaces a hung or crashed thread, and the next im
   it('quarantines an image whose thread hangs before decoding it, then reads the next on a new thread', async () => {
     const err = await sut.read(Buffer.from('HANG and never answer'), LIMITS).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadImage);
-    expect((err as BadImage).message).toBe(`undecodable image: not read within ${TIMEOUT_MS} ms (its thread was stopped)`);
+    expect((err as BadImage).message).toBe(
+      `undecodable image: not read within ${TIMEOUT_MS} ms (its thread was stopped)`,
+    );
     await readsTheOffer();
   }, 60_000);
 
@@ -48,9 +54,19 @@ describe('the image-read pool replaces a hung or crashed thread, and the next im
   }, 60_000);
 
   it('keeps an image without text when OCR hangs or crashes after its facts, then reads the next on a new thread', async () => {
-    for (const [cue, why] of [['HANG-IN-OCR', `OCR took longer than ${TIMEOUT_MS} ms`], ['CRASH-IN-OCR', 'OCR thread crashed (exit code 4)']] as const) {
+    for (const [cue, why] of [
+      ['HANG-IN-OCR', `OCR took longer than ${TIMEOUT_MS} ms`],
+      ['CRASH-IN-OCR', 'OCR thread crashed (exit code 4)'],
+    ] as const) {
       const read = await sut.read(cued(cue), LIMITS);
-      expect(read, cue).toMatchObject({ type: 'image/png', width: 1280, height: 720, qr: 'https://t.me/somechannel', ocrText: '', ocrMissing: why });
+      expect(read, cue).toMatchObject({
+        type: 'image/png',
+        width: 1280,
+        height: 720,
+        qr: 'https://t.me/somechannel',
+        ocrText: '',
+        ocrMissing: why,
+      });
       expect(read.phash, cue).toMatch(/^[0-9a-f]{16}$/);
       await readsTheOffer();
     }

@@ -24,7 +24,9 @@ import { closeRuntimeTest } from '../support/runtime-test.js';
 
 /** Every entry of a zip, by name. */
 async function unzip(path: string): Promise<Map<string, Buffer>> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(path, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+  );
   const out = new Map<string, Buffer>();
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
@@ -70,7 +72,11 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
       repost_chan: [{ id: 20, text: 'Saw this on the way home, thoughts?', photos: [`${cdn}/repost-20.jpg`] }],
       bakes_chan: [{ id: 30, text: 'Lovely turnout on Saturday, thank you all', photos: [`${cdn}/flyer-30.png`] }],
     };
-    const files: Record<string, [Buffer, string]> = { 'poster-10.png': [offer, 'image/png'], 'repost-20.jpg': [repost, 'image/jpeg'], 'flyer-30.png': [flyer, 'image/png'] };
+    const files: Record<string, [Buffer, string]> = {
+      'poster-10.png': [offer, 'image/png'],
+      'repost-20.jpg': [repost, 'image/jpeg'],
+      'flyer-30.png': [flyer, 'image/png'],
+    };
     tme.setRoute((_req, res, url) => {
       const file = /^\/file\/(.+)$/.exec(url.pathname)?.[1];
       if (file) {
@@ -88,10 +94,16 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
         'ingest: { allowPrivateNetworks: loopback, perHostInterval: 10ms }',
         `media: { storeDir: "${storeDir}", orphanGrace: 1s }`,
         'sources:',
-        ...Object.keys(channels).map((c) => `  - { kind: telegram-web, name: ${c}, channel: ${c}, baseUrl: "${tme.url}", backfill: 10, pollInterval: 1h }`),
+        ...Object.keys(channels).map(
+          (c) =>
+            `  - { kind: telegram-web, name: ${c}, channel: ${c}, baseUrl: "${tme.url}", backfill: 10, pollInterval: 1h }`,
+        ),
       ].join('\n'),
     );
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
+    const config = loadConfig(
+      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
+      dir,
+    );
     runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert', 'media'], { listen: false });
     const analyst = await createUser(testDb.db, 'analyst@example.org', 'analyst', null);
     auth = { authorization: `Bearer ${await createApiToken(testDb.db, analyst.id, 'test')}` };
@@ -104,12 +116,24 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
       .selectFrom('review_item')
       .innerJoin('post', 'post.id', 'review_item.post_id')
       .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-      .select(['review_item.id', 'review_item.campaign_id', 'post.external_id', 'post.post_key', 'classification.rationale', 'classification.entities', 'classification.labels'])
+      .select([
+        'review_item.id',
+        'review_item.campaign_id',
+        'post.external_id',
+        'post.post_key',
+        'classification.rationale',
+        'classification.entities',
+        'classification.labels',
+      ])
       .orderBy('post.external_id')
       .execute();
 
   it('flags the captionless poster by its image text, with the QR target as a contact, and joins the repost to its campaign', async () => {
-    const found = await waitFor(async () => ((await items()).length === 2 ? items() : undefined), 'the poster and its repost to become review items', 60_000);
+    const found = await waitFor(
+      async () => ((await items()).length === 2 ? items() : undefined),
+      'the poster and its repost to become review items',
+      60_000,
+    );
     const [first, second] = found;
     expect(first!.external_id).toBe('10');
     expect(second!.external_id).toBe('20');
@@ -127,25 +151,50 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     // The harmless caption does not matter: the picture is the same poster.
     expect(first!.campaign_id).not.toBeNull();
     expect(second!.campaign_id).toBe(first!.campaign_id);
-    const campaign = await testDb.db.selectFrom('campaign').select(['item_count', 'channels', 'image_hashes']).where('id', '=', first!.campaign_id!).executeTakeFirstOrThrow();
+    const campaign = await testDb.db
+      .selectFrom('campaign')
+      .select(['item_count', 'channels', 'image_hashes'])
+      .where('id', '=', first!.campaign_id!)
+      .executeTakeFirstOrThrow();
     expect(campaign.item_count).toBe(2);
     expect(campaign.channels.sort()).toEqual(['telegram:poster_chan', 'telegram:repost_chan']);
 
-    const media = await testDb.db.selectFrom('post_media').selectAll().where('post_key', '=', first!.post_key).execute();
+    const media = await testDb.db
+      .selectFrom('post_media')
+      .selectAll()
+      .where('post_key', '=', first!.post_key)
+      .execute();
     expect(media).toHaveLength(1);
-    expect(media[0]).toMatchObject({ sha256: offerSha, size: offer.length, content_type: 'image/png', width: 1280, height: 720, qr: 'https://t.me/somechannel', kind: 'photo' });
+    expect(media[0]).toMatchObject({
+      sha256: offerSha,
+      size: offer.length,
+      content_type: 'image/png',
+      width: 1280,
+      height: 720,
+      qr: 'https://t.me/somechannel',
+      kind: 'photo',
+    });
     expect(media[0]!.ocr_text).toMatch(/£100 to whoever paints/);
-    expect(media[0]!.capture).toMatchObject({ url: `${tme.url}/file/poster-10.png`, status: 200, headers: { 'content-type': 'image/png' } });
+    expect(media[0]!.capture).toMatchObject({
+      url: `${tme.url}/file/poster-10.png`,
+      status: 200,
+      headers: { 'content-type': 'image/png' },
+    });
     expect(readFileSync(join(storeDir, offerSha.slice(0, 2), offerSha)).equals(offer)).toBe(true);
   });
 
-  it('keeps no copy of an unflagged post\'s image, and retention deletes what nobody keeps', async () => {
+  it("keeps no copy of an unflagged post's image, and retention deletes what nobody keeps", async () => {
     await waitFor(async () => tme.requests.some((r) => r.url === '/file/flyer-30.png'), 'the flyer to be fetched');
-    const pending = async () => (await runtime.queues.byName.media.getJobs(['waiting', 'active', 'prioritized', 'delayed'])).filter((j) => !j.repeatJobKey).length;
+    const pending = async () =>
+      (await runtime.queues.byName.media.getJobs(['waiting', 'active', 'prioritized', 'delayed'])).filter(
+        (j) => !j.repeatJobKey,
+      ).length;
     await waitFor(async () => (await pending()) === 0, 'the media queue to drain');
     const store = directoryStore(storeDir);
     expect(await store.has(sha256Hex(flyer))).toBe(false);
-    expect(await testDb.db.selectFrom('post_media').select('id').where('sha256', '=', sha256Hex(flyer)).execute()).toEqual([]);
+    expect(
+      await testDb.db.selectFrom('post_media').select('id').where('sha256', '=', sha256Hex(flyer)).execute(),
+    ).toEqual([]);
     expect(await testDb.db.selectFrom('post').select('id').where('external_id', '=', '30').execute()).toEqual([]);
 
     // A leftover (a crash between store and commit) is deleted by the retention job; kept images stay.
@@ -162,7 +211,11 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     const detail = await runtime.app!.inject({ method: 'GET', url: `/api/items/${first!.id}`, headers: auth });
     const images = detail.json<{ images: { url: string; sha256: string; ocrText: string; qr: string }[] }>().images;
     expect(images).toHaveLength(1);
-    expect(images[0]).toMatchObject({ sha256: sha256Hex(offer), qr: 'https://t.me/somechannel', ocrText: expect.stringContaining('mosque') });
+    expect(images[0]).toMatchObject({
+      sha256: sha256Hex(offer),
+      qr: 'https://t.me/somechannel',
+      ocrText: expect.stringContaining('mosque'),
+    });
     const image = await runtime.app!.inject({ method: 'GET', url: images[0]!.url, headers: auth });
     expect(image.statusCode).toBe(200);
     expect(image.headers['content-type']).toBe('image/png');
@@ -170,7 +223,15 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     expect(image.headers['content-security-policy']).toContain('sandbox');
     expect(image.rawPayload.equals(offer)).toBe(true);
     // Another item's image is not reachable through this item, and a cross-site <img> is refused.
-    expect((await runtime.app!.inject({ method: 'GET', url: `/api/items/${first!.id}/media/${sha256Hex(repost)}`, headers: auth })).statusCode).toBe(404);
+    expect(
+      (
+        await runtime.app!.inject({
+          method: 'GET',
+          url: `/api/items/${first!.id}/media/${sha256Hex(repost)}`,
+          headers: auth,
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('puts the image byte-exact in the evidence bundle, hashed in the manifest, embedded in the report, checked by verify', async () => {
@@ -178,18 +239,41 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     const path = join(dir, 'bundle.zip');
     const out = createWriteStream(path);
     const key = loadOrCreateSigningKey(join(dir, 'evidence.pem'));
-    await writeBundle(testDb.db, { itemIds: [first!.id], createdBy: 'user:analyst@example.org', createdById: null, recipient: 'Met Police, OSINT unit', purpose: 'Poster offer, E10' }, key, out, undefined, directoryStore(storeDir));
+    await writeBundle(
+      testDb.db,
+      {
+        itemIds: [first!.id],
+        createdBy: 'user:analyst@example.org',
+        createdById: null,
+        recipient: 'Met Police, OSINT unit',
+        purpose: 'Poster offer, E10',
+      },
+      key,
+      out,
+      undefined,
+      directoryStore(storeDir),
+    );
     const entries = await unzip(path);
     const sha = sha256Hex(offer);
     const imagePath = `items/${first!.id}/media/${sha}.png`;
     expect(entries.get(imagePath)?.equals(offer)).toBe(true);
-    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as { files: { path: string; size: number; sha256: string }[] };
-    expect(manifest.files.find((f) => f.path === imagePath)).toEqual({ path: imagePath, size: offer.length, sha256: sha });
-    const item = JSON.parse(entries.get(`items/${first!.id}/item.json`)!.toString('utf8')) as { images: { path: string; sha256: string; ocrText: string }[] };
-    expect(item.images).toEqual([expect.objectContaining({ path: `media/${sha}.png`, sha256: sha, ocrText: expect.stringContaining('mosque') })]);
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8')) as {
+      files: { path: string; size: number; sha256: string }[];
+    };
+    expect(manifest.files.find((f) => f.path === imagePath)).toEqual({
+      path: imagePath,
+      size: offer.length,
+      sha256: sha,
+    });
+    const item = JSON.parse(entries.get(`items/${first!.id}/item.json`)!.toString('utf8')) as {
+      images: { path: string; sha256: string; ocrText: string }[];
+    };
+    expect(item.images).toEqual([
+      expect.objectContaining({ path: `media/${sha}.png`, sha256: sha, ocrText: expect.stringContaining('mosque') }),
+    ]);
     const report = entries.get('report.html')!.toString('utf8');
     expect(report).toContain(`data:image/png;base64,${offer.toString('base64')}`);
-    expect(report).toContain("img-src data:");
+    expect(report).toContain('img-src data:');
     expect(report).not.toMatch(/<script/i);
     expect(report).toMatch(/<mark title="[^"]*">mosque<\/mark>/);
 
@@ -200,7 +284,10 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     const tampered = Buffer.from(offer);
     tampered.writeUInt8(tampered.readUInt8(tampered.length - 20) ^ 0xff, tampered.length - 20);
     const forged = join(dir, 'forged.zip');
-    writeFileSync(forged, craftZip([...entries].map(([name, data]) => deflated(name, name === imagePath ? tampered : data))));
+    writeFileSync(
+      forged,
+      craftZip([...entries].map(([name, data]) => deflated(name, name === imagePath ? tampered : data))),
+    );
     const refused = await verifyBundle(forged, { fingerprint: key.fingerprint });
     expect(refused.ok).toBe(false);
     expect(refused.problems).toEqual(expect.arrayContaining([expect.stringContaining(`altered: ${imagePath}`)]));

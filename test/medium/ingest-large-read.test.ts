@@ -17,7 +17,8 @@ import { closeRuntimeTest } from '../support/runtime-test.js';
 /** Over Postgres' 65,535 bound parameters for any per-row statement: 13,107 rows of five was the old ceiling. */
 const POSTS = 50_000;
 const OFFER_EVERY = 97;
-const offerText = (n: number) => `£100 to anyone who sprays the mosque in E10 tonight (${n}), send a pic to @payday_admin`;
+const offerText = (n: number) =>
+  `£100 to anyone who sprays the mosque in E10 tonight (${n}), send a pic to @payday_admin`;
 
 describe('a read larger than one statement can bind', () => {
   let h: IngestHarness;
@@ -28,18 +29,49 @@ describe('a read larger than one statement can bind', () => {
 
   it('records, finds and marks deleted 50,000 seen posts in one call each', async () => {
     const sourceId = await h.addSource('seen-bulk', { kind: 'file', path: '/dev/null', channel: 'c' });
-    const posts = Array.from({ length: POSTS }, (_, i) => ({ externalId: `p-${i}`, version: 1, textSha256: `${i}`.padStart(64, '0') }));
+    const posts = Array.from({ length: POSTS }, (_, i) => ({
+      externalId: `p-${i}`,
+      version: 1,
+      textSha256: `${i}`.padStart(64, '0'),
+    }));
     await recordSeen(h.db, sourceId, posts);
-    const seen = await findSeen(h.db, sourceId, posts.map((p) => p.externalId));
+    const seen = await findSeen(
+      h.db,
+      sourceId,
+      posts.map((p) => p.externalId),
+    );
     expect(seen.size).toBe(POSTS);
     expect(seen.get('p-49999')).toMatchObject({ version: 1, text_sha256: '49999'.padStart(64, '0'), deleted_at: null });
 
     // A second record of the same ids moves their versions on, still in one call.
-    await recordSeen(h.db, sourceId, posts.map((p) => ({ ...p, version: 2 })));
-    expect([...(await findSeen(h.db, sourceId, posts.map((p) => p.externalId))).values()].every((r) => r.version === 2)).toBe(true);
+    await recordSeen(
+      h.db,
+      sourceId,
+      posts.map((p) => ({ ...p, version: 2 })),
+    );
+    expect(
+      [
+        ...(
+          await findSeen(
+            h.db,
+            sourceId,
+            posts.map((p) => p.externalId),
+          )
+        ).values(),
+      ].every((r) => r.version === 2),
+    ).toBe(true);
 
-    await markDeleted(h.db, sourceId, posts.map((p) => p.externalId));
-    const deleted = await h.db.selectFrom('post_seen').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', sourceId).where('deleted_at', 'is not', null).executeTakeFirstOrThrow();
+    await markDeleted(
+      h.db,
+      sourceId,
+      posts.map((p) => p.externalId),
+    );
+    const deleted = await h.db
+      .selectFrom('post_seen')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('source_id', '=', sourceId)
+      .where('deleted_at', 'is not', null)
+      .executeTakeFirstOrThrow();
     expect(deleted.n).toBe(POSTS);
   });
 
@@ -71,7 +103,11 @@ describe('a read larger than one statement can bind', () => {
     const source = await h.source(sourceId);
     expect(source).toMatchObject({ last_error: null, consecutive_failures: 0 });
     expect(source.cursor).toMatchObject({ line: POSTS });
-    const seen = await h.db.selectFrom('post_seen').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+    const seen = await h.db
+      .selectFrom('post_seen')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('source_id', '=', sourceId)
+      .executeTakeFirstOrThrow();
     expect(seen.n).toBe(POSTS);
 
     // The next poll, and one by a restarted worker, find nothing new and enqueue nothing twice.
@@ -85,7 +121,13 @@ describe('a read larger than one statement can bind', () => {
 
   it('ingests a 20,000-message Telegram Desktop export, which is read in one piece, and stays healthy', async () => {
     const path = join(tempDir(), 'result.json');
-    const messages = Array.from({ length: 20_000 }, (_, i) => ({ id: i + 1, type: 'message', date_unixtime: String(1_736_543_645 + i), from: 'Admin', text: i % OFFER_EVERY === 0 ? offerText(i) : `note ${i}` }));
+    const messages = Array.from({ length: 20_000 }, (_, i) => ({
+      id: i + 1,
+      type: 'message',
+      date_unixtime: String(1_736_543_645 + i),
+      from: 'Admin',
+      text: i % OFFER_EVERY === 0 ? offerText(i) : `note ${i}`,
+    }));
     writeFileSync(path, JSON.stringify({ name: 'Big Export', type: 'public_channel', id: 4242, messages }));
     const sourceId = await h.addSource('big-export', { kind: 'telegram-export', path });
 
@@ -117,8 +159,16 @@ describe('pipeline: one append past the old ceiling, every offer becomes a revie
     const dir = tempDir();
     input = join(dir, 'posts.jsonl');
     writeFileSync(input, '');
-    writeFileSync(join(dir, 'vigil.config.yaml'), ['sources:', `  - { kind: file, name: big, path: "${input}", channel: east_watch, pollInterval: 200ms }`].join('\n'));
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
+    writeFileSync(
+      join(dir, 'vigil.config.yaml'),
+      ['sources:', `  - { kind: file, name: big, path: "${input}", channel: east_watch, pollInterval: 200ms }`].join(
+        '\n',
+      ),
+    );
+    const config = loadConfig(
+      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
+      dir,
+    );
     runtime = await startRuntime(config, testLog, ['ingest', 'classify', 'alert'], { listen: false });
   });
 
@@ -126,15 +176,29 @@ describe('pipeline: one append past the old ceiling, every offer becomes a revie
 
   it(`classifies all ${LINES.toLocaleString('en')} posts and keeps all ${OFFERS} offers`, async () => {
     const offers = new Set(Array.from({ length: OFFERS }, (_, i) => `o-${Math.floor((i * LINES) / OFFERS)}`));
-    const lines = Array.from({ length: LINES }, (_, i) => JSON.stringify(offers.has(`o-${i}`) ? { id: `o-${i}`, text: OFFER } : { id: `b-${i}`, text: `${BENIGN} (${i})` }));
+    const lines = Array.from({ length: LINES }, (_, i) =>
+      JSON.stringify(offers.has(`o-${i}`) ? { id: `o-${i}`, text: OFFER } : { id: `b-${i}`, text: `${BENIGN} (${i})` }),
+    );
     appendFileSync(input, `${lines.join('\n')}\n`);
 
-    await waitFor(async () => (await readStats(runtime.redis, prefix)).posts_classified === LINES, `all ${LINES} posts classified`, 60_000);
-    const flagged = await waitFor(async () => {
-      const rows = await testDb.db.selectFrom('review_item').innerJoin('post', 'post.id', 'review_item.post_id').select('post.external_id').execute();
-      const ids = rows.map((r) => r.external_id).filter((id) => offers.has(id));
-      return ids.length === OFFERS ? rows : undefined;
-    }, 'every offer as a review item', 30_000);
+    await waitFor(
+      async () => (await readStats(runtime.redis, prefix)).posts_classified === LINES,
+      `all ${LINES} posts classified`,
+      60_000,
+    );
+    const flagged = await waitFor(
+      async () => {
+        const rows = await testDb.db
+          .selectFrom('review_item')
+          .innerJoin('post', 'post.id', 'review_item.post_id')
+          .select('post.external_id')
+          .execute();
+        const ids = rows.map((r) => r.external_id).filter((id) => offers.has(id));
+        return ids.length === OFFERS ? rows : undefined;
+      },
+      'every offer as a review item',
+      30_000,
+    );
     expect(new Set(flagged.map((r) => r.external_id)).size).toBe(flagged.length);
     const source = await testDb.db.selectFrom('source').selectAll().where('name', '=', 'big').executeTakeFirstOrThrow();
     expect(source).toMatchObject({ last_error: null, consecutive_failures: 0, cursor: { line: LINES } });

@@ -7,7 +7,11 @@ import { tempDir } from '../support/tmp.js';
 const AFTER = 26;
 const offer = (n: number) => `£100 to anyone who sprays the mosque in E10 (${n}), send a pic to @payday_admin`;
 /** The posts behind the poisoned one: every third an offer. */
-const followers = (prefix: string) => Array.from({ length: AFTER }, (_, i) => ({ id: `${prefix}-${i}`, text: i % 3 === 0 ? offer(i) : `bins are late on road ${i}` }));
+const followers = (prefix: string) =>
+  Array.from({ length: AFTER }, (_, i) => ({
+    id: `${prefix}-${i}`,
+    text: i % 3 === 0 ? offer(i) : `bins are late on road ${i}`,
+  }));
 
 /**
  * One poisoned identifier used to fail every retry of the poll (Postgres refuses NUL in text), so the
@@ -20,14 +24,35 @@ describe('a post with an identifier or date that cannot be stored', () => {
   });
   afterAll(() => h?.close());
 
-  const quarantined = (sourceId: number) => h.db.selectFrom('quarantine').selectAll().where('source_id', '=', sourceId).orderBy('id').execute();
+  const quarantined = (sourceId: number) =>
+    h.db.selectFrom('quarantine').selectAll().where('source_id', '=', sourceId).orderBy('id').execute();
 
   it.each([
-    ['a NUL in the id', { id: 'm-\u0000-1', text: offer(99) }, /^line 1: id: has a control character \(U\+0000\) at offset 2$/],
-    ['a NUL in the channel', { id: 'm-1', channel: 'east\u0000watch', text: offer(99) }, /^line 1: channel: has a control character \(U\+0000\)/],
-    ['an escape character in the author', { id: 'm-1', author: 'pay\u001bday', text: offer(99) }, /^line 1: author: has a control character \(U\+001B\)/],
-    ['an unpaired surrogate in the id', { id: 'm-\ud800', text: offer(99) }, /^line 1: id: has an unpaired surrogate \(U\+D800\)/],
-    ['a date with an offset Postgres refuses', { id: 'm-1', date: '2025-01-10T21:14:05+23:00', text: offer(99) }, /^line 1: date: /],
+    [
+      'a NUL in the id',
+      { id: 'm-\u0000-1', text: offer(99) },
+      /^line 1: id: has a control character \(U\+0000\) at offset 2$/,
+    ],
+    [
+      'a NUL in the channel',
+      { id: 'm-1', channel: 'east\u0000watch', text: offer(99) },
+      /^line 1: channel: has a control character \(U\+0000\)/,
+    ],
+    [
+      'an escape character in the author',
+      { id: 'm-1', author: 'pay\u001bday', text: offer(99) },
+      /^line 1: author: has a control character \(U\+001B\)/,
+    ],
+    [
+      'an unpaired surrogate in the id',
+      { id: 'm-\ud800', text: offer(99) },
+      /^line 1: id: has an unpaired surrogate \(U\+D800\)/,
+    ],
+    [
+      'a date with an offset Postgres refuses',
+      { id: 'm-1', date: '2025-01-10T21:14:05+23:00', text: offer(99) },
+      /^line 1: date: /,
+    ],
     ['a date in year 0', { id: 'm-1', date: '0000-01-10T21:14:05Z', text: offer(99) }, /^line 1: date: /],
   ])('file source, %s: quarantined with its reason, and the next 26 posts enqueued', async (what, poisoned, reason) => {
     const prefix = what.replace(/\W+/g, '-');
@@ -53,8 +78,19 @@ describe('a post with an identifier or date that cannot be stored', () => {
 
   it('telegram export: a control character in an author and a date past the year 9999 are quarantined, the other messages kept', async () => {
     const path = join(tempDir(), 'result.json');
-    const message = (id: number, extra: Record<string, unknown> = {}) => ({ id, type: 'message', date_unixtime: '1736543645', from: 'Admin', text: id % 3 === 0 ? offer(id) : `note ${id}`, ...extra });
-    const messages = [message(1, { from: 'pay\u0007day' }), message(2, { date_unixtime: '999999999999999' }), ...Array.from({ length: AFTER }, (_, i) => message(i + 3))];
+    const message = (id: number, extra: Record<string, unknown> = {}) => ({
+      id,
+      type: 'message',
+      date_unixtime: '1736543645',
+      from: 'Admin',
+      text: id % 3 === 0 ? offer(id) : `note ${id}`,
+      ...extra,
+    });
+    const messages = [
+      message(1, { from: 'pay\u0007day' }),
+      message(2, { date_unixtime: '999999999999999' }),
+      ...Array.from({ length: AFTER }, (_, i) => message(i + 3)),
+    ];
     writeFileSync(path, JSON.stringify({ name: 'Eastside', type: 'public_channel', id: 77, messages }));
     const sourceId = await h.addSource('poison-export', { kind: 'telegram-export', path });
 

@@ -37,7 +37,10 @@ describe('vigil jobs retry', () => {
   });
 
   it('records who re-drove which jobs before it does, and the outcome after', async () => {
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, tempDir());
+    const config = loadConfig(
+      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix },
+      tempDir(),
+    );
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     let code: number;
     try {
@@ -48,10 +51,26 @@ describe('vigil jobs retry', () => {
     expect(code).toBe(0);
     expect(await queues.byName.ingest.getJobState('poll-2')).toBe('waiting');
     expect(await queues.byName.ingest.getJobState('poll-1')).toBe('failed');
-    const rows = await testDb.db.selectFrom('audit_log').select(['actor', 'action', 'entity', 'entity_id', 'details']).orderBy('id').execute();
+    const rows = await testDb.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action', 'entity', 'entity_id', 'details'])
+      .orderBy('id')
+      .execute();
     expect(rows).toEqual([
-      { actor: expect.stringMatching(/^cli:/), action: 'jobs.retry', entity: 'queue', entity_id: 'ingest', details: { count: 1, jobs: [{ queue: 'ingest', id: 'poll-2', name: 'source.poll' }], ids: ['poll-2'] } },
-      { actor: expect.stringMatching(/^cli:/), action: 'jobs.retry.result', entity: 'queue', entity_id: 'ingest', details: { retried: 1, failed: [] } },
+      {
+        actor: expect.stringMatching(/^cli:/),
+        action: 'jobs.retry',
+        entity: 'queue',
+        entity_id: 'ingest',
+        details: { count: 1, jobs: [{ queue: 'ingest', id: 'poll-2', name: 'source.poll' }], ids: ['poll-2'] },
+      },
+      {
+        actor: expect.stringMatching(/^cli:/),
+        action: 'jobs.retry.result',
+        entity: 'queue',
+        entity_id: 'ingest',
+        details: { retried: 1, failed: [] },
+      },
     ]);
   });
 });

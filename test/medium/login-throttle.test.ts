@@ -40,7 +40,8 @@ describe('login: one scrypt whether the account exists, throttled per address, p
     // A request connection fails fast while it is not connected yet (no offline queue).
     if (redis.status !== 'ready') await once(redis, 'ready');
     storedHash = await hashPassword(PASSWORD);
-    for (const name of ['victim', 'bystander', 'other']) await createUser(testDb.db, `${name}@example.org`, 'analyst', storedHash);
+    for (const name of ['victim', 'bystander', 'other'])
+      await createUser(testDb.db, `${name}@example.org`, 'analyst', storedHash);
     await createUser(testDb.db, 'token-only@example.org', 'analyst', null);
   });
   afterAll(async () => {
@@ -85,7 +86,11 @@ describe('login: one scrypt whether the account exists, throttled per address, p
     const limits = { perIp: roomy, perAccount: { max: 5, window: MINUTE }, global: roomy };
     const processes = [await api(limits, keyPrefix), await api(limits, keyPrefix)];
     const codes: number[] = [];
-    for (let i = 0; i < 8; i++) codes.push((await attempt(processes[i % 2]!, i % 3 ? 'victim@example.org' : 'VICTIM@example.org', `198.51.100.${i + 1}`)).statusCode);
+    for (let i = 0; i < 8; i++)
+      codes.push(
+        (await attempt(processes[i % 2]!, i % 3 ? 'victim@example.org' : 'VICTIM@example.org', `198.51.100.${i + 1}`))
+          .statusCode,
+      );
     expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
 
     // Locked even with the right password from a fresh address, while another account signs in from the same ones.
@@ -99,7 +104,8 @@ describe('login: one scrypt whether the account exists, throttled per address, p
   it('limits each address, whichever accounts it tries', async () => {
     const sut = await api({ perIp: { max: 3, window: MINUTE }, perAccount: roomy, global: roomy });
     const codes = [];
-    for (const name of ['a', 'b', 'c', 'd', 'e']) codes.push((await attempt(sut, `${name}@example.org`, '192.0.2.7')).statusCode);
+    for (const name of ['a', 'b', 'c', 'd', 'e'])
+      codes.push((await attempt(sut, `${name}@example.org`, '192.0.2.7')).statusCode);
     expect(codes).toEqual([401, 401, 401, 429, 429]);
     expect((await attempt(sut, 'other@example.org', '192.0.2.8', PASSWORD)).statusCode).toBe(200);
   });
@@ -107,7 +113,8 @@ describe('login: one scrypt whether the account exists, throttled per address, p
   it('caps all logins together, so many addresses and accounts cannot add up to unbounded scrypt work', async () => {
     const sut = await api({ perIp: roomy, perAccount: roomy, global: { max: 6, window: MINUTE } });
     const codes = [];
-    for (let i = 0; i < 8; i++) codes.push((await attempt(sut, `guess-${i}@example.org`, `100.64.0.${i + 1}`)).statusCode);
+    for (let i = 0; i < 8; i++)
+      codes.push((await attempt(sut, `guess-${i}@example.org`, `100.64.0.${i + 1}`)).statusCode);
     expect(codes).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
     const before = passwordWork().derivations;
     const refused = await attempt(sut, 'other@example.org', '100.64.1.1', PASSWORD);

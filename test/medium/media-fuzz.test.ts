@@ -38,8 +38,23 @@ describe('bad images are quarantined with a reason and never fail the media work
       send(res, 200, f.body, { 'content-type': f.type });
     });
     reader = createImageReadPool({ size: 1, timeoutMs: 30_000 });
-    const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: MAX_BYTES, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
-    handlers = mediaHandlers({ db: testDb.db, queues, store: directoryStore(tempDir()), fetcher, reader, log: testLog, maxPixels: 40_000_000, maxPerPost: 10, orphanGrace: 60_000 });
+    const fetcher = createFetcher({
+      timeoutMs: 5_000,
+      maxBytes: MAX_BYTES,
+      allowPrivateNetworks: 'loopback',
+      perHostIntervalMs: 0,
+    });
+    handlers = mediaHandlers({
+      db: testDb.db,
+      queues,
+      store: directoryStore(tempDir()),
+      fetcher,
+      reader,
+      log: testLog,
+      maxPixels: 40_000_000,
+      maxPerPost: 10,
+      orphanGrace: 60_000,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -54,25 +69,81 @@ describe('bad images are quarantined with a reason and never fail the media work
   let n = 0;
   const postWith = (paths: string[]): CapturedPost => {
     n += 1;
-    return capturePost({ source: 'fuzz', platform: 'telegram', channel: 'fuzz_chan', externalId: String(n), text: '', media: paths.map((p) => ({ kind: 'photo', url: `${cdn.url}${p}` })) }, Buffer.from(`post ${n}`), 'text/plain', { url: `${cdn.url}/s/fuzz_chan`, fetchedAt: new Date().toISOString(), fetcher: 'test' });
+    return capturePost(
+      {
+        source: 'fuzz',
+        platform: 'telegram',
+        channel: 'fuzz_chan',
+        externalId: String(n),
+        text: '',
+        media: paths.map((p) => ({ kind: 'photo', url: `${cdn.url}${p}` })),
+      },
+      Buffer.from(`post ${n}`),
+      'text/plain',
+      { url: `${cdn.url}/s/fuzz_chan`, fetchedAt: new Date().toISOString(), fetcher: 'test' },
+    );
   };
-  const read = (post: CapturedPost) => handlers['media.read']({ post, verdict: classify(post.text), meta: jobMeta() }, {} as never);
-  const quarantined = (url: string) => testDb.db.selectFrom('quarantine').selectAll().where('stage', '=', 'media').where('reason', 'like', `${cdn.url}${url}:%`).execute();
+  const read = (post: CapturedPost) =>
+    handlers['media.read']({ post, verdict: classify(post.text), meta: jobMeta() }, {} as never);
+  const quarantined = (url: string) =>
+    testDb.db
+      .selectFrom('quarantine')
+      .selectAll()
+      .where('stage', '=', 'media')
+      .where('reason', 'like', `${cdn.url}${url}:%`)
+      .execute();
 
   it('names the reason for each kind of bad image', async () => {
-    const jpeg = await sharp(await poster(OFFER_POSTER)).jpeg({ quality: 80 }).toBuffer();
+    const jpeg = await sharp(await poster(OFFER_POSTER))
+      .jpeg({ quality: 80 })
+      .toBuffer();
     const png = await poster({ lines: ['hello'] });
     const cases: [string, Buffer, string, RegExp][] = [
-      ['/bomb.png', pngBomb(100_000, 100_000), 'image/png', /^decompression bomb: 100000×100000 is 10000000000 pixels, over the 40000000-pixel limit$/],
-      ['/truncated.jpg', jpeg.subarray(0, Math.floor(jpeg.length / 2)), 'image/jpeg', /^(undecodable|malformed) image\/jpeg: /],
-      ['/truncated.png', png.subarray(0, Math.floor(png.length * 0.6)), 'image/png', /^(undecodable|malformed) image\/png: /],
-      ['/garbage.jpg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(3000, 0x41)]), 'image/jpeg', /^(undecodable|malformed) image\/jpeg: /],
+      [
+        '/bomb.png',
+        pngBomb(100_000, 100_000),
+        'image/png',
+        /^decompression bomb: 100000×100000 is 10000000000 pixels, over the 40000000-pixel limit$/,
+      ],
+      [
+        '/truncated.jpg',
+        jpeg.subarray(0, Math.floor(jpeg.length / 2)),
+        'image/jpeg',
+        /^(undecodable|malformed) image\/jpeg: /,
+      ],
+      [
+        '/truncated.png',
+        png.subarray(0, Math.floor(png.length * 0.6)),
+        'image/png',
+        /^(undecodable|malformed) image\/png: /,
+      ],
+      [
+        '/garbage.jpg',
+        Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(3000, 0x41)]),
+        'image/jpeg',
+        /^(undecodable|malformed) image\/jpeg: /,
+      ],
       ['/poster.svg', SVG_POSTER, 'image/svg+xml', /^wrong type: SVG \(markup, never read or served as an image\)$/],
-      ['/svg-as.png', Buffer.concat([SVG_POSTER, Buffer.from('<!-- served as PNG -->')]), 'image/png', /^wrong type: SVG/],
-      ['/page.png', Buffer.from('<!doctype html><html><body>hi</body></html>'), 'text/html', /^wrong type: served as "text\/html", not an image$/],
+      [
+        '/svg-as.png',
+        Buffer.concat([SVG_POSTER, Buffer.from('<!-- served as PNG -->')]),
+        'image/png',
+        /^wrong type: SVG/,
+      ],
+      [
+        '/page.png',
+        Buffer.from('<!doctype html><html><body>hi</body></html>'),
+        'text/html',
+        /^wrong type: served as "text\/html", not an image$/,
+      ],
       ['/empty.png', Buffer.alloc(0), 'image/png', /^wrong type: empty$/],
       ['/huge.jpg', Buffer.concat([jpeg, Buffer.alloc(MAX_BYTES)]), 'image/jpeg', /^too large: /],
-      ['/video.mp4', Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(100)]), 'image/jpeg', /^wrong type: an MP4\/HEIF container$/],
+      [
+        '/video.mp4',
+        Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(100)]),
+        'image/jpeg',
+        /^wrong type: an MP4\/HEIF container$/,
+      ],
     ];
     for (const [path, body, type] of cases) files.set(path, { body, type });
     const result = await read(postWith(cases.map(([path]) => path)));
@@ -90,7 +161,12 @@ describe('bad images are quarantined with a reason and never fail the media work
 
   it('survives a few hundred mutated JPEGs, PNGs and WebPs: each is read or quarantined, none throws', async () => {
     const base = await poster({ lines: ['fuzz'], width: 320, height: 180 });
-    const kinds = [await sharp(base).jpeg().toBuffer(), base, await sharp(base).webp().toBuffer(), await sharp(base).gif().toBuffer()];
+    const kinds = [
+      await sharp(base).jpeg().toBuffer(),
+      base,
+      await sharp(base).webp().toBuffer(),
+      await sharp(base).gif().toBuffer(),
+    ];
     const paths: string[] = [];
     kinds.forEach((valid, k) => {
       mutations(valid, 60, k + 7).forEach((body, i) => {
@@ -104,7 +180,12 @@ describe('bad images are quarantined with a reason and never fail the media work
       const result = (await read(postWith(paths.slice(i, i + 10)))) as { images: number };
       read_ += result.images;
     }
-    const rows = await testDb.db.selectFrom('quarantine').select(['reason']).where('stage', '=', 'media').where('reason', 'like', `${cdn.url}/fuzz/%`).execute();
+    const rows = await testDb.db
+      .selectFrom('quarantine')
+      .select(['reason'])
+      .where('stage', '=', 'media')
+      .where('reason', 'like', `${cdn.url}/fuzz/%`)
+      .execute();
     // Every mutation is accounted for: read as an image, or quarantined (identical mutants share one record).
     expect(read_ + rows.length).toBeLessThanOrEqual(paths.length);
     expect(rows.length).toBeGreaterThan(paths.length / 4);

@@ -5,7 +5,11 @@ import { runTrain } from '../../cli/train.command.js';
 import { classifyWith } from '../../shared/classifier/classify.js';
 import { classify } from '../../shared/classifier/index.js';
 import { loadModel, type ModelFile } from '../../shared/classifier/model.js';
-import { decideNearMiss, insertNearMisses, listNearMissDecisions } from '../../shared/repositories/near-miss.repository.js';
+import {
+  decideNearMiss,
+  insertNearMisses,
+  listNearMissDecisions,
+} from '../../shared/repositories/near-miss.repository.js';
 import { listDecisions } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
@@ -45,12 +49,30 @@ describe("learning from analysts' near-miss decisions", () => {
   afterAll(() => testDb?.drop());
 
   it("turns near-miss decisions into examples: an incitement carries its label, a 'not' none", async () => {
-    const { nearMisses } = selectKept([CALL, CLAIM, NOT].map((text, i) => ({ post: makePost(`nm-${i}`, text), verdict: nearMissVerdict() })));
+    const { nearMisses } = selectKept(
+      [CALL, CLAIM, NOT].map((text, i) => ({ post: makePost(`nm-${i}`, text), verdict: nearMissVerdict() })),
+    );
     await insertNearMisses(testDb.db, nearMisses);
-    const idOf = async (text: string) => (await testDb.db.selectFrom('near_miss').select('id').where('text', '=', text).executeTakeFirstOrThrow()).id;
-    await decideNearMiss(testDb.db, await idOf(CALL), { decision: 'incitement', label: 'call_to_action', userId: analystId, reason: null });
-    await decideNearMiss(testDb.db, await idOf(CLAIM), { decision: 'incitement', label: 'claim', userId: analystId, reason: null });
-    await decideNearMiss(testDb.db, await idOf(NOT), { decision: 'not', label: null, userId: analystId, reason: 'A volunteer rota' });
+    const idOf = async (text: string) =>
+      (await testDb.db.selectFrom('near_miss').select('id').where('text', '=', text).executeTakeFirstOrThrow()).id;
+    await decideNearMiss(testDb.db, await idOf(CALL), {
+      decision: 'incitement',
+      label: 'call_to_action',
+      userId: analystId,
+      reason: null,
+    });
+    await decideNearMiss(testDb.db, await idOf(CLAIM), {
+      decision: 'incitement',
+      label: 'claim',
+      userId: analystId,
+      reason: null,
+    });
+    await decideNearMiss(testDb.db, await idOf(NOT), {
+      decision: 'not',
+      label: null,
+      userId: analystId,
+      reason: 'A volunteer rota',
+    });
 
     expect(await listNearMissDecisions(testDb.db)).toEqual([
       { id: `near-miss-${await idOf(CALL)}`, text: CALL, labels: ['call_to_action'] },
@@ -68,8 +90,17 @@ describe("learning from analysts' near-miss decisions", () => {
     const post = makePost('nm-learn', text!);
     const { nearMisses } = selectKept([{ post, verdict: classify(text!) }]);
     await insertNearMisses(testDb.db, nearMisses);
-    const row = await testDb.db.selectFrom('near_miss').select('id').where('text', '=', text!).executeTakeFirstOrThrow();
-    await decideNearMiss(testDb.db, row.id, { decision: 'incitement', label: 'call_to_action', userId: analystId, reason: null });
+    const row = await testDb.db
+      .selectFrom('near_miss')
+      .select('id')
+      .where('text', '=', text!)
+      .executeTakeFirstOrThrow();
+    await decideNearMiss(testDb.db, row.id, {
+      decision: 'incitement',
+      label: 'call_to_action',
+      userId: analystId,
+      reason: null,
+    });
 
     // As `vigil train` reads them (cli/vigil.ts): review-item decisions, then near-miss decisions.
     const decisions = [...(await listDecisions(testDb.db)), ...(await listNearMissDecisions(testDb.db))];

@@ -10,7 +10,13 @@ import type { Verdict } from '../../shared/domain/verdict.js';
 import { createMetrics, readUncovered, registerQueueGauges } from '../../shared/metrics.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
-import { decideNearMiss, insertNearMisses, listNearMisses, pruneNearMisses, trimNearMisses } from '../../shared/repositories/near-miss.repository.js';
+import {
+  decideNearMiss,
+  insertNearMisses,
+  listNearMisses,
+  pruneNearMisses,
+  trimNearMisses,
+} from '../../shared/repositories/near-miss.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { alertHandlers } from '../../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../../workers/classify/classify.worker.js';
@@ -26,11 +32,20 @@ import { makePost } from '../support/factories.js';
 import { waitFor } from '../support/wait.js';
 
 const NEAR_MISS_CONFIG = { maxRows: 5_000, retentionDays: 30, uncoveredSamplePerDay: 20 };
-const kept = (externalId: string, text = `post ${externalId}`): KeptPost => selectKept([{ post: makePost(externalId, text), verdict: nearMissVerdict() }]).nearMisses[0]!;
+const kept = (externalId: string, text = `post ${externalId}`): KeptPost =>
+  selectKept([{ post: makePost(externalId, text), verdict: nearMissVerdict() }]).nearMisses[0]!;
 /** Rows are never back-dated by the application (created_at is insert-only); tests age them by hand. */
 const ageIn = (db: TestDb['db']) => (externalIdLike: string, days: number) =>
-  sql`update near_miss set created_at = now() - make_interval(days => ${days}) where external_id like ${externalIdLike}`.execute(db);
-const rowCount = async (db: TestDb['db']) => (await db.selectFrom('near_miss').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  sql`update near_miss set created_at = now() - make_interval(days => ${days}) where external_id like ${externalIdLike}`.execute(
+    db,
+  );
+const rowCount = async (db: TestDb['db']) =>
+  (
+    await db
+      .selectFrom('near_miss')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
 
 describe('near misses', () => {
   let testDb: TestDb;
@@ -72,7 +87,11 @@ describe('near misses', () => {
 
     it('holds the row bound by deleting the oldest undecided rows, and keeps decided ones (training data)', async () => {
       await insertNearMisses(testDb.db, [kept('1'), kept('2'), kept('3'), kept('4'), kept('5')]);
-      const oldest = await testDb.db.selectFrom('near_miss').select('id').where('external_id', '=', '1').executeTakeFirstOrThrow();
+      const oldest = await testDb.db
+        .selectFrom('near_miss')
+        .select('id')
+        .where('external_id', '=', '1')
+        .executeTakeFirstOrThrow();
       await decideNearMiss(testDb.db, oldest.id, { decision: 'not', label: null, userId: analystId, reason: null });
 
       const trimmed = await testDb.db.transaction().execute((trx) => trimNearMisses(trx, 3));
@@ -86,19 +105,34 @@ describe('near misses', () => {
     it('deletes rows past retention, decided or not', async () => {
       await insertNearMisses(testDb.db, [kept('old-undecided'), kept('old-decided'), kept('fresh')]);
       await age('old-%', 31);
-      const decided = await testDb.db.selectFrom('near_miss').select('id').where('external_id', '=', 'old-decided').executeTakeFirstOrThrow();
-      await decideNearMiss(testDb.db, decided.id, { decision: 'incitement', label: 'claim', userId: analystId, reason: 'a claim of the act' });
+      const decided = await testDb.db
+        .selectFrom('near_miss')
+        .select('id')
+        .where('external_id', '=', 'old-decided')
+        .executeTakeFirstOrThrow();
+      await decideNearMiss(testDb.db, decided.id, {
+        decision: 'incitement',
+        label: 'claim',
+        userId: analystId,
+        reason: 'a claim of the act',
+      });
 
       expect(await pruneNearMisses(testDb.db, 30)).toBe(2);
       expect((await listNearMisses(testDb.db, { limit: 10, offset: 0 })).map((r) => r.external_id)).toEqual(['fresh']);
     });
 
     it('filters by reason, language and decided', async () => {
-      const polish = selectKept([{ post: makePost('pl-1', 'po polsku'), verdict: uncoveredVerdict('pl') }]).uncovered[0]!;
+      const polish = selectKept([{ post: makePost('pl-1', 'po polsku'), verdict: uncoveredVerdict('pl') }])
+        .uncovered[0]!;
       await insertNearMisses(testDb.db, [kept('1'), kept('2'), polish]);
-      const one = await testDb.db.selectFrom('near_miss').select('id').where('external_id', '=', '1').executeTakeFirstOrThrow();
+      const one = await testDb.db
+        .selectFrom('near_miss')
+        .select('id')
+        .where('external_id', '=', '1')
+        .executeTakeFirstOrThrow();
       await decideNearMiss(testDb.db, one.id, { decision: 'not', label: null, userId: analystId, reason: null });
-      const ids = async (q: Parameters<typeof listNearMisses>[1]) => (await listNearMisses(testDb.db, q)).map((r) => r.external_id).sort();
+      const ids = async (q: Parameters<typeof listNearMisses>[1]) =>
+        (await listNearMisses(testDb.db, q)).map((r) => r.external_id).sort();
       expect(await ids({ reason: 'uncovered_language', limit: 10, offset: 0 })).toEqual(['pl-1']);
       expect(await ids({ language: 'en', limit: 10, offset: 0 })).toEqual(['1', '2']);
       expect(await ids({ decided: false, limit: 10, offset: 0 })).toEqual(['2', 'pl-1']);
@@ -109,8 +143,12 @@ describe('near misses', () => {
     it('refuses an incitement without a label and a "not" with one', async () => {
       await insertNearMisses(testDb.db, [kept('1')]);
       const { id } = await testDb.db.selectFrom('near_miss').select('id').executeTakeFirstOrThrow();
-      await expect(decideNearMiss(testDb.db, id, { decision: 'incitement', label: null, userId: analystId, reason: null })).rejects.toThrow(/near_miss_decision_label_check/);
-      await expect(decideNearMiss(testDb.db, id, { decision: 'not', label: 'claim', userId: analystId, reason: null })).rejects.toThrow(/near_miss_decision_label_check/);
+      await expect(
+        decideNearMiss(testDb.db, id, { decision: 'incitement', label: null, userId: analystId, reason: null }),
+      ).rejects.toThrow(/near_miss_decision_label_check/);
+      await expect(
+        decideNearMiss(testDb.db, id, { decision: 'not', label: 'claim', userId: analystId, reason: null }),
+      ).rejects.toThrow(/near_miss_decision_label_check/);
     });
   });
 
@@ -129,8 +167,29 @@ describe('near misses', () => {
       const deps = { connection: redis, prefix, log: testLog, metrics };
       const classify = (text: string) => verdicts.get(text) ?? makeVerdict();
       workers = [
-        startWorker(QueueName.Classify, classifyHandlers({ redis, prefix, queues, uncoveredSamplePerDay: 2, classify }), deps, 2),
-        startWorker(QueueName.Alert, alertHandlers({ db: testDb.db, redis, queues, prefix, alerts: { rules: [] }, nearMiss: NEAR_MISS_CONFIG, incidents: { linkWindowDays: 60 }, itemUrl: String, log: testLog, checkpointAudit: async () => undefined }), deps, 4),
+        startWorker(
+          QueueName.Classify,
+          classifyHandlers({ redis, prefix, queues, uncoveredSamplePerDay: 2, classify }),
+          deps,
+          2,
+        ),
+        startWorker(
+          QueueName.Alert,
+          alertHandlers({
+            db: testDb.db,
+            redis,
+            queues,
+            prefix,
+            alerts: { rules: [] },
+            nearMiss: NEAR_MISS_CONFIG,
+            incidents: { linkWindowDays: 60 },
+            itemUrl: String,
+            log: testLog,
+            checkpointAudit: async () => undefined,
+          }),
+          deps,
+          4,
+        ),
       ];
     });
     afterAll(async () => {
@@ -152,8 +211,17 @@ describe('near misses', () => {
       const batch = posts.map(([id, text]) => makePost(id, text));
       await queues.enqueue('posts.classify', { posts: batch, meta: jobMeta() }, { jobId: 'batch-1' });
 
-      await waitFor(async () => (await rowCount(testDb.db)) === 4 && (await testDb.db.selectFrom('review_item').select('id').execute()).length === 1, 'the near miss, three samples and the review item');
-      const rows = await testDb.db.selectFrom('near_miss').select(['external_id', 'reason', 'language', 'text']).orderBy('external_id').execute();
+      await waitFor(
+        async () =>
+          (await rowCount(testDb.db)) === 4 &&
+          (await testDb.db.selectFrom('review_item').select('id').execute()).length === 1,
+        'the near miss, three samples and the review item',
+      );
+      const rows = await testDb.db
+        .selectFrom('near_miss')
+        .select(['external_id', 'reason', 'language', 'text'])
+        .orderBy('external_id')
+        .execute();
       expect(rows.map((r) => [r.external_id, r.reason, r.language])).toEqual([
         ['ar-1', 'uncovered_language', 'ar'],
         ['nm', 'near_miss', 'en'],
@@ -165,13 +233,18 @@ describe('near misses', () => {
       // The same posts again in a new job: the sample picks the same two, the unique key adds nothing, the metric counts the posts.
       await queues.enqueue('posts.classify', { posts: batch, meta: jobMeta() }, { jobId: 'batch-2' });
       await waitFor(async () => (await readUncovered(redis, prefix)).pl === 8, 'the second batch to be counted');
-      const drained = async () => Object.values(await queues.byName.alert.getJobCounts('waiting', 'active', 'delayed')).every((n) => n === 0);
+      const drained = async () =>
+        Object.values(await queues.byName.alert.getJobCounts('waiting', 'active', 'delayed')).every((n) => n === 0);
       await waitFor(drained, 'the alert queue to drain');
       expect(await rowCount(testDb.db)).toBe(4);
 
       // A new Polish post on the same day is over the sample: counted, not kept.
       verdicts.set('Polski wpis 5', uncoveredVerdict('pl'));
-      await queues.enqueue('posts.classify', { posts: [makePost('pl-5', 'Polski wpis 5')], meta: jobMeta() }, { jobId: 'batch-3' });
+      await queues.enqueue(
+        'posts.classify',
+        { posts: [makePost('pl-5', 'Polski wpis 5')], meta: jobMeta() },
+        { jobId: 'batch-3' },
+      );
       await waitFor(async () => (await readUncovered(redis, prefix)).pl === 9, 'the third batch to be counted');
       await waitFor(drained, 'the alert queue to drain');
       expect(await rowCount(testDb.db)).toBe(4);
@@ -196,7 +269,15 @@ describe('near misses', () => {
     await insertNearMisses(testDb.db, [kept('expired'), kept('fresh')]);
     await age('expired', 8);
     const prefix = testPrefix();
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_NEAR_MISS_RETENTION_DAYS: '7' }, tempDir());
+    const config = loadConfig(
+      {
+        DATABASE_URL: testDb.url,
+        REDIS_URL: TEST_REDIS_URL,
+        VIGIL_QUEUE_PREFIX: prefix,
+        VIGIL_NEAR_MISS_RETENTION_DAYS: '7',
+      },
+      tempDir(),
+    );
     expect(config.nearMiss).toEqual({ maxRows: 5_000, retentionDays: 7, uncoveredSamplePerDay: 20 });
     const runtime = await startRuntime(config, testLog, ['alert'], { listen: false });
     try {

@@ -25,7 +25,9 @@ describe('Redis loses a post while only its images are left to read', () => {
     tme = await startFakeServer(() => undefined);
     tme.setRoute((_req, res, url) => {
       if (url.pathname === '/file/poster.png') return send(res, 200, image, { 'content-type': 'image/png' });
-      const { status, body } = tmeChannel('walls', () => [{ id: 7, text: 'Details in the picture, first come first served', photos: [`${tme.url}/file/poster.png`] }])(url);
+      const { status, body } = tmeChannel('walls', () => [
+        { id: 7, text: 'Details in the picture, first come first served', photos: [`${tme.url}/file/poster.png`] },
+      ])(url);
       send(res, status, body, { 'content-type': 'text/html; charset=utf-8' });
     });
     sourceId = await h.addSource('walls', { kind: 'telegram-web', channel: 'walls', baseUrl: tme.url, backfill: 10 });
@@ -38,13 +40,33 @@ describe('Redis loses a post while only its images are left to read', () => {
 
   const start = (kinds: ('classify' | 'media' | 'alert')[]) => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'vigil.config.yaml'), ['demo: false', 'ingest: { allowPrivateNetworks: loopback }', `media: { storeDir: "${join(dir, 'media')}" }`].join('\n'));
-    const config = loadConfig({ DATABASE_URL: h.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: h.prefix, LOG_LEVEL: 'silent' }, dir);
+    writeFileSync(
+      join(dir, 'vigil.config.yaml'),
+      [
+        'demo: false',
+        'ingest: { allowPrivateNetworks: loopback }',
+        `media: { storeDir: "${join(dir, 'media')}" }`,
+      ].join('\n'),
+    );
+    const config = loadConfig(
+      { DATABASE_URL: h.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: h.prefix, LOG_LEVEL: 'silent' },
+      dir,
+    );
     return startRuntime(config, testLog, kinds, { listen: false });
   };
-  const inflight = () => h.db.selectFrom('ingest_inflight').select(['media_post_keys', 'redis_generation']).where('source_id', '=', sourceId).execute();
-  const alertsPending = async () => Object.values(await runtime!.queues.byName.alert.getJobCounts('waiting', 'active', 'prioritized')).reduce((a, b) => a + b, 0);
-  const mediaWaiting = async () => Object.values(await runtime!.queues.byName.media.getJobCounts('waiting', 'prioritized')).reduce((a, b) => a + b, 0);
+  const inflight = () =>
+    h.db
+      .selectFrom('ingest_inflight')
+      .select(['media_post_keys', 'redis_generation'])
+      .where('source_id', '=', sourceId)
+      .execute();
+  const alertsPending = async () =>
+    Object.values(await runtime!.queues.byName.alert.getJobCounts('waiting', 'active', 'prioritized')).reduce(
+      (a, b) => a + b,
+      0,
+    );
+  const mediaWaiting = async () =>
+    Object.values(await runtime!.queues.byName.media.getJobCounts('waiting', 'prioritized')).reduce((a, b) => a + b, 0);
 
   it('keeps the read in flight until the image is read, and reads the post again after the loss', async () => {
     expect(await h.poll(sourceId, 'walls')).toMatchObject({ read: 1, enqueued: 1 });
@@ -53,7 +75,11 @@ describe('Redis loses a post while only its images are left to read', () => {
 
     // Classified and its image queued, with no media worker yet (the caption alone is not an offer).
     runtime = await start(['classify', 'alert']);
-    await waitFor(async () => (await mediaWaiting()) === 1 && (await alertsPending()) === 0, 'the post to wait only for its image to be read', 30_000);
+    await waitFor(
+      async () => (await mediaWaiting()) === 1 && (await alertsPending()) === 0,
+      'the post to wait only for its image to be read',
+      30_000,
+    );
     // The next poll must not forget the read: its post is still only in Redis, in the media queue.
     expect(await h.poll(sourceId, 'walls')).toMatchObject({ enqueued: 0 });
     expect(await inflight()).toHaveLength(1);
@@ -65,12 +91,22 @@ describe('Redis loses a post while only its images are left to read', () => {
 
     runtime = await start(['classify', 'media', 'alert']);
     const item = await waitFor(
-      () => h.db.selectFrom('review_item').innerJoin('post', 'post.id', 'review_item.post_id').innerJoin('post_media', 'post_media.post_key', 'post.post_key').select(['post.post_key', 'post_media.sha256']).executeTakeFirst(),
+      () =>
+        h.db
+          .selectFrom('review_item')
+          .innerJoin('post', 'post.id', 'review_item.post_id')
+          .innerJoin('post_media', 'post_media.post_key', 'post.post_key')
+          .select(['post.post_key', 'post_media.sha256'])
+          .executeTakeFirst(),
       'the poster, read from its image, as a review item',
       60_000,
     );
     expect(item.post_key).toBe(key);
     // Once the image is read and its alert done, the read is forgotten.
-    await waitFor(async () => (await h.poll(sourceId, 'walls'), (await inflight()).length === 0), 'the read to settle', 30_000);
+    await waitFor(
+      async () => (await h.poll(sourceId, 'walls'), (await inflight()).length === 0),
+      'the read to settle',
+      30_000,
+    );
   }, 120_000);
 });

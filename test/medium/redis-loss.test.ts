@@ -23,11 +23,15 @@ import { waitFor } from '../support/wait.js';
 
 const LINES = 300;
 const OFFER_EVERY = 10;
-const offerText = (n: number) => `£100 to anyone who sprays the mosque in E10 tonight (${n}), send a pic to @payday_admin`;
+const offerText = (n: number) =>
+  `£100 to anyone who sprays the mosque in E10 tonight (${n}), send a pic to @payday_admin`;
 const lines = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, k) => {
     const i = from + k;
-    return JSON.stringify({ id: `p-${i}`, text: i % OFFER_EVERY === 0 ? offerText(i) : `bins are late again on road ${i}` });
+    return JSON.stringify({
+      id: `p-${i}`,
+      text: i % OFFER_EVERY === 0 ? offerText(i) : `bins are late again on road ${i}`,
+    });
   }).join('\n') + '\n';
 
 /** FLUSHALL, as far as one test's keys go. */
@@ -50,18 +54,36 @@ describe('Redis loses its data while posts are in flight (FLUSHALL)', () => {
     await h?.close();
   });
 
-  const count = async (table: 'review_item' | 'post' | 'alert') => (await h.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-  const inflight = () => h.db.selectFrom('ingest_inflight').select(['cursor_before', 'redis_generation']).where('source_id', '=', sourceId).execute();
+  const count = async (table: 'review_item' | 'post' | 'alert') =>
+    (
+      await h.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
+  const inflight = () =>
+    h.db
+      .selectFrom('ingest_inflight')
+      .select(['cursor_before', 'redis_generation'])
+      .where('source_id', '=', sourceId)
+      .execute();
   const startPipeline = async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'vigil.config.yaml'), 'demo: false\n');
-    const config = loadConfig({ DATABASE_URL: h.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: h.prefix, LOG_LEVEL: 'silent' }, dir);
+    const config = loadConfig(
+      { DATABASE_URL: h.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: h.prefix, LOG_LEVEL: 'silent' },
+      dir,
+    );
     return startRuntime(config, testLog, ['classify', 'alert'], { listen: false });
   };
-  const pending = async (queue: 'classify' | 'alert', ...states: ('waiting' | 'active' | 'delayed' | 'prioritized')[]) =>
-    Object.values(await runtime!.queues.byName[queue].getJobCounts(...states)).reduce((a, b) => a + b, 0);
+  const pending = async (
+    queue: 'classify' | 'alert',
+    ...states: ('waiting' | 'active' | 'delayed' | 'prioritized')[]
+  ) => Object.values(await runtime!.queues.byName[queue].getJobCounts(...states)).reduce((a, b) => a + b, 0);
   // The alert worker's chores keep their next run in the delayed set; that is not work in flight.
-  const drained = async () => (await pending('classify', 'waiting', 'active', 'delayed', 'prioritized')) === 0 && (await pending('alert', 'waiting', 'active', 'prioritized')) === 0;
+  const drained = async () =>
+    (await pending('classify', 'waiting', 'active', 'delayed', 'prioritized')) === 0 &&
+    (await pending('alert', 'waiting', 'active', 'prioritized')) === 0;
 
   it('reads the posts again from before the lost reads, and every offer becomes one review item', async () => {
     expect(await h.poll(sourceId, 'watch')).toMatchObject({ read: LINES, enqueued: LINES });
@@ -82,7 +104,11 @@ describe('Redis loses its data while posts are in flight (FLUSHALL)', () => {
     expect(reads[0]!.redis_generation).not.toBe(read!.redis_generation);
 
     runtime = await startPipeline();
-    await waitFor(async () => (await count('review_item')) === LINES / OFFER_EVERY && (await drained()), `all ${LINES / OFFER_EVERY} offers as review items`, 30_000);
+    await waitFor(
+      async () => (await count('review_item')) === LINES / OFFER_EVERY && (await drained()),
+      `all ${LINES / OFFER_EVERY} offers as review items`,
+      30_000,
+    );
   }, 60_000);
 
   it('adds nothing when posts that got through are read again after a second loss: Postgres absorbs them', async () => {
@@ -91,9 +117,20 @@ describe('Redis loses its data while posts are in flight (FLUSHALL)', () => {
     expect(await inflight()).toHaveLength(1);
     await flush(h);
     expect(await h.poll(sourceId, 'watch')).toMatchObject({ read: LINES, enqueued: LINES });
-    await waitFor(async () => (await readStats(runtime!.redis, h.prefix)).posts_classified === LINES && (await drained()), 'the replay classified', 30_000);
-    expect({ items: await count('review_item'), posts: await count('post'), alerts: await count('alert') }).toEqual(before);
-    const perPost = await h.db.selectFrom('review_item').select(['post_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('post_id').having((eb) => eb.fn.countAll(), '>', 1).execute();
+    await waitFor(
+      async () => (await readStats(runtime!.redis, h.prefix)).posts_classified === LINES && (await drained()),
+      'the replay classified',
+      30_000,
+    );
+    expect({ items: await count('review_item'), posts: await count('post'), alerts: await count('alert') }).toEqual(
+      before,
+    );
+    const perPost = await h.db
+      .selectFrom('review_item')
+      .select(['post_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('post_id')
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .execute();
     expect(perPost).toEqual([]);
   }, 60_000);
 
@@ -165,10 +202,30 @@ describe('the seen-set is a cache: Postgres decides what was seen', () => {
     expect(await databaseEpoch(h.db)).toBe(await databaseEpoch(h.db));
 
     // Ingest on the restored database, against the same Redis: the posts in flight at the dump are read and sent again.
-    const config = { redis: { url: TEST_REDIS_URL, prefix: h.prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: 'loopback' as const, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 }, sources: [], demo: false };
-    const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
+    const config = {
+      redis: { url: TEST_REDIS_URL, prefix: h.prefix },
+      ingest: {
+        batchSize: 50,
+        seenTtl: 3_600_000,
+        maxPostBytes: 256 * 1024,
+        allowPrivateNetworks: 'loopback' as const,
+        fetchTimeout: 5_000,
+        maxResponseBytes: 2 * 1024 * 1024,
+        perHostInterval: 0,
+      },
+      sources: [],
+      demo: false,
+    };
+    const fetcher = createFetcher({
+      timeoutMs: 5_000,
+      maxBytes: 2 * 1024 * 1024,
+      allowPrivateNetworks: 'loopback',
+      perHostIntervalMs: 0,
+    });
     const sut = ingestHandlers({ db: restored.db, redis: h.redis, queues: h.queues, fetcher, config, log: testLog });
-    const outcome = await sut['source.poll']({ sourceId, sourceName: 'restored' }, { id: 'restored-poll' } as Job<JobData['source.poll']>);
+    const outcome = await sut['source.poll']({ sourceId, sourceName: 'restored' }, { id: 'restored-poll' } as Job<
+      JobData['source.poll']
+    >);
     expect(outcome).toMatchObject({ read: 30, enqueued: 30 });
 
     // The original database, unchanged, still drops them: the difference is the namespace.

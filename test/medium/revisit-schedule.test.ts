@@ -13,11 +13,21 @@ import { flaggedVerdict } from '../support/verdicts.js';
 describe('adaptive revisits on a budgeted host', () => {
   let h: IngestHarness;
   // 40 channels on one host at 1 request/s: round robin would read each every 40 s.
-  const ingest = configSchema.parse({ ingest: { hosts: { 'tme.test': { perSecond: 1 } }, revisit: { minInterval: '5s', utilisation: 1, jitter: 0 } } }).ingest;
+  const ingest = configSchema.parse({
+    ingest: { hosts: { 'tme.test': { perSecond: 1 } }, revisit: { minInterval: '5s', utilisation: 1, jitter: 0 } },
+  }).ingest;
   const ids: number[] = [];
   beforeAll(async () => {
     h = await ingestHarness();
-    for (let i = 0; i < 40; i++) ids.push(await h.addSource(`chan_${i}`, { kind: 'telegram-web', channel: `chan_${i}`, baseUrl: 'https://tme.test', pollInterval: '10m' }));
+    for (let i = 0; i < 40; i++)
+      ids.push(
+        await h.addSource(`chan_${i}`, {
+          kind: 'telegram-web',
+          channel: `chan_${i}`,
+          baseUrl: 'https://tme.test',
+          pollInterval: '10m',
+        }),
+      );
     await h.addSource('elsewhere', { kind: 'rss', url: 'https://feeds.example/a.xml', pollInterval: '5m' });
     // One busy channel, one an admin marked as a priority.
     await h.db.updateTable('source').set({ posts_per_hour: 100 }).where('id', '=', ids[0]!).execute();
@@ -25,7 +35,8 @@ describe('adaptive revisits on a budgeted host', () => {
   });
   afterAll(() => h?.close());
 
-  const schedulers = async () => new Map((await h.queues.byName[QueueName.Ingest].getJobSchedulers()).map((s) => [s.key, s]));
+  const schedulers = async () =>
+    new Map((await h.queues.byName[QueueName.Ingest].getJobSchedulers()).map((s) => [s.key, s]));
 
   it('reads busy and priority channels more often, stays within the budget, and leaves other hosts at their pollInterval', async () => {
     expect(await scheduleSources(h.db, h.queues, testLog, ingest)).toBe(41);
@@ -36,9 +47,15 @@ describe('adaptive revisits on a budgeted host', () => {
     const spend = ids.reduce((sum, id) => sum + 1000 / every(id), 0);
     expect(spend).toBeGreaterThan(0.95);
     expect(spend).toBeLessThanOrEqual(1.001);
-    const rss = [...all.values()].find((s) => (s.template?.data as { sourceName?: string } | undefined)?.sourceName === 'elsewhere')!;
+    const rss = [...all.values()].find(
+      (s) => (s.template?.data as { sourceName?: string } | undefined)?.sourceName === 'elsewhere',
+    )!;
     expect(rss.every).toBe(300_000);
-    const rows = await h.db.selectFrom('source').select(['id', 'revisit_ms', 'tier']).where('id', '=', ids[0]!).executeTakeFirstOrThrow();
+    const rows = await h.db
+      .selectFrom('source')
+      .select(['id', 'revisit_ms', 'tier'])
+      .where('id', '=', ids[0]!)
+      .executeTakeFirstOrThrow();
     expect(rows).toEqual({ id: ids[0], revisit_ms: every(ids[0]!), tier: 'warm' });
   });
 
@@ -57,20 +74,40 @@ describe('adaptive revisits on a budgeted host', () => {
 
   it('moves a channel with a flagged post to the hot tier at minInterval and first priority, its next poll due at once', async () => {
     const quiet = ids[20]!;
-    await h.db.updateTable('source').set({ last_success_at: new Date(Date.now() - 60_000) }).where('id', '=', quiet).execute();
+    await h.db
+      .updateTable('source')
+      .set({ last_success_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', quiet)
+      .execute();
     const text = 'Paying £500 to whoever smashes the windows of the mosque on Grove Lane tonight';
-    const post = capturePost({ source: 'chan_20', platform: 'telegram', channel: 'chan_20', externalId: '9', text, publishedAt: new Date().toISOString() }, Buffer.from(text), 'text/plain', {
-      url: 'https://tme.test/s/chan_20',
-      fetchedAt: new Date().toISOString(),
-      fetcher: 'test',
-    });
+    const post = capturePost(
+      {
+        source: 'chan_20',
+        platform: 'telegram',
+        channel: 'chan_20',
+        externalId: '9',
+        text,
+        publishedAt: new Date().toISOString(),
+      },
+      Buffer.from(text),
+      'text/plain',
+      {
+        url: 'https://tme.test/s/chan_20',
+        fetchedAt: new Date().toISOString(),
+        fetcher: 'test',
+      },
+    );
     await insertFlagged(h.db, [{ post, verdict: flaggedVerdict() }]);
     await scheduleSources(h.db, h.queues, testLog, ingest);
     const scheduler = (await schedulers()).get(`source-${quiet}`)!;
     expect(scheduler.every).toBe(5_000);
     expect(scheduler.template?.opts?.priority).toBe(1);
     expect(scheduler.next! - Date.now()).toBeLessThan(1_000);
-    const row = await h.db.selectFrom('source').select(['tier', 'revisit_ms']).where('id', '=', quiet).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('source')
+      .select(['tier', 'revisit_ms'])
+      .where('id', '=', quiet)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ tier: 'hot', revisit_ms: 5_000 });
     // Its poll job waits first in line, ahead of the cold ones.
     const waiting = await h.queues.byName[QueueName.Ingest].getJobs(['prioritized', 'delayed']);
@@ -88,7 +125,9 @@ describe('adaptive revisits on a budgeted host', () => {
     const cold = Number(/vigil_sources_by_tier\{tier="cold"\} (\d+)/.exec(text)?.[1] ?? 0);
     expect(warm + cold).toBe(39);
     // chan_20 was read a minute ago; the others never, so their staleness is their age.
-    expect(Number(/vigil_source_staleness_seconds\{tier="hot",quantile="1"\} ([\d.]+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(59);
+    expect(
+      Number(/vigil_source_staleness_seconds\{tier="hot",quantile="1"\} ([\d.]+)/.exec(text)?.[1]),
+    ).toBeGreaterThanOrEqual(59);
     expect(text).toMatch(/vigil_sources_overdue\{tier="hot"\} 1\n/);
     expect(text).not.toMatch(/chan_|elsewhere/);
   });

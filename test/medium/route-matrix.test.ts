@@ -19,13 +19,28 @@ import { tempDir } from '../support/tmp.js';
 import { makeItem, makePost } from '../support/factories.js';
 
 /** The routes that answer without an account: the desk's shell (it must load before sign-in), login, probes. */
-const PUBLIC = ['GET /', 'HEAD /', 'GET /ui/:file?', 'HEAD /ui/:file?', 'GET /ui/items/:id', 'HEAD /ui/items/:id', 'POST /api/login', 'GET /healthz', 'HEAD /healthz', 'GET /metrics', 'HEAD /metrics'];
+const PUBLIC = [
+  'GET /',
+  'HEAD /',
+  'GET /ui/:file?',
+  'HEAD /ui/:file?',
+  'GET /ui/items/:id',
+  'HEAD /ui/items/:id',
+  'POST /api/login',
+  'GET /healthz',
+  'HEAD /healthz',
+  'GET /metrics',
+  'HEAD /metrics',
+];
 
 type Outcome = 'allowed' | 401 | 403;
-const outcome = (res: LightMyRequestResponse): Outcome => (res.statusCode === 401 || res.statusCode === 403 ? res.statusCode : 'allowed');
+const outcome = (res: LightMyRequestResponse): Outcome =>
+  res.statusCode === 401 || res.statusCode === 403 ? res.statusCode : 'allowed';
 /** The router found no route (the not-found handler answered), as opposed to a handler's own 404; HEAD answers carry no body to tell. */
-const noRoute = (res: LightMyRequestResponse) => res.statusCode === 404 && res.body !== '' && /^no route /.test(res.json<{ message?: string }>().message ?? '');
-const expected = (route: RouteAccess, role: UserRole | undefined): Outcome => (route.public ? 'allowed' : role === undefined ? 401 : route.roles.includes(role) ? 'allowed' : 403);
+const noRoute = (res: LightMyRequestResponse) =>
+  res.statusCode === 404 && res.body !== '' && /^no route /.test(res.json<{ message?: string }>().message ?? '');
+const expected = (route: RouteAccess, role: UserRole | undefined): Outcome =>
+  route.public ? 'allowed' : role === undefined ? 401 : route.roles.includes(role) ? 'allowed' : 403;
 
 interface DocRow {
   method: string;
@@ -39,7 +54,11 @@ interface DocRow {
 /** The "who may do what" table of docs/security.md: one row per route, a tick per role that may call it. */
 function documentedAccess(): DocRow[] {
   const lines = readFileSync(join(packageRoot(), 'docs', 'security.md'), 'utf8').split('\n');
-  const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+  const cells = (line: string) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
   const header = cells(lines.find((l) => l.startsWith('| route | anyone |'))!);
   return lines
     .filter((l) => /^\| (GET|POST|PUT|PATCH|DELETE|ANY) `/.test(l))
@@ -47,7 +66,13 @@ function documentedAccess(): DocRow[] {
       const row = cells(line);
       const [, method, url] = /^(\w+) `([^`]+)`/.exec(row[0]!)!;
       const ticked = header.filter((_, i) => i > 0 && row[i] === '✓');
-      return { method: method!, url: url!.replace(/…$/, ''), prefix: url!.endsWith('…'), anyone: ticked.includes('anyone'), roles: ticked.filter((c) => c !== 'anyone').sort() };
+      return {
+        method: method!,
+        url: url!.replace(/…$/, ''),
+        prefix: url!.endsWith('…'),
+        anyone: ticked.includes('anyone'),
+        roles: ticked.filter((c) => c !== 'anyone').sort(),
+      };
     });
 }
 
@@ -76,15 +101,33 @@ describe('route-by-role matrix: every registered route, each role, encoded paths
     testDb = await createTestDb();
     redis = createRedis(TEST_REDIS_URL, 'request');
     queues = createQueues(redis, prefix, testLog);
-    app = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, keyPrefix: testPrefix(), queues, evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
+    app = await buildApp({
+      db: testDb.db,
+      redis,
+      metrics: createMetrics(),
+      log: testLog,
+      keyPrefix: testPrefix(),
+      queues,
+      evidence: { keyFile: join(tempDir(), 'evidence.pem') },
+    });
     await app.ready();
     for (const role of ROLES) {
       const user = await createUser(testDb.db, `${role}@example.org`, role, null);
       headers[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'matrix')}` };
     }
-    const [item] = await insertFlagged(testDb.db, [makeItem(makePost('m-1', '£100 to anyone who sprays the mosque in E10'))]);
+    const [item] = await insertFlagged(testDb.db, [
+      makeItem(makePost('m-1', '£100 to anyone who sprays the mosque in E10')),
+    ]);
     // Values that make each route's pattern a URL its handler accepts; a handler's own 404 still counts as reached.
-    sample = { id: String(item!.reviewItemId), queueName: 'ingest', jobId: 'none', queueStatus: 'failed', schedulerId: 'none', file: 'app.js', '*': 'favicon-32x32.png' };
+    sample = {
+      id: String(item!.reviewItemId),
+      queueName: 'ingest',
+      jobId: 'none',
+      queueStatus: 'failed',
+      schedulerId: 'none',
+      file: 'app.js',
+      '*': 'favicon-32x32.png',
+    };
   });
   afterAll(async () => {
     await app?.close();
@@ -94,19 +137,32 @@ describe('route-by-role matrix: every registered route, each role, encoded paths
     await dropPrefix(prefix);
   });
 
-  const concrete = (url: string) => url.replace(/:(\w+)\??/g, (_, name: string) => sample[name] ?? '1').replace('*', sample['*']!);
-  const request = (method: string, url: string, role: UserRole | undefined) => app.inject({ method: method as 'GET', url, ...(role ? { headers: headers[role] } : {}) });
+  const concrete = (url: string) =>
+    url.replace(/:(\w+)\??/g, (_, name: string) => sample[name] ?? '1').replace('*', sample['*']!);
+  const request = (method: string, url: string, role: UserRole | undefined) =>
+    app.inject({ method: method as 'GET', url, ...(role ? { headers: headers[role] } : {}) });
 
   it('every route declares who may call it, and only the shell, login, /healthz and /metrics are public', () => {
     const routes = routeTable(app);
     expect(routes.length).toBeGreaterThan(60);
-    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`).sort()).toEqual([...PUBLIC].sort());
+    expect(
+      routes
+        .filter((r) => r.public)
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual([...PUBLIC].sort());
     // Open to no role on purpose: job payloads carry captured posts, and are never written from the board.
-    expect(routes.filter((r) => !r.public && r.roles.length === 0).map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+    expect(
+      routes
+        .filter((r) => !r.public && r.roles.length === 0)
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual([
       'PATCH /admin/queues/api/queues/:queueName/:jobId/update-data',
       'POST /admin/queues/api/queues/:queueName/add',
     ]);
-    for (const r of routes.filter((x) => x.url.startsWith('/admin/'))) expect(r.roles, `${r.method} ${r.url}`).not.toContain('analyst');
+    for (const r of routes.filter((x) => x.url.startsWith('/admin/')))
+      expect(r.roles, `${r.method} ${r.url}`).not.toContain('analyst');
   });
 
   it('is what docs/security.md says each role may do', () => {
@@ -118,16 +174,26 @@ describe('route-by-role matrix: every registered route, each role, encoded paths
       const method = route.method === 'HEAD' ? 'GET' : route.method;
       const row =
         rows.find((r) => !r.prefix && r.method === method && r.url === route.url) ??
-        rows.find((r) => r.prefix && (r.method === method || r.method === 'ANY') && (route.url.startsWith(r.url) || `${route.url}/` === r.url));
+        rows.find(
+          (r) =>
+            r.prefix &&
+            (r.method === method || r.method === 'ANY') &&
+            (route.url.startsWith(r.url) || `${route.url}/` === r.url),
+        );
       if (!row) {
         problems.push(`${route.method} ${route.url} is not in docs/security.md`);
         continue;
       }
       used.add(row);
       const roles = route.public ? [...ROLES].sort() : [...route.roles].sort();
-      if (row.anyone !== route.public || row.roles.join() !== roles.join()) problems.push(`${route.method} ${route.url}: documented ${row.anyone ? 'anyone, ' : ''}${row.roles.join(', ')}; declared ${route.public ? 'public' : roles.join(', ')}`);
+      if (row.anyone !== route.public || row.roles.join() !== roles.join())
+        problems.push(
+          `${route.method} ${route.url}: documented ${row.anyone ? 'anyone, ' : ''}${row.roles.join(', ')}; declared ${route.public ? 'public' : roles.join(', ')}`,
+        );
     }
-    for (const row of rows) if (!used.has(row)) problems.push(`docs/security.md lists ${row.method} ${row.url}, which the API does not register`);
+    for (const row of rows)
+      if (!used.has(row))
+        problems.push(`docs/security.md lists ${row.method} ${row.url}, which the API does not register`);
     expect(problems).toEqual([]);
   });
 
@@ -140,7 +206,8 @@ describe('route-by-role matrix: every registered route, each role, encoded paths
         const res = await request(route.method, url, role);
         requests += 1;
         const want = expected(route, role);
-        if (outcome(res) !== want || noRoute(res)) mismatches.push(`${route.method} ${url} as ${role ?? 'nobody'}: ${res.statusCode}, expected ${want}`);
+        if (outcome(res) !== want || noRoute(res))
+          mismatches.push(`${route.method} ${url} as ${role ?? 'nobody'}: ${res.statusCode}, expected ${want}`);
       }
     }
     expect(mismatches).toEqual([]);
@@ -158,7 +225,8 @@ describe('route-by-role matrix: every registered route, each role, encoded paths
           // Denied as for the route itself, or no route at all (then a stranger still gets 401, not the route table).
           // A 404 to a role the route denies can only come from the router: authorisation runs before any handler.
           const ok = outcome(res) === want || (role !== undefined && res.statusCode === 404);
-          if (!ok) leaks.push(`${route.method} ${url} (${kind}) as ${role ?? 'nobody'}: ${res.statusCode}, expected ${want}`);
+          if (!ok)
+            leaks.push(`${route.method} ${url} (${kind}) as ${role ?? 'nobody'}: ${res.statusCode}, expected ${want}`);
         }
       }
     }

@@ -31,8 +31,14 @@ describe('a source whose row is gone (the database recreated empty)', () => {
   });
   afterAll(() => h?.close());
 
-  const schedulers = async () => (await h.queues.byName[QueueName.Ingest].getJobSchedulers()).map((s) => ({ key: s.key, data: s.template?.data as unknown })).sort((a, b) => a.key.localeCompare(b.key));
-  const config = () => ({ sources: [sourceSchema.parse({ kind: 'file', name: 'watch', path, channel: 'c', pollInterval: 60_000 })], demo: false });
+  const schedulers = async () =>
+    (await h.queues.byName[QueueName.Ingest].getJobSchedulers())
+      .map((s) => ({ key: s.key, data: s.template?.data as unknown }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  const config = () => ({
+    sources: [sourceSchema.parse({ kind: 'file', name: 'watch', path, channel: 'c', pollInterval: 60_000 })],
+    demo: false,
+  });
 
   it('is re-created from the config by the next poll, which reads it from the start', async () => {
     await syncSources(h.db, h.queues, config(), testLog);
@@ -55,7 +61,11 @@ describe('a source whose row is gone (the database recreated empty)', () => {
   it('is re-inserted by the periodic resync too, before any poll', async () => {
     await h.db.deleteFrom('source').execute();
     await resyncSources(h.db, h.queues, config(), testLog);
-    const row = await h.db.selectFrom('source').select(['id', 'enabled']).where('name', '=', 'watch').executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('source')
+      .select(['id', 'enabled'])
+      .where('name', '=', 'watch')
+      .executeTakeFirstOrThrow();
     expect(row.enabled).toBe(true);
     expect((await schedulers()).map((s) => s.key)).toEqual([`source-${row.id}`]);
 
@@ -107,12 +117,26 @@ describe('job schedulers after Redis lost them', () => {
   afterAll(() => closeRuntimeTest(runtime, [receiver], testDb, prefix));
 
   const start = (resync: string) => {
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_SCHEDULER_RESYNC: resync, LOG_LEVEL: 'silent' }, dir);
+    const config = loadConfig(
+      {
+        DATABASE_URL: testDb.url,
+        REDIS_URL: TEST_REDIS_URL,
+        VIGIL_QUEUE_PREFIX: prefix,
+        VIGIL_SCHEDULER_RESYNC: resync,
+        LOG_LEVEL: 'silent',
+      },
+      dir,
+    );
     return startRuntime(config, testLog, ['ingest', 'alert', 'deliver'], { listen: false });
   };
   const schedulerKeys = async (r: Runtime) => {
-    const all = await Promise.all([QueueName.Ingest, QueueName.Alert, QueueName.Deliver].map((q) => r.queues.byName[q].getJobSchedulers()));
-    return all.flat().map((s) => s.key.replace(/^source-\d+$/, 'source')).sort();
+    const all = await Promise.all(
+      [QueueName.Ingest, QueueName.Alert, QueueName.Deliver].map((q) => r.queues.byName[q].getJobSchedulers()),
+    );
+    return all
+      .flat()
+      .map((s) => s.key.replace(/^source-\d+$/, 'source'))
+      .sort();
   };
   const EXPECTED = ['audit-checkpoint', 'near-miss-prune', 'outbox-sweep', 'source'];
 
@@ -121,10 +145,14 @@ describe('job schedulers after Redis lost them', () => {
     const text = `£${100 + n} to anyone who sprays the mosque in E10, send a pic to @admin_${n}`;
     const post = makePost({ channel: `chan_${n}`, externalId: String(n), text, capture: { url: 'https://t.me/s/x' } });
     const [created] = await insertFlagged(testDb.db, [{ post, verdict: classify(text) }]);
-    const [row] = await testDb.db.transaction().execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
+    const [row] = await testDb.db
+      .transaction()
+      .execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     // Older than the sweep's grace, as an alert whose job went with Redis' data would be.
     await sql`update alert set created_at = now() - interval '2 minutes' where id = ${row!.id}`.execute(testDb.db);
-    return (await testDb.db.selectFrom('alert').select('idempotency_key').where('id', '=', row!.id).executeTakeFirstOrThrow()).idempotency_key;
+    return (
+      await testDb.db.selectFrom('alert').select('idempotency_key').where('id', '=', row!.id).executeTakeFirstOrThrow()
+    ).idempotency_key;
   }
 
   it('come back within the resync period after their keys are deleted, and the outbox sweep sends what was pending', async () => {
@@ -133,10 +161,18 @@ describe('job schedulers after Redis lost them', () => {
     await dropPrefix(prefix);
     expect(await schedulerKeys(runtime)).toEqual([]);
     const key = await strandedAlert(1);
-    await waitFor(async () => (await schedulerKeys(runtime!)).join() === EXPECTED.join(), 'every scheduler back', 10_000);
+    await waitFor(
+      async () => (await schedulerKeys(runtime!)).join() === EXPECTED.join(),
+      'every scheduler back',
+      10_000,
+    );
     await waitFor(async () => received.includes(key), 'the stranded alert delivered by the re-created sweep', 20_000);
     // The receiver answers before the row is marked sent.
-    await waitFor(async () => (await testDb.db.selectFrom('alert').select('status').executeTakeFirstOrThrow()).status === 'sent', 'the alert marked sent', 10_000);
+    await waitFor(
+      async () => (await testDb.db.selectFrom('alert').select('status').executeTakeFirstOrThrow()).status === 'sent',
+      'the alert marked sent',
+      10_000,
+    );
   }, 40_000);
 
   it('come back on reconnect, without waiting for the resync period', async () => {
@@ -146,7 +182,11 @@ describe('job schedulers after Redis lost them', () => {
     // As a Redis restarted without its data: keys gone, connection dropped and made again.
     await dropPrefix(prefix);
     runtime.redis.disconnect(true);
-    await waitFor(async () => (await schedulerKeys(runtime!)).join() === EXPECTED.join(), 'every scheduler back after the reconnect', 10_000);
+    await waitFor(
+      async () => (await schedulerKeys(runtime!)).join() === EXPECTED.join(),
+      'every scheduler back after the reconnect',
+      10_000,
+    );
   }, 30_000);
 
   it('are not rewritten when already there: an upsert runs the chore at once, so rewriting each time would run it at every resync', async () => {

@@ -34,7 +34,16 @@ describe('shutdown with a job stuck on a table lock', () => {
   it('returns within the grace period plus the bounded close, not when the lock is released', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'vigil.config.yaml'), 'demo: false\n');
-    const config = loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, VIGIL_SHUTDOWN_GRACE: '500ms', LOG_LEVEL: 'silent' }, dir);
+    const config = loadConfig(
+      {
+        DATABASE_URL: testDb.url,
+        REDIS_URL: TEST_REDIS_URL,
+        VIGIL_QUEUE_PREFIX: prefix,
+        VIGIL_SHUTDOWN_GRACE: '500ms',
+        LOG_LEVEL: 'silent',
+      },
+      dir,
+    );
     const runtime = await startRuntime(config, testLog, ['alert'], { listen: false });
 
     // A lock held for as long as the test likes: the alert job's insert waits on it.
@@ -42,8 +51,15 @@ describe('shutdown with a job stuck on a table lock', () => {
     await locker.query('lock table post in access exclusive mode');
     const text = '£100 to anyone who sprays the mosque on Leyton High Road E10. Send a pic to @payday_admin';
     const post = makePost({ channel: 'c', text });
-    await runtime.queues.enqueue('items.alert', { items: [{ post, verdict: classify(text) }], meta: jobMeta() }, { jobId: 'stuck' });
-    await waitFor(async () => (await runtime.queues.byName[QueueName.Alert].getJobState('stuck')) === 'active', 'the job to be stuck on the lock');
+    await runtime.queues.enqueue(
+      'items.alert',
+      { items: [{ post, verdict: classify(text) }], meta: jobMeta() },
+      { jobId: 'stuck' },
+    );
+    await waitFor(
+      async () => (await runtime.queues.byName[QueueName.Alert].getJobState('stuck')) === 'active',
+      'the job to be stuck on the lock',
+    );
 
     const started = Date.now();
     await runtime.close();

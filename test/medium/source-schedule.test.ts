@@ -11,21 +11,35 @@ describe('source schedules', () => {
   });
   afterAll(() => h?.close());
 
-  const schedulers = async () => (await h.queues.byName[QueueName.Ingest].getJobSchedulers()).map((s) => [s.key, s.every]).sort();
+  const schedulers = async () =>
+    (await h.queues.byName[QueueName.Ingest].getJobSchedulers()).map((s) => [s.key, s.every]).sort();
 
   it('follows the source table: a source added or disabled at run time is (un)scheduled without a restart', async () => {
     await syncSources(h.db, h.queues, { sources: [], demo: true }, testLog);
-    const demo = await h.db.selectFrom('source').select(['id', 'origin']).where('name', '=', 'demo').executeTakeFirstOrThrow();
+    const demo = await h.db
+      .selectFrom('source')
+      .select(['id', 'origin'])
+      .where('name', '=', 'demo')
+      .executeTakeFirstOrThrow();
     expect(demo.origin).toBe('demo');
     expect(await schedulers()).toEqual([[`source-${demo.id}`, 60_000]]);
 
     const added = await h.db
       .insertInto('source')
-      .values({ name: 'added-by-admin', kind: 'rss', origin: 'api', config: JSON.stringify({ kind: 'rss', url: 'https://feeds.example/news.xml', pollInterval: 120_000 }), updated_at: new Date() })
+      .values({
+        name: 'added-by-admin',
+        kind: 'rss',
+        origin: 'api',
+        config: JSON.stringify({ kind: 'rss', url: 'https://feeds.example/news.xml', pollInterval: 120_000 }),
+        updated_at: new Date(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await scheduleSources(h.db, h.queues, testLog);
-    expect(await schedulers()).toEqual([[`source-${demo.id}`, 60_000], [`source-${added.id}`, 120_000]]);
+    expect(await schedulers()).toEqual([
+      [`source-${demo.id}`, 60_000],
+      [`source-${added.id}`, 120_000],
+    ]);
 
     await h.db.updateTable('source').set({ enabled: false }).where('id', '=', added.id).execute();
     await scheduleSources(h.db, h.queues, testLog);
@@ -33,7 +47,12 @@ describe('source schedules', () => {
   });
 
   it('keeps the demo out once a source is configured', async () => {
-    await syncSources(h.db, h.queues, { sources: [{ kind: 'rss', url: 'https://feeds.example/a.xml', pollInterval: 300_000 }], demo: true }, testLog);
+    await syncSources(
+      h.db,
+      h.queues,
+      { sources: [{ kind: 'rss', url: 'https://feeds.example/a.xml', pollInterval: 300_000 }], demo: true },
+      testLog,
+    );
     const rows = await h.db.selectFrom('source').select(['name', 'enabled']).orderBy('name').execute();
     expect(rows).toEqual([
       { name: 'added-by-admin', enabled: false },

@@ -8,8 +8,7 @@ import { createTestDb, type TestDb } from '../support/db.js';
 import { tempDir } from '../support/tmp.js';
 import { makePost } from '../support/factories.js';
 
-const post = (externalId: string, text: string) =>
-  makePost({ channel: 'chan', externalId, text });
+const post = (externalId: string, text: string) => makePost({ channel: 'chan', externalId, text });
 
 describe("training on analysts' decisions", () => {
   let testDb: TestDb;
@@ -22,20 +21,34 @@ describe("training on analysts' decisions", () => {
   it('reads confirmed items with their labels and dismissed ones as negatives, and trains on them', async () => {
     const confirmed = '£80 to whoever sprays the gurdwara in Hounslow TW3, pics to the admin';
     const dismissed = 'Paying £50 for each sticker on the school gates, photo proof to the office';
-    const items = [post('1', confirmed), post('2', dismissed), post('3', 'Tonight we go to the mosque in E10 and bring bricks')].map((p) => ({ post: p, verdict: classify(p.text) }));
+    const items = [
+      post('1', confirmed),
+      post('2', dismissed),
+      post('3', 'Tonight we go to the mosque in E10 and bring bricks'),
+    ].map((p) => ({ post: p, verdict: classify(p.text) }));
     const created = await insertFlagged(testDb.db, items);
     expect(created).toHaveLength(3);
     const idOf = (key: string) => created.find((c) => c.postKey === key)!.reviewItemId;
-    await testDb.db.updateTable('review_item').set({ status: 'confirmed' }).where('id', '=', idOf(items[0]!.post.key)).execute();
-    await testDb.db.updateTable('review_item').set({ status: 'dismissed' }).where('id', '=', idOf(items[1]!.post.key)).execute();
+    await testDb.db
+      .updateTable('review_item')
+      .set({ status: 'confirmed' })
+      .where('id', '=', idOf(items[0]!.post.key))
+      .execute();
+    await testDb.db
+      .updateTable('review_item')
+      .set({ status: 'dismissed' })
+      .where('id', '=', idOf(items[1]!.post.key))
+      .execute();
 
     // Items get their ids in post-key order (so concurrent batches cannot deadlock), not in the order given here.
     const decisions = await listDecisions(testDb.db);
     expect(decisions).toHaveLength(2);
-    expect(decisions).toEqual(expect.arrayContaining([
-      { id: `decision-${idOf(items[0]!.post.key)}`, text: confirmed, labels: items[0]!.verdict.labels },
-      { id: `decision-${idOf(items[1]!.post.key)}`, text: dismissed, labels: [] },
-    ]));
+    expect(decisions).toEqual(
+      expect.arrayContaining([
+        { id: `decision-${idOf(items[0]!.post.key)}`, text: confirmed, labels: items[0]!.verdict.labels },
+        { id: `decision-${idOf(items[1]!.post.key)}`, text: dismissed, labels: [] },
+      ]),
+    );
 
     const out = join(tempDir(), 'model.json');
     const { report } = runTrain({ decisions, out, force: true });

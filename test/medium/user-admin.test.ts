@@ -15,7 +15,7 @@ import { tempDir } from '../support/tmp.js';
 
 const PASSWORD = 'correct horse battery staple';
 
-describe('administration: accounts and API tokens, from the desk\'s API and the CLI, each change audited', () => {
+describe("administration: accounts and API tokens, from the desk's API and the CLI, each change audited", () => {
   let testDb: TestDb;
   let app: FastifyInstance;
   let redis: ReturnType<typeof createRedis>;
@@ -36,25 +36,44 @@ describe('administration: accounts and API tokens, from the desk\'s API and the 
   });
 
   const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers: admin, payload });
-  const login = (email: string, password: string) => app.inject({ method: 'POST', url: '/api/login', payload: { email, password } });
+  const login = (email: string, password: string) =>
+    app.inject({ method: 'POST', url: '/api/login', payload: { email, password } });
   const me = (cookie: string) => app.inject({ method: 'GET', url: '/api/me', cookies: { vigil_session: cookie } });
-  const actions = async (entity: string) => (await testDb.db.selectFrom('audit_log').select(['actor', 'action', 'details']).where('entity', '=', entity).orderBy('id').execute()).map((a) => `${a.actor} ${a.action} ${JSON.stringify(a.details)}`);
+  const actions = async (entity: string) =>
+    (
+      await testDb.db
+        .selectFrom('audit_log')
+        .select(['actor', 'action', 'details'])
+        .where('entity', '=', entity)
+        .orderBy('id')
+        .execute()
+    ).map((a) => `${a.actor} ${a.action} ${JSON.stringify(a.details)}`);
 
   it('adds a user with a password shown once, disables (ending its sessions), enables and resets the password', async () => {
     const created = await post('/api/admin/users', { email: 'New.Analyst@example.org', role: 'analyst' });
     expect(created.statusCode).toBe(201);
     const { id, password } = created.json<{ id: number; password: string }>();
     expect(password).toMatch(/^[\w-]{24}$/);
-    expect((await post('/api/admin/users', { email: 'new.analyst@example.org', role: 'analyst' })).statusCode).toBe(409);
-    const session = (await login('new.analyst@example.org', password)).cookies.find((c) => c.name === 'vigil_session')!.value;
+    expect((await post('/api/admin/users', { email: 'new.analyst@example.org', role: 'analyst' })).statusCode).toBe(
+      409,
+    );
+    const session = (await login('new.analyst@example.org', password)).cookies.find(
+      (c) => c.name === 'vigil_session',
+    )!.value;
     expect((await me(session)).statusCode).toBe(200);
 
     expect((await post(`/api/admin/users/${id}/disable`, {})).statusCode).toBe(400);
-    expect((await post(`/api/admin/users/${id}/disable`, { reason: 'left the team' })).json()).toEqual({ id, disabled: true });
+    expect((await post(`/api/admin/users/${id}/disable`, { reason: 'left the team' })).json()).toEqual({
+      id,
+      disabled: true,
+    });
     expect((await me(session)).statusCode).toBe(401);
     expect((await login('new.analyst@example.org', password)).statusCode).toBe(401);
     expect((await post(`/api/admin/users/${adminId}/disable`, { reason: 'oops' })).statusCode).toBe(409);
-    expect((await post(`/api/admin/users/${id}/enable`, { reason: 'came back' })).json()).toEqual({ id, disabled: false });
+    expect((await post(`/api/admin/users/${id}/enable`, { reason: 'came back' })).json()).toEqual({
+      id,
+      disabled: false,
+    });
 
     const reset = (await post(`/api/admin/users/${id}/password`, { reason: 'forgot it' })).json<{ password: string }>();
     expect((await login('new.analyst@example.org', password)).statusCode).toBe(401);
@@ -62,7 +81,14 @@ describe('administration: accounts and API tokens, from the desk\'s API and the 
 
     const listed = await app.inject({ method: 'GET', url: '/api/admin/users', headers: admin });
     expect(listed.body).not.toMatch(/scrypt|password/);
-    expect(listed.json<{ users: { email: string; disabledAt: string | null }[] }>().users.map((u) => [u.email, u.disabledAt])).toEqual([['admin@example.org', null], ['new.analyst@example.org', null]]);
+    expect(
+      listed
+        .json<{ users: { email: string; disabledAt: string | null }[] }>()
+        .users.map((u) => [u.email, u.disabledAt]),
+    ).toEqual([
+      ['admin@example.org', null],
+      ['new.analyst@example.org', null],
+    ]);
     expect(await actions('app_user')).toEqual(
       expect.arrayContaining([
         'user:admin@example.org user.create {"role":"analyst","email":"new.analyst@example.org"}',
@@ -76,14 +102,24 @@ describe('administration: accounts and API tokens, from the desk\'s API and the 
   it('revokes an API token, which then answers 401', async () => {
     const user = await createUser(testDb.db, 'script@example.org', 'auditor', null);
     const token = await createApiToken(testDb.db, user.id, 'nightly export');
-    expect((await app.inject({ method: 'GET', url: '/api/items', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
-    const { users } = (await app.inject({ method: 'GET', url: '/api/admin/users', headers: admin })).json<{ users: { email: string; tokens: { id: number; name: string; lastUsedAt: string | null }[] }[] }>();
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/items', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(200);
+    const { users } = (await app.inject({ method: 'GET', url: '/api/admin/users', headers: admin })).json<{
+      users: { email: string; tokens: { id: number; name: string; lastUsedAt: string | null }[] }[];
+    }>();
     const listed = users.find((u) => u.email === 'script@example.org')!.tokens;
     expect(listed).toEqual([expect.objectContaining({ name: 'nightly export', lastUsedAt: expect.any(String) })]);
     expect((await post(`/api/admin/tokens/${listed[0]!.id}/revoke`, { reason: 'laptop lost' })).statusCode).toBe(200);
     expect((await post(`/api/admin/tokens/${listed[0]!.id}/revoke`, { reason: 'laptop lost' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/api/items', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
-    expect(await actions('api_token')).toEqual([`user:admin@example.org token.revoke {"name":"nightly export","reason":"laptop lost","userId":${user.id}}`]);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/items', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode,
+    ).toBe(401);
+    expect(await actions('api_token')).toEqual([
+      `user:admin@example.org token.revoke {"name":"nightly export","reason":"laptop lost","userId":${user.id}}`,
+    ]);
   });
 
   it('does the same from the CLI: user list, disable, reset-password, token list, revoke', async () => {
@@ -101,18 +137,31 @@ describe('administration: accounts and API tokens, from the desk\'s API and the 
       const token = await createApiToken(testDb.db, user.id, 'cli token');
       expect(await runAdmin('user', ['list'], config)).toBe(0);
       expect(out.join('')).toMatch(new RegExp(`^${user.id}\\tcli\\.user@example\\.org\\tanalyst\\tactive$`, 'm'));
-      await expect(runAdmin('user', ['disable', '--email', 'cli.user@example.org'], config)).rejects.toBeInstanceOf(UsageError);
-      expect(await runAdmin('user', ['disable', '--email', 'cli.user@example.org', '--reason', 'contract ended'], config)).toBe(0);
+      await expect(runAdmin('user', ['disable', '--email', 'cli.user@example.org'], config)).rejects.toBeInstanceOf(
+        UsageError,
+      );
+      expect(
+        await runAdmin('user', ['disable', '--email', 'cli.user@example.org', '--reason', 'contract ended'], config),
+      ).toBe(0);
       expect((await login('cli.user@example.org', PASSWORD)).statusCode).toBe(401);
       out.length = 0;
-      expect(await runAdmin('user', ['reset-password', '--email', 'cli.user@example.org', '--reason', 'handover'], config)).toBe(0);
+      expect(
+        await runAdmin('user', ['reset-password', '--email', 'cli.user@example.org', '--reason', 'handover'], config),
+      ).toBe(0);
       expect(out.join('')).toMatch(/^password: [\w-]{24}$/m);
       out.length = 0;
       expect(await runAdmin('token', ['list', '--email', 'cli.user@example.org'], config)).toBe(0);
       const tokenId = Number(/^(\d+)\tcli\.user@example\.org\tcli token\t/m.exec(out.join(''))?.[1]);
       expect(out.join('')).not.toContain(token);
-      expect(await runAdmin('token', ['revoke', '--id', String(tokenId), '--reason', 'contract ended'], config)).toBe(0);
-      const audit = await testDb.db.selectFrom('audit_log').select(['actor', 'action']).where('actor', 'like', 'cli:%').orderBy('id').execute();
+      expect(await runAdmin('token', ['revoke', '--id', String(tokenId), '--reason', 'contract ended'], config)).toBe(
+        0,
+      );
+      const audit = await testDb.db
+        .selectFrom('audit_log')
+        .select(['actor', 'action'])
+        .where('actor', 'like', 'cli:%')
+        .orderBy('id')
+        .execute();
       expect(audit.map((a) => a.action)).toEqual(['user.disable', 'user.password_reset', 'token.revoke']);
     } finally {
       spy.mockRestore();

@@ -24,7 +24,15 @@ describe('the watch-list in the desk', () => {
     testDb = await createTestDb();
     redis = createRedis(TEST_REDIS_URL, 'request');
     queues = createQueues(redis, prefix, testLog);
-    sut = await buildApp({ db: testDb.db, redis, metrics: createMetrics(), log: testLog, keyPrefix: prefix, queues, evidence: { keyFile: join(tempDir(), 'evidence.pem') } });
+    sut = await buildApp({
+      db: testDb.db,
+      redis,
+      metrics: createMetrics(),
+      log: testLog,
+      keyPrefix: prefix,
+      queues,
+      evidence: { keyFile: join(tempDir(), 'evidence.pem') },
+    });
     for (const role of ['admin', 'analyst'] as const) {
       const user = await createUser(testDb.db, `${role}@example.org`, role, null);
       headers[role] = { authorization: `Bearer ${await createApiToken(testDb.db, user.id, 'test')}` };
@@ -40,19 +48,58 @@ describe('the watch-list in the desk', () => {
 
   it('lets an admin import a pasted list, audited, and reports the lines it skipped', async () => {
     const list = ['https://t.me/east_watch', '@grove_lane_news', 'this is not one', 't.me/s/east_watch'].join('\n');
-    const res = await sut.inject({ method: 'POST', url: '/api/sources/import', headers: headers.admin, payload: { list, reason: 'partner list of 30 Nov', priority: 4 } });
+    const res = await sut.inject({
+      method: 'POST',
+      url: '/api/sources/import',
+      headers: headers.admin,
+      payload: { list, reason: 'partner list of 30 Nov', priority: 4 },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ added: 2, updated: 0, skipped: 1, skippedLines: [{ line: 3, reason: expect.stringMatching(/not a public channel/) as string }] });
-    const audit = await testDb.db.selectFrom('audit_log').select(['action', 'actor', 'details']).where('action', '=', 'sources.import').executeTakeFirstOrThrow();
+    expect(res.json()).toEqual({
+      added: 2,
+      updated: 0,
+      skipped: 1,
+      skippedLines: [{ line: 3, reason: expect.stringMatching(/not a public channel/) as string }],
+    });
+    const audit = await testDb.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor', 'details'])
+      .where('action', '=', 'sources.import')
+      .executeTakeFirstOrThrow();
     expect(audit.actor).toBe('user:admin@example.org');
     expect(audit.details).toMatchObject({ reason: 'partner list of 30 Nov', priority: 4, added: 2 });
   });
 
   it('refuses analysts, and lists coverage per source to admins', async () => {
-    expect((await sut.inject({ method: 'POST', url: '/api/sources/import', headers: headers.analyst, payload: { list: 'x_channel', reason: 'just because' } })).statusCode).toBe(403);
-    await testDb.db.updateTable('source').set({ tier: 'hot', revisit_ms: 60_000, posts_per_hour: 3.14159 }).where('name', '=', 'telegram-web-east_watch').execute();
+    expect(
+      (
+        await sut.inject({
+          method: 'POST',
+          url: '/api/sources/import',
+          headers: headers.analyst,
+          payload: { list: 'x_channel', reason: 'just because' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    await testDb.db
+      .updateTable('source')
+      .set({ tier: 'hot', revisit_ms: 60_000, posts_per_hour: 3.14159 })
+      .where('name', '=', 'telegram-web-east_watch')
+      .execute();
     const res = await sut.inject({ method: 'GET', url: '/api/sources', headers: headers.admin });
-    const east = res.json<{ sources: Record<string, unknown>[] }>().sources.find((s) => s.name === 'telegram-web-east_watch');
-    expect(east).toMatchObject({ kind: 'telegram-web', origin: 'api', enabled: true, priority: 4, watchReason: 'partner list of 30 Nov', tier: 'hot', revisitMs: 60_000, postsPerHour: 3.14, lastSuccessAt: null });
+    const east = res
+      .json<{ sources: Record<string, unknown>[] }>()
+      .sources.find((s) => s.name === 'telegram-web-east_watch');
+    expect(east).toMatchObject({
+      kind: 'telegram-web',
+      origin: 'api',
+      enabled: true,
+      priority: 4,
+      watchReason: 'partner list of 30 Nov',
+      tier: 'hot',
+      revisitMs: 60_000,
+      postsPerHour: 3.14,
+      lastSuccessAt: null,
+    });
   });
 });

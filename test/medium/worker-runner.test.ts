@@ -35,7 +35,12 @@ describe('worker runner on real Redis', () => {
     prefix = testPrefix();
     queues = createQueues(redis, prefix, testLog);
     const metrics = createMetrics();
-    worker = startWorker(QueueName.Classify, { 'posts.classify': ({ posts }) => handler(posts) }, { connection: redis, prefix, log: testLog, metrics }, 4);
+    worker = startWorker(
+      QueueName.Classify,
+      { 'posts.classify': ({ posts }) => handler(posts) },
+      { connection: redis, prefix, log: testLog, metrics },
+      4,
+    );
     return metrics;
   }
 
@@ -49,11 +54,19 @@ describe('worker runner on real Redis', () => {
       }
       done.push(posts[0]!.externalId);
     });
-    await queues.enqueue('posts.classify', { posts: [post('p', 'poison')], meta: jobMeta() }, { jobId: 'poison', attempts: 3, backoff: { type: 'exponential', delay: 200 } });
-    for (const id of ['a', 'b', 'c']) await queues.enqueue('posts.classify', { posts: [post(id, 'fine')], meta: jobMeta() });
+    await queues.enqueue(
+      'posts.classify',
+      { posts: [post('p', 'poison')], meta: jobMeta() },
+      { jobId: 'poison', attempts: 3, backoff: { type: 'exponential', delay: 200 } },
+    );
+    for (const id of ['a', 'b', 'c'])
+      await queues.enqueue('posts.classify', { posts: [post(id, 'fine')], meta: jobMeta() });
 
     const classify = queues.byName[QueueName.Classify];
-    await waitFor(async () => (await classify.getJobCounts('failed')).failed === 1, 'the poisoned job to fail for good');
+    await waitFor(
+      async () => (await classify.getJobCounts('failed')).failed === 1,
+      'the poisoned job to fail for good',
+    );
     const failed = (await classify.getFailed())[0]!;
     expect(failed.id).toBe('poison');
     expect(failed.attemptsMade).toBe(3);
@@ -74,7 +87,11 @@ describe('worker runner on real Redis', () => {
       calls += 1;
     });
     const classify = queues.byName[QueueName.Classify];
-    await classify.add('posts.classify', { posts: [{ text: 'no key, no raw' }], meta: jobMeta() }, { jobId: 'malformed', attempts: 5 });
+    await classify.add(
+      'posts.classify',
+      { posts: [{ text: 'no key, no raw' }], meta: jobMeta() },
+      { jobId: 'malformed', attempts: 5 },
+    );
     await waitFor(async () => (await classify.getJobCounts('failed')).failed === 1, 'the malformed job to fail');
     const failed = (await classify.getFailed())[0]!;
     expect(failed.attemptsMade).toBe(1);
@@ -86,11 +103,17 @@ describe('worker runner on real Redis', () => {
     start(async () => {
       throw new Error('GET https://reader:hunter2@feeds.example.org/rss?access_token=s3cr3t&page=2 answered 500');
     });
-    await queues.enqueue('posts.classify', { posts: [post('r', 'fine')], meta: jobMeta() }, { jobId: 'leaky', attempts: 1 });
+    await queues.enqueue(
+      'posts.classify',
+      { posts: [post('r', 'fine')], meta: jobMeta() },
+      { jobId: 'leaky', attempts: 1 },
+    );
     const classify = queues.byName[QueueName.Classify];
     await waitFor(async () => (await classify.getJobCounts('failed')).failed === 1, 'the job to fail');
     const failed = (await classify.getFailed())[0]!;
-    expect(failed.failedReason).toBe('GET https://reader:[redacted]@feeds.example.org/rss?access_token=[redacted]&page=2 answered 500');
+    expect(failed.failedReason).toBe(
+      'GET https://reader:[redacted]@feeds.example.org/rss?access_token=[redacted]&page=2 answered 500',
+    );
     expect((failed.stacktrace ?? []).join('\n')).not.toMatch(/hunter2|s3cr3t/);
   });
 
@@ -101,13 +124,24 @@ describe('worker runner on real Redis', () => {
       finished += 1;
     });
     await queues.enqueue('posts.classify', { posts: [post('q', 'quick')], meta: jobMeta() });
-    await waitFor(async () => (await queues.byName[QueueName.Classify].getJobCounts('active')).active === 1, 'the job to start');
+    await waitFor(
+      async () => (await queues.byName[QueueName.Classify].getJobCounts('active')).active === 1,
+      'the job to start',
+    );
     expect(await closeWorkers([worker!], 5_000)).toEqual({ forced: false });
     expect(finished).toBe(1);
 
-    worker = startWorker(QueueName.Classify, { 'posts.classify': async () => new Promise(() => undefined) }, { connection: redis, prefix, log: testLog, metrics: createMetrics() }, 1);
+    worker = startWorker(
+      QueueName.Classify,
+      { 'posts.classify': async () => new Promise(() => undefined) },
+      { connection: redis, prefix, log: testLog, metrics: createMetrics() },
+      1,
+    );
     await queues.enqueue('posts.classify', { posts: [post('h', 'hang')], meta: jobMeta() });
-    await waitFor(async () => (await queues.byName[QueueName.Classify].getJobCounts('active')).active === 1, 'the job to start');
+    await waitFor(
+      async () => (await queues.byName[QueueName.Classify].getJobCounts('active')).active === 1,
+      'the job to start',
+    );
     const started = Date.now();
     expect(await closeWorkers([worker], 300)).toEqual({ forced: true });
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -118,17 +152,29 @@ describe('worker runner on real Redis', () => {
     queues = createQueues(redis, prefix, testLog);
     const deps = { connection: redis, prefix, log: testLog, metrics: createMetrics(), lockDuration: 1_000 };
     const runs: string[] = [];
-    const dead = startWorker(QueueName.Classify, { 'posts.classify': async () => {
-      runs.push('dead');
-      await new Promise(() => undefined);
-    } }, deps, 1);
+    const dead = startWorker(
+      QueueName.Classify,
+      {
+        'posts.classify': async () => {
+          runs.push('dead');
+          await new Promise(() => undefined);
+        },
+      },
+      deps,
+      1,
+    );
     await queues.enqueue('posts.classify', { posts: [post('k', 'killed')], meta: jobMeta() }, { jobId: 'killed' });
     await waitFor(async () => runs.length === 1, 'the first worker to take the job');
     // As a SIGKILL would: the lock is no longer renewed, and nothing gives the job back.
     await closeWorkers([dead], 0);
     const killedAt = Date.now();
     worker = startWorker(QueueName.Classify, { 'posts.classify': async () => void runs.push('alive') }, deps, 1);
-    await waitFor(async () => (await queues.byName[QueueName.Classify].getJobState('killed')) === 'completed' || runs.includes('alive'), 'the job to run again', 10_000);
+    await waitFor(
+      async () =>
+        (await queues.byName[QueueName.Classify].getJobState('killed')) === 'completed' || runs.includes('alive'),
+      'the job to run again',
+      10_000,
+    );
     expect(runs).toEqual(['dead', 'alive']);
     expect(Date.now() - killedAt).toBeLessThan(2_500);
   });
@@ -136,6 +182,13 @@ describe('worker runner on real Redis', () => {
   it('refuses a handler map that does not match the catalog', () => {
     prefix = testPrefix();
     queues = createQueues(redis, prefix, testLog);
-    expect(() => startWorker(QueueName.Classify, {} as never, { connection: redis, prefix, log: testLog, metrics: createMetrics() }, 1)).toThrow(/needs handlers for \[posts\.classify\]/);
+    expect(() =>
+      startWorker(
+        QueueName.Classify,
+        {} as never,
+        { connection: redis, prefix, log: testLog, metrics: createMetrics() },
+        1,
+      ),
+    ).toThrow(/needs handlers for \[posts\.classify\]/);
   });
 });

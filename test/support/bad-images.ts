@@ -30,15 +30,22 @@ export function pngBomb(width: number, height: number): Buffer {
   ihdr.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
   // A few rows of zeros; a decoder that believed the header would keep asking for more.
   const idat = deflateSync(Buffer.alloc((width + 1) * 4));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
-export const SVG_POSTER = Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><text y="50">£100 to whoever</text></svg>');
+export const SVG_POSTER = Buffer.from(
+  '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(1)</script><text y="50">£100 to whoever</text></svg>',
+);
 
 /** A seeded stream of mutations of `valid`: flipped bytes, cuts, spliced garbage. */
 export function mutations(valid: Buffer, count: number, seed = 1): Buffer[] {
   let s = seed;
-  const rnd = (n: number) => ((s = (s * 1103515245 + 12345) >>> 0) % n);
+  const rnd = (n: number) => (s = (s * 1103515245 + 12345) >>> 0) % n;
   return Array.from({ length: count }, (_, i) => {
     const b = Buffer.from(valid);
     switch (i % 4) {
@@ -48,7 +55,11 @@ export function mutations(valid: Buffer, count: number, seed = 1): Buffer[] {
       case 1:
         return b.subarray(0, 8 + rnd(b.length - 8));
       case 2:
-        return Buffer.concat([b.subarray(0, 12 + rnd(200)), Buffer.from(Array.from({ length: 500 }, () => rnd(256))), b.subarray(b.length / 2)]);
+        return Buffer.concat([
+          b.subarray(0, 12 + rnd(200)),
+          Buffer.from(Array.from({ length: 500 }, () => rnd(256))),
+          b.subarray(b.length / 2),
+        ]);
       default: {
         const from = 20 + rnd(b.length - 40);
         b.fill(0, from, Math.min(b.length, from + rnd(2000)));

@@ -26,7 +26,9 @@ export async function createTestDb(): Promise<TestDb> {
   await admin(async (c) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await c.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(databaseName(TEST_DATABASE_URL))}`);
+        await c.query(
+          `create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(databaseName(TEST_DATABASE_URL))}`,
+        );
         return;
       } catch (err) {
         // Another file copying the template at the same moment holds it briefly.

@@ -6,7 +6,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { packageRoot } from '../../shared/paths.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const PASSWORD = 'correct horse battery staple';
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1366, height: 900 };
@@ -20,8 +29,18 @@ export type DeskPage = Page & { cspViolations: string[] };
  * A page signed in as `email`. With `axe`, the context bypasses the CSP so axe-core can be injected (the
  * desk's own CSP is checked by the other pages, which keep it).
  */
-export async function signIn(browser: Browser, baseUrl: string, email: string, { path = '/', axe = false, viewport = DESKTOP } = {}): Promise<DeskPage> {
-  const context: BrowserContext = await browser.newContext({ viewport, bypassCSP: axe, timezoneId: 'Europe/London', locale: 'en-GB' });
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  { path = '/', axe = false, viewport = DESKTOP } = {},
+): Promise<DeskPage> {
+  const context: BrowserContext = await browser.newContext({
+    viewport,
+    bypassCSP: axe,
+    timezoneId: 'Europe/London',
+    locale: 'en-GB',
+  });
   const page = Object.assign(await context.newPage(), { cspViolations: [] as string[] });
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) page.cspViolations.push(m.text());
@@ -39,11 +58,28 @@ export async function signIn(browser: Browser, baseUrl: string, email: string, {
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
-    const w = globalThis as unknown as { document: unknown; axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } };
-    const result = await w.axe.run(w.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    const w = globalThis as unknown as {
+      document: unknown;
+      axe: {
+        run: (
+          ctx: unknown,
+          opts: object,
+        ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+      };
+    };
+    const result = await w.axe.run(w.document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
   });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), what).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    what,
+  ).toEqual([]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -17,11 +17,33 @@ export interface PostOverrides extends Partial<PostFields> {
 export function makePost(overrides?: PostOverrides): CapturedPost;
 export function makePost(externalId: string, text: string, channel?: string): CapturedPost;
 export function makePost(first: PostOverrides | string = {}, text?: string, channel = 'east_watch'): CapturedPost {
-  if (typeof first === 'string') return makePost({ externalId: first, text: text!, channel, url: `https://t.me/${channel}/${first}`, publishedAt: '2026-11-29T20:15:00Z' });
+  if (typeof first === 'string')
+    return makePost({
+      externalId: first,
+      text: text!,
+      channel,
+      url: `https://t.me/${channel}/${first}`,
+      publishedAt: '2026-11-29T20:15:00Z',
+    });
   const { raw, contentType = 'text/plain', capture, ...fields } = first;
-  const post = { source: 'test', platform: 'telegram', channel: 'east_watch', externalId: '1', text: 'a post', ...fields };
-  return capturePost(post, raw ?? Buffer.from(post.text), contentType, { url: `https://t.me/s/${post.channel}`, fetchedAt: new Date().toISOString(), fetcher: 'test', ...capture });
+  const post = {
+    source: 'test',
+    platform: 'telegram',
+    channel: 'east_watch',
+    externalId: '1',
+    text: 'a post',
+    ...fields,
+  };
+  return capturePost(post, raw ?? Buffer.from(post.text), contentType, {
+    url: `https://t.me/s/${post.channel}`,
+    fetchedAt: new Date().toISOString(),
+    fetcher: 'test',
+    ...capture,
+  });
 }
 
 /** A post and its verdict as insertFlagged and the alert worker take them: a high-severity bounty offer unless told otherwise. */
-export const makeItem = (post: CapturedPost = makePost(), verdict = builtVerdict(['bounty_offer'], 'high')): FlaggedInput => ({ post, verdict });
+export const makeItem = (
+  post: CapturedPost = makePost(),
+  verdict = builtVerdict(['bounty_offer'], 'high'),
+): FlaggedInput => ({ post, verdict });

@@ -35,7 +35,12 @@ export async function startFakeServer(route: Route) {
 
 export type FakeServer = Awaited<ReturnType<typeof startFakeServer>>;
 
-export function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, headers);
   res.end(body);
 }

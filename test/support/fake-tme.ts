@@ -18,14 +18,25 @@ export interface FakeTmePost {
 /** Photo wraps and the video player as in the real captures (tme_s_test_channel_anonymized_lifemodel.html, tme_s_durov_*.html). */
 const renderMedia = (channel: string, p: FakeTmePost) =>
   [
-    ...(p.photos ?? []).map((url) => `<a class="tgme_widget_message_photo_wrap 5424893157718214683 ${p.photos!.length > 1 ? 'grouped_media_wrap blured ' : ''}js-message_photo" style="width:800px;background-image:url('${url}')" data-ratio="1.7777777777778" href="https://t.me/${channel}/${p.id}?single"><div class="tgme_widget_message_photo" style="padding-top:56.25%"></div></a>`),
-    ...(p.videoThumb ? [`<a class="tgme_widget_message_video_player js-message_video_player" href="https://t.me/${channel}/${p.id}"><i class="tgme_widget_message_video_thumb" style="background-image:url('${p.videoThumb}')"></i><div class="tgme_widget_message_video_wrap"><video class="tgme_widget_message_video js-message_video" width="100%" height="100%"></video></div></a>`] : []),
+    ...(p.photos ?? []).map(
+      (url) =>
+        `<a class="tgme_widget_message_photo_wrap 5424893157718214683 ${p.photos!.length > 1 ? 'grouped_media_wrap blured ' : ''}js-message_photo" style="width:800px;background-image:url('${url}')" data-ratio="1.7777777777778" href="https://t.me/${channel}/${p.id}?single"><div class="tgme_widget_message_photo" style="padding-top:56.25%"></div></a>`,
+    ),
+    ...(p.videoThumb
+      ? [
+          `<a class="tgme_widget_message_video_player js-message_video_player" href="https://t.me/${channel}/${p.id}"><i class="tgme_widget_message_video_thumb" style="background-image:url('${p.videoThumb}')"></i><div class="tgme_widget_message_video_wrap"><video class="tgme_widget_message_video js-message_video" width="100%" height="100%"></video></div></a>`,
+        ]
+      : []),
   ].join('');
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Emoji as Telegram wraps them, so a parser that strips tags naively loses them. */
-const wrapEmoji = (s: string) => s.replace(/(\p{Extended_Pictographic}(?:\uFE0F)?)/gu, '<i class="emoji" style="background-image:url(\'//telegram.org/img/emoji/40/F09F94A5.png\')"><b>$1</b></i>');
+const wrapEmoji = (s: string) =>
+  s.replace(
+    /(\p{Extended_Pictographic}(?:\uFE0F)?)/gu,
+    '<i class="emoji" style="background-image:url(\'//telegram.org/img/emoji/40/F09F94A5.png\')"><b>$1</b></i>',
+  );
 
 function renderPost(channel: string, p: FakeTmePost): string {
   const text = wrapEmoji(escape(p.text)).replace(/\n/g, '<br/>');
@@ -44,14 +55,17 @@ ${renderMedia(channel, p)}${p.text ? `<div class="tgme_widget_message_text js-me
 
 /** A channel page: posts oldest first, with the link to older posts when there are any. */
 export function renderChannelPage(channel: string, posts: FakeTmePost[], olderBefore: number | null): string {
-  const more = olderBefore ? `<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/${channel}?before=${olderBefore}" class="tme_messages_more js-messages_more" data-before="${olderBefore}"></a></div>` : '';
+  const more = olderBefore
+    ? `<div class="tgme_widget_message_centered js-messages_more_wrap"><a href="/s/${channel}?before=${olderBefore}" class="tme_messages_more js-messages_more" data-before="${olderBefore}"></a></div>`
+    : '';
   return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${escape(channel)} – Telegram</title><meta property="og:title" content="${escape(channel)}">${olderBefore ? `<link rel="prev" href="/s/${channel}?before=${olderBefore}">` : ''}</head>
 <body><main class="tgme_main"><section class="tgme_channel_history js-message_history">${more}${posts.map((p) => renderPost(channel, p)).join('')}</section></main></body></html>`;
 }
 
 /** What t.me serves for one post's embed page once the post is gone. */
-export const renderMissingPost = () => '<!DOCTYPE html><html><body><div class="tgme_widget_message_error">Post not found</div></body></html>';
+export const renderMissingPost = () =>
+  '<!DOCTYPE html><html><body><div class="tgme_widget_message_error">Post not found</div></body></html>';
 
 /** A channel's posts as t.me serves them: pages of `pageSize`, newest page by default, older ones by `?before=`. */
 export function tmeChannel(channel: string, all: () => FakeTmePost[], pageSize = 20) {

@@ -10,8 +10,11 @@ export default async function setup(): Promise<void> {
   const name = databaseName(TEST_DATABASE_URL);
   try {
     // Copies left by an interrupted run.
-    const stale = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${name}\\_%`]);
-    for (const row of stale.rows) await admin.query(`drop database if exists ${pg.escapeIdentifier(row.datname)} with (force)`);
+    const stale = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [
+      `${name}\\_%`,
+    ]);
+    for (const row of stale.rows)
+      await admin.query(`drop database if exists ${pg.escapeIdentifier(row.datname)} with (force)`);
     await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
     await admin.query(`create database ${pg.escapeIdentifier(name)}`);
   } finally {

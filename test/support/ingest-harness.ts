@@ -20,8 +20,26 @@ export async function ingestHarness(declared: SourceConfig[] = []) {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = testPrefix();
   const queues = createQueues(redis, prefix, testLog);
-  const fetcher = createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 });
-  const config = { redis: { url: TEST_REDIS_URL, prefix }, ingest: { batchSize: 50, seenTtl: 3_600_000, maxPostBytes: 256 * 1024, allowPrivateNetworks: 'loopback' as const, fetchTimeout: 5_000, maxResponseBytes: 2 * 1024 * 1024, perHostInterval: 0 }, sources: declared, demo: false };
+  const fetcher = createFetcher({
+    timeoutMs: 5_000,
+    maxBytes: 2 * 1024 * 1024,
+    allowPrivateNetworks: 'loopback',
+    perHostIntervalMs: 0,
+  });
+  const config = {
+    redis: { url: TEST_REDIS_URL, prefix },
+    ingest: {
+      batchSize: 50,
+      seenTtl: 3_600_000,
+      maxPostBytes: 256 * 1024,
+      allowPrivateNetworks: 'loopback' as const,
+      fetchTimeout: 5_000,
+      maxResponseBytes: 2 * 1024 * 1024,
+      perHostInterval: 0,
+    },
+    sources: declared,
+    demo: false,
+  };
   const build = () => ingestHandlers({ db: testDb.db, redis, queues, fetcher, config, log: testLog });
   let handlers = build();
   let jobs = 0;
@@ -43,11 +61,18 @@ export async function ingestHarness(declared: SourceConfig[] = []) {
     /** One poll job, as its scheduler sends it (with the source's name) or as older ones did (id only). */
     poll(sourceId: number, sourceName?: string) {
       jobs += 1;
-      return handlers['source.poll']({ sourceId, ...(sourceName ? { sourceName } : {}) }, { id: `poll-${jobs}` } as Job<JobData['source.poll']>);
+      return handlers['source.poll']({ sourceId, ...(sourceName ? { sourceName } : {}) }, { id: `poll-${jobs}` } as Job<
+        JobData['source.poll']
+      >);
     },
     /** Every post enqueued for classification so far, oldest job first. */
     async enqueued(): Promise<CapturedPost[]> {
-      const waiting = await queues.byName[QueueName.Classify].getJobs(['waiting', 'prioritized', 'delayed'], 0, -1, true);
+      const waiting = await queues.byName[QueueName.Classify].getJobs(
+        ['waiting', 'prioritized', 'delayed'],
+        0,
+        -1,
+        true,
+      );
       return (waiting as Job<JobData['posts.classify']>[]).flatMap((j) => j.data.posts);
     },
     source: (id: number) => testDb.db.selectFrom('source').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
@@ -77,7 +102,9 @@ function late<T extends object>(current: () => T | undefined, what: string): T {
  * An ingest harness and a fake server (the source's site or API) for the enclosing describe block: started before
  * its tests, closed after them. Every source test has this pair.
  */
-export function useIngestHarness<S extends { close(): Promise<unknown> }>(startServer: () => Promise<S>): { h: IngestHarness; server: S } {
+export function useIngestHarness<S extends { close(): Promise<unknown> }>(
+  startServer: () => Promise<S>,
+): { h: IngestHarness; server: S } {
   let h: IngestHarness | undefined;
   let server: S | undefined;
   beforeAll(async () => {

@@ -21,11 +21,26 @@ export const canOwnPostgres = existsSync('/usr/lib/postgresql') && process.getui
  */
 export async function ownPostgres(port: number) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-pg-'));
-  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
-  const asPostgres = (bin: string, args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', pgBin(bin), ...args], { stdio: 'pipe' });
+  chownSync(
+    dir,
+    Number(execFileSync('id', ['-u', 'postgres']).toString()),
+    Number(execFileSync('id', ['-g', 'postgres']).toString()),
+  );
+  const asPostgres = (bin: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', pgBin(bin), ...args], { stdio: 'pipe' });
   asPostgres('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync']);
   const ctl = (action: 'start' | 'stop') =>
-    asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), ...(action === 'start' ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`] : ['-m', 'fast']), action]);
+    asPostgres('pg_ctl', [
+      '-D',
+      join(dir, 'data'),
+      '-w',
+      '-l',
+      join(dir, 'log'),
+      ...(action === 'start'
+        ? ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]
+        : ['-m', 'fast']),
+      action,
+    ]);
   ctl('start');
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const sql = async (text: string) => {
@@ -38,7 +53,8 @@ export async function ownPostgres(port: number) {
     }
   };
   await sql('create database vigil');
-  const client = (bin: string, args: string[]) => execFileSync(pgBin(bin), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', ...args], { stdio: 'pipe' });
+  const client = (bin: string, args: string[]) =>
+    execFileSync(pgBin(bin), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', ...args], { stdio: 'pipe' });
   return {
     url: `postgres://postgres@127.0.0.1:${port}/vigil`,
     start: () => ctl('start'),
@@ -76,9 +92,34 @@ export async function ownPostgres(port: number) {
 export async function ownRedis(port: number) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-redis-'));
   const start = async () => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore', detached: false });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore', detached: false },
+    );
     for (let i = 0; i < 100; i++) {
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis({
+        port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => undefined);
       try {
         await probe.connect();

@@ -10,7 +10,12 @@ export function readContext(overrides: Partial<ReadContext> & { seen?: string[] 
     cursor: null,
     maxPostBytes: 64 * 1024,
     log: testLog,
-    fetcher: createFetcher({ timeoutMs: 5_000, maxBytes: 2 * 1024 * 1024, allowPrivateNetworks: 'loopback', perHostIntervalMs: 0 }),
+    fetcher: createFetcher({
+      timeoutMs: 5_000,
+      maxBytes: 2 * 1024 * 1024,
+      allowPrivateNetworks: 'loopback',
+      perHostIntervalMs: 0,
+    }),
     seenIdsBetween: async (from, to) => seen.filter((id) => Number(id) >= from && Number(id) <= to),
     ...rest,
   };

@@ -6,7 +6,12 @@ import { dropPrefix } from './redis.js';
  * Closes what a test of a whole runtime started, in order: the runtime (its workers use the rest), the fake
  * servers, the database copy, the Redis prefix. Any of them may be missing when the setup failed part way.
  */
-export async function closeRuntimeTest(runtime: Runtime | undefined, servers: ({ close(): Promise<unknown> } | undefined)[], testDb: TestDb | undefined, prefix: string): Promise<void> {
+export async function closeRuntimeTest(
+  runtime: Runtime | undefined,
+  servers: ({ close(): Promise<unknown> } | undefined)[],
+  testDb: TestDb | undefined,
+  prefix: string,
+): Promise<void> {
   await runtime?.close();
   for (const server of servers) await server?.close();
   await testDb?.drop();

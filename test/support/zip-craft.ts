@@ -15,7 +15,11 @@ export interface CraftEntry {
   sameAs?: number;
 }
 
-export const deflated = (name: string, data: Buffer): CraftEntry => ({ name, data: deflateRawSync(data), size: data.length });
+export const deflated = (name: string, data: Buffer): CraftEntry => ({
+  name,
+  data: deflateRawSync(data),
+  size: data.length,
+});
 
 /** `mib` MiB of zeros as one deflate stream of about 1 KB per MiB, built without inflating anything. */
 export function zeros(mib: number): Buffer {

@@ -47,13 +47,21 @@ describe('address policy', () => {
   });
 
   it('names the embedded address and its range', () => {
-    expect(classifyAddress('::7f00:1')).toEqual({ range: 'loopback', embeds: { form: 'ipv4-compatible', ipv4: ['127.0.0.1'] } });
-    expect(classifyAddress('2001:0:a00:1::f7f7:f7f7')).toEqual({ range: 'private', embeds: { form: 'teredo', ipv4: ['10.0.0.1', '8.8.8.8'] } });
+    expect(classifyAddress('::7f00:1')).toEqual({
+      range: 'loopback',
+      embeds: { form: 'ipv4-compatible', ipv4: ['127.0.0.1'] },
+    });
+    expect(classifyAddress('2001:0:a00:1::f7f7:f7f7')).toEqual({
+      range: 'private',
+      embeds: { form: 'teredo', ipv4: ['10.0.0.1', '8.8.8.8'] },
+    });
     expect(refusal('64:ff9b::7f00:1', false)).toMatch(/nat64 of 127\.0\.0\.1 \(loopback\)/);
   });
 
   it('allows loopback only as the host itself knows it (tests), never tunnelled to another host', () => {
-    for (const address of ['127.0.0.1', '127.0.0.5', '::1', '::ffff:127.0.0.1']) expect(refusal(address, 'loopback'), address).toBeUndefined();
-    for (const address of ['::7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::', '10.0.0.1', '::ffff:a00:1']) expect(refusal(address, 'loopback'), address).toBeDefined();
+    for (const address of ['127.0.0.1', '127.0.0.5', '::1', '::ffff:127.0.0.1'])
+      expect(refusal(address, 'loopback'), address).toBeUndefined();
+    for (const address of ['::7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::', '10.0.0.1', '::ffff:a00:1'])
+      expect(refusal(address, 'loopback'), address).toBeDefined();
   });
 });

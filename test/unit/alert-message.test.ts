@@ -70,7 +70,7 @@ const alert = (overrides: Partial<DutyAlert> = {}): DutyAlert => ({
 /** How a client that splits lines on any Unicode line break sees the text. */
 const visualLines = (text: string) => text.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/);
 
-describe('alert text: the post quoted apart from Vigil\'s own lines, its links defanged', () => {
+describe("alert text: the post quoted apart from Vigil's own lines, its links defanged", () => {
   const sut = composeAlert(alert(), ITEM_URL);
 
   it('puts Vigil\'s one real "Open:" link first, above anything the post says', () => {
@@ -94,7 +94,7 @@ describe('alert text: the post quoted apart from Vigil\'s own lines, its links d
     expect(sut.text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 
-  it('leaves no live link of the post\'s anywhere: text, subject, channel title, places', () => {
+  it("leaves no live link of the post's anywhere: text, subject, channel title, places", () => {
     // Any scheme but the defanged hxxp(s), which no client links.
     const links = sut.text.match(/\b(?!hxxps?:)[a-z][\w+.-]*:\/\/\S+/gi) ?? [];
     expect(links.sort()).toEqual([ITEM_URL, 'https://t.me/east_watch/1'].sort());
@@ -114,22 +114,45 @@ describe('alert text: the post quoted apart from Vigil\'s own lines, its links d
   });
 
   it('leaves ordinary post text readable', () => {
-    expect(defang('£1.50 each, meet at 7.30 by St. Mary\'s, e.g. the gate')).toBe('£1.50 each, meet at 7.30 by St. Mary\'s, e[.]g. the gate');
-    expect(defang('see https://example.org/a.b?c=d.e and 10.0.0.1')).toBe('see hxxps://example[.]org/a[.]b?c=d[.]e and 10[.]0[.]0[.]1');
+    expect(defang("£1.50 each, meet at 7.30 by St. Mary's, e.g. the gate")).toBe(
+      "£1.50 each, meet at 7.30 by St. Mary's, e[.]g. the gate",
+    );
+    expect(defang('see https://example.org/a.b?c=d.e and 10.0.0.1')).toBe(
+      'see hxxps://example[.]org/a[.]b?c=d[.]e and 10[.]0[.]0[.]1',
+    );
   });
 });
 
 describe('an incident linked to the campaign', () => {
-  const incident = { incident: { id: 3, act: 'graffiti' as const, placeType: 'mosque' as const, placeName: 'Leyton Jamia Masjid', road: null, town: 'Leyton', postcodeDistrict: 'E10', occurredOn: '2025-01-23', url: 'https://news.example/leyton?x=1' } };
+  const incident = {
+    incident: {
+      id: 3,
+      act: 'graffiti' as const,
+      placeType: 'mosque' as const,
+      placeName: 'Leyton Jamia Masjid',
+      road: null,
+      town: 'Leyton',
+      postcodeDistrict: 'E10',
+      occurredOn: '2025-01-23',
+      url: 'https://news.example/leyton?x=1',
+    },
+  };
 
   it('says the offer may have been acted on, where and when, above the offer, with the report link defanged', () => {
     const sut = composeAlert(alert(incident), ITEM_URL);
-    expect(sut.subject).toBe('[Vigil CRITICAL] Offer acted on? graffiti at Leyton Jamia Masjid, Leyton, E10 on 2025-01-23');
+    expect(sut.subject).toBe(
+      '[Vigil CRITICAL] Offer acted on? graffiti at Leyton Jamia Masjid, Leyton, E10 on 2025-01-23',
+    );
     const lines = visualLines(sut.text);
     expect(lines[2]).toBe(`Open: ${ITEM_URL}`);
     expect(lines[3]).toMatch(/^Reported: graffiti at Leyton Jamia Masjid.*linked to the campaign/);
     expect(lines[3]).not.toContain('https://');
-    expect(sut.payload.incident).toMatchObject({ id: 3, act: 'graffiti', postcodeDistrict: 'E10', occurredOn: '2025-01-23' });
+    expect(sut.payload.incident).toMatchObject({
+      id: 3,
+      act: 'graffiti',
+      postcodeDistrict: 'E10',
+      occurredOn: '2025-01-23',
+    });
   });
 
   it('gives a plain offer alert no incident', () => {

@@ -13,7 +13,9 @@ const alerts = (extra: object = {}) => ({
 describe('alert routing', () => {
   it('routes by severity, postcode area or district, and source', () => {
     const route = (severity: 'critical' | 'high' | 'medium', postcodeDistricts: string[], source = 'other') =>
-      routeAlert({ severity, postcodeDistricts, source }, alerts()).map((r) => r.channel).sort();
+      routeAlert({ severity, postcodeDistricts, source }, alerts())
+        .map((r) => r.channel)
+        .sort();
     expect(route('critical', ['E10'])).toEqual(['email', 'telegram']);
     expect(route('high', ['E10'])).toEqual(['email']);
     expect(route('high', ['EC1'])).toEqual([]);
@@ -28,10 +30,20 @@ describe('alert routing', () => {
     const night = new Date('2025-01-10T23:30:00Z');
     expect(quietUntil(quiet, night)).toEqual(new Date('2025-01-11T07:00:00Z'));
     expect(quietUntil(quiet, new Date('2025-01-10T12:00:00Z'))).toBeNull();
-    expect(quietUntil({ ...quiet, timeZone: 'Europe/London' }, new Date('2025-07-10T21:30:00Z'))).toEqual(new Date('2025-07-11T06:00:00Z'));
-    const held = routeAlert({ severity: 'high', postcodeDistricts: ['E10'], source: 'x' }, alerts({ quietHours: quiet }), night);
+    expect(quietUntil({ ...quiet, timeZone: 'Europe/London' }, new Date('2025-07-10T21:30:00Z'))).toEqual(
+      new Date('2025-07-11T06:00:00Z'),
+    );
+    const held = routeAlert(
+      { severity: 'high', postcodeDistricts: ['E10'], source: 'x' },
+      alerts({ quietHours: quiet }),
+      night,
+    );
     expect(held).toEqual([{ channel: 'email', deliverAfter: new Date('2025-01-11T07:00:00Z') }]);
-    const critical = routeAlert({ severity: 'critical', postcodeDistricts: ['E10'], source: 'x' }, alerts({ quietHours: quiet }), night);
+    const critical = routeAlert(
+      { severity: 'critical', postcodeDistricts: ['E10'], source: 'x' },
+      alerts({ quietHours: quiet }),
+      night,
+    );
     expect(critical.every((r) => r.deliverAfter === null)).toBe(true);
   });
 });

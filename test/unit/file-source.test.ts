@@ -7,8 +7,15 @@ import type { ReadContext } from '../../workers/ingest/source.js';
 import { readFileSource } from '../../workers/ingest/sources/file.source.js';
 import { readContext } from '../support/read-context.js';
 
-const config = (path: string) => ({ kind: 'file' as const, path, platform: 'file', channel: 'replay', pollInterval: 1000 });
-const ctx = (cursor: ReadContext['cursor'] = null): ReadContext => readContext({ sourceName: 'replay', cursor, maxPostBytes: 4096 });
+const config = (path: string) => ({
+  kind: 'file' as const,
+  path,
+  platform: 'file',
+  channel: 'replay',
+  pollInterval: 1000,
+});
+const ctx = (cursor: ReadContext['cursor'] = null): ReadContext =>
+  readContext({ sourceName: 'replay', cursor, maxPostBytes: 4096 });
 
 function file(content: string | Buffer, settled = true): string {
   const path = join(tempDir(), 'posts.jsonl');
@@ -27,7 +34,12 @@ describe('file source', () => {
     const [post] = first.posts;
     expect(Buffer.from(post!.raw.base64, 'base64').toString('utf8')).toBe(line);
     expect(post!.raw.sha256).toBe(sha256Hex(line));
-    expect(post).toMatchObject({ channel: 'chan_a', externalId: '1', text: 'café £5 🔥', publishedAt: '2025-01-10T21:14:05Z' });
+    expect(post).toMatchObject({
+      channel: 'chan_a',
+      externalId: '1',
+      text: 'café £5 🔥',
+      publishedAt: '2025-01-10T21:14:05Z',
+    });
 
     appendFileSync(path, '{"id":2,"text":"second"}\n');
     const second = await readFileSource(config(path), ctx(first.cursor));

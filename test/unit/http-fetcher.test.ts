@@ -17,18 +17,26 @@ describe('fetcher', () => {
   });
   afterAll(() => server?.close());
 
-  const kind = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof FetchError ? e.kind : String(e)));
+  const kind = (p: Promise<unknown>) =>
+    p.then(
+      () => 'ok',
+      (e: unknown) => (e instanceof FetchError ? e.kind : String(e)),
+    );
 
   it.each(['file:///etc/passwd', 'ftp://example.org/x', 'gopher://example.org'])('refuses %s', async (url) => {
     expect(await kind(createFetcher({ ...policy, allowPrivateNetworks: 'loopback' }).get(url))).toBe('refused');
   });
 
-  it.each(['http://127.0.0.1:9/', 'http://10.1.2.3/', 'http://192.168.0.1/', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/', 'http://localhost/'])(
-    'refuses the private address %s unless allowed',
-    async (url) => {
-      expect(await kind(createFetcher({ ...policy, allowPrivateNetworks: false }).get(url))).toBe('refused');
-    },
-  );
+  it.each([
+    'http://127.0.0.1:9/',
+    'http://10.1.2.3/',
+    'http://192.168.0.1/',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/',
+    'http://localhost/',
+  ])('refuses the private address %s unless allowed', async (url) => {
+    expect(await kind(createFetcher({ ...policy, allowPrivateNetworks: false }).get(url))).toBe('refused');
+  });
 
   it('checks every redirect hop again, before connecting', async () => {
     const loopbackOnly = createFetcher({ ...policy, allowPrivateNetworks: 'loopback' });
@@ -36,12 +44,20 @@ describe('fetcher', () => {
     expect(await kind(loopbackOnly.get(`${server.url}/to-private`))).toBe('refused');
   });
 
-  it.each(['[::127.0.0.1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[64:ff9b::127.0.0.1]', '[2002:7f00:1::]', '[2001:0:4136:e378:8000:63bf:80ff:fffe]'])(
-    'refuses %s, an IPv6 form of a private IPv4 address, before connecting',
-    async (host) => {
-      expect(await kind(createFetcher({ ...policy, allowPrivateNetworks: false }).get(`http://${host}:${new URL(server.url).port}/`))).toBe('refused');
-    },
-  );
+  it.each([
+    '[::127.0.0.1]',
+    '[::ffff:127.0.0.1]',
+    '[::ffff:7f00:1]',
+    '[64:ff9b::127.0.0.1]',
+    '[2002:7f00:1::]',
+    '[2001:0:4136:e378:8000:63bf:80ff:fffe]',
+  ])('refuses %s, an IPv6 form of a private IPv4 address, before connecting', async (host) => {
+    expect(
+      await kind(
+        createFetcher({ ...policy, allowPrivateNetworks: false }).get(`http://${host}:${new URL(server.url).port}/`),
+      ),
+    ).toBe('refused');
+  });
 
   it('times out and refuses oversized bodies', async () => {
     const f = createFetcher({ ...policy, allowPrivateNetworks: 'loopback' });
@@ -60,9 +76,15 @@ describe('fetcher', () => {
       });
       server.requests.length = 0;
       const f = createFetcher({ ...policy, allowPrivateNetworks: 'loopback' });
-      const res = await f.get(`${server.url}/hop`, { headers: { accept: 'text/plain' }, credentials: { origin: server.url, headers: { authorization: 'Bearer s3cret' } } });
+      const res = await f.get(`${server.url}/hop`, {
+        headers: { accept: 'text/plain' },
+        credentials: { origin: server.url, headers: { authorization: 'Bearer s3cret' } },
+      });
       expect(res.body.toString()).toBe('elsewhere');
-      expect(server.requests.map((r) => [r.url, r.headers.authorization])).toEqual([['/hop', 'Bearer s3cret'], ['/away', 'Bearer s3cret']]);
+      expect(server.requests.map((r) => [r.url, r.headers.authorization])).toEqual([
+        ['/hop', 'Bearer s3cret'],
+        ['/away', 'Bearer s3cret'],
+      ]);
       expect(other.requests).toHaveLength(1);
       expect(other.requests[0]!.headers.authorization).toBeUndefined();
       expect(other.requests[0]!.headers.accept).toBe('text/plain');

@@ -8,7 +8,9 @@ const SHA = 'a'.repeat(64);
 
 describe('image text as a segment of its own', () => {
   it('drops OCR noise lines (a QR code read as glyphs) and keeps words and numbers', () => {
-    expect(cleanOcrText('£100 to whoever paints\n\nthe mosque on X Road E10\ne\n2\n[=]!\n')).toBe('£100 to whoever paints\nthe mosque on X Road E10\n2');
+    expect(cleanOcrText('£100 to whoever paints\n\nthe mosque on X Road E10\ne\n2\n[=]!\n')).toBe(
+      '£100 to whoever paints\nthe mosque on X Road E10\n2',
+    );
   });
 
   it('flags a post with a harmless caption by its image text, spans marked with the image', () => {
@@ -22,13 +24,17 @@ describe('image text as a segment of its own', () => {
     expect(merged.rationale.filter((r) => r.image).length).toBe(image.rationale.length);
     expect(merged.rationale.filter((r) => !r.image)).toEqual(caption.rationale);
     expect(merged.entities.qrTargets).toEqual(['https://t.me/somechannel']);
-    expect(merged.entities.contacts).toEqual(expect.arrayContaining(['t.me/somechannel', 'https://t.me/somechannel', '@somechannel']));
+    expect(merged.entities.contacts).toEqual(
+      expect.arrayContaining(['t.me/somechannel', 'https://t.me/somechannel', '@somechannel']),
+    );
     expect(merged.nearMiss).toBe(false);
   });
 
   it('leaves an unflagged post unflagged when its image says nothing of concern', () => {
     const caption = classify('Lovely turnout on Saturday, thank you all');
-    const merged = withImages(caption, [{ sha256: SHA, verdict: classify('Community bake sale\nSaturday 10am at the library'), qr: null }]);
+    const merged = withImages(caption, [
+      { sha256: SHA, verdict: classify('Community bake sale\nSaturday 10am at the library'), qr: null },
+    ]);
     expect(merged.flagged).toBe(false);
     expect(merged.entities.qrTargets).toBeUndefined();
   });
@@ -41,8 +47,21 @@ describe('image text as a segment of its own', () => {
 });
 
 describe('campaigns join by image', () => {
-  const known = { id: 7, simhash: simhash('£100 to whoever paints the mosque on X Road E10'), targets: [], handles: [], labels: ['bounty_offer'], imageHashes: ['f0f0f0f0f0f0f0f0'] };
-  const item = (imageHashes: string[]) => ({ simhash: simhash('completely different words about something else entirely here'), targets: [], handles: [], labels: ['bounty_offer'], imageHashes });
+  const known = {
+    id: 7,
+    simhash: simhash('£100 to whoever paints the mosque on X Road E10'),
+    targets: [],
+    handles: [],
+    labels: ['bounty_offer'],
+    imageHashes: ['f0f0f0f0f0f0f0f0'],
+  };
+  const item = (imageHashes: string[]) => ({
+    simhash: simhash('completely different words about something else entirely here'),
+    targets: [],
+    handles: [],
+    labels: ['bounty_offer'],
+    imageHashes,
+  });
 
   it('joins a post whose image is within the threshold, whatever its words', () => {
     expect(matchCampaign(item(['f0f0f0f0f0f0f0f3']), [known])?.id).toBe(7);

@@ -60,20 +60,40 @@ describe('extractIncidents', () => {
       'Neighbours have raised £3,000 to repair the windows of the gurdwara in Blakenhall that were smashed last month.',
       'Hundreds formed a human chain around West Norwood Mosque on Sunday after graffiti was sprayed on it last week.',
       'The mosque on the high road opens its doors to visitors on Saturday.',
-    ]) expect(extractIncidents(text, on('2025-02-01')), text).toEqual([]);
+    ])
+      expect(extractIncidents(text, on('2025-02-01')), text).toEqual([]);
   });
 
   it('points at the sentence it read', () => {
-    const text = 'Community leaders met on Monday. A pig\'s head was left at the gates of a mosque in Toxteth, L8, on Tuesday.';
+    const text =
+      "Community leaders met on Monday. A pig's head was left at the gates of a mosque in Toxteth, L8, on Tuesday.";
     const [found] = extractIncidents(text, on('2021-03-29'));
-    expect(found).toMatchObject({ act: 'pigs_head', placeType: 'mosque', postcodeDistrict: 'L8', town: 'Toxteth', occurredOn: '2021-03-23' });
+    expect(found).toMatchObject({
+      act: 'pigs_head',
+      placeType: 'mosque',
+      postcodeDistrict: 'L8',
+      town: 'Toxteth',
+      occurredOn: '2021-03-23',
+    });
     expect(text.slice(found!.start, found!.end)).toContain("pig's head");
   });
 });
 
 describe('linkIncident', () => {
-  const offer: CampaignTargets = { id: 1, districts: ['E10', 'E15', 'SE25', 'SE27', 'CR7'], places: [], targetWords: ['mosque', 'school'], since: new Date('2025-01-02T20:00:00Z') };
-  const birmingham: CampaignTargets = { id: 2, districts: [], places: ['Birchfield Road', 'Witton Road', 'Slade Road'], targetWords: ['mosques'], since: new Date('2019-03-18T20:00:00Z') };
+  const offer: CampaignTargets = {
+    id: 1,
+    districts: ['E10', 'E15', 'SE25', 'SE27', 'CR7'],
+    places: [],
+    targetWords: ['mosque', 'school'],
+    since: new Date('2025-01-02T20:00:00Z'),
+  };
+  const birmingham: CampaignTargets = {
+    id: 2,
+    districts: [],
+    places: ['Birchfield Road', 'Witton Road', 'Slade Road'],
+    targetWords: ['mosques'],
+    since: new Date('2019-03-18T20:00:00Z'),
+  };
   const report = (text: string, day: string) => extractIncidents(text, on(day));
 
   it('links the sites the offer named, in the window after it, with reasons', () => {
@@ -82,18 +102,24 @@ describe('linkIncident', () => {
     expect(links.map((l) => l.campaignId)).toEqual([1]);
     expect(links[0]!.reasons.join('; ')).toMatch(/same postcode district E10.*mosque.*21 days after/);
     // A neighbourhood the gazetteer places in a named district counts as that district.
-    const [thornton] = report('Graffiti was daubed on the Islamic centre in Thornton Heath on 16 January.', '2025-01-17');
+    const [thornton] = report(
+      'Graffiti was daubed on the Islamic centre in Thornton Heath on 16 January.',
+      '2025-01-17',
+    );
     expect(linkIncident(thornton!, [offer]).map((l) => l.campaignId)).toEqual([1]);
   });
 
   it('links by road for an offer that names roads, and not outside the window, place or kind', () => {
-    const sites = report('Windows were smashed at a mosque on Birchfield Road and at a mosque on Slade Road overnight.', '2019-03-21');
+    const sites = report(
+      'Windows were smashed at a mosque on Birchfield Road and at a mosque on Slade Road overnight.',
+      '2019-03-21',
+    );
     expect(sites.flatMap((s) => linkIncident(s, [offer, birmingham]).map((l) => l.campaignId))).toEqual([2, 2]);
     const [late] = report('Graffiti was sprayed on a mosque in E10 on 20 May.', '2025-05-21');
     expect(linkIncident(late!, [offer])).toEqual([]);
     const [elsewhere] = report('Graffiti was sprayed on a mosque in Toxteth, L8, on 10 January.', '2025-01-11');
     expect(linkIncident(elsewhere!, [offer])).toEqual([]);
-    const [church] = report('Graffiti was sprayed on St Mary\'s church in E10 on 10 January.', '2025-01-11');
+    const [church] = report("Graffiti was sprayed on St Mary's church in E10 on 10 January.", '2025-01-11');
     expect(linkIncident(church!, [offer])).toEqual([]);
   });
 });

@@ -7,7 +7,16 @@ import { QUEUE_NAMES } from '../../shared/queues/queue.catalog.js';
 import { WORKER_KINDS } from '../../cli/roles.js';
 
 const read = (f: string) => readFileSync(join(packageRoot(), f), 'utf8');
-const docs = (f: string) => parseAllDocuments(read(f)).map((d) => d.toJSON() as { apiVersion?: string; kind?: string; metadata?: { name?: string }; spec?: Record<string, unknown> });
+const docs = (f: string) =>
+  parseAllDocuments(read(f)).map(
+    (d) =>
+      d.toJSON() as {
+        apiVersion?: string;
+        kind?: string;
+        metadata?: { name?: string };
+        spec?: Record<string, unknown>;
+      },
+  );
 
 describe('deployment files', () => {
   it('has a Kubernetes Deployment for the API and every worker kind, with a graceful stop', () => {
@@ -23,15 +32,19 @@ describe('deployment files', () => {
     const scaled = docs('infra/k8s/keda.yaml').filter((d) => d.kind === 'ScaledObject');
     expect(scaled.length).toBeGreaterThanOrEqual(3);
     for (const s of scaled) {
-      const list = ((s.spec!.triggers as { metadata: { listName: string } }[])[0]!).metadata.listName;
+      const list = (s.spec!.triggers as { metadata: { listName: string } }[])[0]!.metadata.listName;
       const [, queue] = /^\{vigil\}:(\w+):wait$/.exec(list) ?? [];
       expect(QUEUE_NAMES).toContain(queue);
     }
   });
 
   it('ships Prometheus rules and a Grafana dashboard that parse', () => {
-    const rules = docs('infra/observability/prometheus-rules.yaml')[0] as unknown as { groups: { rules: { alert: string; expr: string }[] }[] };
-    expect(rules.groups[0]!.rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['VigilQueueBackingUp', 'VigilSourceUnhealthy', 'VigilAlertsUndelivered']));
+    const rules = docs('infra/observability/prometheus-rules.yaml')[0] as unknown as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    expect(rules.groups[0]!.rules.map((r) => r.alert)).toEqual(
+      expect.arrayContaining(['VigilQueueBackingUp', 'VigilSourceUnhealthy', 'VigilAlertsUndelivered']),
+    );
     const dashboard = JSON.parse(read('infra/observability/grafana-dashboard.json')) as { panels: unknown[] };
     expect(dashboard.panels.length).toBeGreaterThanOrEqual(6);
   });

@@ -12,11 +12,23 @@ describe('what the classify worker keeps besides flagged posts', () => {
       { post: makePost('3', 'benign'), verdict: makeVerdict() },
       { post: makePost('4', 'po polsku'), verdict: uncoveredVerdict('pl') },
       { post: makePost('5', 'po polsku 2'), verdict: uncoveredVerdict('pl') },
-      { post: makePost('6', 'flagged, uncovered'), verdict: { ...flaggedVerdict(), language: 'ro', languageCovered: false } },
-      { post: makePost('7', 'near miss, uncovered'), verdict: { ...nearMissVerdict(), language: 'de', languageCovered: false } },
+      {
+        post: makePost('6', 'flagged, uncovered'),
+        verdict: { ...flaggedVerdict(), language: 'ro', languageCovered: false },
+      },
+      {
+        post: makePost('7', 'near miss, uncovered'),
+        verdict: { ...nearMissVerdict(), language: 'de', languageCovered: false },
+      },
     ]);
-    expect(sut.nearMisses.map((k) => [k.post.externalId, k.reason])).toEqual([['2', 'near_miss'], ['7', 'near_miss']]);
-    expect(sut.uncovered.map((k) => [k.post.externalId, k.reason, k.verdict.language])).toEqual([['4', 'uncovered_language', 'pl'], ['5', 'uncovered_language', 'pl']]);
+    expect(sut.nearMisses.map((k) => [k.post.externalId, k.reason])).toEqual([
+      ['2', 'near_miss'],
+      ['7', 'near_miss'],
+    ]);
+    expect(sut.uncovered.map((k) => [k.post.externalId, k.reason, k.verdict.language])).toEqual([
+      ['4', 'uncovered_language', 'pl'],
+      ['5', 'uncovered_language', 'pl'],
+    ]);
     // Every uncovered post is counted, flagged or not, near miss or not.
     expect(sut.uncoveredByLanguage).toEqual({ pl: 2, ro: 1, de: 1 });
   });
@@ -26,8 +38,22 @@ describe('what the classify worker keeps besides flagged posts', () => {
     const [kept] = selectKept([{ post, verdict: nearMissVerdict({ call_to_action: 0.4 }) }]).nearMisses;
     expect(kept).toEqual({
       reason: 'near_miss',
-      post: { key: post.key, source: 'test', platform: 'telegram', channel: 'east_watch', externalId: '2', url: 'https://t.me/east_watch/2', publishedAt: '2026-11-29T20:15:00Z', text: 'near miss' },
-      verdict: { classifier: 'test-classifier-1', labels: [], scores: { bounty_offer: 0, call_to_action: 0.4, claim: 0, target_info: 0, hate: 0 }, language: 'en' },
+      post: {
+        key: post.key,
+        source: 'test',
+        platform: 'telegram',
+        channel: 'east_watch',
+        externalId: '2',
+        url: 'https://t.me/east_watch/2',
+        publishedAt: '2026-11-29T20:15:00Z',
+        text: 'near miss',
+      },
+      verdict: {
+        classifier: 'test-classifier-1',
+        labels: [],
+        scores: { bounty_offer: 0, call_to_action: 0.4, claim: 0, target_info: 0, hate: 0 },
+        language: 'en',
+      },
     });
   });
 
@@ -35,7 +61,9 @@ describe('what the classify worker keeps besides flagged posts', () => {
     expect(languageOf('pl')).toBe('pl');
     expect(languageOf('und')).toBe('und');
     expect(languageOf('x-klingon"}')).toBe('und');
-    expect(selectKept([{ post: makePost('1', 'x'), verdict: uncoveredVerdict('EN-gb') }]).uncoveredByLanguage).toEqual({ und: 1 });
+    expect(selectKept([{ post: makePost('1', 'x'), verdict: uncoveredVerdict('EN-gb') }]).uncoveredByLanguage).toEqual({
+      und: 1,
+    });
   });
 
   it('suggests the flag label the classifier scored highest', () => {

@@ -18,7 +18,10 @@ describe('perceptual hashes', () => {
   // The threshold's measurement: copies of one poster vs unrelated images (README states the figures).
   it('keeps re-encoded and resized copies within the threshold and unrelated images well outside it', async () => {
     const offer = await poster(OFFER_POSTER);
-    const other = await poster({ lines: ['£50 for a pic of', 'the school gate sprayed', 'DM @another_admin'], qr: 'https://t.me/another_admin' });
+    const other = await poster({
+      lines: ['£50 for a pic of', 'the school gate sprayed', 'DM @another_admin'],
+      qr: 'https://t.me/another_admin',
+    });
     const flyer = await poster(BENIGN_FLYER);
     const base = await hashes(offer);
     const copies = await Promise.all([
@@ -37,8 +40,11 @@ describe('perceptual hashes', () => {
     const unrelatedHashes = await Promise.all(unrelatedImages.map(async (u) => (await hashes(u)).phash));
     const unrelated: number[] = [];
     const all = [base.phash, ...unrelatedHashes];
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) unrelated.push(hexHamming(all[i]!, all[j]!));
-    console.log(`pHash bits: copies ${JSON.stringify(same)} (max ${Math.max(...same)}); unrelated pairs min ${Math.min(...unrelated)}, median ${unrelated.sort((a, b) => a - b)[Math.floor(unrelated.length / 2)]}, n=${unrelated.length}`);
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++) unrelated.push(hexHamming(all[i]!, all[j]!));
+    console.log(
+      `pHash bits: copies ${JSON.stringify(same)} (max ${Math.max(...same)}); unrelated pairs min ${Math.min(...unrelated)}, median ${unrelated.sort((a, b) => a - b)[Math.floor(unrelated.length / 2)]}, n=${unrelated.length}`,
+    );
     expect(Math.max(...same)).toBeLessThanOrEqual(IMAGE_NEAR_DUPLICATE_BITS);
     expect(Math.min(...unrelated)).toBeGreaterThan(IMAGE_NEAR_DUPLICATE_BITS);
   });

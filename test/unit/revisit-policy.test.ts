@@ -1,14 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { jitterOf, observeRate, planRevisits, shareRates, tierPriority, weightOf, type RevisitSource } from '../../workers/ingest/revisit-policy.js';
+import {
+  jitterOf,
+  observeRate,
+  planRevisits,
+  shareRates,
+  tierPriority,
+  weightOf,
+  type RevisitSource,
+} from '../../workers/ingest/revisit-policy.js';
 
-const source = (id: number, over: Partial<RevisitSource> = {}): RevisitSource => ({ id, postsPerHour: 1, priority: 1, flagged: 0, maxIntervalMs: 86_400_000, ...over });
+const source = (id: number, over: Partial<RevisitSource> = {}): RevisitSource => ({
+  id,
+  postsPerHour: 1,
+  priority: 1,
+  flagged: 0,
+  maxIntervalMs: 86_400_000,
+  ...over,
+});
 const settings = { perSecond: 1, utilisation: 1, minIntervalMs: 60_000, jitter: 0 };
 /** Reads per second the plan spends. */
-const spent = (plan: Map<number, { intervalMs: number }>) => [...plan.values()].reduce((sum, p) => sum + 1000 / p.intervalMs, 0);
+const spent = (plan: Map<number, { intervalMs: number }>) =>
+  [...plan.values()].reduce((sum, p) => sum + 1000 / p.intervalMs, 0);
 
 describe('revisit policy', () => {
   it('spends the budget in proportion to √(risk × rate)', () => {
-    const sources = [source(1, { postsPerHour: 100 }), source(2, { postsPerHour: 1 }), source(3, { postsPerHour: 1, priority: 4 })];
+    const sources = [
+      source(1, { postsPerHour: 100 }),
+      source(2, { postsPerHour: 1 }),
+      source(3, { postsPerHour: 1, priority: 4 }),
+    ];
     const plan = planRevisits(sources, { ...settings, perSecond: 0.01, minIntervalMs: 1_000 });
     expect(spent(plan)).toBeCloseTo(0.01, 5);
     const rate = (id: number) => 1000 / plan.get(id)!.intervalMs;
@@ -18,7 +38,10 @@ describe('revisit policy', () => {
   });
 
   it('keeps every source within [minInterval, its pollInterval] while the budget allows', () => {
-    const sources = [source(1, { postsPerHour: 10_000 }), ...Array.from({ length: 50 }, (_, i) => source(i + 2, { postsPerHour: 0, maxIntervalMs: 3_600_000 }))];
+    const sources = [
+      source(1, { postsPerHour: 10_000 }),
+      ...Array.from({ length: 50 }, (_, i) => source(i + 2, { postsPerHour: 0, maxIntervalMs: 3_600_000 })),
+    ];
     const plan = planRevisits(sources, settings);
     expect(plan.get(1)!.intervalMs).toBe(60_000);
     for (let id = 2; id <= 51; id++) expect(plan.get(id)!.intervalMs).toBeLessThanOrEqual(3_600_000);
@@ -48,7 +71,10 @@ describe('revisit policy', () => {
     expect(Math.min(...values)).toBeGreaterThanOrEqual(-1);
     expect(Math.max(...values)).toBeLessThan(1);
     expect(Math.abs(values.reduce((a, b) => a + b, 0) / values.length)).toBeLessThan(0.1);
-    const plan = planRevisits(Array.from({ length: 100 }, (_, i) => source(i + 1)), { ...settings, perSecond: 0.01, minIntervalMs: 1_000, jitter: 0.1 });
+    const plan = planRevisits(
+      Array.from({ length: 100 }, (_, i) => source(i + 1)),
+      { ...settings, perSecond: 0.01, minIntervalMs: 1_000, jitter: 0.1 },
+    );
     const intervals = [...plan.values()].map((p) => p.intervalMs);
     expect(Math.max(...intervals) / Math.min(...intervals)).toBeGreaterThan(1.15);
     expect(Math.max(...intervals) / Math.min(...intervals)).toBeLessThan(1.23);

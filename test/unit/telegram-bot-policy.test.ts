@@ -17,14 +17,29 @@ describe('telegram-bot source under the outbound-request policy', () => {
   });
   afterAll(() => api?.close());
 
-  const config = (apiRoot: string) => sourceSchema.parse({ kind: 'telegram-bot', botToken: TOKEN, apiRoot, longPoll: 0 }) as BotConfig;
+  const config = (apiRoot: string) =>
+    sourceSchema.parse({ kind: 'telegram-bot', botToken: TOKEN, apiRoot, longPoll: 0 }) as BotConfig;
   const read = (apiRoot: string, policy: Partial<FetchPolicy>) =>
-    readTelegramBot(config(apiRoot), readContext({ fetcher: createFetcher({ timeoutMs: 5_000, maxBytes: 1024 * 1024, perHostIntervalMs: 0, allowPrivateNetworks: false, ...policy }) }));
+    readTelegramBot(
+      config(apiRoot),
+      readContext({
+        fetcher: createFetcher({
+          timeoutMs: 5_000,
+          maxBytes: 1024 * 1024,
+          perHostIntervalMs: 0,
+          allowPrivateNetworks: false,
+          ...policy,
+        }),
+      }),
+    );
   const port = () => new URL(api.apiRoot).port;
 
   it('refuses an apiRoot on loopback unless private networks are allowed, and never names the token', async () => {
     api.offsets.length = 0;
-    const err = await read(api.apiRoot, {}).then(() => new Error('read succeeded'), (e: unknown) => e as Error);
+    const err = await read(api.apiRoot, {}).then(
+      () => new Error('read succeeded'),
+      (e: unknown) => e as Error,
+    );
     expect(err.message).toMatch(/refusing 127\.0\.0\.1.*loopback/);
     expect(err.message).not.toContain(TOKEN.split(':')[1]);
     expect(api.offsets).toEqual([]);
@@ -40,7 +55,15 @@ describe('telegram-bot source under the outbound-request policy', () => {
     await expect(read(`http://localhost:${port()}`, { resolve })).rejects.toThrow(/refusing localhost.*loopback/);
     expect(api.offsets).toEqual([]);
 
-    api.push({ update_id: 1, channel_post: { message_id: 5, chat: { id: -100123, type: 'channel', username: 'east_watch' }, date: 1736543645, text: 'hello' } });
+    api.push({
+      update_id: 1,
+      channel_post: {
+        message_id: 5,
+        chat: { id: -100123, type: 'channel', username: 'east_watch' },
+        date: 1736543645,
+        text: 'hello',
+      },
+    });
     const result = await read(`http://localhost:${port()}`, { resolve, allowPrivateNetworks: 'loopback' });
     expect(result.posts.map((p) => p.text)).toEqual(['hello']);
     expect(calls).toEqual(['localhost', 'localhost']);

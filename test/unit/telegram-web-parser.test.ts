@@ -15,20 +15,45 @@ describe('t.me/s page parser', () => {
   });
 
   it('keeps line breaks and emoji, and cuts each post out byte-exact', () => {
-    const html = renderChannelPage('east_watch', [{ id: 7, text: '🔥 £100 tonight\nsecond line & more', author: 'Admin', edited: true, views: '6.51M' }], 5);
+    const html = renderChannelPage(
+      'east_watch',
+      [{ id: 7, text: '🔥 £100 tonight\nsecond line & more', author: 'Admin', edited: true, views: '6.51M' }],
+      5,
+    );
     const page = parseChannelPage(html);
     expect(page.before).toBe(5);
     expect(page.posts).toHaveLength(1);
     const [post] = page.posts;
-    expect(post).toMatchObject({ channel: 'east_watch', id: 7, text: '🔥 £100 tonight\nsecond line & more', author: 'Admin', edited: true, views: 6_510_000, datetime: '2025-01-10T21:14:05+00:00' });
+    expect(post).toMatchObject({
+      channel: 'east_watch',
+      id: 7,
+      text: '🔥 £100 tonight\nsecond line & more',
+      author: 'Admin',
+      edited: true,
+      views: 6_510_000,
+      datetime: '2025-01-10T21:14:05+00:00',
+    });
     expect(html).toContain(post!.html);
     expect(post!.html.startsWith('<div class="tgme_widget_message_wrap')).toBe(true);
   });
 
   it('reads photo wraps and video stills as image references for the media worker', () => {
-    const html = renderChannelPage('east_watch', [{ id: 8, text: '', photos: ['https://cdn4.telesco.pe/file/a.jpg', 'https://cdn4.telesco.pe/file/b.jpg'] }, { id: 9, text: 'clip', videoThumb: 'https://cdn4.telesco.pe/file/still.jpg' }], null);
+    const html = renderChannelPage(
+      'east_watch',
+      [
+        { id: 8, text: '', photos: ['https://cdn4.telesco.pe/file/a.jpg', 'https://cdn4.telesco.pe/file/b.jpg'] },
+        { id: 9, text: 'clip', videoThumb: 'https://cdn4.telesco.pe/file/still.jpg' },
+      ],
+      null,
+    );
     const [photos, video] = parseChannelPage(html).posts;
-    expect(photos).toMatchObject({ text: '', media: [{ kind: 'photo', url: 'https://cdn4.telesco.pe/file/a.jpg' }, { kind: 'photo', url: 'https://cdn4.telesco.pe/file/b.jpg' }] });
+    expect(photos).toMatchObject({
+      text: '',
+      media: [
+        { kind: 'photo', url: 'https://cdn4.telesco.pe/file/a.jpg' },
+        { kind: 'photo', url: 'https://cdn4.telesco.pe/file/b.jpg' },
+      ],
+    });
     expect(video!.media).toEqual([{ kind: 'video_thumbnail', url: 'https://cdn4.telesco.pe/file/still.jpg' }]);
   });
 
@@ -39,7 +64,7 @@ describe('t.me/s page parser', () => {
   });
 });
 
-describe('t.me/s parser on a page in t.me\'s own markup (test/fixtures/telegram-web)', () => {
+describe("t.me/s parser on a page in t.me's own markup (test/fixtures/telegram-web)", () => {
   const html = projectFixture('telegram-web/tme_s_walthamside_notices.html').toString('utf8');
   const page = parseChannelPage(html);
   const post = (id: number) => page.posts.find((p) => p.id === id)!;
@@ -59,19 +84,44 @@ describe('t.me/s parser on a page in t.me\'s own markup (test/fixtures/telegram-
       datetime: '2026-03-02T08:15:00+00:00',
       edited: false,
     });
-    expect(post(2141)).toMatchObject({ text: expect.stringMatching(/Details on the council page\.$/), views: 987, edited: true, datetime: '2026-03-02T12:40:31+00:00' });
+    expect(post(2141)).toMatchObject({
+      text: expect.stringMatching(/Details on the council page\.$/),
+      views: 987,
+      edited: true,
+      datetime: '2026-03-02T12:40:31+00:00',
+    });
     expect(post(2143).views).toBe(2310);
-    expect(post(2146)).toMatchObject({ text: '£100 to whoever sprays the mosque on Ashgrove Road E10 tonight 🔥\nsend pic to @quickcash_e10 for payment', views: 3050, author: null, datetime: '2026-03-04T22:47:09+00:00' });
+    expect(post(2146)).toMatchObject({
+      text: '£100 to whoever sprays the mosque on Ashgrove Road E10 tonight 🔥\nsend pic to @quickcash_e10 for payment',
+      views: 3050,
+      author: null,
+      datetime: '2026-03-04T22:47:09+00:00',
+    });
     expect(page.posts.filter((p) => p.edited).map((p) => p.id)).toEqual([2141]);
   });
 
-  it('reads an album\'s photos, a forwarded post, and re-indented text without its indentation', () => {
+  it("reads an album's photos, a forwarded post, and re-indented text without its indentation", () => {
     expect(post(2143).media).toEqual([
-      { kind: 'photo', url: 'https://cdn4.telesco.pe/file/walthamside-fete-1.jpg', fileName: 'https://t.me/walthamside_notices/2143?single' },
-      { kind: 'photo', url: 'https://cdn4.telesco.pe/file/walthamside-fete-2.jpg', fileName: 'https://t.me/walthamside_notices/2144?single' },
+      {
+        kind: 'photo',
+        url: 'https://cdn4.telesco.pe/file/walthamside-fete-1.jpg',
+        fileName: 'https://t.me/walthamside_notices/2143?single',
+      },
+      {
+        kind: 'photo',
+        url: 'https://cdn4.telesco.pe/file/walthamside-fete-2.jpg',
+        fileName: 'https://t.me/walthamside_notices/2144?single',
+      },
     ]);
-    expect(post(2143).text).toBe('Spring fete on the green, Saturday 11–4. Cake stall, tombola and the school choir at 2pm 🎉');
-    expect(post(2145)).toMatchObject({ forwardedFrom: 'Leyfield Allotments Society', author: null, views: 604, media: [{ kind: 'photo', url: 'https://cdn4.telesco.pe/file/leyfield-seed-swap.jpg' }] });
+    expect(post(2143).text).toBe(
+      'Spring fete on the green, Saturday 11–4. Cake stall, tombola and the school choir at 2pm 🎉',
+    );
+    expect(post(2145)).toMatchObject({
+      forwardedFrom: 'Leyfield Allotments Society',
+      author: null,
+      views: 604,
+      media: [{ kind: 'photo', url: 'https://cdn4.telesco.pe/file/leyfield-seed-swap.jpg' }],
+    });
     expect(post(2145).text).toBe('Seed swap this Sunday at the allotment hut. Bring spares, take what you need.');
     expect(page.posts.filter((p) => p.forwardedFrom).map((p) => p.id)).toEqual([2145]);
   });

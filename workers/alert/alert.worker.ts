@@ -43,7 +43,10 @@ export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
       const byKey = new Map(items.map((i) => [i.post.key, i]));
       const { created, campaigns, outbox } = await deps.db.transaction().execute(async (trx) => {
         const created = await insertFlagged(trx, items);
-        const campaigns = await assignCampaigns(trx, created.map((c) => ({ reviewItemId: c.reviewItemId, input: byKey.get(c.postKey)! })));
+        const campaigns = await assignCampaigns(
+          trx,
+          created.map((c) => ({ reviewItemId: c.reviewItemId, input: byKey.get(c.postKey)! })),
+        );
         const entries = created.flatMap((c) => {
           // A repost of a known campaign updates it without paging anyone again, unless it names a new target
           // or is the first claim that the campaign's offer was acted on (or the offer behind earlier claims).
@@ -51,10 +54,15 @@ export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
           if (campaign?.repeat && !campaign.newTarget && !campaign.firstActedOn) return [];
           const { post, verdict } = byKey.get(c.postKey)!;
           const districts = verdict.entities.postcodeDistricts ?? [];
-          return routeAlert({ severity: campaign?.severity ?? verdict.severity, postcodeDistricts: districts, source: post.source }, deps.alerts).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));
+          return routeAlert(
+            { severity: campaign?.severity ?? verdict.severity, postcodeDistricts: districts, source: post.source },
+            deps.alerts,
+          ).map((r) => ({ reviewItemId: c.reviewItemId, channel: r.channel, deliverAfter: r.deliverAfter }));
         });
         // A campaign that is new or names a new target may be what acts reported earlier were answering.
-        const grown = [...new Set([...campaigns.values()].filter((c) => !c.repeat || c.newTarget).map((c) => c.campaignId))];
+        const grown = [
+          ...new Set([...campaigns.values()].filter((c) => !c.repeat || c.newTarget).map((c) => c.campaignId)),
+        ];
         const incidentEntries = await linkReportedIncidents(trx, grown, deps);
         return { created, campaigns, outbox: await insertOutbox(trx, [...entries, ...incidentEntries]) };
       });
@@ -63,7 +71,15 @@ export function alertHandlers(deps: AlertDeps): Handlers<'alert'> {
       for (const c of created) {
         const { post, verdict } = byKey.get(c.postKey)!;
         deps.log.info(
-          { jobId: job.id, itemId: c.reviewItemId, severity: campaigns.get(c.reviewItemId)?.severity ?? c.severity, labels: verdict.labels, channel: post.channel, externalId: post.externalId, open: deps.itemUrl(c.reviewItemId) },
+          {
+            jobId: job.id,
+            itemId: c.reviewItemId,
+            severity: campaigns.get(c.reviewItemId)?.severity ?? c.severity,
+            labels: verdict.labels,
+            channel: post.channel,
+            externalId: post.externalId,
+            open: deps.itemUrl(c.reviewItemId),
+          },
           'flagged post queued for review',
         );
       }

@@ -8,7 +8,12 @@ import { enqueueDeliveries, type Queues } from '../../shared/queues/queues.js';
 import { insertOutbox, type OutboxEntry } from '../../shared/repositories/alert.repository.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../shared/db/database.js';
-import { incidentsSince, insertLinks, liveCampaignTargets, recordIncidents } from '../../shared/repositories/incident.repository.js';
+import {
+  incidentsSince,
+  insertLinks,
+  liveCampaignTargets,
+  recordIncidents,
+} from '../../shared/repositories/incident.repository.js';
 
 export interface IncidentDeps {
   db: Db;
@@ -32,18 +37,42 @@ export function incidentHandlers(deps: IncidentDeps): Pick<Handlers<'alert'>, 'i
         const recorded = await recordIncidents(trx, reports);
         if (recorded.length === 0) return { recorded, linked: 0, outbox: [] };
         const earliest = Math.min(...recorded.map((r) => Date.parse(`${r.incident.occurredOn}T00:00:00Z`)));
-        const campaigns = await liveCampaignTargets(trx, new Date(earliest - (deps.incidents.linkWindowDays + 1) * DAY_MS));
+        const campaigns = await liveCampaignTargets(
+          trx,
+          new Date(earliest - (deps.incidents.linkWindowDays + 1) * DAY_MS),
+        );
         const entries: OutboxEntry[] = [];
         let linked = 0;
         for (const r of recorded) {
-          const added = await insertLinks(trx, r.id, linkIncident(r.incident, campaigns, deps.incidents.linkWindowDays));
+          const added = await insertLinks(
+            trx,
+            r.id,
+            linkIncident(r.incident, campaigns, deps.incidents.linkWindowDays),
+          );
           linked += added.length;
-          entries.push(...(await incidentAlertEntries(trx, { id: r.id, postcodeDistrict: r.incident.postcodeDistrict, town: r.incident.town }, added, deps.alerts)));
+          entries.push(
+            ...(await incidentAlertEntries(
+              trx,
+              { id: r.id, postcodeDistrict: r.incident.postcodeDistrict, town: r.incident.town },
+              added,
+              deps.alerts,
+            )),
+          );
         }
         return { recorded, linked, outbox: await insertOutbox(trx, entries) };
       });
       await enqueueDeliveries(deps.queues, outbox);
-      for (const r of recorded) deps.log.info({ incidentId: r.id, act: r.incident.act, place: r.incident.placeName ?? r.incident.placeType, district: r.incident.postcodeDistrict, occurredOn: r.incident.occurredOn }, 'incident report kept');
+      for (const r of recorded)
+        deps.log.info(
+          {
+            incidentId: r.id,
+            act: r.incident.act,
+            place: r.incident.placeName ?? r.incident.placeType,
+            district: r.incident.postcodeDistrict,
+            occurredOn: r.incident.occurredOn,
+          },
+          'incident report kept',
+        );
       return { recorded: recorded.length, linked, outboxed: outbox.length };
     },
   };
@@ -53,7 +82,11 @@ export function incidentHandlers(deps: IncidentDeps): Pick<Handlers<'alert'>, 'i
  * Links acts already reported to campaigns that have just appeared or named a new target: a channel added
  * late, or read after the news, still shows its offer being acted on. Returns the alerts to write.
  */
-export async function linkReportedIncidents(trx: Transaction<Database>, campaignIds: number[], deps: Pick<IncidentDeps, 'alerts' | 'incidents'>): Promise<OutboxEntry[]> {
+export async function linkReportedIncidents(
+  trx: Transaction<Database>,
+  campaignIds: number[],
+  deps: Pick<IncidentDeps, 'alerts' | 'incidents'>,
+): Promise<OutboxEntry[]> {
   if (campaignIds.length === 0) return [];
   const campaigns = await liveCampaignTargets(trx, new Date(0), campaignIds);
   if (campaigns.length === 0) return [];
@@ -61,7 +94,15 @@ export async function linkReportedIncidents(trx: Transaction<Database>, campaign
   const entries: OutboxEntry[] = [];
   for (const incident of await incidentsSince(trx, since)) {
     const added = await insertLinks(trx, incident.id, linkIncident(incident, campaigns, deps.incidents.linkWindowDays));
-    if (added.length) entries.push(...(await incidentAlertEntries(trx, { id: incident.id, postcodeDistrict: incident.postcodeDistrict, town: incident.town }, added, deps.alerts)));
+    if (added.length)
+      entries.push(
+        ...(await incidentAlertEntries(
+          trx,
+          { id: incident.id, postcodeDistrict: incident.postcodeDistrict, town: incident.town },
+          added,
+          deps.alerts,
+        )),
+      );
   }
   return entries;
 }

@@ -14,11 +14,16 @@ export interface NearMissDeps {
  * Keeps near misses and uncovered-language samples, and holds the table to its bounds: the row bound on
  * every write (so a burst cannot outgrow it between prunes), retention on a BullMQ job scheduler.
  */
-export function nearMissHandlers(deps: NearMissDeps): Pick<Handlers<'alert'>, 'near-misses.keep' | 'near-misses.prune'> {
+export function nearMissHandlers(
+  deps: NearMissDeps,
+): Pick<Handlers<'alert'>, 'near-misses.keep' | 'near-misses.prune'> {
   const { db, nearMiss, log } = deps;
   return {
     'near-misses.keep': async ({ items }) => {
-      const { inserted, trimmed } = await db.transaction().execute(async (trx) => ({ inserted: await insertNearMisses(trx, items), trimmed: await trimNearMisses(trx, nearMiss.maxRows) }));
+      const { inserted, trimmed } = await db.transaction().execute(async (trx) => ({
+        inserted: await insertNearMisses(trx, items),
+        trimmed: await trimNearMisses(trx, nearMiss.maxRows),
+      }));
       return { inserted, trimmed };
     },
     'near-misses.prune': async () => {

@@ -38,7 +38,10 @@ export function classifyHandlers(deps: ClassifyDeps): Handlers<'classify'> {
       const viaMedia = new Set(withImages.map((c) => c.post.key));
       const flagged = classified.filter((c) => c.verdict.flagged && !viaMedia.has(c.post.key));
       const { nearMisses, uncovered, uncoveredByLanguage } = selectKept(classified);
-      const kept = [...nearMisses, ...(await sampleUncovered(deps.redis, deps.prefix, uncovered, deps.uncoveredSamplePerDay))];
+      const kept = [
+        ...nearMisses,
+        ...(await sampleUncovered(deps.redis, deps.prefix, uncovered, deps.uncoveredSamplePerDay)),
+      ];
       // A report that an act happened (news, a police statement) is kept for linking, not flagged.
       const reports = classified.flatMap(({ post, verdict }) => {
         if (verdict.flagged) return [];
@@ -47,17 +50,31 @@ export function classifyHandlers(deps: ClassifyDeps): Handlers<'classify'> {
       });
       const followUp = followUpJobIds(String(job.id));
       if (flagged.length) await deps.queues.enqueue('items.alert', { items: flagged, meta }, { jobId: followUp.alert });
-      if (kept.length) await deps.queues.enqueue('near-misses.keep', { items: kept, meta }, { jobId: followUp.nearMiss });
-      if (reports.length) await deps.queues.enqueue('incidents.record', { reports, meta }, { jobId: followUp.incidents });
+      if (kept.length)
+        await deps.queues.enqueue('near-misses.keep', { items: kept, meta }, { jobId: followUp.nearMiss });
+      if (reports.length)
+        await deps.queues.enqueue('incidents.record', { reports, meta }, { jobId: followUp.incidents });
       await deps.queues.enqueueBulk(
         'media.read',
-        withImages.map(({ post, verdict }) => ({ data: { post, verdict, meta }, opts: { jobId: mediaJobIds(post.key).read, priority: verdict.flagged ? FLAGGED_FIRST : UNFLAGGED } })),
+        withImages.map(({ post, verdict }) => ({
+          data: { post, verdict, meta },
+          opts: { jobId: mediaJobIds(post.key).read, priority: verdict.flagged ? FLAGGED_FIRST : UNFLAGGED },
+        })),
       );
       // Once per job, not per attempt: a batch retried after a crash is not counted twice.
       const onceKey = `classify:${job.id}:${job.timestamp}`;
-      await addStatsOnce(deps.redis, deps.prefix, onceKey, { posts_classified: posts.length, posts_flagged: flagged.length });
+      await addStatsOnce(deps.redis, deps.prefix, onceKey, {
+        posts_classified: posts.length,
+        posts_flagged: flagged.length,
+      });
       await addUncoveredOnce(deps.redis, deps.prefix, onceKey, uncoveredByLanguage);
-      return { classified: posts.length, flagged: flagged.length, kept: kept.length, incidentReports: reports.length, toMedia: withImages.length };
+      return {
+        classified: posts.length,
+        flagged: flagged.length,
+        kept: kept.length,
+        incidentReports: reports.length,
+        toMedia: withImages.length,
+      };
     },
   };
 }

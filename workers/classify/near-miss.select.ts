@@ -19,8 +19,22 @@ export interface Selection {
 
 const kept = (reason: KeptPost['reason'], { post, verdict }: Classified): KeptPost => ({
   reason,
-  post: { key: post.key, source: post.source, platform: post.platform, channel: post.channel, externalId: post.externalId, url: post.url, publishedAt: post.publishedAt, text: post.text },
-  verdict: { classifier: verdict.classifier, labels: verdict.labels, scores: verdict.scores, language: languageOf(verdict.language) },
+  post: {
+    key: post.key,
+    source: post.source,
+    platform: post.platform,
+    channel: post.channel,
+    externalId: post.externalId,
+    url: post.url,
+    publishedAt: post.publishedAt,
+    text: post.text,
+  },
+  verdict: {
+    classifier: verdict.classifier,
+    labels: verdict.labels,
+    scores: verdict.scores,
+    language: languageOf(verdict.language),
+  },
 });
 
 /**
@@ -57,14 +71,26 @@ redis.call('EXPIRE', KEYS[1], ${2 * DAY_S})
 return out`;
 
 /** Keeps at most `perDay` uncovered posts per language per UTC day. */
-export async function sampleUncovered(redis: Redis, prefix: string, candidates: KeptPost[], perDay: number, now = new Date()): Promise<KeptPost[]> {
+export async function sampleUncovered(
+  redis: Redis,
+  prefix: string,
+  candidates: KeptPost[],
+  perDay: number,
+  now = new Date(),
+): Promise<KeptPost[]> {
   if (perDay <= 0 || candidates.length === 0) return [];
   const day = now.toISOString().slice(0, 10);
   const byLang = new Map<string, KeptPost[]>();
   for (const c of candidates) byLang.set(c.verdict.language, [...(byLang.get(c.verdict.language) ?? []), c]);
   const chosen: KeptPost[] = [];
   for (const [lang, posts] of byLang) {
-    const flags: unknown = await redis.eval(SAMPLE_SCRIPT, 1, `${prefix}:uncovered-sample:${lang}:${day}`, perDay, ...posts.map((p) => p.post.key));
+    const flags: unknown = await redis.eval(
+      SAMPLE_SCRIPT,
+      1,
+      `${prefix}:uncovered-sample:${lang}:${day}`,
+      perDay,
+      ...posts.map((p) => p.post.key),
+    );
     if (!Array.isArray(flags)) throw new Error('the uncovered-language sample script answered no list');
     chosen.push(...posts.filter((_, i) => flags[i] === 1));
   }

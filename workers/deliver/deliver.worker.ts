@@ -53,8 +53,16 @@ async function escalate(deps: DeliverDeps): Promise<unknown> {
   if (due.length === 0) return { escalated: 0 };
   const items = [...new Set(due.map((d) => d.review_item_id))];
   const rows = await db.transaction().execute(async (trx) => {
-    const created = await insertOutbox(trx, items.flatMap((reviewItemId) => alerts.escalation!.channels.map((channel) => ({ reviewItemId, channel, tier: 1 }))));
-    await markEscalated(trx, due.map((d) => d.id));
+    const created = await insertOutbox(
+      trx,
+      items.flatMap((reviewItemId) =>
+        alerts.escalation!.channels.map((channel) => ({ reviewItemId, channel, tier: 1 })),
+      ),
+    );
+    await markEscalated(
+      trx,
+      due.map((d) => d.id),
+    );
     return created;
   });
   await enqueueDeliveries(queues, rows);
@@ -78,10 +86,19 @@ async function pollAlertBot(deps: DeliverDeps): Promise<unknown> {
       const who = `telegram:${q.from.username ? `@${q.from.username}` : q.from.id}`;
       const result = await db.transaction().execute(async (trx) => {
         const r = await acknowledge(trx, Number(data.slice(ACK_PREFIX.length)), who);
-        if (r && !r.already) await appendAudit(trx, { actor: who, action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: Number(data.slice(ACK_PREFIX.length)) } });
+        if (r && !r.already)
+          await appendAudit(trx, {
+            actor: who,
+            action: 'alert.acknowledge',
+            entity: 'review_item',
+            entityId: String(r.reviewItemId),
+            details: { alertId: Number(data.slice(ACK_PREFIX.length)) },
+          });
         return r;
       });
-      await telegram.answerCbQuery(q.id, result ? (result.already ? 'Already acknowledged' : 'Acknowledged') : 'Unknown alert').catch(() => undefined);
+      await telegram
+        .answerCbQuery(q.id, result ? (result.already ? 'Already acknowledged' : 'Acknowledged') : 'Unknown alert')
+        .catch(() => undefined);
       if (result && !result.already) acknowledged += 1;
     }
     // Moved past each update once it is handled: a crash repeats at most one, and acknowledging twice is harmless.
@@ -103,7 +120,8 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
     'alert.deliver': async ({ alertId }, job) => {
       const alert = await findAlertForDelivery(db, alertId);
       // A failed row is sent again only when its job is re-driven (`vigil jobs retry`).
-      if (!alert || (alert.status !== 'pending' && alert.status !== 'failed')) return { skipped: alert ? alert.status : 'missing' };
+      if (!alert || (alert.status !== 'pending' && alert.status !== 'failed'))
+        return { skipped: alert ? alert.status : 'missing' };
       // An escalation is queued before it goes out; the item may be acknowledged or dismissed meanwhile.
       if (alert.tier > 0 && (alert.acknowledged || alert.item.status === 'dismissed')) {
         const why = alert.acknowledged ? 'acknowledged' : 'dismissed';
@@ -118,7 +136,11 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
       const message = composeAlert(alert, deps.itemUrl(alert.item.id));
       const claim = await beginSend(db, alertId);
       if (!claim) return { skipped: 'no longer pending' };
-      if (claim.possibleRepeat) log.warn({ alertId, channel: alert.channel, key: alert.idempotencyKey }, 'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat');
+      if (claim.possibleRepeat)
+        log.warn(
+          { alertId, channel: alert.channel, key: alert.idempotencyKey },
+          'an earlier attempt may have reached the receiver unrecorded; sending again, counted as a possible repeat',
+        );
       let receipt: Record<string, unknown>;
       try {
         receipt = await notifier({ alertId, idempotencyKey: alert.idempotencyKey, message });
@@ -135,7 +157,10 @@ export function deliverHandlers(deps: DeliverDeps, notifiers = notifiersFor(deps
     'outbox.sweep': async () => {
       const ids = await duePending(db, SWEEP_GRACE_MS);
       // Same job ids as the original deliveries: a job still queued is not duplicated.
-      await enqueueDeliveries(queues, ids.map((id) => ({ id, deliver_after: null })));
+      await enqueueDeliveries(
+        queues,
+        ids.map((id) => ({ id, deliver_after: null })),
+      );
       return { requeued: ids.length };
     },
 

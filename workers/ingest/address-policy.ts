@@ -24,9 +24,11 @@ function embedded(address: ipaddr.IPv6): { form: Embedding; ipv4: ipaddr.IPv4[] 
   if (range === 'rfc6052') return address.match(NAT64_WELL_KNOWN) ? { form: 'nat64', ipv4: [v4(12)] } : undefined;
   if (range === '6to4') return { form: '6to4', ipv4: [v4(2)] };
   // RFC 4380: the server's address in clear, the client's with every bit flipped; traffic reaches both.
-  if (range === 'teredo') return { form: 'teredo', ipv4: [v4(4), new ipaddr.IPv4(bytes.slice(12, 16).map((b) => b ^ 0xff))] };
+  if (range === 'teredo')
+    return { form: 'teredo', ipv4: [v4(4), new ipaddr.IPv4(bytes.slice(12, 16).map((b) => b ^ 0xff))] };
   // ::a.b.c.d (deprecated IPv4-compatible): ipaddr.js calls it unicast, and the URL parser writes [::127.0.0.1] so.
-  if (range === 'unicast' && bytes.slice(0, 12).every((b) => b === 0)) return { form: 'ipv4-compatible', ipv4: [v4(12)] };
+  if (range === 'unicast' && bytes.slice(0, 12).every((b) => b === 0))
+    return { form: 'ipv4-compatible', ipv4: [v4(12)] };
   return undefined;
 }
 
@@ -45,6 +47,9 @@ export function refusal(address: string, allow: PrivateNetworks): string | undef
   const c = classifyAddress(address);
   if (c.range === 'unicast') return undefined;
   // Loopback as this host knows it: 127.0.0.1 inside NAT64, 6to4 or Teredo is some other host's loopback.
-  if (allow === 'loopback' && c.range === 'loopback' && (!c.embeds || c.embeds.form === 'ipv4-mapped')) return undefined;
-  return c.embeds ? `${address}, ${c.embeds.form} of ${c.embeds.ipv4.join(', ')} (${c.range})` : `${address} (${c.range})`;
+  if (allow === 'loopback' && c.range === 'loopback' && (!c.embeds || c.embeds.form === 'ipv4-mapped'))
+    return undefined;
+  return c.embeds
+    ? `${address}, ${c.embeds.form} of ${c.embeds.ipv4.join(', ')} (${c.range})`
+    : `${address} (${c.range})`;
 }

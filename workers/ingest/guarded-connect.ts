@@ -41,7 +41,8 @@ export function guardedLookup(allow: PrivateNetworks, resolve: Resolve = systemR
         const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
         const usable = family ? answers.filter((a) => a.family === family) : answers;
         const first = usable[0];
-        if (!first) return callback(Object.assign(new Error(`${hostname} has no usable address`), { code: 'ENOTFOUND' }), '');
+        if (!first)
+          return callback(Object.assign(new Error(`${hostname} has no usable address`), { code: 'ENOTFOUND' }), '');
         if (options.all) callback(null, usable);
         else callback(null, first.address, first.family);
       },
@@ -65,7 +66,11 @@ export function guardedDispatcher(allow: PrivateNetworks, resolve?: Resolve): Ag
 type ConnectCallback = (err: Error | null, stream: Duplex) => void;
 
 /** Fails the connection when its host is a refused address literal; true when it did. */
-function refuseLiteral(host: string | null | undefined, allow: PrivateNetworks, callback: ConnectCallback | undefined): boolean {
+function refuseLiteral(
+  host: string | null | undefined,
+  allow: PrivateNetworks,
+  callback: ConnectCallback | undefined,
+): boolean {
   const refused = literalRefused(host, allow);
   if (!refused) return false;
   if (!callback) throw refused;
@@ -106,6 +111,9 @@ class GuardedHttpsAgent extends https.Agent {
  */
 export function guardedNodeAgents(allow: PrivateNetworks, resolve?: Resolve) {
   const lookup = guardedLookup(allow, resolve);
-  const agents = { http: new GuardedHttpAgent(allow, { keepAlive: true, lookup }), https: new GuardedHttpsAgent(allow, { keepAlive: true, lookup }) };
+  const agents = {
+    http: new GuardedHttpAgent(allow, { keepAlive: true, lookup }),
+    https: new GuardedHttpsAgent(allow, { keepAlive: true, lookup }),
+  };
   return (url: string): http.Agent => (new URL(url).protocol === 'http:' ? agents.http : agents.https);
 }

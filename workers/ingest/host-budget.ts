@@ -51,14 +51,23 @@ async function redisNow(connection: Redis): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
-export async function createHostBudget(connection: Redis, prefix: string, hosts: Record<string, HostLimit>, log: Logger): Promise<HostBudget> {
+export async function createHostBudget(
+  connection: Redis,
+  prefix: string,
+  hosts: Record<string, HostLimit>,
+  log: Logger,
+): Promise<HostBudget> {
   const gates = new Map<string, HostGate>();
   for (const [host, limit] of Object.entries(hosts)) {
     const name = hostQueueName(host);
     // 5% under the budget: a permit's request leaves a few ms after its grant, more when the process is busy,
     // and two such delays meeting must not put a second over the budget.
     const slotMs = Math.max(1, Math.ceil((1000 * SLOT_MARGIN) / limit.perSecond));
-    const queue = new Queue(name, { connection, prefix, defaultJobOptions: { removeOnComplete: { age: 300, count: 1_000 }, removeOnFail: true } });
+    const queue = new Queue(name, {
+      connection,
+      prefix,
+      defaultJobOptions: { removeOnComplete: { age: 300, count: 1_000 }, removeOnFail: true },
+    });
     // Blocking reads need connections of their own.
     const eventsConnection = connection.duplicate();
     const events = new QueueEvents(name, { connection: eventsConnection, prefix });

@@ -2,7 +2,13 @@ import PQueue from 'p-queue';
 import { fetch, type Response } from 'undici';
 import { VIGIL_VERSION } from '../../shared/version.js';
 import type { PrivateNetworks } from './address-policy.js';
-import { AddressRefused, guardedDispatcher, guardedNodeAgents, literalRefused, type Resolve } from './guarded-connect.js';
+import {
+  AddressRefused,
+  guardedDispatcher,
+  guardedNodeAgents,
+  literalRefused,
+  type Resolve,
+} from './guarded-connect.js';
 import { HostPaused, type HostBudget } from './host-budget.js';
 
 export type { Resolve } from './guarded-connect.js';
@@ -73,7 +79,8 @@ export function retryAfterMs(headers: Headers | Record<string, string>, now = Da
 
 /** The dispatcher checks every connection; an address literal is also refused here, before fetch's own port rules speak. */
 function assertAllowed(url: URL, allow: PrivateNetworks): void {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchError(`refusing ${url.protocol} URL ${url.href}: only http(s) is fetched`, 'refused');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new FetchError(`refusing ${url.protocol} URL ${url.href}: only http(s) is fetched`, 'refused');
   const refused = literalRefused(url.hostname, allow);
   if (refused) throw new FetchError(refused.message, 'refused');
 }
@@ -82,7 +89,11 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();
-    throw new FetchError(`${url} declares ${declared} bytes, over the ${maxBytes}-byte limit`, 'too_large', response.status);
+    throw new FetchError(
+      `${url} declares ${declared} bytes, over the ${maxBytes}-byte limit`,
+      'too_large',
+      response.status,
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -92,7 +103,13 @@ async function readCapped(response: Response, maxBytes: number, url: string): Pr
       chunks.push(Buffer.from(chunk));
       if (size > maxBytes) {
         await response.body.cancel().catch(() => undefined);
-        throw new FetchError(`${url} sent more than ${maxBytes} bytes`, 'too_large', response.status, undefined, Buffer.concat(chunks).subarray(0, maxBytes));
+        throw new FetchError(
+          `${url} sent more than ${maxBytes} bytes`,
+          'too_large',
+          response.status,
+          undefined,
+          Buffer.concat(chunks).subarray(0, maxBytes),
+        );
       }
     }
   }
@@ -133,7 +150,8 @@ export function createFetcher(policy: FetchPolicy) {
     }
     return q;
   };
-  const userAgent = policy.userAgent ?? `Vigil/${VIGIL_VERSION} (+public-channel monitoring for hate-incentive campaigns)`;
+  const userAgent =
+    policy.userAgent ?? `Vigil/${VIGIL_VERSION} (+public-channel monitoring for hate-incentive campaigns)`;
   const dispatcher = guardedDispatcher(policy.allowPrivateNetworks, policy.resolve);
   const agentFor = guardedNodeAgents(policy.allowPrivateNetworks, policy.resolve);
 
@@ -141,11 +159,17 @@ export function createFetcher(policy: FetchPolicy) {
     assertAllowed(url, policy.allowPrivateNetworks);
     const credentials = opts.credentials && url.origin === opts.credentials.origin ? opts.credentials.headers : {};
     try {
-      return await fetch(url, { redirect: 'manual', headers: { 'user-agent': userAgent, ...opts.headers, ...credentials }, signal: AbortSignal.timeout(policy.timeoutMs), dispatcher });
+      return await fetch(url, {
+        redirect: 'manual',
+        headers: { 'user-agent': userAgent, ...opts.headers, ...credentials },
+        signal: AbortSignal.timeout(policy.timeoutMs),
+        dispatcher,
+      });
     } catch (err) {
       const e = err as Error;
       if (e.cause instanceof AddressRefused) throw new FetchError(e.cause.message, 'refused');
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new FetchError(`${url.href} did not answer within ${policy.timeoutMs} ms`, 'timeout');
+      if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        throw new FetchError(`${url.href} did not answer within ${policy.timeoutMs} ms`, 'timeout');
       throw new FetchError(`${url.href}: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
     }
   }
@@ -167,9 +191,16 @@ export function createFetcher(policy: FetchPolicy) {
     for (let hop = 0; ; hop++) {
       const response = await send(url, opts);
       const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location && !opts.manualRedirect && response.status !== 304) {
+      if (
+        response.status >= 300 &&
+        response.status < 400 &&
+        location &&
+        !opts.manualRedirect &&
+        response.status !== 304
+      ) {
         await response.body?.cancel();
-        if (hop >= MAX_REDIRECTS) throw new FetchError(`${raw}: more than ${MAX_REDIRECTS} redirects`, 'http', response.status);
+        if (hop >= MAX_REDIRECTS)
+          throw new FetchError(`${raw}: more than ${MAX_REDIRECTS} redirects`, 'http', response.status);
         url = new URL(location, url);
         continue;
       }
@@ -178,7 +209,11 @@ export function createFetcher(policy: FetchPolicy) {
   }
 
   /** The same fetcher, its requests to budgeted hosts at this priority: a poll passes its source's tier this way. */
-  const withPriority = (priority: number) => ({ get: (raw: string, opts: FetchOptions = {}) => get(raw, { priority, ...opts }), agentFor, withPriority });
+  const withPriority = (priority: number) => ({
+    get: (raw: string, opts: FetchOptions = {}) => get(raw, { priority, ...opts }),
+    agentFor,
+    withPriority,
+  });
   return { get, agentFor, withPriority };
 }
 

@@ -33,16 +33,23 @@ export interface IngestDeps {
   queues: Queues;
   fetcher: Fetcher;
   /** `sources` and `demo` re-create a configured source whose row is missing. */
-  config: Pick<Config, 'redis' | 'sources' | 'demo'> & { ingest: Omit<Config['ingest'], 'hosts' | 'revisit'> & { revisit?: Pick<Config['ingest']['revisit'], 'rateWindow'> } };
+  config: Pick<Config, 'redis' | 'sources' | 'demo'> & {
+    ingest: Omit<Config['ingest'], 'hosts' | 'revisit'> & { revisit?: Pick<Config['ingest']['revisit'], 'rateWindow'> };
+  };
   log: Logger;
 }
 
 /** Reads caps per poll job, so one huge backlog cannot hold a worker for minutes. */
 const MAX_READS_PER_POLL = 50;
 /** Backoff after consecutive failures: 30 s doubling, at most an hour, with jitter. */
-const failureBackoffMs = (failures: number) => Math.min(3_600_000, 30_000 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() * 0.5);
+const failureBackoffMs = (failures: number) =>
+  Math.min(3_600_000, 30_000 * 2 ** Math.min(failures, 10)) * (0.5 + Math.random() * 0.5);
 
-const batchJobId = (posts: CapturedPost[]) => `posts-${createHash('sha256').update(posts.map((p) => p.key).join()).digest('hex').slice(0, 40)}`;
+const batchJobId = (posts: CapturedPost[]) =>
+  `posts-${createHash('sha256')
+    .update(posts.map((p) => p.key).join())
+    .digest('hex')
+    .slice(0, 40)}`;
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -74,29 +81,61 @@ interface PollPlace {
  * Enqueues what has not provably been through the pipeline: a post is dropped only when Postgres has seen
  * this version and the seen-set, in this database's namespace, still holds it. Returns the posts sent and their jobs.
  */
-async function enqueueNew(deps: IngestDeps, versioned: Versioned[], epoch: string): Promise<{ sent: Versioned[]; jobIds: string[] }> {
+async function enqueueNew(
+  deps: IngestDeps,
+  versioned: Versioned[],
+  epoch: string,
+): Promise<{ sent: Versioned[]; jobIds: string[] }> {
   const { redis, queues, config } = deps;
   const prefix = config.redis.prefix;
-  const held = await filterSeen(redis, prefix, epoch, versioned.filter((v) => v.repeat).map((v) => v.post.key));
+  const held = await filterSeen(
+    redis,
+    prefix,
+    epoch,
+    versioned.filter((v) => v.repeat).map((v) => v.post.key),
+  );
   const sent = versioned.filter((v) => !(v.repeat && held.has(v.post.key)));
-  const batches = chunk(sent.map((v) => v.post), config.ingest.batchSize).map((posts) => ({ posts, jobId: batchJobId(posts) }));
+  const batches = chunk(
+    sent.map((v) => v.post),
+    config.ingest.batchSize,
+  ).map((posts) => ({ posts, jobId: batchJobId(posts) }));
   const meta = jobMeta();
-  await queues.enqueueBulk('posts.classify', batches.map((b) => ({ data: { posts: b.posts, meta }, opts: { jobId: b.jobId } })));
-  await markSeen(redis, prefix, epoch, sent.map((v) => v.post.key), config.ingest.seenTtl);
+  await queues.enqueueBulk(
+    'posts.classify',
+    batches.map((b) => ({ data: { posts: b.posts, meta }, opts: { jobId: b.jobId } })),
+  );
+  await markSeen(
+    redis,
+    prefix,
+    epoch,
+    sent.map((v) => v.post.key),
+    config.ingest.seenTtl,
+  );
   return { sent, jobIds: batches.map((b) => b.jobId) };
 }
 
 /** The source a poll job names, checked: a reason to skip it, or what polling it takes. */
-async function startPoll(deps: IngestDeps, data: JobData['source.poll'], jobId: string | undefined): Promise<Poll | { skipped: string }> {
+async function startPoll(
+  deps: IngestDeps,
+  data: JobData['source.poll'],
+  jobId: string | undefined,
+): Promise<Poll | { skipped: string }> {
   const source = await sourceForPoll(deps.db, deps.config, data);
   if (!source) {
-    deps.log.warn({ sourceId: data.sourceId, source: data.sourceName }, 'polled source no longer exists; its schedule goes at the next resync');
+    deps.log.warn(
+      { sourceId: data.sourceId, source: data.sourceName },
+      'polled source no longer exists; its schedule goes at the next resync',
+    );
     return { skipped: 'no such source' };
   }
   if (!source.enabled) return { skipped: 'disabled' };
-  if (source.backoff_until && source.backoff_until.getTime() > Date.now()) return { skipped: `backing off until ${source.backoff_until.toISOString()}` };
+  if (source.backoff_until && source.backoff_until.getTime() > Date.now())
+    return { skipped: `backing off until ${source.backoff_until.toISOString()}` };
   const parsed = sourceSchema.safeParse(source.config);
-  if (!parsed.success) throw new UnrecoverableError(`source ${source.name} has an invalid stored config: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new UnrecoverableError(
+      `source ${source.name} has an invalid stored config: ${parsed.error.issues[0]?.message}`,
+    );
   return {
     source,
     sourceConfig: parsed.data,
@@ -110,7 +149,11 @@ async function startPoll(deps: IngestDeps, data: JobData['source.poll'], jobId: 
 }
 
 /** Reads one page from the source; what cannot become a post is quarantined here. */
-async function readPage(deps: IngestDeps, poll: Poll, cursor: Record<string, unknown> | null): Promise<{ result: ReadResult; posts: CapturedPost[] }> {
+async function readPage(
+  deps: IngestDeps,
+  poll: Poll,
+  cursor: Record<string, unknown> | null,
+): Promise<{ result: ReadResult; posts: CapturedPost[] }> {
   const { db, config } = deps;
   const { source, log } = poll;
   const sourceId = source.id;
@@ -128,30 +171,58 @@ async function readPage(deps: IngestDeps, poll: Poll, cursor: Record<string, unk
   if (rejects.length) {
     for (const r of rejects) log.error({ reason: r.reason, context: r.context }, 'input quarantined');
     poll.totals.quarantined += rejects.length;
-    await quarantine(db, rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })));
+    await quarantine(
+      db,
+      rejects.map((r) => ({ sourceId, stage: 'ingest', reason: r.reason, raw: r.raw, context: r.context })),
+    );
   }
   return { result, posts: checked.posts };
 }
 
 /** Enqueues a page's new posts, then records them and moves the source's cursor past the page. */
-async function persistPage(deps: IngestDeps, poll: Poll, place: PollPlace, before: Record<string, unknown> | null, page: { result: ReadResult; posts: CapturedPost[] }): Promise<void> {
+async function persistPage(
+  deps: IngestDeps,
+  poll: Poll,
+  place: PollPlace,
+  before: Record<string, unknown> | null,
+  page: { result: ReadResult; posts: CapturedPost[] },
+): Promise<void> {
   const { db } = deps;
   const { totals, fresh } = poll;
   const sourceId = poll.source.id;
   const { result, posts } = page;
-  const versioned = assignVersions(withContext(posts), await findSeen(db, sourceId, posts.map((p) => p.externalId)));
+  const versioned = assignVersions(
+    withContext(posts),
+    await findSeen(
+      db,
+      sourceId,
+      posts.map((p) => p.externalId),
+    ),
+  );
   const { sent, jobIds } = await enqueueNew(deps, versioned, place.epoch);
   totals.read += posts.length;
   totals.enqueued += sent.length;
   totals.edits += sent.filter((v) => !v.repeat && v.post.version > 1).length;
-  for (const v of sent) if (!v.repeat && v.post.version === 1) fresh.push(v.post.publishedAt ? Date.parse(v.post.publishedAt) : Number.NaN);
+  for (const v of sent)
+    if (!v.repeat && v.post.version === 1) fresh.push(v.post.publishedAt ? Date.parse(v.post.publishedAt) : Number.NaN);
   totals.deleted += result.gone?.length ?? 0;
   // After the enqueue, so a crash in between re-sends posts (Postgres' unique keys absorb them) rather than
   // loses them; in one transaction, so the cursor never moves past a read whose posts are not recorded in flight.
   await db.transaction().execute(async (trx) => {
-    await recordSeen(trx, sourceId, sent.map((v) => ({ externalId: v.post.externalId, version: v.post.version, textSha256: v.textSha256 })));
+    await recordSeen(
+      trx,
+      sourceId,
+      sent.map((v) => ({ externalId: v.post.externalId, version: v.post.version, textSha256: v.textSha256 })),
+    );
     if (result.gone?.length) await markDeleted(trx, sourceId, result.gone);
-    if (jobIds.length) await recordInflight(trx, { sourceId, cursorBefore: before, jobIds, mediaPostKeys: sent.filter((v) => hasImages(v.post)).map((v) => v.post.key), redisGeneration: place.generation });
+    if (jobIds.length)
+      await recordInflight(trx, {
+        sourceId,
+        cursorBefore: before,
+        jobIds,
+        mediaPostKeys: sent.filter((v) => hasImages(v.post)).map((v) => v.post.key),
+        redisGeneration: place.generation,
+      });
     await saveCursor(trx, sourceId, result.cursor);
   });
 }
@@ -179,7 +250,15 @@ async function pollFailed(deps: IngestDeps, poll: Poll, err: unknown): Promise<P
   if (err instanceof FetchError && err.partial) {
     // An oversized response is bad input too: keep what was read, as for any other.
     totals.quarantined += 1;
-    await quarantine(db, [{ sourceId, stage: 'ingest', reason: err.message, raw: err.partial.subarray(0, 1024 * 1024), context: { truncated: true } }]).catch(() => undefined);
+    await quarantine(db, [
+      {
+        sourceId,
+        stage: 'ingest',
+        reason: err.message,
+        raw: err.partial.subarray(0, 1024 * 1024),
+        context: { truncated: true },
+      },
+    ]).catch(() => undefined);
   }
   const rateLimited = err instanceof FetchError && err.kind === 'rate_limited';
   const waitMs = rateLimited ? (err.retryAfterMs ?? 60_000) : failureBackoffMs(source.consecutive_failures);
@@ -198,9 +277,17 @@ async function finishPoll(deps: IngestDeps, poll: Poll, rateLimited: boolean): P
   const { source, totals, fresh } = poll;
   if (!rateLimited) {
     const elapsed = source.last_success_at ? Date.now() - source.last_success_at.getTime() : null;
-    await savePostingRate(db, source.id, observeRate(source.posts_per_hour, fresh.length, elapsed, config.ingest.revisit?.rateWindow ?? 86_400_000, fresh));
+    await savePostingRate(
+      db,
+      source.id,
+      observeRate(source.posts_per_hour, fresh.length, elapsed, config.ingest.revisit?.rateWindow ?? 86_400_000, fresh),
+    );
   }
-  await addStats(redis, config.redis.prefix, { posts_ingested: totals.enqueued, posts_duplicate: totals.read - totals.enqueued, posts_quarantined: totals.quarantined });
+  await addStats(redis, config.redis.prefix, {
+    posts_ingested: totals.enqueued,
+    posts_duplicate: totals.read - totals.enqueued,
+    posts_quarantined: totals.quarantined,
+  });
   if (totals.read || totals.quarantined || totals.deleted) poll.log.info(totals, 'source polled');
 }
 

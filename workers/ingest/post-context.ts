@@ -19,7 +19,8 @@ export function withContext(posts: CapturedPost[]): CapturedPost[] {
   const out = [...posts];
   for (const indexes of byChannel.values()) {
     indexes.forEach((at, k) => {
-      const pick = (ks: number[]) => ks.map((j) => posts[indexes[j]!]!).map((p) => ({ externalId: p.externalId, text: p.text.slice(0, MAX_TEXT) }));
+      const pick = (ks: number[]) =>
+        ks.map((j) => posts[indexes[j]!]!).map((p) => ({ externalId: p.externalId, text: p.text.slice(0, MAX_TEXT) }));
       const before = pick(Array.from({ length: Math.min(NEIGHBOURS, k) }, (_, n) => k - Math.min(NEIGHBOURS, k) + n));
       const after = pick(Array.from({ length: Math.min(NEIGHBOURS, indexes.length - k - 1) }, (_, n) => k + 1 + n));
       if (before.length || after.length) out[at] = { ...posts[at]!, context: { before, after } };

@@ -2,7 +2,8 @@ import { postKey, sha256Hex, type CapturedPost } from '../../shared/domain/post.
 import type { SeenRow } from '../../shared/repositories/post-seen.repository.js';
 
 /** What identifies a version of a post's content: its text and the media it carries. */
-export const contentHash = (p: CapturedPost): string => sha256Hex(JSON.stringify([p.text, p.media.map((m) => m.url ?? m.fileName ?? m.kind)]));
+export const contentHash = (p: CapturedPost): string =>
+  sha256Hex(JSON.stringify([p.text, p.media.map((m) => m.url ?? m.fileName ?? m.kind)]));
 
 export interface Versioned {
   post: CapturedPost;
@@ -26,7 +27,11 @@ export function assignVersions(posts: CapturedPost[], seen: Map<string, SeenRow>
     const previous = seen.get(post.externalId);
     const repeat = previous?.text_sha256 === textSha256;
     const version = previous ? previous.version + (repeat ? 0 : 1) : 1;
-    out.push({ post: { ...post, version, key: postKey(post.platform, post.channel, post.externalId, version) }, textSha256, repeat });
+    out.push({
+      post: { ...post, version, key: postKey(post.platform, post.channel, post.externalId, version) },
+      textSha256,
+      repeat,
+    });
   }
   return out;
 }

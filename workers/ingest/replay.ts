@@ -17,7 +17,8 @@ export interface ReplayDeps {
 /** Done with, as far as Redis is concerned: finished (removed or kept) or failed for good (then quarantined in Postgres). */
 const PAST = new Set(['completed', 'failed', 'unknown']);
 
-const allPast = async (queues: Queues, queue: QueueName, ids: string[]) => (await Promise.all(ids.map((id) => queues.byName[queue].getJobState(id)))).every((s) => PAST.has(s));
+const allPast = async (queues: Queues, queue: QueueName, ids: string[]) =>
+  (await Promise.all(ids.map((id) => queues.byName[queue].getJobState(id)))).every((s) => PAST.has(s));
 
 /**
  * Whether every job carrying a read's posts is past: its classify jobs, then the alert, near-miss and media
@@ -28,8 +29,20 @@ async function readSettled(queues: Queues, read: { job_ids: string[]; media_post
   if (!(await allPast(queues, QueueName.Classify, read.job_ids))) return false;
   const media = read.media_post_keys.map(mediaJobIds);
   const followUps = read.job_ids.flatMap((id) => Object.values(followUpJobIds(id)));
-  if (!(await allPast(queues, QueueName.Alert, followUps)) || !(await allPast(queues, QueueName.Media, media.map((m) => m.read)))) return false;
-  return allPast(queues, QueueName.Alert, media.map((m) => m.alert));
+  if (
+    !(await allPast(queues, QueueName.Alert, followUps)) ||
+    !(await allPast(
+      queues,
+      QueueName.Media,
+      media.map((m) => m.read),
+    ))
+  )
+    return false;
+  return allPast(
+    queues,
+    QueueName.Alert,
+    media.map((m) => m.alert),
+  );
 }
 
 /**
@@ -39,13 +52,21 @@ async function readSettled(queues: Queues, read: { job_ids: string[]; media_post
  * source is rewound to the oldest of them and the posts are read and queued again (their seen-set keys went
  * too), Postgres' unique keys absorbing those that had got through. Settled reads are forgotten.
  */
-export async function replayPoint(deps: ReplayDeps, source: { id: number; cursor: Record<string, unknown> | null }, epoch: string, generation: string): Promise<Record<string, unknown> | null> {
+export async function replayPoint(
+  deps: ReplayDeps,
+  source: { id: number; cursor: Record<string, unknown> | null },
+  epoch: string,
+  generation: string,
+): Promise<Record<string, unknown> | null> {
   const reads = await listInflight(deps.db, source.id);
   const oldest = reads[0];
   if (!oldest) return source.cursor;
   if (reads.some((r) => r.redis_generation !== generation)) {
     await rewindSource(deps.db, source.id, oldest.cursor_before);
-    deps.log.warn({ reads: reads.length, since: oldest.cursor_before }, 'Redis lost posts queued by earlier reads; reading them again');
+    deps.log.warn(
+      { reads: reads.length, since: oldest.cursor_before },
+      'Redis lost posts queued by earlier reads; reading them again',
+    );
     return oldest.cursor_before;
   }
   const settled: number[] = [];
@@ -54,6 +75,7 @@ export async function replayPoint(deps: ReplayDeps, source: { id: number; cursor
     settled.push(read.id);
   }
   // A Redis emptied while we looked answers "unknown" for every job: the answers count only if the generation held.
-  if (settled.length && (await currentGeneration(deps.redis, deps.prefix, epoch)) === generation) await deleteInflight(deps.db, settled);
+  if (settled.length && (await currentGeneration(deps.redis, deps.prefix, epoch)) === generation)
+    await deleteInflight(deps.db, settled);
   return source.cursor;
 }

@@ -38,12 +38,24 @@ export function planBudgetedSources(sources: PlanInput[], config: RevisitConfig)
     const host = sourceHost(s.source);
     if (!host || !config.hosts[host]) continue;
     const list = byHost.get(host) ?? [];
-    list.push({ id: s.id, postsPerHour: s.postsPerHour, priority: s.priority, flagged: s.flagged, maxIntervalMs: s.source.pollInterval });
+    list.push({
+      id: s.id,
+      postsPerHour: s.postsPerHour,
+      priority: s.priority,
+      flagged: s.flagged,
+      maxIntervalMs: s.source.pollInterval,
+    });
     byHost.set(host, list);
   }
   const { utilisation, minInterval, jitter } = config.revisit;
   for (const [host, list] of byHost) {
-    for (const [id, plan] of planRevisits(list, { perSecond: config.hosts[host]!.perSecond, utilisation, minIntervalMs: minInterval, jitter })) plans.set(id, plan);
+    for (const [id, plan] of planRevisits(list, {
+      perSecond: config.hosts[host]!.perSecond,
+      utilisation,
+      minIntervalMs: minInterval,
+      jitter,
+    }))
+      plans.set(id, plan);
   }
   return plans;
 }
@@ -61,7 +73,12 @@ export interface PollSchedule {
  * Creates or updates a source's poll scheduler when it is missing or its interval or priority moved past the
  * tolerance. Returns whether it wrote. BullMQ runs a scheduler whose interval changed at its startDate.
  */
-export async function ensurePollSchedule(queue: Queue, id: string, schedule: PollSchedule, data: JobData['source.poll']): Promise<boolean> {
+export async function ensurePollSchedule(
+  queue: Queue,
+  id: string,
+  schedule: PollSchedule,
+  data: JobData['source.poll'],
+): Promise<boolean> {
   const existing = await queue.getJobScheduler(id);
   // A source not read yet keeps its place: rewriting its scheduler would put its first poll back at the end of
   // the line, and plans move a lot while the first reads come in.
@@ -73,8 +90,15 @@ export async function ensurePollSchedule(queue: Queue, id: string, schedule: Pol
     (existing.template?.opts?.priority ?? 0) === schedule.priority &&
     JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(data);
   if (same || (unread && JSON.stringify(existing.template?.data ?? {}) === JSON.stringify(data))) return false;
-  const startDate = existing && schedule.lastPolledAt ? Math.max(Date.now(), schedule.lastPolledAt.getTime() + schedule.every) : undefined;
-  await queue.upsertJobScheduler(id, { every: schedule.every, ...(startDate ? { startDate } : {}) }, { name: 'source.poll', data, opts: { priority: schedule.priority } });
+  const startDate =
+    existing && schedule.lastPolledAt
+      ? Math.max(Date.now(), schedule.lastPolledAt.getTime() + schedule.every)
+      : undefined;
+  await queue.upsertJobScheduler(
+    id,
+    { every: schedule.every, ...(startDate ? { startDate } : {}) },
+    { name: 'source.poll', data, opts: { priority: schedule.priority } },
+  );
   return true;
 }
 

@@ -41,13 +41,15 @@ const RATE_FLOOR_PER_HOUR = 0.05;
 
 export const riskOf = (s: Pick<RevisitSource, 'priority' | 'flagged'>) => Math.max(1, s.priority) * (1 + s.flagged);
 
-export const weightOf = (s: RevisitSource) => Math.sqrt(riskOf(s) * (Math.max(0, s.postsPerHour) + RATE_FLOOR_PER_HOUR));
+export const weightOf = (s: RevisitSource) =>
+  Math.sqrt(riskOf(s) * (Math.max(0, s.postsPerHour) + RATE_FLOOR_PER_HOUR));
 
 /** A fixed number in [-1, 1) per source, so a source's jitter does not move its schedule at every plan. */
 export const jitterOf = (id: number) => ((Math.imul(id, 2654435761) >>> 0) / 2 ** 32) * 2 - 1;
 
 /** Σ clamp(λ·wᵢ, loᵢ, hi) for λ: the reads per second the plan spends at that level. */
-const spend = (lambda: number, w: number[], lo: number[], hi: number) => w.reduce((sum, wi, i) => sum + Math.min(hi, Math.max(lo[i]!, lambda * wi)), 0);
+const spend = (lambda: number, w: number[], lo: number[], hi: number) =>
+  w.reduce((sum, wi, i) => sum + Math.min(hi, Math.max(lo[i]!, lambda * wi)), 0);
 
 /** Reads per second for each source (same order) so their sum is `capacity`, or as near as the bounds allow. */
 export function shareRates(weights: number[], lo: number[], hi: number, capacity: number): number[] {
@@ -84,7 +86,10 @@ export function planRevisits(sources: RevisitSource[], settings: RevisitSettings
     // Jitter never takes a source past its bounds, unless the budget already has (planned beyond the max).
     const upper = Math.max(planned, Math.max(s.maxIntervalMs, settings.minIntervalMs));
     const intervalMs = Math.round(Math.min(upper, Math.max(settings.minIntervalMs, jittered)));
-    plans.set(s.id, { intervalMs, tier: planned <= Math.max(s.maxIntervalMs, settings.minIntervalMs) / 2 ? 'warm' : 'cold' });
+    plans.set(s.id, {
+      intervalMs,
+      tier: planned <= Math.max(s.maxIntervalMs, settings.minIntervalMs) / 2 ? 'warm' : 'cold',
+    });
   });
   return plans;
 }
@@ -97,7 +102,13 @@ export const tierPriority = (tier: Tier | null | undefined) => (tier === 'hot' ?
  * weighted average over `windowMs`, so a burst lifts the rate in proportion to how long it was watched. The first
  * poll (no previous one) takes the rate the posts' own dates show, as feed readers do from entry dates.
  */
-export function observeRate(prev: number, newPosts: number, elapsedMs: number | null, windowMs: number, dates: number[] = []): number {
+export function observeRate(
+  prev: number,
+  newPosts: number,
+  elapsedMs: number | null,
+  windowMs: number,
+  dates: number[] = [],
+): number {
   if (elapsedMs === null) {
     const sorted = dates.filter(Number.isFinite).sort((a, b) => a - b);
     if (sorted.length < 2) return prev;

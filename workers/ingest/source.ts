@@ -58,14 +58,20 @@ export function checkPosts(posts: CapturedPost[]): { posts: CapturedPost[]; reje
   for (const post of posts) {
     const problem = postProblem(post);
     if (problem === undefined) ok.push(post);
-    else rejects.push({ reason: `${describePost(post)}: ${problem}`, raw: Buffer.from(post.raw.base64, 'base64'), context: { externalId: post.externalId, channel: post.channel, url: post.capture.url } });
+    else
+      rejects.push({
+        reason: `${describePost(post)}: ${problem}`,
+        raw: Buffer.from(post.raw.base64, 'base64'),
+        context: { externalId: post.externalId, channel: post.channel, url: post.capture.url },
+      });
   }
   return { posts: ok, rejects };
 }
 
 /** JSON quoting escapes control characters, so the reason shows a bad id without carrying it. */
 const quoted = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}…` : s);
-const describePost = (post: CapturedPost) => `post ${quoted(post.externalId)} of ${post.platform} channel ${quoted(post.channel)}`;
+const describePost = (post: CapturedPost) =>
+  `post ${quoted(post.externalId)} of ${post.platform} channel ${quoted(post.channel)}`;
 
 /** Decodes bytes that must be UTF-8, refusing invalid sequences instead of replacing them. */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -76,4 +82,3 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
     return undefined;
   }
 }
-

@@ -16,7 +16,12 @@ export interface BotFile {
  * captured the post (its token and API root, from the source row). Undefined when the post came from
  * another kind of source (a Telegram Desktop export names files it does not carry).
  */
-export async function botFileUrl(db: Db, fetcher: Fetcher, sourceName: string, fileId: string): Promise<BotFile | undefined> {
+export async function botFileUrl(
+  db: Db,
+  fetcher: Fetcher,
+  sourceName: string,
+  fileId: string,
+): Promise<BotFile | undefined> {
   const row = await findSourceByName(db, sourceName);
   const parsed = row ? sourceSchema.safeParse(row.config) : undefined;
   if (!parsed?.success || parsed.data.kind !== 'telegram-bot') return undefined;
@@ -25,7 +30,9 @@ export async function botFileUrl(db: Db, fetcher: Fetcher, sourceName: string, f
   const hide = (s: string) => s.split(token).join('<token>');
   let body: Buffer;
   try {
-    body = (await fetcher.get(`${root}/bot${token}/getFile?file_id=${encodeURIComponent(fileId)}`, { accept: [400, 404] })).body;
+    body = (
+      await fetcher.get(`${root}/bot${token}/getFile?file_id=${encodeURIComponent(fileId)}`, { accept: [400, 404] })
+    ).body;
   } catch (err) {
     (err as Error).message = hide((err as Error).message);
     throw err;
@@ -37,7 +44,10 @@ export async function botFileUrl(db: Db, fetcher: Fetcher, sourceName: string, f
     throw new Error('Bot API getFile answered something other than JSON');
   }
   const path = answer.result?.file_path;
-  if (!answer.ok || !path) throw new Error(`Bot API getFile refused file ${fileId.slice(0, 80)}: ${hide(answer.description ?? 'no file_path')}`);
+  if (!answer.ok || !path)
+    throw new Error(
+      `Bot API getFile refused file ${fileId.slice(0, 80)}: ${hide(answer.description ?? 'no file_path')}`,
+    );
   const url = `${root}/file/bot${token}/${path.split('/').map(encodeURIComponent).join('/')}`;
   return { url, shown: hide(url), token };
 }

@@ -2,10 +2,20 @@ import { FetchError, type Fetched, type Fetcher } from '../ingest/http-fetcher.j
 import { BadImage } from '../../shared/media/image-decode.js';
 
 /** Response headers kept as capture metadata; cookies never are. */
-const KEPT_HEADERS = ['date', 'content-type', 'content-length', 'last-modified', 'etag', 'server', 'cache-control', 'age'];
+const KEPT_HEADERS = [
+  'date',
+  'content-type',
+  'content-length',
+  'last-modified',
+  'etag',
+  'server',
+  'cache-control',
+  'age',
+];
 
 /** A Content-Type that could be an image: a CDN may say octet-stream, but a page or a script is not a picture. */
-const plausible = (ct: string | undefined) => !ct || /^(image\/|application\/octet-stream|binary\/octet-stream)/i.test(ct.trim());
+const plausible = (ct: string | undefined) =>
+  !ct || /^(image\/|application\/octet-stream|binary\/octet-stream)/i.test(ct.trim());
 
 export interface CapturedImage {
   bytes: Buffer;
@@ -20,12 +30,18 @@ export interface CapturedImage {
 export async function captureImage(fetcher: Fetcher, url: string): Promise<CapturedImage> {
   let res: Fetched;
   try {
-    res = await fetcher.get(url, { headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1' } });
+    res = await fetcher.get(url, {
+      headers: { accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1' },
+    });
   } catch (err) {
-    if (err instanceof FetchError && err.kind === 'too_large') throw new BadImage(`too large: ${err.message}`, err.partial);
+    if (err instanceof FetchError && err.kind === 'too_large')
+      throw new BadImage(`too large: ${err.message}`, err.partial);
     throw err;
   }
-  const headers = Object.fromEntries(KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]));
-  if (!plausible(res.headers['content-type'])) throw new BadImage(`wrong type: served as ${JSON.stringify(res.headers['content-type'])}, not an image`, res.body);
+  const headers = Object.fromEntries(
+    KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]),
+  );
+  if (!plausible(res.headers['content-type']))
+    throw new BadImage(`wrong type: served as ${JSON.stringify(res.headers['content-type'])}, not an image`, res.body);
   return { bytes: res.body, capture: { url: res.url, fetchedAt: res.fetchedAt, status: res.status, headers } };
 }

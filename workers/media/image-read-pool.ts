@@ -49,7 +49,10 @@ const ownScript = new URL(`./image-read.thread.${import.meta.url.endsWith('.ts')
 function startThread(script: URL): Worker {
   if (!script.pathname.endsWith('.ts')) return new Worker(script);
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); })`, { eval: true });
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); })`,
+    { eval: true },
+  );
 }
 
 function spawn(script: URL): Promise<Reader> {
@@ -96,8 +99,18 @@ function readOn(reader: Reader, req: ReadRequest, timeoutMs: number): Promise<Im
       }
       done();
     };
-    const lost = (ocrWhy: string, decodeWhy: string) => () => (facts ? resolve({ ...facts, ocrText: '', ocrMissing: ocrWhy, ms: { decode: decodeMs } }) : reject(new BadImage(`undecodable ${type}: ${decodeWhy}`)));
-    const timer = setTimeout(() => settle(true, lost(`OCR took longer than ${timeoutMs} ms`, `not read within ${timeoutMs} ms (its thread was stopped)`)), timeoutMs);
+    const lost = (ocrWhy: string, decodeWhy: string) => () =>
+      facts
+        ? resolve({ ...facts, ocrText: '', ocrMissing: ocrWhy, ms: { decode: decodeMs } })
+        : reject(new BadImage(`undecodable ${type}: ${decodeWhy}`));
+    const timer = setTimeout(
+      () =>
+        settle(
+          true,
+          lost(`OCR took longer than ${timeoutMs} ms`, `not read within ${timeoutMs} ms (its thread was stopped)`),
+        ),
+      timeoutMs,
+    );
     reader.onExit = (why) => settle(true, lost(`OCR thread crashed (${why})`, `its reading thread crashed (${why})`));
     reader.onMessage = (m) => {
       if (m.kind === 'ready' || m.id !== req.id) return;

@@ -12,10 +12,18 @@ const require = createRequire(import.meta.url);
  * from node_modules, never fetched. tesseract.js itself takes its worker script and wasm core from
  * node_modules under Node, so nothing leaves the machine.
  */
-const ENG_DIR = require.resolve('@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz').replace(/\/eng\.traineddata\.gz$/, '');
+const ENG_DIR = require
+  .resolve('@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz')
+  .replace(/\/eng\.traineddata\.gz$/, '');
 
 async function startTesseract(): Promise<Worker> {
-  const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath: ENG_DIR, gzip: true, cacheMethod: 'none', logger: () => undefined, errorHandler: () => undefined });
+  const worker = await createWorker('eng', OEM.LSTM_ONLY, {
+    langPath: ENG_DIR,
+    gzip: true,
+    cacheMethod: 'none',
+    logger: () => undefined,
+    errorHandler: () => undefined,
+  });
   // Screenshots and re-encoded posters carry no or silly DPI; without this tesseract warns on stderr per image and assumes 70.
   await worker.setParameters({ user_defined_dpi: '70' });
   return worker;
@@ -43,12 +51,29 @@ export async function serveImageReads(port: ReadPort): Promise<void> {
     try {
       const image = await decodeImage(buf, { maxPixels });
       const qr = readQr(image.forQr) ?? null;
-      post({ kind: 'facts', id, facts: { sha256: sha256Hex(buf), type: image.type, width: image.width, height: image.height, phash: image.phash, dhash: image.dhash, qr }, ms: performance.now() - t0 });
+      post({
+        kind: 'facts',
+        id,
+        facts: {
+          sha256: sha256Hex(buf),
+          type: image.type,
+          width: image.width,
+          height: image.height,
+          phash: image.phash,
+          dhash: image.dhash,
+          qr,
+        },
+        ms: performance.now() - t0,
+      });
       const t1 = performance.now();
       const { data } = await ocr.recognize(image.forOcr);
       post({ kind: 'text', id, text: data.text, ms: performance.now() - t1 });
     } catch (err) {
-      post(err instanceof BadImage ? { kind: 'bad', id, reason: err.message } : { kind: 'failed', id, error: message(err) });
+      post(
+        err instanceof BadImage
+          ? { kind: 'bad', id, reason: err.message }
+          : { kind: 'failed', id, error: message(err) },
+      );
     }
   }
 

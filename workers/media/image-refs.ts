@@ -15,7 +15,8 @@ export interface ImageRef {
 }
 
 /** Bot API posts name files by id, fetched with getFile; a Telegram Desktop export names files it does not carry. */
-const fromBotApi = (post: Pick<CapturedPost, 'platform' | 'capture'>) => post.platform === 'telegram' && post.capture.fetcher.endsWith(' telegraf');
+const fromBotApi = (post: Pick<CapturedPost, 'platform' | 'capture'>) =>
+  post.platform === 'telegram' && post.capture.fetcher.endsWith(' telegraf');
 
 export function imageRefs(post: Pick<CapturedPost, 'platform' | 'capture' | 'media'>, max: number): ImageRef[] {
   const out: ImageRef[] = [];

@@ -10,7 +10,12 @@ const BATCH = 500;
  * readings whose post never arrived (its alert failed for good) once a day old. Each image is checked and
  * deleted under its lock, so an image being kept at that moment by a flagged repost stays.
  */
-export async function pruneMedia(db: Db, store: MediaStore, graceMs: number, log: Logger): Promise<{ orphanRows: number; deleted: number }> {
+export async function pruneMedia(
+  db: Db,
+  store: MediaStore,
+  graceMs: number,
+  log: Logger,
+): Promise<{ orphanRows: number; deleted: number }> {
   const orphanRows = await deleteOrphanMedia(db, new Date(Date.now() - 86_400_000));
   const cutoff = Date.now() - graceMs;
   let deleted = 0;

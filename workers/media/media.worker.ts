@@ -41,15 +41,29 @@ interface Read {
 }
 
 /** The URL to fetch and the one to record (a Bot API file URL holds the token), or undefined when the ref cannot be fetched. */
-async function locate(deps: MediaDeps, post: CapturedPost, ref: ImageRef): Promise<{ url: string; shown: string; token?: string } | undefined> {
+async function locate(
+  deps: MediaDeps,
+  post: CapturedPost,
+  ref: ImageRef,
+): Promise<{ url: string; shown: string; token?: string } | undefined> {
   if (ref.url) return { url: ref.url, shown: ref.url };
   if (!ref.fileId || post.platform !== 'telegram') return undefined;
   return botFileUrl(deps.db, deps.fetcher, post.source, ref.fileId);
 }
 
 /** One image of a post, read and classified; undefined when it is bad (then quarantined) or cannot be fetched. */
-async function readOne(deps: MediaDeps, classify: (text: string) => Verdict, post: CapturedPost, ref: ImageRef): Promise<Read | undefined> {
-  const where = { postKey: post.key, channel: post.channel, externalId: post.externalId, url: ref.url ?? `file id ${ref.fileId?.slice(0, 100)}` };
+async function readOne(
+  deps: MediaDeps,
+  classify: (text: string) => Verdict,
+  post: CapturedPost,
+  ref: ImageRef,
+): Promise<Read | undefined> {
+  const where = {
+    postKey: post.key,
+    channel: post.channel,
+    externalId: post.externalId,
+    url: ref.url ?? `file id ${ref.fileId?.slice(0, 100)}`,
+  };
   let bytes: Buffer | undefined;
   let hide = (s: string) => s;
   try {
@@ -65,17 +79,40 @@ async function readOne(deps: MediaDeps, classify: (text: string) => Verdict, pos
     // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
     if (image.ocrMissing) deps.log.warn({ ...where, err: image.ocrMissing }, 'OCR unfinished; image kept without text');
     const ocrText = cleanOcrText(image.ocrText);
-    const reading: MediaReading = { sha256: image.sha256, size: bytes.length, contentType: image.type, width: image.width, height: image.height, phash: image.phash, dhash: image.dhash, ocrText, qr: image.qr, kind: ref.kind, capture: captured.capture };
+    const reading: MediaReading = {
+      sha256: image.sha256,
+      size: bytes.length,
+      contentType: image.type,
+      width: image.width,
+      height: image.height,
+      phash: image.phash,
+      dhash: image.dhash,
+      ocrText,
+      qr: image.qr,
+      kind: ref.kind,
+      capture: captured.capture,
+    };
     return { reading, bytes, verdict: classify(ocrText) };
   } catch (err) {
     if (err instanceof BadImage) {
       const raw = err.bytes ?? bytes ?? Buffer.alloc(0);
       const reason = hide(err.message);
       deps.log.warn({ ...where, reason }, 'bad image quarantined');
-      await quarantine(deps.db, [{ sourceId: null, stage: 'media', reason: `${where.url}: ${reason}`, raw: raw.subarray(0, MAX_QUARANTINE_BYTES), context: { ...where, kind: ref.kind, size: raw.length } }]);
+      await quarantine(deps.db, [
+        {
+          sourceId: null,
+          stage: 'media',
+          reason: `${where.url}: ${reason}`,
+          raw: raw.subarray(0, MAX_QUARANTINE_BYTES),
+          context: { ...where, kind: ref.kind, size: raw.length },
+        },
+      ]);
       return undefined;
     }
-    if (err instanceof FetchError || (ref.fileId && err instanceof Error && err.message.startsWith('Bot API getFile'))) {
+    if (
+      err instanceof FetchError ||
+      (ref.fileId && err instanceof Error && err.message.startsWith('Bot API getFile'))
+    ) {
       // A CDN that is down or refuses is not the image's fault: the post goes on without it.
       deps.log.warn({ ...where, err: hide(err.message) }, 'image not captured');
       return undefined;
@@ -100,16 +137,27 @@ export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
         const read = await readOne(deps, classify, post, ref);
         if (read && !reads.some((r) => r.reading.sha256 === read.reading.sha256)) reads.push(read);
       }
-      const images: ImageVerdict[] = reads.map((r) => ({ sha256: r.reading.sha256, verdict: r.verdict, qr: r.reading.qr }));
+      const images: ImageVerdict[] = reads.map((r) => ({
+        sha256: r.reading.sha256,
+        verdict: r.verdict,
+        qr: r.reading.qr,
+      }));
       const merged = withImages(verdict, images);
       if (!merged.flagged) return { images: reads.length, flagged: false };
       const media = reads.map((r) => r.reading);
       await deps.db.transaction().execute(async (trx) => {
-        await lockImages(trx, media.map((m) => m.sha256));
+        await lockImages(
+          trx,
+          media.map((m) => m.sha256),
+        );
         await insertPostMedia(trx, post.key, media);
         for (const r of reads) await deps.store.put(r.bytes);
       });
-      await deps.queues.enqueue('items.alert', { items: [{ post, verdict: merged, media }], meta }, { jobId: mediaJobIds(post.key).alert });
+      await deps.queues.enqueue(
+        'items.alert',
+        { items: [{ post, verdict: merged, media }], meta },
+        { jobId: mediaJobIds(post.key).alert },
+      );
       return { images: reads.length, flagged: true, byImage: !verdict.flagged };
     },
     'media.prune': async () => pruneMedia(deps.db, deps.store, deps.orphanGrace, deps.log),

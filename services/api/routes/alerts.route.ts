@@ -21,7 +21,10 @@ const alertSchema = {
     acknowledgedVia: { type: ['string', 'null'] },
     severity: { type: 'string' },
     itemStatus: { type: 'string' },
-    postChannel: { type: 'string', description: 'the channel the post came from (`channel` is how the alert was sent)' },
+    postChannel: {
+      type: 'string',
+      description: 'the channel the post came from (`channel` is how the alert was sent)',
+    },
     postChannelTitle: { type: ['string', 'null'] },
     excerpt: { type: 'string', description: 'the first 200 characters of the post: attacker-written text' },
   },
@@ -33,7 +36,14 @@ export const alertRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
     {
       config: { roles: READERS },
       schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { unacknowledged: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            unacknowledged: { type: 'boolean' },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          },
+        },
         response: { 200: { type: 'object', properties: { alerts: { type: 'array', items: alertSchema } } } },
       },
     },
@@ -66,12 +76,24 @@ export const alertRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
     '/alerts/:id/ack',
     {
       config: { roles: RESPONDERS },
-      schema: { params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] }, response: { 200: { type: 'object', properties: { reviewItemId: { type: 'integer' }, already: { type: 'boolean' } } } } },
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
+        response: {
+          200: { type: 'object', properties: { reviewItemId: { type: 'integer' }, already: { type: 'boolean' } } },
+        },
+      },
     },
     async (request) => {
       const result = await db.transaction().execute(async (trx) => {
         const r = await acknowledge(trx, request.params.id, `api:${request.user!.email}`, request.user!.id);
-        if (r && !r.already) await appendAudit(trx, { ...actorOf(request), action: 'alert.acknowledge', entity: 'review_item', entityId: String(r.reviewItemId), details: { alertId: request.params.id } });
+        if (r && !r.already)
+          await appendAudit(trx, {
+            ...actorOf(request),
+            action: 'alert.acknowledge',
+            entity: 'review_item',
+            entityId: String(r.reviewItemId),
+            details: { alertId: request.params.id },
+          });
         return r;
       });
       if (!result) throw new AppError('not_found', `no alert ${request.params.id}`);

@@ -8,7 +8,14 @@ export const auditRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
     {
       config: { roles: ['auditor', 'admin'] },
       schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 }, afterId: { type: 'integer', minimum: 0, default: 0 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+            afterId: { type: 'integer', minimum: 0, default: 0 },
+          },
+        },
         response: {
           200: {
             type: 'object',
@@ -37,7 +44,19 @@ export const auditRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
     },
     async (request) => {
       const rows = await listAuditAfter(db, request.query.afterId, request.query.limit);
-      return { entries: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, entity: r.entity, entityId: r.entity_id, details: r.details, prevHash: r.prev_hash, hash: r.hash })) };
+      return {
+        entries: rows.map((r) => ({
+          id: r.id,
+          at: r.at.toISOString(),
+          actor: r.actor,
+          action: r.action,
+          entity: r.entity,
+          entityId: r.entity_id,
+          details: r.details,
+          prevHash: r.prev_hash,
+          hash: r.hash,
+        })),
+      };
     },
   );
 };

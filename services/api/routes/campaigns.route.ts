@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { LABELS } from '../../../shared/domain/verdict.js';
-import { campaignLabelCounts, findCampaign, listCampaigns, type CampaignRow, type LabelCounts } from '../../../shared/repositories/campaign.repository.js';
+import {
+  campaignLabelCounts,
+  findCampaign,
+  listCampaigns,
+  type CampaignRow,
+  type LabelCounts,
+} from '../../../shared/repositories/campaign.repository.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { listIncidents } from '../../../shared/repositories/incident.repository.js';
 import type { ReviewItem } from '../../../shared/domain/review-item.js';
@@ -52,13 +58,20 @@ function readRoutes(app: FastifyInstance, { db }: ApiDeps): void {
     {
       config: { roles: READERS },
       schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+        },
         response: { 200: { type: 'object', properties: { campaigns: { type: 'array', items: campaignSchema } } } },
       },
     },
     async (request) => {
       const campaigns = await listCampaigns(db, request.query.limit);
-      const counts = await campaignLabelCounts(db, campaigns.map((c) => c.id));
+      const counts = await campaignLabelCounts(
+        db,
+        campaigns.map((c) => c.id),
+      );
       return { campaigns: campaigns.map((c) => toDto(c, counts.get(c.id)!)) };
     },
   );
@@ -69,7 +82,16 @@ function readRoutes(app: FastifyInstance, { db }: ApiDeps): void {
       config: { roles: READERS },
       schema: {
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-        response: { 200: { type: 'object', properties: { ...campaignSchema.properties, items: { type: 'array', items: itemSchema }, incidents: { type: 'array', items: incidentSchema } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ...campaignSchema.properties,
+              items: { type: 'array', items: itemSchema },
+              incidents: { type: 'array', items: incidentSchema },
+            },
+          },
+        },
       },
     },
     async (request) => {
@@ -80,7 +102,11 @@ function readRoutes(app: FastifyInstance, { db }: ApiDeps): void {
       const counts = await campaignLabelCounts(db, [campaign.id]);
       // Acts reported since, linked to it: oldest first, like the items.
       const incidents = await listIncidents(db, { campaignId: campaign.id, limit: 500, offset: 0 });
-      return { ...toDto(campaign, counts.get(campaign.id)!), items: items.map(toItemDto).reverse(), incidents: incidents.map(toIncidentDto).reverse() };
+      return {
+        ...toDto(campaign, counts.get(campaign.id)!),
+        items: items.map(toItemDto).reverse(),
+        incidents: incidents.map(toIncidentDto).reverse(),
+      };
     },
   );
 }
@@ -93,7 +119,15 @@ function decisionRoute(app: FastifyInstance, { db, queues }: ApiDeps): void {
       config: { roles: DECIDERS },
       schema: {
         params: idParams,
-        body: { type: 'object', required: ['decision'], additionalProperties: false, properties: { decision: { type: 'string', enum: ['confirm', 'dismiss'] }, reason: { type: 'string', maxLength: 2000 } } },
+        body: {
+          type: 'object',
+          required: ['decision'],
+          additionalProperties: false,
+          properties: {
+            decision: { type: 'string', enum: ['confirm', 'dismiss'] },
+            reason: { type: 'string', maxLength: 2000 },
+          },
+        },
         response: { 200: { type: 'object', properties: { decided: { type: 'array', items: { type: 'integer' } } } } },
       },
     },
@@ -101,11 +135,18 @@ function decisionRoute(app: FastifyInstance, { db, queues }: ApiDeps): void {
       const { decision } = request.body;
       const reason = request.body.reason?.trim() || null;
       if (decision === 'dismiss' && !reason) throw new AppError('bad_request', 'a dismissal needs a reason');
-      if (!(await findCampaign(db, request.params.id))) throw new AppError('not_found', `no campaign ${request.params.id}`);
+      if (!(await findCampaign(db, request.params.id)))
+        throw new AppError('not_found', `no campaign ${request.params.id}`);
       const decided = await db.transaction().execute(async (trx) => {
         const ids = await decideCampaignItems(trx, request.params.id, decision, request.user!.id, reason);
         for (const id of ids) {
-          await appendAudit(trx, { ...actorOf(request), action: `item.${decision}`, entity: 'review_item', entityId: String(id), details: { ...(reason ? { reason } : {}), campaignId: request.params.id } });
+          await appendAudit(trx, {
+            ...actorOf(request),
+            action: `item.${decision}`,
+            entity: 'review_item',
+            entityId: String(id),
+            details: { ...(reason ? { reason } : {}), campaignId: request.params.id },
+          });
         }
         return ids;
       });

@@ -18,7 +18,10 @@ interface ExportBody {
 }
 
 /** POST /api/exports streams a signed evidence bundle (zip); the export is recorded in the audit log first. */
-export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evidence, redis, keyPrefix, exports, log, media }) => {
+export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (
+  app,
+  { db, evidence, redis, keyPrefix, exports, log, media },
+) => {
   const slots = exportSlots(redis, keyPrefix, exports, log.child({ module: 'exports' }));
 
   app.post<{ Body: ExportBody }>(
@@ -42,7 +45,8 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evi
     async (request, reply) => {
       const { itemIds, campaignId, recipient, purpose } = request.body;
       if (!evidence) throw new AppError('unavailable', 'evidence signing is not configured on this instance');
-      if ((itemIds === undefined) === (campaignId === undefined)) throw new AppError('bad_request', 'give itemIds or campaignId');
+      if ((itemIds === undefined) === (campaignId === undefined))
+        throw new AppError('bad_request', 'give itemIds or campaignId');
       const selection = campaignId !== undefined ? { campaignId } : { itemIds: itemIds! };
       let release: (() => Promise<void>) | undefined;
       try {
@@ -52,7 +56,11 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evi
         throw new AppError('unavailable', 'exports are unavailable for a moment, try again');
       }
       if (!release) {
-        throw new AppError('rate_limited', 'too many exports are running (yours, or on this instance); try again shortly', { 'retry-after': String(EXPORT_RETRY_AFTER_S) });
+        throw new AppError(
+          'rate_limited',
+          'too many exports are running (yours, or on this instance); try again shortly',
+          { 'retry-after': String(EXPORT_RETRY_AFTER_S) },
+        );
       }
       try {
         try {
@@ -68,11 +76,24 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, evi
         // Closed when the bundle was read to the end, or the client went away: either way the slot is free.
         out.once('close', () => void release());
         const { actor, actorId } = actorOf(request);
-        writeBundle(db, { ...selection, createdBy: actor, createdById: actorId, recipient, purpose }, key, out, evidence.checkpointFile ? { file: evidence.checkpointFile, log: request.log } : undefined, media).catch((err: unknown) => {
+        writeBundle(
+          db,
+          { ...selection, createdBy: actor, createdById: actorId, recipient, purpose },
+          key,
+          out,
+          evidence.checkpointFile ? { file: evidence.checkpointFile, log: request.log } : undefined,
+          media,
+        ).catch((err: unknown) => {
           request.log.error({ err }, 'evidence export failed');
           out.destroy(err as Error);
         });
-        return reply.type('application/zip').header('content-disposition', `attachment; filename="vigil-evidence-${new Date().toISOString().slice(0, 10)}.zip"`).send(out);
+        return reply
+          .type('application/zip')
+          .header(
+            'content-disposition',
+            `attachment; filename="vigil-evidence-${new Date().toISOString().slice(0, 10)}.zip"`,
+          )
+          .send(out);
       } catch (err) {
         await release();
         throw err;

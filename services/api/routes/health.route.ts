@@ -10,7 +10,13 @@ const CHECK_TIMEOUT_MS = 2_000;
 async function check(probe: () => Promise<unknown>): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([probe(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)))]);
+    await Promise.race([
+      probe(),
+      new Promise(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS)),
+      ),
+    ]);
     return 'ok';
   } catch (err) {
     return `error: ${redactSecrets((err as Error).message)}`;
@@ -24,8 +30,22 @@ const summaryBody = {
   type: 'object',
   properties: {
     status: { type: 'string', enum: ['ok', 'degraded', 'unavailable'] },
-    checks: { type: 'object', properties: { postgres: { type: 'string', enum: ['ok', 'error'] }, redis: { type: 'string', enum: ['ok', 'error'] } } },
-    sources: { type: 'object', properties: { enabled: { type: 'integer' }, failing: { type: 'integer' }, hot: { type: 'integer' }, overdue: { type: 'integer' } } },
+    checks: {
+      type: 'object',
+      properties: {
+        postgres: { type: 'string', enum: ['ok', 'error'] },
+        redis: { type: 'string', enum: ['ok', 'error'] },
+      },
+    },
+    sources: {
+      type: 'object',
+      properties: {
+        enabled: { type: 'integer' },
+        failing: { type: 'integer' },
+        hot: { type: 'integer' },
+        overdue: { type: 'integer' },
+      },
+    },
   },
 } as const;
 const detailBody = {
@@ -55,7 +75,13 @@ async function probe(db: ApiDeps['db'], redis: ApiDeps['redis']) {
   const sources = postgres === 'ok' ? await enabledSourceHealth(db) : [];
   const reachable = postgres === 'ok' && redisState === 'ok';
   const degraded = sources.some((s) => s.last_error !== null);
-  return { httpStatus: reachable ? 200 : 503, status: reachable ? (degraded ? 'degraded' : 'ok') : 'unavailable', postgres, redis: redisState, sources };
+  return {
+    httpStatus: reachable ? 200 : 503,
+    status: reachable ? (degraded ? 'degraded' : 'ok') : 'unavailable',
+    postgres,
+    redis: redisState,
+    sources,
+  };
 }
 
 /** Not read successfully for over twice its planned interval (sources the revisit policy plans). */
@@ -68,22 +94,42 @@ const overdue = (s: { revisit_ms: number | null; last_success_at: Date | null; c
  * the status and counts only; which sources are watched and how they fail (`/api/health`) needs a desk user.
  */
 export const healthRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, redis }) => {
-  app.get('/healthz', { logLevel: 'warn', config: { public: true }, schema: { response: { '2xx': summaryBody, '5xx': summaryBody } } }, async (_request, reply) => {
-    const h = await probe(db, redis);
-    return reply.status(h.httpStatus).send({
-      status: h.status,
-      checks: { postgres: h.postgres === 'ok' ? 'ok' : 'error', redis: h.redis === 'ok' ? 'ok' : 'error' },
-      sources: { enabled: h.sources.length, failing: h.sources.filter((s) => s.last_error !== null).length, hot: h.sources.filter((s) => s.tier === 'hot').length, overdue: h.sources.filter(overdue).length },
-    });
-  });
+  app.get(
+    '/healthz',
+    { logLevel: 'warn', config: { public: true }, schema: { response: { '2xx': summaryBody, '5xx': summaryBody } } },
+    async (_request, reply) => {
+      const h = await probe(db, redis);
+      return reply.status(h.httpStatus).send({
+        status: h.status,
+        checks: { postgres: h.postgres === 'ok' ? 'ok' : 'error', redis: h.redis === 'ok' ? 'ok' : 'error' },
+        sources: {
+          enabled: h.sources.length,
+          failing: h.sources.filter((s) => s.last_error !== null).length,
+          hot: h.sources.filter((s) => s.tier === 'hot').length,
+          overdue: h.sources.filter(overdue).length,
+        },
+      });
+    },
+  );
 
-  app.get('/api/health', { logLevel: 'warn', config: { roles: READERS }, schema: { response: { '2xx': detailBody, '5xx': detailBody } } }, async (_request, reply) => {
-    const h = await probe(db, redis);
-    return reply.status(h.httpStatus).send({
-      status: h.status,
-      checks: { postgres: h.postgres, redis: h.redis },
-      // Redacted again on the way out: rows written before errors were redacted at storage.
-      sources: h.sources.map((s) => ({ name: s.name, kind: s.kind, healthy: s.last_error === null, lastError: s.last_error === null ? null : redactSecrets(s.last_error), lastSuccessAt: s.last_success_at?.toISOString() ?? null, backoffUntil: s.backoff_until?.toISOString() ?? null })),
-    });
-  });
+  app.get(
+    '/api/health',
+    { logLevel: 'warn', config: { roles: READERS }, schema: { response: { '2xx': detailBody, '5xx': detailBody } } },
+    async (_request, reply) => {
+      const h = await probe(db, redis);
+      return reply.status(h.httpStatus).send({
+        status: h.status,
+        checks: { postgres: h.postgres, redis: h.redis },
+        // Redacted again on the way out: rows written before errors were redacted at storage.
+        sources: h.sources.map((s) => ({
+          name: s.name,
+          kind: s.kind,
+          healthy: s.last_error === null,
+          lastError: s.last_error === null ? null : redactSecrets(s.last_error),
+          lastSuccessAt: s.last_success_at?.toISOString() ?? null,
+          backoffUntil: s.backoff_until?.toISOString() ?? null,
+        })),
+      });
+    },
+  );
 };

@@ -5,7 +5,12 @@ import { enqueueDeliveries } from '../../../shared/queues/queues.js';
 import { insertOutbox } from '../../../shared/repositories/alert.repository.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { findCampaign } from '../../../shared/repositories/campaign.repository.js';
-import { deleteLink, findIncident, insertLinks, liveCampaignTargets } from '../../../shared/repositories/incident.repository.js';
+import {
+  deleteLink,
+  findIncident,
+  insertLinks,
+  liveCampaignTargets,
+} from '../../../shared/repositories/incident.repository.js';
 import type { RouteDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS } from '../auth.js';
@@ -21,11 +26,27 @@ function linkRoute(app: FastifyInstance, { db, queues, alerts, incidents }: Rout
       config: { roles: DECIDERS },
       schema: {
         params: { type: 'object', properties: { id: ID }, required: ['id'] },
-        body: { type: 'object', required: ['campaignId', 'reason'], additionalProperties: false, properties: { campaignId: ID, reason: REASON } },
+        body: {
+          type: 'object',
+          required: ['campaignId', 'reason'],
+          additionalProperties: false,
+          properties: { campaignId: ID, reason: REASON },
+        },
         response: {
           201: {
             type: 'object',
-            properties: { incidentId: { type: 'integer' }, campaignId: { type: 'integer' }, score: { type: 'integer' }, reasons: { type: 'array', items: { type: 'string' } }, linkedBy: { type: 'string' }, alerts: { type: 'integer', description: 'Alerts raised: none when the campaign has no standing offer, or the incident was announced before' } },
+            properties: {
+              incidentId: { type: 'integer' },
+              campaignId: { type: 'integer' },
+              score: { type: 'integer' },
+              reasons: { type: 'array', items: { type: 'string' } },
+              linkedBy: { type: 'string' },
+              alerts: {
+                type: 'integer',
+                description:
+                  'Alerts raised: none when the campaign has no standing offer, or the incident was announced before',
+              },
+            },
           },
         },
       },
@@ -41,18 +62,42 @@ function linkRoute(app: FastifyInstance, { db, queues, alerts, incidents }: Rout
       const linkedBy = `user:${request.user!.id}`;
       const result = await db.transaction().execute(async (trx) => {
         // The linker's own reasons, where it would have linked them too, follow the analyst's.
-        const [auto] = linkIncident(incident, await liveCampaignTargets(trx, new Date(0), [campaignId]), incidents.linkWindowDays);
-        const link = { campaignId, score: auto?.score ?? 0, reasons: [`linked by hand: ${reason}`, ...(auto?.reasons ?? [])] };
+        const [auto] = linkIncident(
+          incident,
+          await liveCampaignTargets(trx, new Date(0), [campaignId]),
+          incidents.linkWindowDays,
+        );
+        const link = {
+          campaignId,
+          score: auto?.score ?? 0,
+          reasons: [`linked by hand: ${reason}`, ...(auto?.reasons ?? [])],
+        };
         const added = await insertLinks(trx, id, [link], linkedBy);
         if (added.length === 0) return undefined;
-        await appendAudit(trx, { ...actorOf(request), action: 'incident.link', entity: 'incident', entityId: String(id), details: { campaignId, reason, score: link.score } });
-        const outbox = await insertOutbox(trx, await incidentAlertEntries(trx, { id, postcodeDistrict: incident.postcodeDistrict, town: incident.town }, added, alerts));
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'incident.link',
+          entity: 'incident',
+          entityId: String(id),
+          details: { campaignId, reason, score: link.score },
+        });
+        const outbox = await insertOutbox(
+          trx,
+          await incidentAlertEntries(
+            trx,
+            { id, postcodeDistrict: incident.postcodeDistrict, town: incident.town },
+            added,
+            alerts,
+          ),
+        );
         return { link, outbox };
       });
       if (!result) throw new AppError('conflict', `incident ${id} is already linked to campaign ${campaignId}`);
       if (queues) {
         // The link and its alert rows are committed; a delivery not queued now is sent by the outbox sweep.
-        await enqueueDeliveries(queues, result.outbox).catch((err: unknown) => request.log.warn({ err }, 'incident alert not queued'));
+        await enqueueDeliveries(queues, result.outbox).catch((err: unknown) =>
+          request.log.warn({ err }, 'incident alert not queued'),
+        );
       }
       await requestAuditCheckpoint(queues, request);
       return reply.status(201).send({ incidentId: id, ...result.link, linkedBy, alerts: result.outbox.length });
@@ -77,7 +122,18 @@ function unlinkRoute(app: FastifyInstance, { db, queues }: RouteDeps): void {
       if (!reason) throw new AppError('bad_request', 'taking a link away needs a reason');
       const removed = await db.transaction().execute(async (trx) => {
         const link = await deleteLink(trx, id, campaignId);
-        if (link) await appendAudit(trx, { ...actorOf(request), action: 'incident.unlink', entity: 'incident', entityId: String(id), details: { campaignId, reason, was: { score: link.score, reasons: link.reasons, linkedBy: link.linked_by } } });
+        if (link)
+          await appendAudit(trx, {
+            ...actorOf(request),
+            action: 'incident.unlink',
+            entity: 'incident',
+            entityId: String(id),
+            details: {
+              campaignId,
+              reason,
+              was: { score: link.score, reasons: link.reasons, linkedBy: link.linked_by },
+            },
+          });
         return link;
       });
       if (!removed) throw new AppError('not_found', `incident ${id} is not linked to campaign ${campaignId}`);

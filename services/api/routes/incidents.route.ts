@@ -24,7 +24,11 @@ export const incidentRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) =
           type: 'object',
           additionalProperties: false,
           properties: {
-            area: { type: 'string', pattern: '^[A-Za-z]{1,2}(\\d{1,2}[A-Za-z]?)?$', description: 'A postcode area ("E") or district ("E10")' },
+            area: {
+              type: 'string',
+              pattern: '^[A-Za-z]{1,2}(\\d{1,2}[A-Za-z]?)?$',
+              description: 'A postcode area ("E") or district ("E10")',
+            },
             from: DAY,
             to: DAY,
             linked: { type: 'boolean' },

@@ -17,14 +17,26 @@ export const itemMediaRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, me
     {
       config: { roles: READERS },
       schema: {
-        params: { type: 'object', required: ['id', 'sha256'], properties: { id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
+        params: {
+          type: 'object',
+          required: ['id', 'sha256'],
+          properties: {
+            id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+            sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          },
+        },
       },
     },
     async (request, reply) => {
-      if (!fromOwnPages(request)) throw new AppError('forbidden', 'images are shown to the desk\'s own pages only (Sec-Fetch-Site), or with a bearer token');
+      if (!fromOwnPages(request))
+        throw new AppError(
+          'forbidden',
+          "images are shown to the desk's own pages only (Sec-Fetch-Site), or with a bearer token",
+        );
       const row = await findItemMedia(db, request.params.id, request.params.sha256);
       const bytes = row && media ? await media.get(row.sha256) : undefined;
-      if (!row || !bytes) throw new AppError('not_found', `item ${request.params.id} has no image ${request.params.sha256}`);
+      if (!row || !bytes)
+        throw new AppError('not_found', `item ${request.params.id} has no image ${request.params.sha256}`);
       const type = sniffImageType(bytes);
       if (!type) throw new AppError('unsupported_media_type', 'the stored bytes are not an image Vigil serves');
       return reply

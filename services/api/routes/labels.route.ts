@@ -19,7 +19,14 @@ export const labelRoutes: FastifyPluginAsync<ApiDeps> = async (app) => {
             properties: {
               labels: {
                 type: 'array',
-                items: { type: 'object', properties: { label: { type: 'string', enum: LABELS }, name: { type: 'string' }, flags: { type: 'boolean', description: 'the label alone flags a post' } } },
+                items: {
+                  type: 'object',
+                  properties: {
+                    label: { type: 'string', enum: LABELS },
+                    name: { type: 'string' },
+                    flags: { type: 'boolean', description: 'the label alone flags a post' },
+                  },
+                },
               },
             },
           },

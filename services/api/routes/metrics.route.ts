@@ -16,7 +16,9 @@ export const metricsRoutes: FastifyPluginAsync<ApiDeps> = async (app, { metrics,
     if (expected) {
       const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       if (!given || !timingSafeEqual(digest(given), expected)) {
-        throw new AppError('unauthenticated', 'this needs the metrics bearer token', { 'www-authenticate': 'Bearer realm="metrics"' });
+        throw new AppError('unauthenticated', 'this needs the metrics bearer token', {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
       }
     }
     const body = await metrics.registry.metrics();

@@ -1,9 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { NearMissRow } from '../../../shared/db/database.js';
-import { NEAR_MISS_DECISIONS, NEAR_MISS_REASONS, topFlagLabel, type NearMissDecision } from '../../../shared/domain/near-miss.js';
+import {
+  NEAR_MISS_DECISIONS,
+  NEAR_MISS_REASONS,
+  topFlagLabel,
+  type NearMissDecision,
+} from '../../../shared/domain/near-miss.js';
 import { FLAG_LABELS, type FlagLabel } from '../../../shared/domain/verdict.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
-import { decideNearMiss, findNearMiss, listNearMisses, type NearMissQuery } from '../../../shared/repositories/near-miss.repository.js';
+import {
+  decideNearMiss,
+  findNearMiss,
+  listNearMisses,
+  type NearMissQuery,
+} from '../../../shared/repositories/near-miss.repository.js';
 import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
@@ -57,8 +67,21 @@ const toDto = (r: NearMissRow) => ({
   reason: r.reason,
   language: r.language,
   createdAt: r.created_at.toISOString(),
-  post: { source: r.source, platform: r.platform, channel: r.channel, externalId: r.external_id, url: r.url, publishedAt: iso(r.published_at), text: r.text },
-  classification: { classifier: r.classifier_version, labels: r.labels, scores: r.scores, suggestedLabel: topFlagLabel(r.scores) },
+  post: {
+    source: r.source,
+    platform: r.platform,
+    channel: r.channel,
+    externalId: r.external_id,
+    url: r.url,
+    publishedAt: iso(r.published_at),
+    text: r.text,
+  },
+  classification: {
+    classifier: r.classifier_version,
+    labels: r.labels,
+    scores: r.scores,
+    suggestedLabel: topFlagLabel(r.scores),
+  },
   decision: r.decision,
   decidedLabel: r.decided_label,
   decidedBy: r.decided_by,
@@ -86,10 +109,23 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
             offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
           },
         },
-        response: { 200: { type: 'object', properties: { nearMisses: { type: 'array', items: nearMissSchema }, limit: { type: 'integer' }, offset: { type: 'integer' } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              nearMisses: { type: 'array', items: nearMissSchema },
+              limit: { type: 'integer' },
+              offset: { type: 'integer' },
+            },
+          },
+        },
       },
     },
-    async (request) => ({ nearMisses: (await listNearMisses(db, request.query)).map(toDto), limit: request.query.limit, offset: request.query.offset }),
+    async (request) => ({
+      nearMisses: (await listNearMisses(db, request.query)).map(toDto),
+      limit: request.query.limit,
+      offset: request.query.offset,
+    }),
   );
 
   app.post<{ Params: { id: number }; Body: { decision: NearMissDecision; label?: FlagLabel; reason?: string } }>(
@@ -102,7 +138,11 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
           type: 'object',
           required: ['decision'],
           additionalProperties: false,
-          properties: { decision: { type: 'string', enum: NEAR_MISS_DECISIONS }, label: { type: 'string', enum: FLAG_LABELS }, reason: { type: 'string', maxLength: 2000 } },
+          properties: {
+            decision: { type: 'string', enum: NEAR_MISS_DECISIONS },
+            label: { type: 'string', enum: FLAG_LABELS },
+            reason: { type: 'string', maxLength: 2000 },
+          },
         },
         response: { 200: nearMissSchema },
       },
@@ -110,14 +150,29 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
     async (request) => {
       const { id } = request.params;
       const { decision, reason } = request.body;
-      if (decision === 'not' && request.body.label) throw new AppError('bad_request', "a 'not' decision takes no label");
+      if (decision === 'not' && request.body.label)
+        throw new AppError('bad_request', "a 'not' decision takes no label");
       const row = await findNearMiss(db, id);
       if (!row) throw noNearMiss(id);
       const label = decision === 'incitement' ? (request.body.label ?? topFlagLabel(row.scores)) : null;
       const done = await db.transaction().execute(async (trx) => {
         // Retention may have deleted the row since it was read.
-        if (!(await decideNearMiss(trx, id, { decision, label, userId: request.user!.id, reason: reason?.trim() || null }))) return false;
-        await appendAudit(trx, { ...actorOf(request), action: `near_miss.${decision}`, entity: 'near_miss', entityId: String(id), details: { ...(label ? { label } : {}), ...(reason ? { reason } : {}) } });
+        if (
+          !(await decideNearMiss(trx, id, {
+            decision,
+            label,
+            userId: request.user!.id,
+            reason: reason?.trim() || null,
+          }))
+        )
+          return false;
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: `near_miss.${decision}`,
+          entity: 'near_miss',
+          entityId: String(id),
+          details: { ...(label ? { label } : {}), ...(reason ? { reason } : {}) },
+        });
         return true;
       });
       if (!done) throw noNearMiss(id);

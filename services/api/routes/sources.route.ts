@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { sourceSchema } from '../../../shared/config/config.schema.js';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
-import { findSource, insertApiSource, listSources, setSourceEnabled } from '../../../shared/repositories/source.repository.js';
+import {
+  findSource,
+  insertApiSource,
+  listSources,
+  setSourceEnabled,
+} from '../../../shared/repositories/source.repository.js';
 import type { ApiDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { FILE_KINDS, resolveImportPath } from '../import-path.js';
@@ -27,22 +32,29 @@ const sourceDto = {
 } as const;
 
 function listRoute(app: FastifyInstance, { db }: ApiDeps): void {
-  app.get('/sources', { config: { roles: ['admin'] }, schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceDto } } } } } }, async () => ({
-    sources: (await listSources(db)).map((s) => ({
-      id: s.id,
-      name: s.name,
-      kind: s.kind,
-      origin: s.origin,
-      enabled: s.enabled,
-      lastError: s.last_error,
-      lastSuccessAt: s.last_success_at?.toISOString() ?? null,
-      priority: s.priority,
-      watchReason: s.watch_reason,
-      tier: s.tier,
-      revisitMs: s.revisit_ms,
-      postsPerHour: Math.round(s.posts_per_hour * 100) / 100,
-    })),
-  }));
+  app.get(
+    '/sources',
+    {
+      config: { roles: ['admin'] },
+      schema: { response: { 200: { type: 'object', properties: { sources: { type: 'array', items: sourceDto } } } } },
+    },
+    async () => ({
+      sources: (await listSources(db)).map((s) => ({
+        id: s.id,
+        name: s.name,
+        kind: s.kind,
+        origin: s.origin,
+        enabled: s.enabled,
+        lastError: s.last_error,
+        lastSuccessAt: s.last_success_at?.toISOString() ?? null,
+        priority: s.priority,
+        watchReason: s.watch_reason,
+        tier: s.tier,
+        revisitMs: s.revisit_ms,
+        postsPerHour: Math.round(s.posts_per_hour * 100) / 100,
+      })),
+    }),
+  );
 }
 
 function addRoute(app: FastifyInstance, { db, importDir }: ApiDeps): void {
@@ -55,7 +67,11 @@ function addRoute(app: FastifyInstance, { db, importDir }: ApiDeps): void {
           type: 'object',
           required: ['name', 'source', 'reason'],
           additionalProperties: false,
-          properties: { name: { type: 'string', pattern: '^[\\w.@-]{1,100}$' }, source: { type: 'object' }, reason: { type: 'string', minLength: 5, maxLength: 2000 } },
+          properties: {
+            name: { type: 'string', pattern: '^[\\w.@-]{1,100}$' },
+            source: { type: 'object' },
+            reason: { type: 'string', minLength: 5, maxLength: 2000 },
+          },
         },
         response: { 201: sourceDto },
       },
@@ -75,11 +91,26 @@ function addRoute(app: FastifyInstance, { db, importDir }: ApiDeps): void {
       }
       const row = await db.transaction().execute(async (trx) => {
         const created = await insertApiSource(trx, request.body.name, source.kind, source);
-        if (created) await appendAudit(trx, { ...actorOf(request), action: 'source.create', entity: 'source', entityId: String(created.id), details: { name: created.name, kind: created.kind, reason: request.body.reason } });
+        if (created)
+          await appendAudit(trx, {
+            ...actorOf(request),
+            action: 'source.create',
+            entity: 'source',
+            entityId: String(created.id),
+            details: { name: created.name, kind: created.kind, reason: request.body.reason },
+          });
         return created;
       });
       if (!row) throw new AppError('conflict', `a source named ${request.body.name} exists`);
-      return reply.status(201).send({ id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: null, lastSuccessAt: null });
+      return reply.status(201).send({
+        id: row.id,
+        name: row.name,
+        kind: row.kind,
+        origin: row.origin,
+        enabled: row.enabled,
+        lastError: null,
+        lastSuccessAt: null,
+      });
     },
   );
 }
@@ -91,7 +122,12 @@ function toggleRoute(app: FastifyInstance, { db, importDir }: ApiDeps): void {
       config: { roles: ['admin'] },
       schema: {
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-        body: { type: 'object', required: ['enabled', 'reason'], additionalProperties: false, properties: { enabled: { type: 'boolean' }, reason: { type: 'string', minLength: 5, maxLength: 2000 } } },
+        body: {
+          type: 'object',
+          required: ['enabled', 'reason'],
+          additionalProperties: false,
+          properties: { enabled: { type: 'boolean' }, reason: { type: 'string', minLength: 5, maxLength: 2000 } },
+        },
         response: { 200: sourceDto },
       },
     },
@@ -105,11 +141,26 @@ function toggleRoute(app: FastifyInstance, { db, importDir }: ApiDeps): void {
       }
       const row = await db.transaction().execute(async (trx) => {
         const updated = await setSourceEnabled(trx, request.params.id, request.body.enabled);
-        if (updated) await appendAudit(trx, { ...actorOf(request), action: request.body.enabled ? 'source.enable' : 'source.disable', entity: 'source', entityId: String(updated.id), details: { reason: request.body.reason } });
+        if (updated)
+          await appendAudit(trx, {
+            ...actorOf(request),
+            action: request.body.enabled ? 'source.enable' : 'source.disable',
+            entity: 'source',
+            entityId: String(updated.id),
+            details: { reason: request.body.reason },
+          });
         return updated;
       });
       if (!row) throw new AppError('not_found', `no source ${request.params.id}`);
-      return { id: row.id, name: row.name, kind: row.kind, origin: row.origin, enabled: row.enabled, lastError: row.last_error, lastSuccessAt: row.last_success_at?.toISOString() ?? null };
+      return {
+        id: row.id,
+        name: row.name,
+        kind: row.kind,
+        origin: row.origin,
+        enabled: row.enabled,
+        lastError: row.last_error,
+        lastSuccessAt: row.last_success_at?.toISOString() ?? null,
+      };
     },
   );
 }

@@ -10,7 +10,20 @@ export const userRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
     {
       config: { roles: DECIDERS },
       schema: {
-        response: { 200: { type: 'object', properties: { users: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, email: { type: 'string' }, role: { type: 'string' } } } } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              users: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'integer' }, email: { type: 'string' }, role: { type: 'string' } },
+                },
+              },
+            },
+          },
+        },
       },
     },
     async () => ({ users: await listActiveUsers(db) }),

@@ -23,7 +23,11 @@ export const watchListRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
           type: 'object',
           required: ['list', 'reason'],
           additionalProperties: false,
-          properties: { list: { type: 'string', minLength: 1, maxLength: 1_500_000 }, reason: { type: 'string', minLength: 5, maxLength: 2000 }, priority: { type: 'integer', minimum: 1, maximum: 5 } },
+          properties: {
+            list: { type: 'string', minLength: 1, maxLength: 1_500_000 },
+            reason: { type: 'string', minLength: 5, maxLength: 2000 },
+            priority: { type: 'integer', minimum: 1, maximum: 5 },
+          },
         },
         response: {
           200: {
@@ -32,7 +36,10 @@ export const watchListRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
               added: { type: 'integer' },
               updated: { type: 'integer' },
               skipped: { type: 'integer' },
-              skippedLines: { type: 'array', items: { type: 'object', properties: { line: { type: 'integer' }, reason: { type: 'string' } } } },
+              skippedLines: {
+                type: 'array',
+                items: { type: 'object', properties: { line: { type: 'integer' }, reason: { type: 'string' } } },
+              },
             },
           },
         },
@@ -43,10 +50,26 @@ export const watchListRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
       const priority = request.body.priority ?? 1;
       const counts = await db.transaction().execute(async (trx) => {
         const c = await importWatchedSources(trx, watchedSources(entries, '1d'), priority, request.body.reason);
-        await appendAudit(trx, { ...actorOf(request), action: 'sources.import', entity: 'source', entityId: 'desk', details: { reason: request.body.reason, priority, added: c.added, updated: c.updated, skipped: rejects.length } });
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'sources.import',
+          entity: 'source',
+          entityId: 'desk',
+          details: {
+            reason: request.body.reason,
+            priority,
+            added: c.added,
+            updated: c.updated,
+            skipped: rejects.length,
+          },
+        });
         return c;
       });
-      return { ...counts, skipped: rejects.length, skippedLines: rejects.slice(0, MAX_REPORTED).map((r) => ({ line: r.line, reason: r.reason })) };
+      return {
+        ...counts,
+        skipped: rejects.length,
+        skippedLines: rejects.slice(0, MAX_REPORTED).map((r) => ({ line: r.line, reason: r.reason })),
+      };
     },
   );
 };

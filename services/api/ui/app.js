@@ -11,7 +11,14 @@ const VIEWS = ['login', 'queue', 'near-misses', 'campaigns', 'alerts', 'sources'
 /** The server's stream of queue changes (listen()). */
 let live = null;
 
-const LOADERS = { 'near-misses': loadNearMisses, campaigns: loadCampaigns, alerts: loadAlerts, sources: loadSources, audit: loadAudit, users: loadUsers };
+const LOADERS = {
+  'near-misses': loadNearMisses,
+  campaigns: loadCampaigns,
+  alerts: loadAlerts,
+  sources: loadSources,
+  audit: loadAudit,
+  users: loadUsers,
+};
 
 function show(view) {
   state.view = view;
@@ -55,7 +62,10 @@ async function loadLabels() {
   }
   const filter = $('label-filter');
   const chosen = filter.value;
-  filter.replaceChildren(el('option', { value: '', text: 'every label' }), ...state.labels.map((l) => el('option', { value: l.label, text: l.name })));
+  filter.replaceChildren(
+    el('option', { value: '', text: 'every label' }),
+    ...state.labels.map((l) => el('option', { value: l.label, text: l.name })),
+  );
   filter.value = chosen;
 }
 
@@ -67,7 +77,8 @@ async function signedIn(user, csrf) {
   for (const node of document.querySelectorAll('[data-admin]')) node.hidden = user.role !== 'admin';
   $('nav').hidden = false;
   await loadLabels();
-  if (['analyst', 'admin'].includes(user.role)) state.users = (await api('/api/users').catch(() => ({ users: [] }))).users;
+  if (['analyst', 'admin'].includes(user.role))
+    state.users = (await api('/api/users').catch(() => ({ users: [] }))).users;
   loadViews();
   listen();
   // The address asked for before sign-in (an alert's link to /ui/items/<id>) is still the address: open it.
@@ -78,14 +89,19 @@ $('login-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   try {
-    const { user, csrfToken } = await api('/api/login', { method: 'POST', body: { email: form.get('email'), password: form.get('password') } });
+    const { user, csrfToken } = await api('/api/login', {
+      method: 'POST',
+      body: { email: form.get('email'), password: form.get('password') },
+    });
     $('login-error').textContent = '';
     await signedIn(user, csrfToken);
   } catch (err) {
-    $('login-error').textContent = err.status === 429 ? 'Too many attempts; wait a minute.' : 'Wrong email or password.';
+    $('login-error').textContent =
+      err.status === 429 ? 'Too many attempts; wait a minute.' : 'Wrong email or password.';
   }
 });
-for (const b of document.querySelectorAll('nav button[data-view]')) b.addEventListener('click', () => go(b.dataset.view));
+for (const b of document.querySelectorAll('nav button[data-view]'))
+  b.addEventListener('click', () => go(b.dataset.view));
 $('logout').addEventListener('click', async () => {
   await api('/api/logout', { method: 'POST' }).catch(() => undefined);
   showLogin();
@@ -101,7 +117,13 @@ document.addEventListener('click', (event) => {
   route();
 });
 
-installDesk({ exportEvidence, openCampaign: (id) => { go('campaigns'); openCampaign(id); } });
+installDesk({
+  exportEvidence,
+  openCampaign: (id) => {
+    go('campaigns');
+    openCampaign(id);
+  },
+});
 
 // New items are counted as the server announces a change (server-sent events), not pushed into the list
 // under the analyst's cursor. EventSource reconnects by itself; a signed-out stream is closed.

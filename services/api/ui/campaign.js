@@ -4,12 +4,30 @@
 // a link only when it is an http(s) URL.
 
 import { askReason } from './desk.js';
-import { $, api, canDecide, dayText, el, labelBadges, reasonFor, reportError, shortTime, state, status, timeEl, userName, words } from './dom.js';
+import {
+  $,
+  api,
+  canDecide,
+  dayText,
+  el,
+  labelBadges,
+  reasonFor,
+  reportError,
+  shortTime,
+  state,
+  status,
+  timeEl,
+  userName,
+  words,
+} from './dom.js';
 import { exportEvidence } from './pages.js';
 
 /** A campaign's offers, calls and claims, counted: the labels that flag a post. */
 function labelCounts(counts) {
-  return state.labels.filter((l) => l.flags).map((l) => `${l.name}: ${counts?.[l.label] ?? 0}`).join(' · ');
+  return state.labels
+    .filter((l) => l.flags)
+    .map((l) => `${l.name}: ${counts?.[l.label] ?? 0}`)
+    .join(' · ');
 }
 
 export async function loadCampaigns() {
@@ -21,9 +39,15 @@ export async function loadCampaigns() {
           'li',
           // The button is there for the keyboard; its click bubbles to the row, which a mouse may click anywhere.
           { 'data-id': String(c.id), onclick: () => openCampaign(c.id) },
-          el('button', { type: 'button', class: 'link', text: `Campaign ${c.id}: ${c.itemCount} post${c.itemCount === 1 ? '' : 's'}` }),
+          el('button', {
+            type: 'button',
+            class: 'link',
+            text: `Campaign ${c.id}: ${c.itemCount} post${c.itemCount === 1 ? '' : 's'}`,
+          }),
           el('span', { class: 'label-counts', text: ` · ${labelCounts(c.labelCounts)}` }),
-          el('span', { text: ` · seen ${shortTime(c.firstSeenAt)} → ${shortTime(c.lastSeenAt)} · targets ${c.targets.join(', ') || '—'} · handles ${c.handles.join(', ') || '—'} · channels ${c.channels.join(', ')} · ${c.amounts.join(', ')}` }),
+          el('span', {
+            text: ` · seen ${shortTime(c.firstSeenAt)} → ${shortTime(c.lastSeenAt)} · targets ${c.targets.join(', ') || '—'} · handles ${c.handles.join(', ') || '—'} · channels ${c.channels.join(', ')} · ${c.amounts.join(', ')}`,
+          }),
         ),
       ),
     );
@@ -51,12 +75,23 @@ function reportLink(url) {
   } catch {
     parsed = null;
   }
-  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return el('p', { class: 'incident-report', text: `Report address (not a web link, not opened): ${url}` });
-  return el('p', { class: 'incident-report' }, el('a', { href: parsed.href, rel: 'noopener noreferrer', target: '_blank', text: `Read the report (${parsed.host})` }));
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    return el('p', { class: 'incident-report', text: `Report address (not a web link, not opened): ${url}` });
+  return el(
+    'p',
+    { class: 'incident-report' },
+    el('a', {
+      href: parsed.href,
+      rel: 'noopener noreferrer',
+      target: '_blank',
+      text: `Read the report (${parsed.host})`,
+    }),
+  );
 }
 
 /** Who linked it: Vigil, or an analyst ("user:3"), whose own words come first among the reasons. */
-const linkedBy = (by) => (by === 'auto' ? 'by Vigil' : `by ${/^user:\d+$/.test(by) ? userName(Number(by.slice(5))) : by}`);
+const linkedBy = (by) =>
+  by === 'auto' ? 'by Vigil' : `by ${/^user:\d+$/.test(by) ? userName(Number(by.slice(5))) : by}`;
 
 /** One act reported on the ground: what, where, which day, the sentence it was read from, why it is linked, and its report. */
 function incidentEntry(incident, campaignId) {
@@ -69,11 +104,30 @@ function incidentEntry(incident, campaignId) {
     el('time', { datetime: incident.occurredOn, text: dayText(incident.occurredOn) }),
     ' ',
     el('span', { class: 'incident-badge', text: 'Incident' }),
-    el('span', { class: 'incident-what', text: ` ${words(incident.act)} · ${place}${where ? ` (${where})` : ''} · ${incident.postcodeDistrict ?? 'no postcode district'}${incident.dated ? '' : ' · day of publication'}` }),
+    el('span', {
+      class: 'incident-what',
+      text: ` ${words(incident.act)} · ${place}${where ? ` (${where})` : ''} · ${incident.postcodeDistrict ?? 'no postcode district'}${incident.dated ? '' : ' · day of publication'}`,
+    }),
     el('blockquote', { class: 'excerpt-block incident-excerpt', text: incident.excerpt }),
-    link ? el('p', { class: 'incident-reasons', text: `Linked ${linkedBy(link.linkedBy)}, score ${link.score}: ${link.reasons.join('; ')}` }) : null,
+    link
+      ? el('p', {
+          class: 'incident-reasons',
+          text: `Linked ${linkedBy(link.linkedBy)}, score ${link.score}: ${link.reasons.join('; ')}`,
+        })
+      : null,
     reportLink(incident.url),
-    canDecide() && link ? el('p', { class: 'actions' }, el('button', { type: 'button', text: 'Take this link away…', 'aria-label': `Take this link away… (incident ${incident.id}, campaign ${campaignId})`, onclick: () => unlinkIncident(incident.id, campaignId) })) : null,
+    canDecide() && link
+      ? el(
+          'p',
+          { class: 'actions' },
+          el('button', {
+            type: 'button',
+            text: 'Take this link away…',
+            'aria-label': `Take this link away… (incident ${incident.id}, campaign ${campaignId})`,
+            onclick: () => unlinkIncident(incident.id, campaignId),
+          }),
+        )
+      : null,
   );
 }
 
@@ -91,7 +145,16 @@ async function unlinkIncident(incidentId, campaignId) {
 }
 
 const postEntry = (item, when) =>
-  el('li', {}, timeEl(when(item), { withAgo: false }), ' ', el('a', { href: `/ui/items/${item.id}`, text: `Item ${item.id}` }), el('span', { text: ` · ${item.status} · ${item.post.channelTitle ?? item.post.channel}: ` }), labelBadges(item.classification.labels), el('span', { text: ` ${item.post.text}` }));
+  el(
+    'li',
+    {},
+    timeEl(when(item), { withAgo: false }),
+    ' ',
+    el('a', { href: `/ui/items/${item.id}`, text: `Item ${item.id}` }),
+    el('span', { text: ` · ${item.status} · ${item.post.channelTitle ?? item.post.channel}: ` }),
+    labelBadges(item.classification.labels),
+    el('span', { text: ` ${item.post.text}` }),
+  );
 
 export async function openCampaign(id) {
   try {
@@ -101,7 +164,10 @@ export async function openCampaign(id) {
     const when = (i) => i.post.publishedAt ?? i.post.capturedAt;
     const items = [...c.items].sort((a, b) => when(a).localeCompare(when(b)));
     const incidents = c.incidents ?? [];
-    const course = [...items.map((i) => ({ at: when(i), node: () => postEntry(i, when) })), ...incidents.map((x) => ({ at: `${x.occurredOn}T23:59:59.999Z`, node: () => incidentEntry(x, c.id) }))].sort((a, b) => a.at.localeCompare(b.at));
+    const course = [
+      ...items.map((i) => ({ at: when(i), node: () => postEntry(i, when) })),
+      ...incidents.map((x) => ({ at: `${x.occurredOn}T23:59:59.999Z`, node: () => incidentEntry(x, c.id) })),
+    ].sort((a, b) => a.at.localeCompare(b.at));
     const d = $('campaign-detail');
     d.replaceChildren(
       el('h2', { text: `Campaign ${c.id} · timeline` }),
@@ -111,7 +177,13 @@ export async function openCampaign(id) {
         'dl',
         { class: 'meta' },
         el('dt', { text: 'Posted' }),
-        el('dd', {}, items.length ? timeEl(when(items[0]), { withAgo: false }) : '—', ' → ', items.length ? timeEl(when(items.at(-1))) : '—'),
+        el(
+          'dd',
+          {},
+          items.length ? timeEl(when(items[0]), { withAgo: false }) : '—',
+          ' → ',
+          items.length ? timeEl(when(items.at(-1))) : '—',
+        ),
         el('dt', { text: 'Channels' }),
         el('dd', { text: perChannel(items) }),
         el('dt', { text: 'Targets' }),
@@ -121,17 +193,49 @@ export async function openCampaign(id) {
         el('dt', { text: 'Handles' }),
         el('dd', { text: c.handles.join(', ') || '—' }),
         el('dt', { text: 'Incidents' }),
-        el('dd', { text: incidents.length ? `${incidents.length} reported on the ground and linked (a lead, not proof)` : 'none linked' }),
+        el('dd', {
+          text: incidents.length
+            ? `${incidents.length} reported on the ground and linked (a lead, not proof)`
+            : 'none linked',
+        }),
       ),
-      el('p', {}, el('a', { href: `/ui/?status=all&campaign=${c.id}`, text: `Show its ${c.itemCount} items in the queue` })),
+      el(
+        'p',
+        {},
+        el('a', { href: `/ui/?status=all&campaign=${c.id}`, text: `Show its ${c.itemCount} items in the queue` }),
+      ),
       el(
         'p',
         { class: 'actions' },
-        canDecide() ? el('button', { type: 'button', text: `Confirm all ${undecided} undecided`, disabled: undecided === 0, onclick: () => decideCampaign(c.id, 'confirm') }) : null,
-        canDecide() ? el('button', { type: 'button', text: `Dismiss all ${undecided} undecided…`, disabled: undecided === 0, onclick: () => decideCampaign(c.id, 'dismiss') }) : null,
-        canDecide() ? el('button', { type: 'button', text: 'Export campaign evidence', onclick: () => exportEvidence({ campaignId: c.id }) }) : null,
+        canDecide()
+          ? el('button', {
+              type: 'button',
+              text: `Confirm all ${undecided} undecided`,
+              disabled: undecided === 0,
+              onclick: () => decideCampaign(c.id, 'confirm'),
+            })
+          : null,
+        canDecide()
+          ? el('button', {
+              type: 'button',
+              text: `Dismiss all ${undecided} undecided…`,
+              disabled: undecided === 0,
+              onclick: () => decideCampaign(c.id, 'dismiss'),
+            })
+          : null,
+        canDecide()
+          ? el('button', {
+              type: 'button',
+              text: 'Export campaign evidence',
+              onclick: () => exportEvidence({ campaignId: c.id }),
+            })
+          : null,
       ),
-      el('ol', { class: 'timeline', 'aria-label': `Campaign ${c.id}: offers, claims and incidents in time order` }, ...course.map((e) => e.node())),
+      el(
+        'ol',
+        { class: 'timeline', 'aria-label': `Campaign ${c.id}: offers, claims and incidents in time order` },
+        ...course.map((e) => e.node()),
+      ),
     );
     d.hidden = false;
   } catch (err) {
@@ -142,8 +246,12 @@ export async function openCampaign(id) {
 /** How many of the campaign's posts each channel carried, most first. */
 function perChannel(items) {
   const counts = new Map();
-  for (const i of items) counts.set(i.post.channelTitle ?? i.post.channel, (counts.get(i.post.channelTitle ?? i.post.channel) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} (${n})`).join(', ');
+  for (const i of items)
+    counts.set(i.post.channelTitle ?? i.post.channel, (counts.get(i.post.channelTitle ?? i.post.channel) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} (${n})`)
+    .join(', ');
 }
 
 async function decideCampaign(id, decision) {
@@ -153,8 +261,13 @@ async function decideCampaign(id, decision) {
     if (!reason) return;
   }
   try {
-    const { decided } = await api(`/api/campaigns/${id}/decision`, { method: 'POST', body: reason ? { decision, reason } : { decision } });
-    status(`Campaign ${id}: ${decided.length} item${decided.length === 1 ? '' : 's'} ${decision === 'confirm' ? 'confirmed' : 'dismissed'}.`);
+    const { decided } = await api(`/api/campaigns/${id}/decision`, {
+      method: 'POST',
+      body: reason ? { decision, reason } : { decision },
+    });
+    status(
+      `Campaign ${id}: ${decided.length} item${decided.length === 1 ? '' : 's'} ${decision === 'confirm' ? 'confirmed' : 'dismissed'}.`,
+    );
     await openCampaign(id);
   } catch (err) {
     reportError(err);

@@ -6,12 +6,31 @@ import { renderDetail } from './detail.js';
 import { $, api, ask, canDecide, dialogOpen, el, labelBadges, reportError, shortTime, state, status } from './dom.js';
 
 const PAGE = 50;
-const TABS = [['new', 'New'], ['confirmed', 'Confirmed'], ['escalated', 'Escalated'], ['dismissed', 'Dismissed'], ['', 'All']];
+const TABS = [
+  ['new', 'New'],
+  ['confirmed', 'Confirmed'],
+  ['escalated', 'Escalated'],
+  ['dismissed', 'Dismissed'],
+  ['', 'All'],
+];
 const FILTERS = ['q', 'severity', 'label', 'channel', 'district', 'campaign', 'from', 'to', 'assignee', 'sort'];
 const DONE = { confirm: 'confirmed', dismiss: 'dismissed', escalate: 'escalated' };
 const UNDO_MS = 5 * 60_000;
 
-const desk = { items: [], selected: -1, current: null, counts: null, offset: 0, status: 'new', filters: {}, lastDecision: null, seenNew: null, loading: null, busy: false, hooks: {} };
+const desk = {
+  items: [],
+  selected: -1,
+  current: null,
+  counts: null,
+  offset: 0,
+  status: 'new',
+  filters: {},
+  lastDecision: null,
+  seenNew: null,
+  loading: null,
+  busy: false,
+  hooks: {},
+};
 
 /** The desk's state as a query string: what the address bar, saved views and the API share. */
 function queryString({ withPage = false } = {}) {
@@ -38,7 +57,7 @@ function apiFilters() {
 function readAddress() {
   const p = new URLSearchParams(location.search);
   const s = p.get('status');
-  desk.status = s === 'all' ? '' : (['new', 'confirmed', 'escalated', 'dismissed'].includes(s) ? s : 'new');
+  desk.status = s === 'all' ? '' : ['new', 'confirmed', 'escalated', 'dismissed'].includes(s) ? s : 'new';
   desk.filters = Object.fromEntries(FILTERS.map((k) => [k, p.get(k) ?? '']));
   desk.offset = Math.max(0, Number(p.get('offset')) || 0);
   const form = $('finder');
@@ -65,7 +84,9 @@ async function loadList() {
   try {
     const p = apiFilters();
     const [list, counts] = await Promise.all([
-      api(`/api/items?${new URLSearchParams([...p, ...(desk.status ? [['status', desk.status]] : []), ['sort', desk.filters.sort || 'newest'], ['limit', String(PAGE)], ['offset', String(desk.offset)]])}`),
+      api(
+        `/api/items?${new URLSearchParams([...p, ...(desk.status ? [['status', desk.status]] : []), ['sort', desk.filters.sort || 'newest'], ['limit', String(PAGE)], ['offset', String(desk.offset)]])}`,
+      ),
       api(`/api/items/counts?${p}`),
     ]);
     // An answer to a search the analyst has since replaced is dropped.
@@ -88,7 +109,19 @@ const hasFilters = () => FILTERS.some((k) => k !== 'sort' && desk.filters[k]);
 function renderTabs() {
   $('tabs').replaceChildren(
     ...TABS.map(([value, name]) =>
-      el('button', { type: 'button', role: 'tab', 'aria-selected': String(desk.status === value), class: desk.status === value ? 'active' : '', 'data-status': value || 'all', onclick: () => switchTab(value) }, `${name} `, el('span', { class: 'count', text: String(desk.counts?.[value || 'all'] ?? 0) })),
+      el(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          'aria-selected': String(desk.status === value),
+          class: desk.status === value ? 'active' : '',
+          'data-status': value || 'all',
+          onclick: () => switchTab(value),
+        },
+        `${name} `,
+        el('span', { class: 'count', text: String(desk.counts?.[value || 'all'] ?? 0) }),
+      ),
     ),
   );
 }
@@ -103,20 +136,34 @@ function renderList() {
         { class: i === desk.selected ? 'selected' : '', 'data-id': String(item.id) },
         el(
           'a',
-          { href: itemPath(item.id), class: 'row', 'aria-current': i === desk.selected ? 'true' : undefined, onclick: (e) => { e.preventDefault(); select(i); } },
+          {
+            href: itemPath(item.id),
+            class: 'row',
+            'aria-current': i === desk.selected ? 'true' : undefined,
+            onclick: (e) => {
+              e.preventDefault();
+              select(i);
+            },
+          },
           el('span', { class: `sev sev-${item.severity}`, text: item.severity }),
           desk.status ? null : el('span', { class: `state state-${item.status}`, text: item.status }),
           el('span', { class: 'channel', text: item.post.channelTitle ?? item.post.channel }),
           labelBadges(item.classification.labels),
           el('span', { class: 'excerpt', text: item.post.text }),
-          el('time', { datetime: item.post.publishedAt ?? item.post.capturedAt, text: shortTime(item.post.publishedAt ?? item.post.capturedAt) }),
+          el('time', {
+            datetime: item.post.publishedAt ?? item.post.capturedAt,
+            text: shortTime(item.post.publishedAt ?? item.post.capturedAt),
+          }),
         ),
       ),
     ),
   );
-  if (desk.items.length === 0) list.replaceChildren(el('li', { class: 'empty', text: hasFilters() ? 'No item matches.' : 'Nothing here.' }));
+  if (desk.items.length === 0)
+    list.replaceChildren(el('li', { class: 'empty', text: hasFilters() ? 'No item matches.' : 'Nothing here.' }));
   list.dataset.q = desk.listed ?? '';
-  $('list-summary').textContent = total ? `Items ${desk.offset + 1}–${desk.offset + desk.items.length} of ${total}` : 'No items';
+  $('list-summary').textContent = total
+    ? `Items ${desk.offset + 1}–${desk.offset + desk.items.length} of ${total}`
+    : 'No items';
   $('prev-page').disabled = desk.offset === 0;
   $('next-page').disabled = desk.offset + desk.items.length >= total;
 }
@@ -179,7 +226,11 @@ async function decide(decision) {
   try {
     await api(`/api/items/${item.id}/decision`, { method: 'POST', body: reason ? { decision, reason } : { decision } });
     desk.lastDecision = { id: item.id, decision, at: Date.now() };
-    status(`Item ${item.id} ${DONE[decision]}. `, false, el('button', { type: 'button', id: 'undo', text: 'Undo', onclick: undo }));
+    status(
+      `Item ${item.id} ${DONE[decision]}. `,
+      false,
+      el('button', { type: 'button', id: 'undo', text: 'Undo', onclick: undo }),
+    );
     await afterDecision(item.id);
   } catch (err) {
     reportError(err);
@@ -191,7 +242,9 @@ async function decide(decision) {
 /** The decided item leaves a tab it no longer belongs to; the next one opens in its place. */
 async function afterDecision(id) {
   const at = desk.items.findIndex((i) => i.id === id);
-  const fresh = await api(`/api/items?${new URLSearchParams([...apiFilters(), ...(desk.status ? [['status', desk.status]] : []), ['sort', desk.filters.sort || 'newest'], ['limit', String(PAGE)], ['offset', String(desk.offset)]])}`);
+  const fresh = await api(
+    `/api/items?${new URLSearchParams([...apiFilters(), ...(desk.status ? [['status', desk.status]] : []), ['sort', desk.filters.sort || 'newest'], ['limit', String(PAGE)], ['offset', String(desk.offset)]])}`,
+  );
   desk.counts = await api(`/api/items/counts?${apiFilters()}`);
   desk.seenNew = desk.counts.new;
   desk.items = fresh.items;
@@ -209,7 +262,8 @@ async function afterDecision(id) {
 
 async function undo() {
   const last = desk.lastDecision;
-  if (!last || Date.now() - last.at > UNDO_MS) return status('Nothing to undo: a decision can be undone for 5 minutes.', true);
+  if (!last || Date.now() - last.at > UNDO_MS)
+    return status('Nothing to undo: a decision can be undone for 5 minutes.', true);
   try {
     await api(`/api/items/${last.id}/undo`, { method: 'POST' });
     desk.lastDecision = null;
@@ -249,7 +303,10 @@ async function assign() {
     await loadUsers();
     const form = await ask('assign-dialog', () => {
       const select = $('assign-user');
-      select.replaceChildren(el('option', { value: '', text: 'Nobody' }), ...state.users.map((u) => el('option', { value: String(u.id), text: `${u.email} (${u.role})` })));
+      select.replaceChildren(
+        el('option', { value: '', text: 'Nobody' }),
+        ...state.users.map((u) => el('option', { value: String(u.id), text: `${u.email} (${u.role})` })),
+      );
       select.value = item.assignedTo ? String(item.assignedTo) : String(state.user.id);
     });
     if (!form) return;
@@ -299,7 +356,9 @@ function applyFilters(event) {
   if (desk.filters.sort === 'newest') desk.filters.sort = '';
   desk.offset = 0;
   history.pushState({}, '', `/ui/${queryString() ? `?${queryString()}` : ''}`);
-  loadList().then(() => (desk.items.length ? openItem(desk.items[0].id, { replace: true, push: false }) : renderEmptyDetail()));
+  loadList().then(() =>
+    desk.items.length ? openItem(desk.items[0].id, { replace: true, push: false }) : renderEmptyDetail(),
+  );
 }
 
 function page(delta) {
@@ -316,7 +375,10 @@ function page(delta) {
 export async function loadViews() {
   try {
     const { views } = await api('/api/views');
-    $('saved-views').replaceChildren(el('option', { value: '', text: 'choose…' }), ...views.map((v) => el('option', { value: v.query, 'data-id': String(v.id), text: v.name })));
+    $('saved-views').replaceChildren(
+      el('option', { value: '', text: 'choose…' }),
+      ...views.map((v) => el('option', { value: v.query, 'data-id': String(v.id), text: v.name })),
+    );
   } catch (err) {
     reportError(err);
   }
@@ -378,7 +440,8 @@ export function installDesk(hooks) {
   desk.hooks = hooks;
   $('finder').addEventListener('submit', applyFilters);
   $('label-filter').addEventListener('change', applyFilters);
-  for (const name of ['severity', 'assignee', 'sort']) $('finder').elements[name].addEventListener('change', applyFilters);
+  for (const name of ['severity', 'assignee', 'sort'])
+    $('finder').elements[name].addEventListener('change', applyFilters);
   $('clear-filters').addEventListener('click', () => {
     $('finder').reset();
     applyFilters();
@@ -415,4 +478,3 @@ export function installDesk(hooks) {
     }
   });
 }
-

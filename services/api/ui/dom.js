@@ -33,7 +33,12 @@ export async function api(path, { method = 'GET', body } = {}) {
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && state.csrf) headers['x-csrf-token'] = state.csrf;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (res.status === 401 && path !== '/api/login') {
     state.onSignedOut();
     throw new Error('signed out');
@@ -50,20 +55,36 @@ export const canDecide = () => ['analyst', 'admin'].includes(state.user?.role);
 export const labelName = (label) => state.labels.find((l) => l.label === label)?.name ?? words(label);
 
 /** snake_case and feature names as words: "call_to_action" → "call to action". */
-export const words = (s) => String(s).replace(/^word:/, '').replace(/[_:]+/g, ' ');
+export const words = (s) =>
+  String(s)
+    .replace(/^word:/, '')
+    .replace(/[_:]+/g, ' ');
 
 /** One badge per label, coloured by label (app.css), worded for people. */
 export function labelBadges(labels) {
-  return el('span', { class: 'labels' }, ...labels.map((l) => el('span', { class: `label label-${l.replace(/[^\w-]/g, '_')}`, text: labelName(l) })));
+  return el(
+    'span',
+    { class: 'labels' },
+    ...labels.map((l) => el('span', { class: `label label-${l.replace(/[^\w-]/g, '_')}`, text: labelName(l) })),
+  );
 }
 
-export const userName = (id) => (id === null || id === undefined ? null : (state.users.find((u) => u.id === id)?.email ?? `user #${id}`));
+export const userName = (id) =>
+  id === null || id === undefined ? null : (state.users.find((u) => u.id === id)?.email ?? `user #${id}`);
 
 // ---- time, in the analyst's own time zone -------------------------------------------------------
 
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const STEPS = [['year', 365 * 86_400], ['month', 30 * 86_400], ['week', 7 * 86_400], ['day', 86_400], ['hour', 3_600], ['minute', 60], ['second', 1]];
+const STEPS = [
+  ['year', 365 * 86_400],
+  ['month', 30 * 86_400],
+  ['week', 7 * 86_400],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+  ['second', 1],
+];
 
 export function ago(iso) {
   const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
@@ -74,7 +95,11 @@ export function ago(iso) {
 /** A <time> with the local date and time and how long ago; the exact UTC instant on hover. */
 export function timeEl(iso, { withAgo = true } = {}) {
   if (!iso) return el('span', { text: 'unknown' });
-  return el('time', { datetime: iso, title: iso, text: `${absolute.format(new Date(iso))}${withAgo ? ` (${ago(iso)})` : ''}` });
+  return el('time', {
+    datetime: iso,
+    title: iso,
+    text: `${absolute.format(new Date(iso))}${withAgo ? ` (${ago(iso)})` : ''}`,
+  });
 }
 
 export const shortTime = (iso) => (iso ? absolute.format(new Date(iso)) : 'unknown');
@@ -95,7 +120,9 @@ export function ask(dialogId, prepare = () => undefined) {
   form.reset();
   prepare(dialog);
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok' ? new FormData(form) : null), { once: true });
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok' ? new FormData(form) : null), {
+      once: true,
+    });
     dialog.returnValue = '';
     dialog.showModal();
   });

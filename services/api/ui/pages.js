@@ -22,24 +22,49 @@ export async function loadNearMisses() {
 function renderNearMiss(n) {
   const scores = FLAG_LABELS.map((l) => `${labelName(l)} ${(n.classification.scores[l] ?? 0).toFixed(2)}`).join(' · ');
   const meta = `${REASON_NAMES[n.reason] ?? n.reason} · ${n.language} · ${n.post.platform} / ${n.post.channel} · posted ${shortTime(n.post.publishedAt)} · ${scores}`;
-  const label = el('select', { 'aria-label': 'Which kind of incitement', class: 'nm-label' }, ...FLAG_LABELS.map((l) => el('option', { value: l, text: labelName(l) })));
+  const label = el(
+    'select',
+    { 'aria-label': 'Which kind of incitement', class: 'nm-label' },
+    ...FLAG_LABELS.map((l) => el('option', { value: l, text: labelName(l) })),
+  );
   label.value = n.classification.suggestedLabel;
   const actions = n.decision
-    ? el('p', { class: 'nm-decided', text: `Decided: ${n.decision === 'incitement' ? `incitement (${labelName(n.decidedLabel)})` : 'not incitement'}${n.decisionReason ? ` · ${n.decisionReason}` : ''}` })
+    ? el('p', {
+        class: 'nm-decided',
+        text: `Decided: ${n.decision === 'incitement' ? `incitement (${labelName(n.decidedLabel)})` : 'not incitement'}${n.decisionReason ? ` · ${n.decisionReason}` : ''}`,
+      })
     : el(
         'p',
         { class: 'nm-actions' },
         label,
-        el('button', { type: 'button', class: 'nm-incitement', text: 'Incitement (offer/call/claim)', onclick: () => decideNearMiss(n.id, { decision: 'incitement', label: label.value }) }),
-        el('button', { type: 'button', class: 'nm-not', text: 'Not', onclick: () => decideNearMiss(n.id, { decision: 'not' }) }),
+        el('button', {
+          type: 'button',
+          class: 'nm-incitement',
+          text: 'Incitement (offer/call/claim)',
+          onclick: () => decideNearMiss(n.id, { decision: 'incitement', label: label.value }),
+        }),
+        el('button', {
+          type: 'button',
+          class: 'nm-not',
+          text: 'Not',
+          onclick: () => decideNearMiss(n.id, { decision: 'not' }),
+        }),
       );
-  return el('li', { 'data-id': String(n.id) }, el('p', { class: 'nm-meta', text: meta }), el('div', { class: 'post-text', text: n.post.text }), actions);
+  return el(
+    'li',
+    { 'data-id': String(n.id) },
+    el('p', { class: 'nm-meta', text: meta }),
+    el('div', { class: 'post-text', text: n.post.text }),
+    actions,
+  );
 }
 
 async function decideNearMiss(id, body) {
   try {
     await api(`/api/near-misses/${id}/decision`, { method: 'POST', body });
-    status(`Near miss ${id}: ${body.decision === 'incitement' ? `incitement (${labelName(body.label)})` : 'not incitement'}`);
+    status(
+      `Near miss ${id}: ${body.decision === 'incitement' ? `incitement (${labelName(body.label)})` : 'not incitement'}`,
+    );
     loadNearMisses();
   } catch (err) {
     status(err.message, true);
@@ -57,7 +82,12 @@ export async function exportEvidence(selection) {
   if (!form) return;
   try {
     const body = { ...selection, recipient: String(form.get('recipient')), purpose: String(form.get('purpose')) };
-    const res = await fetch('/api/exports', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', 'x-csrf-token': state.csrf }, body: JSON.stringify(body) });
+    const res = await fetch('/api/exports', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': state.csrf },
+      body: JSON.stringify(body),
+    });
     if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? `HTTP ${res.status}`);
     const url = URL.createObjectURL(await res.blob());
     const a = el('a', { href: url, download: `vigil-evidence-${new Date().toISOString().slice(0, 10)}.zip` });
@@ -93,10 +123,20 @@ export async function loadAlerts() {
           el(
             'p',
             { class: 'alert-meta' },
-            el('span', { text: `Alert #${a.id} by ${a.channel}${a.tier ? ` (escalation tier ${a.tier})` : ''} · ${a.status} ${shortTime(a.sentAt ?? a.createdAt)} · ` }),
+            el('span', {
+              text: `Alert #${a.id} by ${a.channel}${a.tier ? ` (escalation tier ${a.tier})` : ''} · ${a.status} ${shortTime(a.sentAt ?? a.createdAt)} · `,
+            }),
             a.acknowledgedAt
-              ? el('span', { class: 'acked', text: `acknowledged by ${a.acknowledgedVia} ${shortTime(a.acknowledgedAt)}` })
-              : el('button', { type: 'button', text: 'Acknowledge', 'aria-label': `Acknowledge alert ${a.id} for item ${a.reviewItemId}`, onclick: () => ackAlert(a.id) }),
+              ? el('span', {
+                  class: 'acked',
+                  text: `acknowledged by ${a.acknowledgedVia} ${shortTime(a.acknowledgedAt)}`,
+                })
+              : el('button', {
+                  type: 'button',
+                  text: 'Acknowledge',
+                  'aria-label': `Acknowledge alert ${a.id} for item ${a.reviewItemId}`,
+                  onclick: () => ackAlert(a.id),
+                }),
           ),
         ),
       ),
@@ -120,9 +160,16 @@ async function ackAlert(id) {
 export async function loadAudit() {
   try {
     const { entries } = await api('/api/audit?limit=200');
-    $('audit-list').replaceChildren(...entries.map((e) => el('li', {}, timeEl(e.at, { withAgo: false }), ` ${e.actor} ${e.action} ${e.entity} ${e.entityId ?? ''}`)));
+    $('audit-list').replaceChildren(
+      ...entries.map((e) =>
+        el('li', {}, timeEl(e.at, { withAgo: false }), ` ${e.actor} ${e.action} ${e.entity} ${e.entityId ?? ''}`),
+      ),
+    );
   } catch (err) {
-    if (err.status === 403) $('audit-list').replaceChildren(el('li', { class: 'error', text: 'Not allowed for your role: the audit log is for auditors.' }));
+    if (err.status === 403)
+      $('audit-list').replaceChildren(
+        el('li', { class: 'error', text: 'Not allowed for your role: the audit log is for auditors.' }),
+      );
     else reportError(err);
   }
 }

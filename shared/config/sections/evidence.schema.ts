@@ -11,7 +11,10 @@ export const evidenceSchema = z
      */
     keyFile: z.string().min(1).optional(),
     /** Where per-instance keys live when keyFile is unset (one folder per instance id, mode 0700). */
-    keyDir: z.string().min(1).default(join(homedir(), '.local', 'share', 'vigil')),
+    keyDir: z
+      .string()
+      .min(1)
+      .default(join(homedir(), '.local', 'share', 'vigil')),
     /** Encrypts the key file at rest (AES-256) when set. */
     keyPassphrase: z.string().min(12).optional(),
   })

@@ -5,11 +5,19 @@ export const ingestSchema = z
   .object({
     batchSize: z.coerce.number().int().min(1).max(500).default(50),
     seenTtl: duration.default(30 * 86_400_000),
-    maxPostBytes: z.coerce.number().int().min(1024).default(256 * 1024),
+    maxPostBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(256 * 1024),
     /** Fetching from loopback and private ranges is refused unless allowed: true for all, "loopback" for 127.0.0.0/8 and ::1 only. */
     allowPrivateNetworks: z.union([z.boolean(), z.literal('loopback')]).default(false),
     fetchTimeout: duration.default(20_000),
-    maxResponseBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+    maxResponseBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(5 * 1024 * 1024),
     perHostInterval: duration.default(1_000),
     /**
      * Requests per second per host, one budget shared by every ingest process (BullMQ global rate limits in
@@ -17,7 +25,10 @@ export const ingestSchema = z
      * Hosts not listed keep perHostInterval, counted within each process.
      */
     hosts: z
-      .record(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'a host name, with ":port" if not the default'), z.object({ perSecond: z.coerce.number().min(0.01).max(1_000) }).strict())
+      .record(
+        z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'a host name, with ":port" if not the default'),
+        z.object({ perSecond: z.coerce.number().min(0.01).max(1_000) }).strict(),
+      )
       .default({ 't.me': { perSecond: 1 } }),
     /**
      * How often each source is read: sources on a budgeted host share its budget in proportion to

@@ -9,9 +9,16 @@ export const mediaSchema = z
     /** Off: posts with images are classified on their text alone and no image is downloaded. */
     enabled: flag.default(true),
     /** The content-addressed store (files named by SHA-256, mode 0600); only flagged posts' images stay in it. */
-    storeDir: z.string().min(1).default(join(homedir(), '.local', 'share', 'vigil', 'media')),
+    storeDir: z
+      .string()
+      .min(1)
+      .default(join(homedir(), '.local', 'share', 'vigil', 'media')),
     /** Images larger than this are refused, not truncated. */
-    maxBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+    maxBytes: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
     /** Decoded pixels allowed (width × height); a "decompression bomb" claims far more. */
     maxPixels: z.coerce.number().int().min(10_000).default(40_000_000),
     fetchTimeout: duration.default(20_000),

@@ -5,18 +5,27 @@ export const redisSchema = z
   .object({
     url: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     // Braces make a Redis Cluster hash tag: every key of every queue lands in one slot.
-    prefix: z.string().regex(/^\{[\w:.-]+\}$/, 'expected a hash-tag like "{vigil}"').default('{vigil}'),
+    prefix: z
+      .string()
+      .regex(/^\{[\w:.-]+\}$/, 'expected a hash-tag like "{vigil}"')
+      .default('{vigil}'),
   })
   .strict()
   .prefault({});
 
 export const databaseSchema = z
-  .object({ url: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/vigil'), poolSize: z.coerce.number().int().min(1).max(200).default(10) })
+  .object({
+    url: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/vigil'),
+    poolSize: z.coerce.number().int().min(1).max(200).default(10),
+  })
   .strict()
   .prefault({});
 
 export const logSchema = z
-  .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), format: z.enum(['json', 'pretty', 'auto']).default('auto') })
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    format: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  })
   .strict()
   .prefault({});
 

@@ -55,7 +55,10 @@ const mastodonSource = z
     name: sourceName.optional(),
     instance: url(['http:', 'https:']),
     /** A hashtag timeline (without '#'), or the instance's public timeline when absent. */
-    hashtag: z.string().regex(/^[\p{L}\p{N}_]{1,100}$/u, 'a hashtag without "#"').optional(),
+    hashtag: z
+      .string()
+      .regex(/^[\p{L}\p{N}_]{1,100}$/u, 'a hashtag without "#"')
+      .optional(),
     local: z.boolean().default(false),
     accessToken: z.string().min(1).optional(),
     pollInterval: duration.default(60_000),
@@ -80,4 +83,11 @@ const telegramBotSource = z
   })
   .strict();
 
-export const sourceSchema = z.discriminatedUnion('kind', [fileSource, telegramExportSource, telegramWebSource, rssSource, mastodonSource, telegramBotSource]);
+export const sourceSchema = z.discriminatedUnion('kind', [
+  fileSource,
+  telegramExportSource,
+  telegramWebSource,
+  rssSource,
+  mastodonSource,
+  telegramBotSource,
+]);

@@ -77,12 +77,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('post_id', 'bigint', (c) => c.notNull().unique().references('post.id'))
     .addColumn('classification_id', 'bigint', (c) => c.notNull().references('classification.id'))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('new').check(sql`status in ('new','confirmed','dismissed','escalated')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('new')
+        .check(sql`status in ('new','confirmed','dismissed','escalated')`),
+    )
     .addColumn('severity', 'text', (c) => c.notNull().check(sql`severity in ('low','medium','high','critical')`))
     .addColumn('created_at', 'timestamptz', createdAt)
     .addColumn('updated_at', 'timestamptz', createdAt)
     .execute();
-  await db.schema.createIndex('review_item_queue_idx').on('review_item').columns(['status', 'created_at desc']).execute();
+  await db.schema
+    .createIndex('review_item_queue_idx')
+    .on('review_item')
+    .columns(['status', 'created_at desc'])
+    .execute();
 
   await db.schema
     .createTable('app_user')
@@ -100,7 +109,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('review_item_id', 'bigint', (c) => c.notNull().references('review_item.id'))
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','sent','failed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','sent','failed')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'timestamptz', createdAt)
@@ -109,7 +123,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('acknowledged_by', 'integer', (c) => c.references('app_user.id'))
     .addUniqueConstraint('alert_item_channel_key', ['review_item_id', 'channel'])
     .execute();
-  await db.schema.createIndex('alert_pending_idx').on('alert').column('created_at').where(sql.ref('status'), '=', 'pending').execute();
+  await db.schema
+    .createIndex('alert_pending_idx')
+    .on('alert')
+    .column('created_at')
+    .where(sql.ref('status'), '=', 'pending')
+    .execute();
 
   await db.schema
     .createTable('audit_log')
@@ -135,12 +154,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('raw_sha256', 'text', (c) => c.notNull())
     .addColumn('context', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('created_at', 'timestamptz', createdAt)
-    .addUniqueConstraint('quarantine_source_stage_raw_key', ['source_id', 'stage', 'raw_sha256'], (c) => c.nullsNotDistinct())
+    .addUniqueConstraint('quarantine_source_stage_raw_key', ['source_id', 'stage', 'raw_sha256'], (c) =>
+      c.nullsNotDistinct(),
+    )
     .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['quarantine', 'audit_log', 'alert', 'app_user', 'review_item', 'classification', 'post', 'channel', 'source']) {
+  for (const table of [
+    'quarantine',
+    'audit_log',
+    'alert',
+    'app_user',
+    'review_item',
+    'classification',
+    'post',
+    'channel',
+    'source',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

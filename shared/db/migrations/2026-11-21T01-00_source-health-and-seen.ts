@@ -26,5 +26,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('post_seen').ifExists().execute();
-  await db.schema.alterTable('source').dropColumn('backoff_until').dropColumn('consecutive_failures').dropColumn('last_success_at').execute();
+  await db.schema
+    .alterTable('source')
+    .dropColumn('backoff_until')
+    .dropColumn('consecutive_failures')
+    .dropColumn('last_success_at')
+    .execute();
 }

@@ -43,7 +43,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('review_note').ifExists().execute();
-  await db.schema.alterTable('review_item').dropColumn('assigned_to').dropColumn('decided_by').dropColumn('decided_at').dropColumn('decision_reason').execute();
+  await db.schema
+    .alterTable('review_item')
+    .dropColumn('assigned_to')
+    .dropColumn('decided_by')
+    .dropColumn('decided_at')
+    .dropColumn('decision_reason')
+    .execute();
   await db.schema.dropTable('api_token').ifExists().execute();
   await db.schema.dropTable('session').ifExists().execute();
 }

@@ -15,7 +15,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('handles', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .execute();
   await db.schema.createIndex('campaign_last_seen_idx').on('campaign').column('last_seen_at').execute();
-  await db.schema.alterTable('review_item').addColumn('campaign_id', 'bigint', (c) => c.references('campaign.id')).execute();
+  await db.schema
+    .alterTable('review_item')
+    .addColumn('campaign_id', 'bigint', (c) => c.references('campaign.id'))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

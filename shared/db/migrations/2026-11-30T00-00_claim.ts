@@ -5,7 +5,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Labels stay free text[] on classification (no check constraint: a new label needs no migration). The
   // campaign keeps the union of its items' labels, so matching can see at once whether it holds an offer
   // or a claim without reading its items.
-  await db.schema.alterTable('campaign').addColumn('labels', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`)).execute();
+  await db.schema
+    .alterTable('campaign')
+    .addColumn('labels', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+    .execute();
   await sql`
     update campaign set labels = coalesce((
       select array_agg(distinct l.label order by l.label)

@@ -29,7 +29,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // Retention deletes by age; the count bound deletes the oldest undecided; the desk lists newest first.
   await db.schema.createIndex('near_miss_created_idx').on('near_miss').column('created_at').execute();
-  await db.schema.createIndex('near_miss_undecided_idx').on('near_miss').columns(['created_at', 'id']).where(sql.ref('decision'), 'is', null).execute();
+  await db.schema
+    .createIndex('near_miss_undecided_idx')
+    .on('near_miss')
+    .columns(['created_at', 'id'])
+    .where(sql.ref('decision'), 'is', null)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -14,7 +14,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('redis_generation', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('ingest_inflight_source_idx').on('ingest_inflight').columns(['source_id', 'id']).execute();
+  await db.schema
+    .createIndex('ingest_inflight_source_idx')
+    .on('ingest_inflight')
+    .columns(['source_id', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -38,7 +38,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('incident_site_unique', ['report_id', 'site_key'])
     .execute();
-  await db.schema.createIndex('incident_district_idx').on('incident').columns(['postcode_district', 'occurred_on']).execute();
+  await db.schema
+    .createIndex('incident_district_idx')
+    .on('incident')
+    .columns(['postcode_district', 'occurred_on'])
+    .execute();
   await db.schema
     .createTable('incident_link')
     .addColumn('incident_id', 'integer', (c) => c.notNull().references('incident.id').onDelete('cascade'))
@@ -51,10 +55,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('incident_link_pk', ['incident_id', 'campaign_id'])
     .execute();
   // An alert may announce an incident linked to the campaign of the item it points at; one per incident, channel and tier.
-  await db.schema.alterTable('alert').addColumn('incident_id', 'integer', (c) => c.references('incident.id').onDelete('cascade')).execute();
+  await db.schema
+    .alterTable('alert')
+    .addColumn('incident_id', 'integer', (c) => c.references('incident.id').onDelete('cascade'))
+    .execute();
   await db.schema.alterTable('alert').dropConstraint('alert_item_channel_tier_key').execute();
-  await sql`create unique index alert_item_channel_tier_key on alert (review_item_id, channel, tier) where incident_id is null`.execute(db);
-  await sql`create unique index alert_incident_channel_tier_key on alert (incident_id, channel, tier) where incident_id is not null`.execute(db);
+  await sql`create unique index alert_item_channel_tier_key on alert (review_item_id, channel, tier) where incident_id is null`.execute(
+    db,
+  );
+  await sql`create unique index alert_incident_channel_tier_key on alert (incident_id, channel, tier) where incident_id is not null`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -62,7 +73,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index alert_incident_channel_tier_key`.execute(db);
   await sql`drop index alert_item_channel_tier_key`.execute(db);
   await db.schema.alterTable('alert').dropColumn('incident_id').execute();
-  await db.schema.alterTable('alert').addUniqueConstraint('alert_item_channel_tier_key', ['review_item_id', 'channel', 'tier']).execute();
+  await db.schema
+    .alterTable('alert')
+    .addUniqueConstraint('alert_item_channel_tier_key', ['review_item_id', 'channel', 'tier'])
+    .execute();
   await db.schema.dropTable('incident_link').execute();
   await db.schema.dropTable('incident').execute();
   await db.schema.dropTable('incident_report').execute();

@@ -14,5 +14,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('source').dropColumn('priority').dropColumn('watch_reason').dropColumn('posts_per_hour').dropColumn('revisit_ms').dropColumn('tier').execute();
+  await db.schema
+    .alterTable('source')
+    .dropColumn('priority')
+    .dropColumn('watch_reason')
+    .dropColumn('posts_per_hour')
+    .dropColumn('revisit_ms')
+    .dropColumn('tier')
+    .execute();
 }

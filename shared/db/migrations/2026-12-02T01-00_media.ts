@@ -25,7 +25,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('post_media_sha256_idx').on('post_media').column('sha256').execute();
   // The pHashes of a campaign's images, hex: a poster reposted with other words joins by its picture.
-  await db.schema.alterTable('campaign').addColumn('image_hashes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`)).execute();
+  await db.schema
+    .alterTable('campaign')
+    .addColumn('image_hashes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaReading } from '../../../shared/domain/media.js';
-import { deleteOrphanMedia, findItemMedia, insertPostMedia, keptImages, listItemMedia, listPostMedia, lockImages } from '../../../shared/repositories/media.repository.js';
+import {
+  deleteOrphanMedia,
+  findItemMedia,
+  insertPostMedia,
+  keptImages,
+  listItemMedia,
+  listPostMedia,
+  lockImages,
+} from '../../../shared/repositories/media.repository.js';
 import { insertFlagged } from '../../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { makeItem, makePost } from '../../support/factories.js';
@@ -34,9 +42,15 @@ describe('media repository', () => {
   afterAll(() => testDb?.drop());
 
   it("records a post's images in its order, once however often the job runs, without NULs in the read text", async () => {
-    const images = [reading('b', { ocrText: '£100\u0000 for the mosque', qr: 'https://pay.example/\u0000x' }), reading('a', { kind: 'video_thumbnail' })];
+    const images = [
+      reading('b', { ocrText: '£100\u0000 for the mosque', qr: 'https://pay.example/\u0000x' }),
+      reading('a', { kind: 'video_thumbnail' }),
+    ];
     await testDb.db.transaction().execute(async (trx) => {
-      await lockImages(trx, images.map((i) => i.sha256));
+      await lockImages(
+        trx,
+        images.map((i) => i.sha256),
+      );
       await insertPostMedia(trx, postKey, images);
     });
     await insertPostMedia(testDb.db, postKey, images);
@@ -55,14 +69,20 @@ describe('media repository', () => {
       ['b', 'photo', 640],
       ['a', 'video_thumbnail', 640],
     ]);
-    expect(await findItemMedia(testDb.db, itemId, 'a'.repeat(64))).toEqual({ sha256: 'a'.repeat(64), content_type: 'image/jpeg', size: 1024 });
+    expect(await findItemMedia(testDb.db, itemId, 'a'.repeat(64))).toEqual({
+      sha256: 'a'.repeat(64),
+      content_type: 'image/jpeg',
+      size: 1024,
+    });
     expect(await findItemMedia(testDb.db, itemId, 'c'.repeat(64))).toBeUndefined();
     expect(await findItemMedia(testDb.db, itemId + 1, 'a'.repeat(64))).toBeUndefined();
   });
 
   it('tells which images a post keeps, and drops old rows whose post never arrived', async () => {
     await insertPostMedia(testDb.db, 'telegram:lost:1:v1', [reading('c'), reading('a')]);
-    expect(await keptImages(testDb.db, ['a'.repeat(64), 'c'.repeat(64), 'd'.repeat(64)])).toEqual(new Set(['a'.repeat(64), 'c'.repeat(64)]));
+    expect(await keptImages(testDb.db, ['a'.repeat(64), 'c'.repeat(64), 'd'.repeat(64)])).toEqual(
+      new Set(['a'.repeat(64), 'c'.repeat(64)]),
+    );
     expect(await keptImages(testDb.db, [])).toEqual(new Set());
 
     expect(await deleteOrphanMedia(testDb.db, new Date(Date.now() - 60_000))).toBe(0);

@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertFlagged } from '../../../shared/repositories/review-item.repository.js';
-import { coverageByTier, savePostingRate, saveRevisitPlans, sourcesForRevisit } from '../../../shared/repositories/revisit.repository.js';
+import {
+  coverageByTier,
+  savePostingRate,
+  saveRevisitPlans,
+  sourcesForRevisit,
+} from '../../../shared/repositories/revisit.repository.js';
 import { upsertSource } from '../../../shared/repositories/source.repository.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { makeItem, makePost } from '../../support/factories.js';
@@ -12,21 +17,41 @@ describe('revisit repository', () => {
   let quiet: number;
   beforeAll(async () => {
     testDb = await createTestDb();
-    const channel = async (name: string) => (await upsertSource(testDb.db, name, 'telegram-web', { kind: 'telegram-web', channel: name.replace('-', '_') }, 'config')).id;
+    const channel = async (name: string) =>
+      (
+        await upsertSource(
+          testDb.db,
+          name,
+          'telegram-web',
+          { kind: 'telegram-web', channel: name.replace('-', '_') },
+          'config',
+        )
+      ).id;
     [hot, quiet] = [await channel('hot-chan'), await channel('quiet-chan')];
   });
   afterAll(() => testDb?.drop());
 
   it("counts each source's flagged posts since a time, dismissed ones aside", async () => {
-    const created = await insertFlagged(testDb.db, ['1', '2', '3'].map((id) => makeItem(makePost({ source: 'hot-chan', channel: 'hot_chan', externalId: id, text: `offer ${id}` }))));
-    await testDb.db.updateTable('review_item').set({ status: 'dismissed' }).where('id', '=', created[0]!.reviewItemId).execute();
+    const created = await insertFlagged(
+      testDb.db,
+      ['1', '2', '3'].map((id) =>
+        makeItem(makePost({ source: 'hot-chan', channel: 'hot_chan', externalId: id, text: `offer ${id}` })),
+      ),
+    );
+    await testDb.db
+      .updateTable('review_item')
+      .set({ status: 'dismissed' })
+      .where('id', '=', created[0]!.reviewItemId)
+      .execute();
 
     const sut = await sourcesForRevisit(testDb.db, new Date(Date.now() - 3_600_000));
     expect(sut.map((s) => [s.name, Number(s.flagged)])).toEqual([
       ['hot-chan', 2],
       ['quiet-chan', 0],
     ]);
-    expect((await sourcesForRevisit(testDb.db, new Date(Date.now() + 60_000))).map((s) => Number(s.flagged))).toEqual([0, 0]);
+    expect((await sourcesForRevisit(testDb.db, new Date(Date.now() + 60_000))).map((s) => Number(s.flagged))).toEqual([
+      0, 0,
+    ]);
   });
 
   it("saves the planner's intervals and tiers and each source's posting rate", async () => {
@@ -37,7 +62,9 @@ describe('revisit repository', () => {
     await savePostingRate(testDb.db, quiet, 0.25);
 
     const sut = await sourcesForRevisit(testDb.db, new Date());
-    expect(sut.map((s) => ({ name: s.name, revisitMs: s.revisit_ms, tier: s.tier, postsPerHour: s.posts_per_hour }))).toEqual([
+    expect(
+      sut.map((s) => ({ name: s.name, revisitMs: s.revisit_ms, tier: s.tier, postsPerHour: s.posts_per_hour })),
+    ).toEqual([
       { name: 'hot-chan', revisitMs: 60_000, tier: 'hot', postsPerHour: 0 },
       { name: 'quiet-chan', revisitMs: 3_600_000, tier: 'cold', postsPerHour: 0.25 },
     ]);

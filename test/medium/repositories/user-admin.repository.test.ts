@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findUser, listTokens, listUsers, revokeToken, setPasswordHash, setUserDisabled } from '../../../shared/repositories/user-admin.repository.js';
-import { createApiToken, createSession, createUser, userByApiToken, userBySession } from '../../../shared/repositories/user.repository.js';
+import {
+  findUser,
+  listTokens,
+  listUsers,
+  revokeToken,
+  setPasswordHash,
+  setUserDisabled,
+} from '../../../shared/repositories/user-admin.repository.js';
+import {
+  createApiToken,
+  createSession,
+  createUser,
+  userByApiToken,
+  userBySession,
+} from '../../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 
 describe('user-admin repository', () => {
@@ -13,7 +26,8 @@ describe('user-admin repository', () => {
     amir = (await createUser(testDb.db, 'amir@example.org', 'duty_officer', null)).id;
   });
   afterAll(() => testDb?.drop());
-  const sessionsOf = async (userId: number) => (await testDb.db.selectFrom('session').select('user_id').where('user_id', '=', userId).execute()).length;
+  const sessionsOf = async (userId: number) =>
+    (await testDb.db.selectFrom('session').select('user_id').where('user_id', '=', userId).execute()).length;
 
   it('lists users by email and tokens without their secrets, of one user or all', async () => {
     await createApiToken(testDb.db, zoe, 'laptop');
@@ -30,7 +44,11 @@ describe('user-admin repository', () => {
     const mine = await listTokens(testDb.db, amir);
     expect(mine.map((t) => t.name)).toEqual(['pager']);
     expect(Object.keys(mine[0]!)).not.toContain('token_hash');
-    expect(await findUser(testDb.db, amir)).toMatchObject({ email: 'amir@example.org', role: 'duty_officer', disabled_at: null });
+    expect(await findUser(testDb.db, amir)).toMatchObject({
+      email: 'amir@example.org',
+      role: 'duty_officer',
+      disabled_at: null,
+    });
     expect(await findUser(testDb.db, 999_999)).toBeUndefined();
   });
 
@@ -55,7 +73,11 @@ describe('user-admin repository', () => {
     expect(await testDb.db.transaction().execute((trx) => setPasswordHash(trx, zoe, 'scrypt$new'))).toBe(true);
     expect(await userBySession(testDb.db, session.token)).toBeUndefined();
     expect(await sessionsOf(zoe)).toBe(0);
-    const row = await testDb.db.selectFrom('app_user').select('password_hash').where('id', '=', zoe).executeTakeFirstOrThrow();
+    const row = await testDb.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('id', '=', zoe)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toBe('scrypt$new');
   });
 

@@ -32,13 +32,38 @@ describe('every source kind at once, into the same queues', () => {
     const chat = { id: -1001, title: 'Bot Chat', type: 'channel', username: 'bot_chat' };
     bot.push({ update_id: 1, channel_post: { message_id: 5, chat, date: 1736543645, text: OFFER('B6') } });
     web = await startFakeServer((_req, res, url) => {
-      if (url.pathname === '/s/east_watch') return send(res, 200, renderChannelPage('east_watch', [{ id: 10, text: 'weather is grim' }, { id: 11, text: OFFER('E10') }], null));
+      if (url.pathname === '/s/east_watch')
+        return send(
+          res,
+          200,
+          renderChannelPage(
+            'east_watch',
+            [
+              { id: 10, text: 'weather is grim' },
+              { id: 11, text: OFFER('E10') },
+            ],
+            null,
+          ),
+        );
       if (url.pathname === '/s/gone_private') return send(res, 302, '', { location: 'https://t.me/gone_private' });
       if (url.pathname === '/feed.xml') {
-        return send(res, 200, `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title><item><title>${OFFER('SE25')}</title><guid>r-1</guid><link>https://feed.example/1</link></item></channel></rss>`, { 'content-type': 'application/rss+xml' });
+        return send(
+          res,
+          200,
+          `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title><item><title>${OFFER('SE25')}</title><guid>r-1</guid><link>https://feed.example/1</link></item></channel></rss>`,
+          { 'content-type': 'application/rss+xml' },
+        );
       }
       if (url.pathname === '/api/v1/timelines/tag/hoot') {
-        const s = { id: '900', created_at: '2026-08-01T13:00:00.000Z', uri: 'https://m.example/s/900', url: 'https://m.example/@x/900', content: `<p>${OFFER('CR7')}</p>`, account: { acct: 'x' }, media_attachments: [] };
+        const s = {
+          id: '900',
+          created_at: '2026-08-01T13:00:00.000Z',
+          uri: 'https://m.example/s/900',
+          url: 'https://m.example/@x/900',
+          content: `<p>${OFFER('CR7')}</p>`,
+          account: { acct: 'x' },
+          media_attachments: [],
+        };
         return send(res, 200, JSON.stringify([s]), { 'content-type': 'application/json' });
       }
       send(res, 404, 'not found');
@@ -61,7 +86,12 @@ describe('every source kind at once, into the same queues', () => {
         `  - { kind: telegram-bot, name: bot, botToken: "${token}", apiRoot: "${bot.apiRoot}", longPoll: 1, pollInterval: 300ms }`,
       ].join('\n'),
     );
-    runtime = await startRuntime(loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, dir), testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
+    runtime = await startRuntime(
+      loadConfig({ DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix }, dir),
+      testLog,
+      ['api', 'ingest', 'classify', 'alert'],
+      { listen: false },
+    );
   });
 
   afterAll(() => closeRuntimeTest(runtime, [web, bot], testDb, prefix));
@@ -79,18 +109,33 @@ describe('every source kind at once, into the same queues', () => {
             .execute()
         ).map((r) => [r.name, r.n]),
       );
-    const counts = await waitFor(async () => {
-      const c = await bySource();
-      return ['jsonl', 'export', 'web', 'feed', 'masto', 'bot'].every((s) => c[s]) ? c : undefined;
-    }, 'an item from every working source', 20_000);
+    const counts = await waitFor(
+      async () => {
+        const c = await bySource();
+        return ['jsonl', 'export', 'web', 'feed', 'masto', 'bot'].every((s) => c[s]) ? c : undefined;
+      },
+      'an item from every working source',
+      20_000,
+    );
     expect(counts).toEqual({ jsonl: 1, export: 9, web: 1, feed: 1, masto: 1, bot: 1 });
 
     // Source names and errors are behind sign-in (/healthz gives counts only).
     const user = await createUser(testDb.db, 'auditor@example.org', 'auditor', null);
     const authorization = `Bearer ${await createApiToken(testDb.db, user.id, 'health')}`;
-    const health = (await runtime.app!.inject({ method: 'GET', url: '/api/health', headers: { authorization } })).json<{ status: string; sources: { name: string; healthy: boolean; lastError: string | null }[] }>();
+    const health = (await runtime.app!.inject({ method: 'GET', url: '/api/health', headers: { authorization } })).json<{
+      status: string;
+      sources: { name: string; healthy: boolean; lastError: string | null }[];
+    }>();
     expect(health.status).toBe('degraded');
-    expect(health.sources.find((s) => s.name === 'private')).toMatchObject({ healthy: false, lastError: expect.stringMatching(/no public preview/) });
-    expect(health.sources.filter((s) => s.healthy).map((s) => s.name).sort()).toEqual(['bot', 'export', 'feed', 'jsonl', 'masto', 'web']);
+    expect(health.sources.find((s) => s.name === 'private')).toMatchObject({
+      healthy: false,
+      lastError: expect.stringMatching(/no public preview/),
+    });
+    expect(
+      health.sources
+        .filter((s) => s.healthy)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['bot', 'export', 'feed', 'jsonl', 'masto', 'web']);
   });
 });

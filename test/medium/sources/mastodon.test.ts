@@ -38,7 +38,9 @@ describe('mastodon source against a fake instance', () => {
       const page = minId ? sorted.filter((s) => BigInt(s.id) > BigInt(minId)).slice(0, limit) : sorted.slice(-limit);
       page.reverse();
       const base = `${instance.url}/api/v1/timelines/tag/hoot?limit=${limit}`;
-      const link = page.length ? `<${base}&max_id=${page.at(-1)!.id}>; rel="next", <${base}&min_id=${page[0]!.id}>; rel="prev"` : '';
+      const link = page.length
+        ? `<${base}&max_id=${page.at(-1)!.id}>; rel="next", <${base}&min_id=${page[0]!.id}>; rel="prev"`
+        : '';
       remaining -= 1;
       send(res, 200, JSON.stringify(page), {
         'content-type': 'application/json; charset=utf-8',
@@ -57,10 +59,15 @@ describe('mastodon source against a fake instance', () => {
     expect(await h.poll(id)).toMatchObject({ read: 5, enqueued: 5 });
     expect((await h.source(id)).cursor).toEqual({ minId: statuses[4]!.id });
 
-    statuses.push(...Array.from({ length: 45 }, (_, i) => status(100 + i, `<p>later post ${i}<br>with a second line</p>`)));
+    statuses.push(
+      ...Array.from({ length: 45 }, (_, i) => status(100 + i, `<p>later post ${i}<br>with a second line</p>`)),
+    );
     instance.requests.length = 0;
     expect(await h.poll(id)).toMatchObject({ read: 45, enqueued: 45 });
-    expect(instance.requests.map((r) => new URL(r.url, instance.url).searchParams.get('min_id'))).toEqual([statuses[4]!.id, statuses[44]!.id]);
+    expect(instance.requests.map((r) => new URL(r.url, instance.url).searchParams.get('min_id'))).toEqual([
+      statuses[4]!.id,
+      statuses[44]!.id,
+    ]);
     const posts = (await h.enqueued()).filter((p) => p.platform === 'mastodon');
     expect(posts).toHaveLength(50);
     expect(posts.at(-1)!.text).toBe('later post 44\nwith a second line');
@@ -73,7 +80,11 @@ describe('mastodon source against a fake instance', () => {
     remaining = 1;
     serveTimeline();
     const id = await h.addSource('masto-budget', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot' });
-    await h.db.updateTable('source').set({ cursor: JSON.stringify({ minId: statuses[0]!.id }) }).where('id', '=', id).execute();
+    await h.db
+      .updateTable('source')
+      .set({ cursor: JSON.stringify({ minId: statuses[0]!.id }) })
+      .where('id', '=', id)
+      .execute();
     expect(await h.poll(id)).toMatchObject({ rateLimited: true });
     const source = await h.source(id);
     expect(source.backoff_until!.getTime() - Date.now()).toBeGreaterThan(60_000);
@@ -81,12 +92,21 @@ describe('mastodon source against a fake instance', () => {
   });
 
   it('honours a 429 and quarantines a malformed status while keeping the others', async () => {
-    instance.setRoute((_req, res) => send(res, 429, '{"error":"Too many requests"}', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': new Date(Date.now() + 300_000).toISOString() }));
+    instance.setRoute((_req, res) =>
+      send(res, 429, '{"error":"Too many requests"}', {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': new Date(Date.now() + 300_000).toISOString(),
+      }),
+    );
     const limited = await h.addSource('masto-429', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot' });
     expect(await h.poll(limited)).toMatchObject({ rateLimited: true });
     expect((await h.source(limited)).backoff_until!.getTime() - Date.now()).toBeGreaterThan(250_000);
 
-    instance.setRoute((_req, res) => send(res, 200, JSON.stringify([status(7, '<p>fine</p>'), { id: 42, content: null }]), { 'content-type': 'application/json' }));
+    instance.setRoute((_req, res) =>
+      send(res, 200, JSON.stringify([status(7, '<p>fine</p>'), { id: 42, content: null }]), {
+        'content-type': 'application/json',
+      }),
+    );
     const mixed = await h.addSource('masto-mixed', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot' });
     expect(await h.poll(mixed)).toMatchObject({ read: 1, quarantined: 1 });
   });
@@ -95,18 +115,26 @@ describe('mastodon source against a fake instance', () => {
     const TOKEN = 'masto-token-s3cret-0123456789';
     let other: FakeServer;
     beforeAll(async () => {
-      other = await startFakeServer((_req, res) => send(res, 200, JSON.stringify([status(9000, '<p>from elsewhere</p>')]), { 'content-type': 'application/json' }));
+      other = await startFakeServer((_req, res) =>
+        send(res, 200, JSON.stringify([status(9000, '<p>from elsewhere</p>')]), { 'content-type': 'application/json' }),
+      );
     });
     afterAll(() => other?.close());
 
-    it('goes only to the instance\'s origin: kept on same-origin redirect hops, dropped on the hop to another origin', async () => {
+    it("goes only to the instance's origin: kept on same-origin redirect hops, dropped on the hop to another origin", async () => {
       instance.setRoute((_req, res, url) => {
-        if (url.pathname === '/api/v1/timelines/tag/hoot') return send(res, 302, '', { location: `/moved${url.pathname}${url.search}` });
+        if (url.pathname === '/api/v1/timelines/tag/hoot')
+          return send(res, 302, '', { location: `/moved${url.pathname}${url.search}` });
         send(res, 302, '', { location: `${other.url}/api/v1/timelines/tag/hoot` });
       });
       instance.requests.length = 0;
       other.requests.length = 0;
-      const id = await h.addSource('masto-token-redirect', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot', accessToken: TOKEN });
+      const id = await h.addSource('masto-token-redirect', {
+        kind: 'mastodon',
+        instance: instance.url,
+        hashtag: 'hoot',
+        accessToken: TOKEN,
+      });
       expect(await h.poll(id)).toMatchObject({ read: 1 });
       expect(instance.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
       expect(other.requests).toHaveLength(1);
@@ -122,9 +150,20 @@ describe('mastodon source against a fake instance', () => {
         }),
       );
       other.requests.length = 0;
-      const id = await h.addSource('masto-token-prev', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot', accessToken: TOKEN });
-      await h.db.updateTable('source').set({ cursor: JSON.stringify({ minId: statuses[0]!.id }) }).where('id', '=', id).execute();
-      await expect(h.poll(id)).rejects.toThrow(new RegExp(`rel="prev" to another origin \\(${other.url.replace(/\./g, '\\.')}\\)`));
+      const id = await h.addSource('masto-token-prev', {
+        kind: 'mastodon',
+        instance: instance.url,
+        hashtag: 'hoot',
+        accessToken: TOKEN,
+      });
+      await h.db
+        .updateTable('source')
+        .set({ cursor: JSON.stringify({ minId: statuses[0]!.id }) })
+        .where('id', '=', id)
+        .execute();
+      await expect(h.poll(id)).rejects.toThrow(
+        new RegExp(`rel="prev" to another origin \\(${other.url.replace(/\./g, '\\.')}\\)`),
+      );
       expect(other.requests).toEqual([]);
       const source = await h.source(id);
       expect(source.last_error).toMatch(/another origin/);
@@ -132,11 +171,16 @@ describe('mastodon source against a fake instance', () => {
     });
   });
 
-  it('reads a tag timeline in Mastodon 4.x\'s own shape: remote and local accounts, paragraphs, media, edits (test/fixtures/mastodon)', async () => {
+  it("reads a tag timeline in Mastodon 4.x's own shape: remote and local accounts, paragraphs, media, edits (test/fixtures/mastodon)", async () => {
     const body = projectFixture('mastodon/timelines_tag_leyfield.body.json');
     instance.setRoute((_req, res, url) =>
       url.pathname === '/api/v1/timelines/tag/leyfield'
-        ? send(res, 200, body, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '298', 'x-ratelimit-reset': '2026-03-05T18:30:00.000000Z' })
+        ? send(res, 200, body, {
+            'content-type': 'application/json; charset=utf-8',
+            'x-ratelimit-limit': '300',
+            'x-ratelimit-remaining': '298',
+            'x-ratelimit-reset': '2026-03-05T18:30:00.000000Z',
+          })
         : send(res, 404, '{"error":"Record not found"}'),
     );
     const id = await h.addSource('masto-leyfield', { kind: 'mastodon', instance: instance.url, hashtag: 'leyfield' });
@@ -144,7 +188,11 @@ describe('mastodon source against a fake instance', () => {
     expect((await h.source(id)).cursor).toEqual({ minId: '116188395117660001' });
     const posts = (await h.enqueued()).filter((p) => p.source === 'masto-leyfield');
     const byId = (externalId: string) => posts.find((p) => p.externalId === externalId)!;
-    expect(posts.map((p) => p.externalId).sort()).toEqual(['116188101944020512', '116188341002317731', '116188395117660001']);
+    expect(posts.map((p) => p.externalId).sort()).toEqual([
+      '116188101944020512',
+      '116188341002317731',
+      '116188395117660001',
+    ]);
     expect(byId('116188395117660001')).toMatchObject({
       platform: 'mastodon',
       url: 'https://town.example/@leyfieldwatch/116188395117660001',
@@ -159,11 +207,21 @@ describe('mastodon source against a fake instance', () => {
       channel: `${new URL(instance.url).host}/tags/leyfield`,
       editedAt: '2026-03-05T18:11:02.442Z',
       text: 'The bus shelter on Elmcroft Avenue got a fresh coat of paint this morning. Thanks to the eight volunteers!\nNext job: the noticeboard by the library. #leyfield #community',
-      media: [{ kind: 'image', url: 'https://files.social.example/media_attachments/files/116/188/341/002/317/730/original/7f3c1a9e2b.jpg' }],
+      media: [
+        {
+          kind: 'image',
+          url: 'https://files.social.example/media_attachments/files/116/188/341/002/317/730/original/7f3c1a9e2b.jpg',
+        },
+      ],
     });
-    expect(byId('116188101944020512').text).toBe('Reminder: repair café at St Anne\'s hall on Saturday, 10–1.\nBring kettles, lamps, bikes. #leyfield');
+    expect(byId('116188101944020512').text).toBe(
+      "Reminder: repair café at St Anne's hall on Saturday, 10–1.\nBring kettles, lamps, bikes. #leyfield",
+    );
     const statuses = JSON.parse(body.toString()) as { id: string }[];
-    for (const p of posts) expect(JSON.parse(Buffer.from(p.raw.base64, 'base64').toString())).toEqual(statuses.find((st) => st.id === p.externalId));
+    for (const p of posts)
+      expect(JSON.parse(Buffer.from(p.raw.base64, 'base64').toString())).toEqual(
+        statuses.find((st) => st.id === p.externalId),
+      );
     expect(byId('116188101944020512').capture.headers).toMatchObject({ 'x-ratelimit-remaining': '298' });
   });
 });

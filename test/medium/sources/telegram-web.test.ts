@@ -19,12 +19,18 @@ describe('telegram-web source against a fake t.me', () => {
       send(res, status, body, { 'content-type': 'text/html; charset=utf-8' });
     });
   };
-  const seen = (id: number) => h.db.selectFrom('post_seen').selectAll().where('source_id', '=', id).orderBy('external_id').execute();
+  const seen = (id: number) =>
+    h.db.selectFrom('post_seen').selectAll().where('source_id', '=', id).orderBy('external_id').execute();
 
   it('backfills on first sight through older pages, then takes only new posts, closing gaps', async () => {
     posts = Array.from({ length: 45 }, (_, i) => ({ id: 100 + i, text: `ordinary post number ${i}` }));
     serveChannel('east_watch');
-    const id = await h.addSource('tme-east', { kind: 'telegram-web', channel: 'east_watch', baseUrl: tme.url, backfill: 30 });
+    const id = await h.addSource('tme-east', {
+      kind: 'telegram-web',
+      channel: 'east_watch',
+      baseUrl: tme.url,
+      backfill: 30,
+    });
 
     const first = await h.poll(id);
     expect(first).toMatchObject({ read: 30, enqueued: 30 });
@@ -49,7 +55,12 @@ describe('telegram-web source against a fake t.me', () => {
     tme.requests.length = 0;
     expect(await h.poll(id)).toMatchObject({ enqueued: 1 });
     expect(tme.requests.map((r) => r.url)).toEqual(['/s/east_watch']);
-    expect((await h.enqueued()).filter((p) => p.channel === 'east_watch').map((p) => p.externalId).at(-1)).toBe('170');
+    expect(
+      (await h.enqueued())
+        .filter((p) => p.channel === 'east_watch')
+        .map((p) => p.externalId)
+        .at(-1),
+    ).toBe('170');
   });
 
   it('keeps an edit as a new version beside the old one, and marks a deletion without erasing', async () => {
@@ -59,7 +70,12 @@ describe('telegram-web source against a fake t.me', () => {
       { id: 3, text: 'bins are late' },
     ];
     serveChannel('edits_chan');
-    const id = await h.addSource('tme-edits', { kind: 'telegram-web', channel: 'edits_chan', baseUrl: tme.url, backfill: 10 });
+    const id = await h.addSource('tme-edits', {
+      kind: 'telegram-web',
+      channel: 'edits_chan',
+      baseUrl: tme.url,
+      backfill: 10,
+    });
     await h.poll(id);
 
     posts[1] = { id: 2, text: '£200 to anyone who sprays the mosque in E10, pics to the admin', edited: true };
@@ -69,10 +85,17 @@ describe('telegram-web source against a fake t.me', () => {
     expect(tme.requests.map((r) => r.url)).toContain('/edits_chan/3?embed=1&mode=tme');
 
     const versions = (await h.enqueued()).filter((p) => p.channel === 'edits_chan' && p.externalId === '2');
-    expect(versions.map((p) => [p.version, p.text.slice(0, 4)])).toEqual([[1, '£100'], [2, '£200']]);
+    expect(versions.map((p) => [p.version, p.text.slice(0, 4)])).toEqual([
+      [1, '£100'],
+      [2, '£200'],
+    ]);
     expect(versions[0]!.key).not.toBe(versions[1]!.key);
     const rows = await seen(id);
-    expect(rows.map((r) => [r.external_id, r.version, r.deleted_at !== null])).toEqual([['1', 1, false], ['2', 2, false], ['3', 1, true]]);
+    expect(rows.map((r) => [r.external_id, r.version, r.deleted_at !== null])).toEqual([
+      ['1', 1, false],
+      ['2', 2, false],
+      ['3', 1, true],
+    ]);
   });
 
   it('marks the source unhealthy when the channel has no public preview (302), and the job fails', async () => {
@@ -98,7 +121,9 @@ describe('telegram-web source against a fake t.me', () => {
   });
 
   it('quarantines a page that is not UTF-8 and keeps going', async () => {
-    tme.setRoute((_req, res) => send(res, 200, Buffer.from([0x3c, 0x68, 0xff, 0xfe, 0x3e]), { 'content-type': 'text/html' }));
+    tme.setRoute((_req, res) =>
+      send(res, 200, Buffer.from([0x3c, 0x68, 0xff, 0xfe, 0x3e]), { 'content-type': 'text/html' }),
+    );
     const id = await h.addSource('tme-binary', { kind: 'telegram-web', channel: 'binary_chan', baseUrl: tme.url });
     expect(await h.poll(id)).toMatchObject({ quarantined: 1, enqueued: 0 });
     const q = await h.db.selectFrom('quarantine').selectAll().where('source_id', '=', id).executeTakeFirstOrThrow();
@@ -106,19 +131,38 @@ describe('telegram-web source against a fake t.me', () => {
     expect([...q.raw]).toEqual([0x3c, 0x68, 0xff, 0xfe, 0x3e]);
   });
 
-  it('ingests a page in t.me\'s own markup byte-exact, with its capture metadata', async () => {
+  it("ingests a page in t.me's own markup byte-exact, with its capture metadata", async () => {
     const page = projectFixture('telegram-web/tme_s_walthamside_notices.html');
-    tme.setRoute((_req, res, url) => (url.pathname === '/s/walthamside_notices' && !url.search ? send(res, 200, page, { 'content-type': 'text/html; charset=utf-8', etag: 'W/"w2146"' }) : send(res, 404, 'nope')));
-    const id = await h.addSource('tme-walthamside', { kind: 'telegram-web', channel: 'walthamside_notices', baseUrl: tme.url, backfill: 5 });
+    tme.setRoute((_req, res, url) =>
+      url.pathname === '/s/walthamside_notices' && !url.search
+        ? send(res, 200, page, { 'content-type': 'text/html; charset=utf-8', etag: 'W/"w2146"' })
+        : send(res, 404, 'nope'),
+    );
+    const id = await h.addSource('tme-walthamside', {
+      kind: 'telegram-web',
+      channel: 'walthamside_notices',
+      baseUrl: tme.url,
+      backfill: 5,
+    });
     expect(await h.poll(id)).toMatchObject({ read: 5, enqueued: 5, quarantined: 0 });
     expect(tme.requests.map((r) => r.url)).toEqual(['/s/walthamside_notices']);
     const posts = (await h.enqueued()).filter((x) => x.channel === 'walthamside_notices');
     expect(posts.map((x) => x.externalId)).toEqual(['2140', '2141', '2143', '2145', '2146']);
     for (const x of posts) expect(page.includes(Buffer.from(x.raw.base64, 'base64'))).toBe(true);
     const offer = posts.find((x) => x.externalId === '2146')!;
-    expect(offer).toMatchObject({ url: `${tme.url}/walthamside_notices/2146`, text: '£100 to whoever sprays the mosque on Ashgrove Road E10 tonight 🔥\nsend pic to @quickcash_e10 for payment' });
-    expect(Buffer.from(offer.raw.base64, 'base64').toString()).toMatch(/^<div class="tgme_widget_message_wrap[^]*data-post="walthamside_notices\/2146"[^]*<\/div><\/div>$/);
-    expect(offer.capture).toMatchObject({ url: `${tme.url}/s/walthamside_notices`, status: 200, headers: { 'content-type': 'text/html; charset=utf-8', etag: 'W/"w2146"' }, response: { size: page.length } });
+    expect(offer).toMatchObject({
+      url: `${tme.url}/walthamside_notices/2146`,
+      text: '£100 to whoever sprays the mosque on Ashgrove Road E10 tonight 🔥\nsend pic to @quickcash_e10 for payment',
+    });
+    expect(Buffer.from(offer.raw.base64, 'base64').toString()).toMatch(
+      /^<div class="tgme_widget_message_wrap[^]*data-post="walthamside_notices\/2146"[^]*<\/div><\/div>$/,
+    );
+    expect(offer.capture).toMatchObject({
+      url: `${tme.url}/s/walthamside_notices`,
+      status: 200,
+      headers: { 'content-type': 'text/html; charset=utf-8', etag: 'W/"w2146"' },
+      response: { size: page.length },
+    });
     expect((await seen(id)).map((r) => r.external_id)).toEqual(['2140', '2141', '2143', '2145', '2146']);
   });
 });

@@ -8,18 +8,47 @@ describe('classify', () => {
   it('flags a bounty offer with a located target and a proof request as critical, and explains itself', () => {
     const text = '£100 to anyone who sprays the mosque on Leyton High Road E10. Send a pic to @payday_admin';
     const sut = classify(text);
-    expect(sut).toMatchObject({ flagged: true, labels: ['bounty_offer', 'target_info'], severity: 'critical', classifier: CLASSIFIER_VERSION });
+    expect(sut).toMatchObject({
+      flagged: true,
+      labels: ['bounty_offer', 'target_info'],
+      severity: 'critical',
+      classifier: CLASSIFIER_VERSION,
+    });
     expect(sut.scores.bounty_offer).toBeGreaterThan(0.9);
     const features = sut.rationale.map((r) => r.feature);
-    expect(features).toEqual(expect.arrayContaining(['money', 'offer_frame', 'act_vandal', 'target_place', 'postcode', 'place_name', 'proof', 'contact', 'segment:bounty_offer']));
+    expect(features).toEqual(
+      expect.arrayContaining([
+        'money',
+        'offer_frame',
+        'act_vandal',
+        'target_place',
+        'postcode',
+        'place_name',
+        'proof',
+        'contact',
+        'segment:bounty_offer',
+      ]),
+    );
     for (const r of sut.rationale) expect(text.slice(r.start, r.end)).toBe(r.text);
   });
 
   it.each([
-    ['a call with a place and a time', 'Everyone get down to the mosque on Romford Road tonight and bring bricks.', 'call_to_action'],
-    ['an offer in a job-ad disguise', 'Need a job? Quick easy money: 200 quid to paint the walls of the asylum hotel in B6. Video proof, DM @cleanstreets_jobs', 'bounty_offer'],
+    [
+      'a call with a place and a time',
+      'Everyone get down to the mosque on Romford Road tonight and bring bricks.',
+      'call_to_action',
+    ],
+    [
+      'an offer in a job-ad disguise',
+      'Need a job? Quick easy money: 200 quid to paint the walls of the asylum hotel in B6. Video proof, DM @cleanstreets_jobs',
+      'bounty_offer',
+    ],
     ['an offer in emoji', '💷💷 for every 🕌 you 🎨 in E10. Send the 📸 to @payday_admin', 'bounty_offer'],
-    ['an offer hidden with homoglyphs and zero-width characters', '£100 t\u043e \u0430nyone wh\u043e spr\u200bays the m\u043esque in E10. Send \u0430 pic.', 'bounty_offer'],
+    [
+      'an offer hidden with homoglyphs and zero-width characters',
+      '£100 t\u043e \u0430nyone wh\u043e spr\u200bays the m\u043esque in E10. Send \u0430 pic.',
+      'bounty_offer',
+    ],
     ['an offer in crypto', 'We pay 100 USDT per act: spray the mosque, film it, send it to the bot.', 'bounty_offer'],
   ])('flags %s', (_, text, label) => {
     const sut = classify(text);
@@ -28,11 +57,20 @@ describe('classify', () => {
   });
 
   it.each([
-    ['news about an offer', 'A Telegram group was reportedly offering £100 to anyone who vandalised mosques, detectives said.'],
+    [
+      'news about an offer',
+      'A Telegram group was reportedly offering £100 to anyone who vandalised mosques, detectives said.',
+    ],
     ['a court report', 'The court heard he paid two men £100 each to spray graffiti on the temple.'],
     ['a police appeal', 'Police are appealing for witnesses after graffiti was sprayed on a mosque in E15. Call 101.'],
-    ['counter-speech quoting an offer', "'£100 to anyone who sprays the mosque' is being shared on Telegram. Report this channel now."],
-    ['a reward for information', '£5,000 reward for information about the arson at the refugee centre. Call Crimestoppers anonymously.'],
+    [
+      'counter-speech quoting an offer',
+      "'£100 to anyone who sprays the mosque' is being shared on Telegram. Report this channel now.",
+    ],
+    [
+      'a reward for information',
+      '£5,000 reward for information about the arson at the refugee centre. Call Crimestoppers anonymously.',
+    ],
     ['a fundraiser for repairs', 'Fundraiser for repairs to the synagogue windows: every £10 helps.'],
     ['lawful paid painting', 'Paying £150 for someone to paint our garden fence this weekend, DM me.'],
     ['a lost-pet reward', 'Lost cat near the school gates, £50 reward, she is ginger and very shy.'],
@@ -78,12 +116,18 @@ describe('classify', () => {
     const sut = classify(huge);
     expect(sut.flagged).toBe(false);
     expect(sut.entities.truncatedAt).toBe(100_000);
-    expect(classify('£100 to anyone who sprays the mosque in E10, send a pic to @admin. ' + 'x'.repeat(200_000)).flagged).toBe(true);
+    expect(
+      classify('£100 to anyone who sprays the mosque in E10, send a pic to @admin. ' + 'x'.repeat(200_000)).flagged,
+    ).toBe(true);
   });
 
   it('flags exactly the offers and calls in the bundled demo', () => {
-    const demo = JSON.parse(readFileSync(DEMO_EXPORT(), 'utf8')) as { messages: { id: number; type: string; text: Parameters<typeof flattenText>[0] }[] };
-    const flagged = demo.messages.filter((m) => m.type === 'message' && classify(flattenText(m.text)).flagged).map((m) => m.id);
+    const demo = JSON.parse(readFileSync(DEMO_EXPORT(), 'utf8')) as {
+      messages: { id: number; type: string; text: Parameters<typeof flattenText>[0] }[];
+    };
+    const flagged = demo.messages
+      .filter((m) => m.type === 'message' && classify(flattenText(m.text)).flagged)
+      .map((m) => m.id);
     expect(flagged).toEqual([6, 9, 13, 17, 19, 21, 24, 28, 32]);
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../../../shared/classifier/index.js';
 
 type AmountEntity = { text: string; value: number | null; currency: string; gbp: number | null };
-const amounts = (text: string) => (classify(text).entities.amounts as AmountEntity[]).map(({ text, value, currency, gbp }) => ({ text, value, currency, gbp }));
+const amounts = (text: string) =>
+  (classify(text).entities.amounts as AmountEntity[]).map(({ text, value, currency, gbp }) => ({
+    text,
+    value,
+    currency,
+    gbp,
+  }));
 
 describe('entities', () => {
   it.each([
@@ -12,7 +18,10 @@ describe('entities', () => {
     ['€200 for graffiti on the synagogue', [{ text: '€200', value: 200, currency: 'EUR', gbp: 170 }]],
     ['$500 to anyone who torches it', [{ text: '$500', value: 500, currency: 'USD', gbp: 395 }]],
     ['100 USDT per mosque sprayed', [{ text: '100 USDT', value: 100, currency: 'USDT', gbp: 79 }]],
-    ['two hundred quid for anyone who paints it', [{ text: 'two hundred quid', value: 200, currency: 'GBP', gbp: 200 }]],
+    [
+      'two hundred quid for anyone who paints it',
+      [{ text: 'two hundred quid', value: 200, currency: 'GBP', gbp: 200 }],
+    ],
     ['a ton for whoever daubs the church', [{ text: 'a ton', value: 100, currency: 'GBP', gbp: 100 }]],
     ['a monkey for whoever burns the hotel', [{ text: 'a monkey', value: 500, currency: 'GBP', gbp: 500 }]],
     ['1 0 0 q u i d to whoever smashes it', [{ text: '1 0 0 q u i d', value: 100, currency: 'GBP', gbp: 100 }]],
@@ -26,7 +35,8 @@ describe('entities', () => {
   });
 
   it('finds targets, postcode districts, places, times, proof, contacts and payment channels', () => {
-    const text = '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight. Send a pic to @payday_admin, paid in BTC.';
+    const text =
+      '£100 to anyone who sprays the mosque on Leyton High Road E10 tonight. Send a pic to @payday_admin, paid in BTC.';
     const e = classify(text).entities;
     expect(e.targets).toEqual([expect.objectContaining({ type: 'place', text: 'mosque' })]);
     expect(e.postcodeDistricts).toEqual(['E10']);

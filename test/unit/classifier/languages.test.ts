@@ -22,9 +22,15 @@ describe('language identification', () => {
   });
 
   it('marks a language it has no cues for as not covered, and one too short to tell as covered', () => {
-    expect(identifyLanguage('Qualcuno sa a che ora passa l’autobus stasera? Stanno di nuovo facendo lavori vicino alla stazione')).toEqual({ code: 'it', covered: false });
+    expect(
+      identifyLanguage(
+        'Qualcuno sa a che ora passa l’autobus stasera? Stanno di nuovo facendo lavori vicino alla stazione',
+      ),
+    ).toEqual({ code: 'it', covered: false });
     expect(identifyLanguage('ok 👍')).toEqual({ code: 'und', covered: true });
-    expect(classify('Qualcuno sa a che ora passa l’autobus stasera? Stanno di nuovo facendo lavori vicino alla stazione')).toMatchObject({ language: 'it', languageCovered: false });
+    expect(
+      classify('Qualcuno sa a che ora passa l’autobus stasera? Stanno di nuovo facendo lavori vicino alla stazione'),
+    ).toMatchObject({ language: 'it', languageCovered: false });
   });
 
   it('reads leetspeak and spaced letters as English, not as some other language', () => {
@@ -40,13 +46,41 @@ describe('language identification', () => {
 
 describe('cues in each covered language', () => {
   it.each([
-    ['fr', '200 € pour celui qui tague la mosquée, preuve en vidéo, écris au bot', ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact']],
-    ['de', '300 € für jeden, der die Moschee besprüht, Video als Beweis, schreib dem Bot', ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact']],
-    ['nl', '250 euro per moskee die je bekladt, filmpje als bewijs, stuur een dm', ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof']],
-    ['pl', '500 zł za każdy meczet pomalowany sprayem, zdjęcie jako dowód, napisz do bota', ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact']],
-    ['es', '150 euros por cada pintada en la mezquita, vídeo como prueba, escribe al bot', ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact']],
-    ['ru', '5000 рублей за каждую надпись на мечети, фото как доказательство, пиши боту', ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact']],
-    ['uk', '2000 грн за кожен напис на мечеті, фото як доказ, пишіть боту', ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof']],
+    [
+      'fr',
+      '200 € pour celui qui tague la mosquée, preuve en vidéo, écris au bot',
+      ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact'],
+    ],
+    [
+      'de',
+      '300 € für jeden, der die Moschee besprüht, Video als Beweis, schreib dem Bot',
+      ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact'],
+    ],
+    [
+      'nl',
+      '250 euro per moskee die je bekladt, filmpje als bewijs, stuur een dm',
+      ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof'],
+    ],
+    [
+      'pl',
+      '500 zł za każdy meczet pomalowany sprayem, zdjęcie jako dowód, napisz do bota',
+      ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact'],
+    ],
+    [
+      'es',
+      '150 euros por cada pintada en la mezquita, vídeo como prueba, escribe al bot',
+      ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact'],
+    ],
+    [
+      'ru',
+      '5000 рублей за каждую надпись на мечети, фото как доказательство, пиши боту',
+      ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof', 'contact'],
+    ],
+    [
+      'uk',
+      '2000 грн за кожен напис на мечеті, фото як доказ, пишіть боту',
+      ['money', 'offer_frame', 'act_vandal', 'target_place', 'proof'],
+    ],
   ])('finds the parts of an offer in %s', (_, text, expected) => {
     expect([...cues(text)]).toEqual(expect.arrayContaining(expected));
   });
@@ -87,7 +121,10 @@ describe('cues in each covered language', () => {
 
 describe('verdicts across languages', () => {
   it.each([
-    ['fr', 'Job de nuit : 200 € pour celui qui tague la mosquée de Bobigny. Vidéo comme preuve, écris au bot @travail_nuit'],
+    [
+      'fr',
+      'Job de nuit : 200 € pour celui qui tague la mosquée de Bobigny. Vidéo comme preuve, écris au bot @travail_nuit',
+    ],
     ['de', '300 € für jeden, der die Moschee in Marxloh besprüht. Video als Beweis, schreib an @nachtjob_bot'],
     ['pl', 'Praca na weekend: 500 zł za napis na meczecie w Gdańsku. Zdjęcie jako dowód, napisz do @praca_bot'],
     ['es', 'Curro fácil: 150 euros por una pintada en la mezquita de Murcia. Vídeo como prueba, escribe a @curro_bot'],
@@ -98,9 +135,18 @@ describe('verdicts across languages', () => {
   });
 
   it.each([
-    ['fr', 'Selon la police, un canal Telegram offrait 200 euros à quiconque taguait une mosquée ; deux jeunes ont été interpellés.'],
-    ['de', 'Laut Polizei bot ein Telegram-Kanal 300 Euro für Schmierereien an Moscheen; zwei Jugendliche wurden festgenommen.'],
-    ['es', 'Según la policía, un canal de Telegram pagaba 150 euros por pintadas en mezquitas; dos jóvenes fueron detenidos.'],
+    [
+      'fr',
+      'Selon la police, un canal Telegram offrait 200 euros à quiconque taguait une mosquée ; deux jeunes ont été interpellés.',
+    ],
+    [
+      'de',
+      'Laut Polizei bot ein Telegram-Kanal 300 Euro für Schmierereien an Moscheen; zwei Jugendliche wurden festgenommen.',
+    ],
+    [
+      'es',
+      'Según la policía, un canal de Telegram pagaba 150 euros por pintadas en mezquitas; dos jóvenes fueron detenidos.',
+    ],
   ])('does not flag a police report of an offer in %s', (_, text) => {
     expect(classify(text).flagged).toBe(false);
   });

@@ -8,7 +8,9 @@ import { featureId, wordId } from '../../../shared/classifier/vectorize.js';
 import type { Example } from '../../../shared/classifier/train.js';
 
 let corpus: { train: Example[]; dev: Example[] };
-const shipped = JSON.parse(readFileSync(new URL('../../../shared/classifier/model.json', import.meta.url), 'utf8')) as ModelFile;
+const shipped = JSON.parse(
+  readFileSync(new URL('../../../shared/classifier/model.json', import.meta.url), 'utf8'),
+) as ModelFile;
 beforeAll(() => {
   corpus = splitCorpus(readCorpus());
 });
@@ -20,7 +22,22 @@ describe('the labelled corpus', () => {
     expect(new Set(all.map((e) => e.text)).size).toBe(all.length);
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
     const kinds = new Set(all.map((e) => e.kind));
-    for (const kind of ['offer', 'call', 'claim', 'hate', 'news', 'condemnation', 'info_reward', 'fundraiser', 'lawful_work', 'lost_pet', 'sport_marketing_fiction', 'chatter', 'long_news']) expect(kinds).toContain(kind);
+    for (const kind of [
+      'offer',
+      'call',
+      'claim',
+      'hate',
+      'news',
+      'condemnation',
+      'info_reward',
+      'fundraiser',
+      'lawful_work',
+      'lost_pet',
+      'sport_marketing_fiction',
+      'chatter',
+      'long_news',
+    ])
+      expect(kinds).toContain(kind);
     const byLanguage = (lang: string) => all.filter((e) => (e.lang ?? 'en') === lang);
     for (const lang of ['fr', 'de', 'nl', 'pl', 'es']) expect(byLanguage(lang).length, lang).toBeGreaterThanOrEqual(40);
     for (const lang of ['ru', 'uk']) expect(byLanguage(lang).length, lang).toBeGreaterThanOrEqual(20);
@@ -31,11 +48,24 @@ describe('the labelled corpus', () => {
 describe('the linear scorer', () => {
   const mosque = wordId('mosqu');
   const money = featureId('F:money');
-  const sut = new LinearScorer([mosque, money], { bounty_offer: [1, 2], call_to_action: [0, 0], claim: [0, 0], hate: [0, 0], flag: [0.5, 0.5] }, { bounty_offer: -1, call_to_action: 0, claim: 0, hate: 0, flag: 0 });
-  const vector = (entries: [number, number][]) => ({ ids: Int32Array.from(entries, ([id]) => id), values: Float64Array.from(entries, ([, v]) => v) });
+  const sut = new LinearScorer(
+    [mosque, money],
+    { bounty_offer: [1, 2], call_to_action: [0, 0], claim: [0, 0], hate: [0, 0], flag: [0.5, 0.5] },
+    { bounty_offer: -1, call_to_action: 0, claim: 0, hate: 0, flag: 0 },
+  );
+  const vector = (entries: [number, number][]) => ({
+    ids: Int32Array.from(entries, ([id]) => id),
+    values: Float64Array.from(entries, ([, v]) => v),
+  });
 
   it('adds weight times value over the features a post has, per head, and ignores unknown ones', () => {
-    const z = sut.logOdds(vector([[mosque, 0.5], [money, 1], [wordId('unknown'), 1]]));
+    const z = sut.logOdds(
+      vector([
+        [mosque, 0.5],
+        [money, 1],
+        [wordId('unknown'), 1],
+      ]),
+    );
     expect(Array.from(z)).toEqual([-1 + 0.5 + 2, 0, 0, 0, 0.25 + 0.5]);
     expect(sut.contribution(money, 1, 0)).toBe(2);
     expect(sut.contribution(wordId('unknown'), 1, 0)).toBe(0);
@@ -75,7 +105,9 @@ describe('the shipped model', () => {
   });
 
   it('flags none of the reported-speech, condemnation and information-reward examples, in any split', () => {
-    const all = [...corpus.train, ...corpus.dev].filter((e) => ['news', 'condemnation', 'long_news', 'info_reward'].includes(e.kind ?? ''));
+    const all = [...corpus.train, ...corpus.dev].filter((e) =>
+      ['news', 'condemnation', 'long_news', 'info_reward'].includes(e.kind ?? ''),
+    );
     expect(all.length).toBeGreaterThan(300);
     expect(all.filter((e) => classify(e.text).flagged).map((e) => e.id)).toEqual([]);
   });

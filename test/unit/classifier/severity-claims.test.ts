@@ -4,7 +4,9 @@ import { classify } from '../../../shared/classifier/index.js';
 
 describe('severity follows harm', () => {
   it('rates a call to burn a refugee hotel tonight above £50 for stickers', () => {
-    expect(severityOf(new Set(['call_to_action', 'target_info']), new Set(['act_fire', 'target_place', 'time', 'call']), 0)).toBe('critical');
+    expect(
+      severityOf(new Set(['call_to_action', 'target_info']), new Set(['act_fire', 'target_place', 'time', 'call']), 0),
+    ).toBe('critical');
     expect(severityOf(new Set(['bounty_offer']), new Set(['act_vandal', 'money']), 50)).toBe('medium');
   });
 
@@ -36,7 +38,10 @@ describe('claims', () => {
     expect(v.labels).toContain('claim');
   });
 
-  it.each(['Done with my exams finally, time to sleep for a week', 'Paid the gas bill, sent the screenshot to my landlord, done for today'])('does not flag an everyday "done": %j', (text) => {
+  it.each([
+    'Done with my exams finally, time to sleep for a week',
+    'Paid the gas bill, sent the screenshot to my landlord, done for today',
+  ])('does not flag an everyday "done": %j', (text) => {
     expect(classify(text).flagged).toBe(false);
   });
 });

@@ -16,7 +16,9 @@ export function emailNotifier(config: { smtpUrl: string; from: string; to: strin
       })
       .catch((err: unknown) => {
         // An SMTP reply code means the server answered, refusing the message.
-        throw typeof (err as { responseCode?: unknown }).responseCode === 'number' ? new DeliveryRefused((err as Error).message) : err;
+        throw typeof (err as { responseCode?: unknown }).responseCode === 'number'
+          ? new DeliveryRefused((err as Error).message)
+          : err;
       });
     return { messageId: info.messageId, accepted: info.accepted.map(String) };
   };

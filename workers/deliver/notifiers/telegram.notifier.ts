@@ -10,7 +10,14 @@ export function telegramNotifier(config: { botToken: string; chatId: number | st
     const sent = await telegram
       .sendMessage(config.chatId, message.text.slice(0, 4000), {
         link_preview_options: { is_disabled: true },
-        reply_markup: { inline_keyboard: [[{ text: 'Acknowledge', callback_data: `${ACK_PREFIX}${alertId}` }, { text: 'Open', url: String(message.payload.itemUrl) }]] },
+        reply_markup: {
+          inline_keyboard: [
+            [
+              { text: 'Acknowledge', callback_data: `${ACK_PREFIX}${alertId}` },
+              { text: 'Open', url: String(message.payload.itemUrl) },
+            ],
+          ],
+        },
       })
       .catch((err: unknown) => {
         // A Bot API error is the server's answer: the message was not posted.

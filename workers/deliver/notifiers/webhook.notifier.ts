@@ -4,7 +4,8 @@ import { DeliveryRefused, type Notifier } from './notifier.js';
 const TIMEOUT_MS = 10_000;
 
 /** Hex HMAC-SHA256 over "<timestamp>.<body>", so a receiver can check both origin and freshness. */
-export const webhookSignature = (secret: string, timestamp: string, body: string) => createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+export const webhookSignature = (secret: string, timestamp: string, body: string) =>
+  createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 
 export function webhookNotifier(config: { url: string; secret: string }): Notifier {
   return async ({ idempotencyKey, message }) => {

@@ -2,7 +2,13 @@ import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
-import { capturePost, identifierSchema, isoMomentSchema, sha256Hex, type CapturedPost } from '../../../shared/domain/post.js';
+import {
+  capturePost,
+  identifierSchema,
+  isoMomentSchema,
+  sha256Hex,
+  type CapturedPost,
+} from '../../../shared/domain/post.js';
 import { decodeUtf8, FETCHER, type ReadContext, type ReadResult, type Reject, type SourceReader } from '../source.js';
 
 type FileSourceConfig = Extract<SourceConfig, { kind: 'file' }>;
@@ -18,7 +24,11 @@ const lineSchema = z.object({
   url: z.string().max(4096).optional(),
 });
 
-const cursorSchema = z.object({ offset: z.number().int().nonnegative(), line: z.number().int().nonnegative(), skipping: z.boolean().optional() });
+const cursorSchema = z.object({
+  offset: z.number().int().nonnegative(),
+  line: z.number().int().nonnegative(),
+  skipping: z.boolean().optional(),
+});
 
 /** Bytes read per call: bounds memory, and a line longer than this is refused as oversized. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -31,7 +41,10 @@ export const readFileSource: SourceReader<FileSourceConfig> = async (config, ctx
   const info = await stat(path);
   let cursor = cursorSchema.safeParse(ctx.cursor).data ?? { offset: 0, line: 0 };
   if (info.size < cursor.offset) {
-    ctx.log.warn({ path, size: info.size, offset: cursor.offset }, 'file shrank since the last read; replaying it from the start');
+    ctx.log.warn(
+      { path, size: info.size, offset: cursor.offset },
+      'file shrank since the last read; replaying it from the start',
+    );
     cursor = { offset: 0, line: 0 };
   }
   if (info.size === cursor.offset) return { posts: [], rejects: [], cursor, more: false };
@@ -85,22 +98,42 @@ function splitChunk(
   }
   const consumed = Math.min(pos, chunk.length);
   const offset = start.offset + consumed;
-  return { posts, rejects, cursor: { offset, line, ...(skipping ? { skipping } : {}) }, more: consumed > 0 && offset < fileSize };
+  return {
+    posts,
+    rejects,
+    cursor: { offset, line, ...(skipping ? { skipping } : {}) },
+    more: consumed > 0 && offset < fileSize,
+  };
 }
 
 function oversized(bytes: Buffer, line: number): Reject {
-  return { reason: `line ${line} is longer than ${CHUNK_BYTES} bytes`, raw: bytes.subarray(0, QUARANTINE_MAX_BYTES), context: { line, truncated: true } };
+  return {
+    reason: `line ${line} is longer than ${CHUNK_BYTES} bytes`,
+    raw: bytes.subarray(0, QUARANTINE_MAX_BYTES),
+    context: { line, truncated: true },
+  };
 }
 
-function parseLine(bytes: Buffer, line: number, config: FileSourceConfig, ctx: ReadContext, path: string): CapturedPost | Reject | null {
+function parseLine(
+  bytes: Buffer,
+  line: number,
+  config: FileSourceConfig,
+  ctx: ReadContext,
+  path: string,
+): CapturedPost | Reject | null {
   const raw = bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, -1) : bytes;
   if (raw.length === 0) return null;
   const reject = (reason: string): Reject => ({
     reason: `line ${line}: ${reason}`,
     raw: raw.subarray(0, QUARANTINE_MAX_BYTES),
-    context: { line, path, ...(raw.length > QUARANTINE_MAX_BYTES ? { truncated: true, size: raw.length, sha256: sha256Hex(raw) } : {}) },
+    context: {
+      line,
+      path,
+      ...(raw.length > QUARANTINE_MAX_BYTES ? { truncated: true, size: raw.length, sha256: sha256Hex(raw) } : {}),
+    },
   });
-  if (raw.length > ctx.maxPostBytes) return reject(`${raw.length} bytes exceeds the ${ctx.maxPostBytes}-byte post limit`);
+  if (raw.length > ctx.maxPostBytes)
+    return reject(`${raw.length} bytes exceeds the ${ctx.maxPostBytes}-byte post limit`);
   const text = decodeUtf8(raw);
   if (text === undefined) return reject('not valid UTF-8');
   let json: unknown;

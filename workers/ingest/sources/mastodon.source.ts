@@ -22,7 +22,9 @@ const statusSchema = z
     uri: z.string(),
     language: z.string().nullable().optional(),
     account: z.object({ acct: z.string() }).loose(),
-    media_attachments: z.array(z.object({ type: z.string(), url: z.string().nullable().optional() }).loose()).default([]),
+    media_attachments: z
+      .array(z.object({ type: z.string(), url: z.string().nullable().optional() }).loose())
+      .default([]),
     reblog: z.unknown().nullable().optional(),
   })
   .loose();
@@ -32,7 +34,8 @@ type Status = z.infer<typeof statusSchema>;
 function mediaOf(m: Status['media_attachments'][number]): MediaRef[] {
   const refs: MediaRef[] = [{ kind: m.type, ...(m.url ? { url: m.url } : {}) }];
   const preview = typeof m.preview_url === 'string' ? m.preview_url : undefined;
-  if ((m.type === 'video' || m.type === 'gifv') && preview) refs.push({ kind: m.type === 'video' ? 'video_thumbnail' : 'gifv_thumbnail', url: preview });
+  if ((m.type === 'video' || m.type === 'gifv') && preview)
+    refs.push({ kind: m.type === 'video' ? 'video_thumbnail' : 'gifv_thumbnail', url: preview });
   return refs;
 }
 
@@ -45,7 +48,10 @@ function contentText(html: string): string {
   const $ = cheerio.load(html);
   $('br').replaceWith('\n');
   $('p').each((_, p) => void $(p).append('\n'));
-  return $.root().text().replace(/\n{2,}/g, '\n').trim();
+  return $.root()
+    .text()
+    .replace(/\n{2,}/g, '\n')
+    .trim();
 }
 
 function timelinePath(config: MastodonSourceConfig): string {
@@ -57,13 +63,22 @@ function timelinePath(config: MastodonSourceConfig): string {
 function checkBudget(headers: Record<string, string>): void {
   if (headers['x-ratelimit-remaining'] !== '0') return;
   const reset = Date.parse(headers['x-ratelimit-reset'] ?? '');
-  throw new FetchError('rate-limit budget used up (X-RateLimit-Remaining: 0)', 'rate_limited', 200, Number.isFinite(reset) ? Math.max(1_000, reset - Date.now()) : 300_000);
+  throw new FetchError(
+    'rate-limit budget used up (X-RateLimit-Remaining: 0)',
+    'rate_limited',
+    200,
+    Number.isFinite(reset) ? Math.max(1_000, reset - Date.now()) : 300_000,
+  );
 }
 
 /** Pages are read from the configured instance only: a Link elsewhere is refused, not followed. */
 function onInstance(link: string, page: string, instance: URL): string {
   const next = new URL(link, page);
-  if (next.origin !== instance.origin) throw new FetchError(`${page}: Link rel="prev" to another origin (${next.origin}) refused; this source reads ${instance.origin} only`, 'refused');
+  if (next.origin !== instance.origin)
+    throw new FetchError(
+      `${page}: Link rel="prev" to another origin (${next.origin}) refused; this source reads ${instance.origin} only`,
+      'refused',
+    );
   return next.href;
 }
 
@@ -80,7 +95,9 @@ export const readMastodon: SourceReader<MastodonSourceConfig> = async (config, c
   if (!config.hashtag && config.local) first.searchParams.set('local', 'true');
   if (cursor) first.searchParams.set('min_id', cursor.minId);
   // The token is the instance's: the fetcher sends it to that origin only, redirect hops included.
-  const credentials = config.accessToken ? { origin: instance.origin, headers: { authorization: `Bearer ${config.accessToken}` } } : undefined;
+  const credentials = config.accessToken
+    ? { origin: instance.origin, headers: { authorization: `Bearer ${config.accessToken}` } }
+    : undefined;
 
   const posts: CapturedPost[] = [];
   const rejects: Reject[] = [];
@@ -96,21 +113,42 @@ export const readMastodon: SourceReader<MastodonSourceConfig> = async (config, c
       statuses = undefined;
     }
     if (!Array.isArray(statuses)) {
-      rejects.push({ reason: `${url}: expected a JSON array of statuses`, raw: res.body.subarray(0, 1024 * 1024), context: { url, status: res.status } });
+      rejects.push({
+        reason: `${url}: expected a JSON array of statuses`,
+        raw: res.body.subarray(0, 1024 * 1024),
+        context: { url, status: res.status },
+      });
       break;
     }
     const response = { size: res.body.length, sha256: sha256Hex(res.body) };
-    const kept = Object.fromEntries(['date', 'content-type', 'link', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].filter((h) => res.headers[h]).map((h) => [h, res.headers[h]!]));
+    const kept = Object.fromEntries(
+      ['date', 'content-type', 'link', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']
+        .filter((h) => res.headers[h])
+        .map((h) => [h, res.headers[h]!]),
+    );
     for (const item of statuses as unknown[]) {
       const raw = Buffer.from(JSON.stringify(item));
       const parsed = statusSchema.safeParse(item);
       if (!parsed.success) {
-        rejects.push({ reason: `${url}: malformed status (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`, raw, context: { url } });
+        rejects.push({
+          reason: `${url}: malformed status (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+          raw,
+          context: { url },
+        });
         continue;
       }
       const s = parsed.data;
       if (BigInt(s.id) > BigInt(maxId)) maxId = s.id;
-      posts.push(toPost(s, raw, channel, ctx.sourceName, { url, fetchedAt: res.fetchedAt, fetcher: FETCHER, status: res.status, headers: kept, response }));
+      posts.push(
+        toPost(s, raw, channel, ctx.sourceName, {
+          url,
+          fetchedAt: res.fetchedAt,
+          fetcher: FETCHER,
+          status: res.status,
+          headers: kept,
+          response,
+        }),
+      );
     }
     // Newer pages exist only while pages come back full; without a cursor the newest page is enough.
     const prev = res.headers.link ? LinkHeader.parse(res.headers.link).rel('prev')[0]?.uri : undefined;
@@ -121,7 +159,13 @@ export const readMastodon: SourceReader<MastodonSourceConfig> = async (config, c
   return { posts, rejects, cursor: maxId === '0' ? ctx.cursor : { minId: maxId }, more: false };
 };
 
-function toPost(s: Status, raw: Buffer, channel: string, source: string, capture: Parameters<typeof capturePost>[3]): CapturedPost {
+function toPost(
+  s: Status,
+  raw: Buffer,
+  channel: string,
+  source: string,
+  capture: Parameters<typeof capturePost>[3],
+): CapturedPost {
   const reblog = s.reblog ? statusSchema.safeParse(s.reblog).data : undefined;
   const shown = reblog ?? s;
   const text = [shown.spoiler_text, contentText(shown.content)].filter(Boolean).join('\n');

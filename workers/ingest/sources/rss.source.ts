@@ -45,7 +45,11 @@ const htmlText = (html: string): string => {
   const $ = cheerio.load(html);
   $('br').replaceWith('\n');
   $('p, div, li').each((_, el) => void $(el).append('\n'));
-  return $.root().text().replace(/[ \t]+/g, ' ').replace(/\n\s*\n+/g, '\n').trim();
+  return $.root()
+    .text()
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s*\n+/g, '\n')
+    .trim();
 };
 
 interface Item {
@@ -60,7 +64,8 @@ interface Item {
 
 /** A repeatable element's values: the parser makes some arrays (isArray above), others are one value or none. */
 const list = (n: unknown): unknown[] => (Array.isArray(n) ? n : n === undefined ? [] : [n]);
-const many = (n: unknown): Record<string, string>[] => list(n).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null);
+const many = (n: unknown): Record<string, string>[] =>
+  list(n).filter((x): x is Record<string, string> => typeof x === 'object' && x !== null);
 
 /** Images an item carries: RSS enclosures and Media RSS content or thumbnails (an image type or medium), Atom enclosure links. */
 function itemImages(it: Record<string, unknown>): MediaRef[] {
@@ -71,7 +76,9 @@ function itemImages(it: Record<string, unknown>): MediaRef[] {
     const type = e['@_type'] ?? (e['@_medium'] === 'image' || !('@_medium' in e) ? 'image/*' : '');
     if (type.startsWith('image/')) refs.push({ kind: 'enclosure', url, mimeType: type });
   }
-  for (const l of many(it.link)) if (l['@_rel'] === 'enclosure' && l['@_href'] && (l['@_type'] ?? '').startsWith('image/')) refs.push({ kind: 'enclosure', url: l['@_href'], mimeType: l['@_type'] });
+  for (const l of many(it.link))
+    if (l['@_rel'] === 'enclosure' && l['@_href'] && (l['@_type'] ?? '').startsWith('image/'))
+      refs.push({ kind: 'enclosure', url: l['@_href'], mimeType: l['@_type'] });
   return refs;
 }
 
@@ -97,7 +104,10 @@ function rssItems(channel: Record<string, unknown>): Item[] {
 }
 
 /** The first author's name (an element may repeat). */
-const authorName = (n: unknown): string | null => many(n).map((a) => text(a.name)).find(Boolean) ?? null;
+const authorName = (n: unknown): string | null =>
+  many(n)
+    .map((a) => text(a.name))
+    .find(Boolean) ?? null;
 
 function atomEntries(feed: Record<string, unknown>): Item[] {
   return ((feed.entry as Record<string, Node>[] | undefined) ?? []).map((e) => {
@@ -133,21 +143,41 @@ export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
   const res = await ctx.fetcher.get(config.url, { headers, accept: [304] });
   if (res.status === 304) return { posts: [], rejects: [], cursor: ctx.cursor, more: false };
 
-  const next = { ...(res.headers.etag ? { etag: res.headers.etag } : {}), ...(res.headers['last-modified'] ? { lastModified: res.headers['last-modified'] } : {}) };
-  const reject = (reason: string): Reject => ({ reason: `${config.url}: ${reason}`, raw: res.body.subarray(0, 1024 * 1024), context: { url: config.url, status: res.status } });
+  const next = {
+    ...(res.headers.etag ? { etag: res.headers.etag } : {}),
+    ...(res.headers['last-modified'] ? { lastModified: res.headers['last-modified'] } : {}),
+  };
+  const reject = (reason: string): Reject => ({
+    reason: `${config.url}: ${reason}`,
+    raw: res.body.subarray(0, 1024 * 1024),
+    context: { url: config.url, status: res.status },
+  });
   const xml = decodeUtf8(res.body);
-  if (xml === undefined) return { posts: [], rejects: [reject('the feed is not valid UTF-8')], cursor: next, more: false };
+  if (xml === undefined)
+    return { posts: [], rejects: [reject('the feed is not valid UTF-8')], cursor: next, more: false };
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) return { posts: [], rejects: [reject(`not well-formed XML (${valid.err.msg}, line ${valid.err.line})`)], cursor: next, more: false };
+  if (valid !== true)
+    return {
+      posts: [],
+      rejects: [reject(`not well-formed XML (${valid.err.msg}, line ${valid.err.line})`)],
+      cursor: next,
+      more: false,
+    };
   let doc: Record<string, Record<string, unknown> | undefined>;
   try {
     doc = parser.parse(xml) as typeof doc;
   } catch (err) {
-    return { posts: [], rejects: [reject(`not well-formed XML (${(err as Error).message})`)], cursor: next, more: false };
+    return {
+      posts: [],
+      rejects: [reject(`not well-formed XML (${(err as Error).message})`)],
+      cursor: next,
+      more: false,
+    };
   }
   const channel = doc.rss?.channel as Record<string, unknown> | undefined;
   const atom = !channel && doc.feed !== undefined;
-  if (!channel && !atom) return { posts: [], rejects: [reject('neither an RSS 2.0 channel nor an Atom feed')], cursor: next, more: false };
+  if (!channel && !atom)
+    return { posts: [], rejects: [reject('neither an RSS 2.0 channel nor an Atom feed')], cursor: next, more: false };
   const items = atom ? atomEntries(doc.feed!) : rssItems(channel!);
   const slices = itemSlices(xml, atom, items.length);
   const title = atom ? text(doc.feed!.title) : text(channel!.title);
@@ -159,7 +189,11 @@ export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
   items.forEach((item, i) => {
     const raw = Buffer.from(slices?.[i] ?? JSON.stringify(item));
     if (!item.id) {
-      rejects.push({ reason: `${config.url}: item ${i + 1} has no guid, id, link or title`, raw, context: { url: config.url, index: i } });
+      rejects.push({
+        reason: `${config.url}: item ${i + 1} has no guid, id, link or title`,
+        raw,
+        context: { url: config.url, index: i },
+      });
       return;
     }
     posts.push(
@@ -177,8 +211,19 @@ export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
           media: item.media,
         },
         raw,
-        slices ? (atom ? 'application/atom+xml; fragment=entry' : 'application/rss+xml; fragment=item') : 'application/json',
-        { url: res.url, fetchedAt: res.fetchedAt, fetcher: FETCHER, status: res.status, headers: { ...(res.headers['content-type'] ? { 'content-type': res.headers['content-type'] } : {}), ...next }, response },
+        slices
+          ? atom
+            ? 'application/atom+xml; fragment=entry'
+            : 'application/rss+xml; fragment=item'
+          : 'application/json',
+        {
+          url: res.url,
+          fetchedAt: res.fetchedAt,
+          fetcher: FETCHER,
+          status: res.status,
+          headers: { ...(res.headers['content-type'] ? { 'content-type': res.headers['content-type'] } : {}), ...next },
+          response,
+        },
       ),
     );
   });

@@ -11,28 +11,70 @@ const cursorSchema = z.object({ offset: z.number().int().nonnegative() });
 const UPDATE_TYPES = ['channel_post', 'edited_channel_post', 'message', 'edited_message'] as const;
 const BATCH = 100;
 
-const chatSchema = z.object({ id: z.number(), type: z.string(), title: z.string().optional(), username: z.string().optional() }).loose();
+const chatSchema = z
+  .object({ id: z.number(), type: z.string(), title: z.string().optional(), username: z.string().optional() })
+  .loose();
 const messageSchema = z
   .object({
     message_id: z.number().int(),
     date: z.number().int(),
     edit_date: z.number().int().optional(),
     chat: chatSchema,
-    from: z.object({ id: z.number(), username: z.string().optional(), first_name: z.string().optional() }).loose().optional(),
+    from: z
+      .object({ id: z.number(), username: z.string().optional(), first_name: z.string().optional() })
+      .loose()
+      .optional(),
     sender_chat: chatSchema.optional(),
     author_signature: z.string().optional(),
     text: z.string().optional(),
     caption: z.string().optional(),
     reply_to_message: z.object({ message_id: z.number().int() }).loose().optional(),
     forward_origin: z
-      .object({ type: z.string(), chat: chatSchema.optional(), sender_user: z.object({ username: z.string().optional(), first_name: z.string().optional() }).loose().optional(), sender_user_name: z.string().optional(), message_id: z.number().optional() })
+      .object({
+        type: z.string(),
+        chat: chatSchema.optional(),
+        sender_user: z
+          .object({ username: z.string().optional(), first_name: z.string().optional() })
+          .loose()
+          .optional(),
+        sender_user_name: z.string().optional(),
+        message_id: z.number().optional(),
+      })
       .loose()
       .optional(),
     forward_from_chat: chatSchema.optional(),
-    photo: z.array(z.object({ file_id: z.string(), file_unique_id: z.string().optional(), width: z.number().optional(), height: z.number().optional() }).loose()).optional(),
-    video: z.object({ file_id: z.string(), mime_type: z.string().optional(), thumbnail: z.object({ file_id: z.string() }).loose().optional() }).loose().optional(),
-    document: z.object({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).loose().optional(),
-    animation: z.object({ file_id: z.string(), mime_type: z.string().optional(), thumbnail: z.object({ file_id: z.string() }).loose().optional() }).loose().optional(),
+    photo: z
+      .array(
+        z
+          .object({
+            file_id: z.string(),
+            file_unique_id: z.string().optional(),
+            width: z.number().optional(),
+            height: z.number().optional(),
+          })
+          .loose(),
+      )
+      .optional(),
+    video: z
+      .object({
+        file_id: z.string(),
+        mime_type: z.string().optional(),
+        thumbnail: z.object({ file_id: z.string() }).loose().optional(),
+      })
+      .loose()
+      .optional(),
+    document: z
+      .object({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() })
+      .loose()
+      .optional(),
+    animation: z
+      .object({
+        file_id: z.string(),
+        mime_type: z.string().optional(),
+        thumbnail: z.object({ file_id: z.string() }).loose().optional(),
+      })
+      .loose()
+      .optional(),
     media_group_id: z.string().optional(),
     entities: z.array(z.object({ type: z.string(), url: z.string().optional() }).loose()).optional(),
     caption_entities: z.array(z.object({ type: z.string(), url: z.string().optional() }).loose()).optional(),
@@ -44,31 +86,66 @@ function mediaOf(m: Message): MediaRef[] {
   const media: MediaRef[] = [];
   const largest = m.photo?.at(-1);
   if (largest) media.push({ kind: 'photo', fileName: largest.file_id });
-  if (m.video) media.push({ kind: 'video', fileName: m.video.file_id, ...(m.video.mime_type ? { mimeType: m.video.mime_type } : {}) });
+  if (m.video)
+    media.push({
+      kind: 'video',
+      fileName: m.video.file_id,
+      ...(m.video.mime_type ? { mimeType: m.video.mime_type } : {}),
+    });
   if (m.animation) media.push({ kind: 'animation', fileName: m.animation.file_id });
-  if (m.document) media.push({ kind: 'document', fileName: m.document.file_name ?? m.document.file_id, ...(m.document.mime_type ? { mimeType: m.document.mime_type } : {}) });
+  if (m.document)
+    media.push({
+      kind: 'document',
+      fileName: m.document.file_name ?? m.document.file_id,
+      ...(m.document.mime_type ? { mimeType: m.document.mime_type } : {}),
+    });
   // What the media worker fetches with getFile: a poster sent as a file, and the still frame standing for a video.
-  if (m.document?.mime_type?.startsWith('image/')) media.push({ kind: 'image_document', fileName: m.document.file_id, mimeType: m.document.mime_type });
+  if (m.document?.mime_type?.startsWith('image/'))
+    media.push({ kind: 'image_document', fileName: m.document.file_id, mimeType: m.document.mime_type });
   const still = m.video?.thumbnail ?? m.animation?.thumbnail;
   if (still) media.push({ kind: 'video_thumbnail', fileName: still.file_id });
   // Hidden links (text_link entities) are not in the text itself; payment bots and channels hide behind them.
-  for (const e of [...(m.entities ?? []), ...(m.caption_entities ?? [])]) if (e.type === 'text_link' && e.url) media.push({ kind: 'link', url: e.url });
+  for (const e of [...(m.entities ?? []), ...(m.caption_entities ?? [])])
+    if (e.type === 'text_link' && e.url) media.push({ kind: 'link', url: e.url });
   return media;
 }
 
 function forwardedFrom(m: Message): string | null {
   const o = m.forward_origin;
-  if (o) return o.chat ? (o.chat.username ? `@${o.chat.username}` : (o.chat.title ?? String(o.chat.id))) : (o.sender_user?.username ?? o.sender_user?.first_name ?? o.sender_user_name ?? o.type);
-  return m.forward_from_chat ? (m.forward_from_chat.username ? `@${m.forward_from_chat.username}` : (m.forward_from_chat.title ?? String(m.forward_from_chat.id))) : null;
+  if (o)
+    return o.chat
+      ? o.chat.username
+        ? `@${o.chat.username}`
+        : (o.chat.title ?? String(o.chat.id))
+      : (o.sender_user?.username ?? o.sender_user?.first_name ?? o.sender_user_name ?? o.type);
+  return m.forward_from_chat
+    ? m.forward_from_chat.username
+      ? `@${m.forward_from_chat.username}`
+      : (m.forward_from_chat.title ?? String(m.forward_from_chat.id))
+    : null;
 }
 
 const allowed = (config: BotSourceConfig, chat: z.infer<typeof chatSchema>) =>
-  config.chats.length === 0 || config.chats.some((c) => c === chat.id || (typeof c === 'string' && chat.username !== undefined && c.replace(/^@/, '').toLowerCase() === chat.username.toLowerCase()));
+  config.chats.length === 0 ||
+  config.chats.some(
+    (c) =>
+      c === chat.id ||
+      (typeof c === 'string' &&
+        chat.username !== undefined &&
+        c.replace(/^@/, '').toLowerCase() === chat.username.toLowerCase()),
+  );
 
 /** The Bot API's refusals, as the source's health sees them. */
 function explain(err: TelegramError): Error {
-  if (err.code === 429) return new FetchError(`Bot API 429: ${err.description}`, 'rate_limited', 429, (err.parameters?.retry_after ?? 30) * 1000);
-  if (err.code === 409) return new Error(`Bot API 409: another poller or a webhook uses this bot token (${err.description})`);
+  if (err.code === 429)
+    return new FetchError(
+      `Bot API 429: ${err.description}`,
+      'rate_limited',
+      429,
+      (err.parameters?.retry_after ?? 30) * 1000,
+    );
+  if (err.code === 409)
+    return new Error(`Bot API 409: another poller or a webhook uses this bot token (${err.description})`);
   if (err.code === 401) return new Error('Bot API 401: the bot token was refused');
   return new Error(`Bot API ${err.code}: ${err.description}`);
 }
@@ -86,13 +163,14 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
   telegram.options.agent = ctx.fetcher.agentFor(config.apiRoot);
   let updates: unknown[];
   try {
-    updates = (await telegram.getUpdates(config.longPoll, BATCH, cursor?.offset ?? 0, UPDATE_TYPES));
+    updates = await telegram.getUpdates(config.longPoll, BATCH, cursor?.offset ?? 0, UPDATE_TYPES);
   } catch (err) {
     if (err instanceof TelegramError) throw explain(err);
     // Network and parse errors name the request URL, which holds the token: never let it into logs or the source row.
     throw new Error(`Bot API unreadable: ${(err as Error).message.split(config.botToken).join('<token>')}`);
   }
-  if (!Array.isArray(updates)) throw new Error('Bot API unreadable: getUpdates answered something other than a list of updates');
+  if (!Array.isArray(updates))
+    throw new Error('Bot API unreadable: getUpdates answered something other than a list of updates');
   const posts: CapturedPost[] = [];
   const rejects: Reject[] = [];
   let offset = cursor?.offset ?? 0;
@@ -105,12 +183,28 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
     const type = UPDATE_TYPES.find((t) => t in u);
     const parsed = type ? messageSchema.safeParse(u[type]) : undefined;
     if (updateId === undefined || !type || !parsed?.success) {
-      rejects.push({ reason: `update ${updateId ?? '?'}: ${!type ? `unknown update type (${Object.keys(u).filter((k) => k !== 'update_id').join(', ') || 'empty'})` : `malformed ${type}`}`, raw, context: { updateId } });
+      rejects.push({
+        reason: `update ${updateId ?? '?'}: ${
+          !type
+            ? `unknown update type (${
+                Object.keys(u)
+                  .filter((k) => k !== 'update_id')
+                  .join(', ') || 'empty'
+              })`
+            : `malformed ${type}`
+        }`,
+        raw,
+        context: { updateId },
+      });
       continue;
     }
     const m = parsed.data;
     if (!allowed(config, m.chat)) {
-      rejects.push({ reason: `update ${updateId}: chat ${m.chat.username ? `@${m.chat.username}` : m.chat.id} is not on this source's list`, raw, context: { updateId, chatId: m.chat.id } });
+      rejects.push({
+        reason: `update ${updateId}: chat ${m.chat.username ? `@${m.chat.username}` : m.chat.id} is not on this source's list`,
+        raw,
+        context: { updateId, chatId: m.chat.id },
+      });
       continue;
     }
     const channel = m.chat.username?.toLowerCase() ?? String(m.chat.id);
@@ -133,7 +227,12 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
         },
         raw,
         'application/json',
-        { url: `${config.apiRoot}/bot<token>/getUpdates`, fetchedAt, fetcher: `${FETCHER} telegraf`, response: { size: raw.length, sha256: sha256Hex(raw) } },
+        {
+          url: `${config.apiRoot}/bot<token>/getUpdates`,
+          fetchedAt,
+          fetcher: `${FETCHER} telegraf`,
+          response: { size: raw.length, sha256: sha256Hex(raw) },
+        },
       ),
     );
   }

@@ -11,7 +11,10 @@ type ExportSourceConfig = Extract<SourceConfig, { kind: 'telegram-export' }>;
 const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 
 // Telegram Desktop writes text either as a string or as parts: plain strings and {type, text} entities.
-const textSchema = z.union([z.string(), z.array(z.union([z.string(), z.object({ type: z.string(), text: z.string() }).loose()]))]);
+const textSchema = z.union([
+  z.string(),
+  z.array(z.union([z.string(), z.object({ type: z.string(), text: z.string() }).loose()])),
+]);
 
 const messageSchema = z
   .object({
@@ -31,9 +34,19 @@ const messageSchema = z
   })
   .loose();
 
-const chatSchema = z.object({ name: z.string().nullable().optional(), type: z.string().optional(), id: z.number().int().optional(), messages: z.array(z.unknown()) }).loose();
+const chatSchema = z
+  .object({
+    name: z.string().nullable().optional(),
+    type: z.string().optional(),
+    id: z.number().int().optional(),
+    messages: z.array(z.unknown()),
+  })
+  .loose();
 /** A single-chat export has the chat at the top; a full-account export lists chats under `chats.list`. */
-const exportSchema = z.union([chatSchema, z.object({ chats: z.object({ list: z.array(chatSchema) }).loose() }).loose()]);
+const exportSchema = z.union([
+  chatSchema,
+  z.object({ chats: z.object({ list: z.array(chatSchema) }).loose() }).loose(),
+]);
 
 const cursorSchema = z.object({ sha256: z.string() });
 
@@ -45,17 +58,20 @@ const unixToIso = (seconds: string | undefined): string | null => (seconds ? iso
 function mediaOf(m: z.infer<typeof messageSchema>): MediaRef[] {
   const media: MediaRef[] = [];
   if (m.photo) media.push({ kind: 'photo', fileName: m.photo });
-  if (m.file) media.push({ kind: m.media_type ?? 'file', fileName: m.file, ...(m.mime_type ? { mimeType: m.mime_type } : {}) });
+  if (m.file)
+    media.push({ kind: m.media_type ?? 'file', fileName: m.file, ...(m.mime_type ? { mimeType: m.mime_type } : {}) });
   return media;
 }
 
 export const readTelegramExport: SourceReader<ExportSourceConfig> = async (config, ctx) => {
   const path = resolve(config.path);
   const info = await stat(path);
-  if (info.size > MAX_EXPORT_BYTES) throw new Error(`${path} is ${info.size} bytes; exports above ${MAX_EXPORT_BYTES} bytes are refused`);
+  if (info.size > MAX_EXPORT_BYTES)
+    throw new Error(`${path} is ${info.size} bytes; exports above ${MAX_EXPORT_BYTES} bytes are refused`);
   const bytes = await readFile(path);
   const fileSha = sha256Hex(bytes);
-  if (cursorSchema.safeParse(ctx.cursor).data?.sha256 === fileSha) return { posts: [], rejects: [], cursor: ctx.cursor, more: false };
+  if (cursorSchema.safeParse(ctx.cursor).data?.sha256 === fileSha)
+    return { posts: [], rejects: [], cursor: ctx.cursor, more: false };
 
   const cursor = { sha256: fileSha };
   const whole = (reason: string): { posts: CapturedPost[]; rejects: Reject[]; cursor: typeof cursor; more: false } => ({
@@ -75,7 +91,10 @@ export const readTelegramExport: SourceReader<ExportSourceConfig> = async (confi
   const parsed = exportSchema.safeParse(json);
   if (!parsed.success) return whole('not a Telegram Desktop export: no "messages" and no "chats.list"');
 
-  const chats = 'messages' in parsed.data ? [parsed.data as z.infer<typeof chatSchema>] : (parsed.data as { chats: { list: z.infer<typeof chatSchema>[] } }).chats.list;
+  const chats =
+    'messages' in parsed.data
+      ? [parsed.data as z.infer<typeof chatSchema>]
+      : (parsed.data as { chats: { list: z.infer<typeof chatSchema>[] } }).chats.list;
   const file = { path, size: info.size, sha256: fileSha };
   const posts: CapturedPost[] = [];
   const rejects: Reject[] = [];
@@ -85,13 +104,21 @@ export const readTelegramExport: SourceReader<ExportSourceConfig> = async (confi
       const raw = Buffer.from(JSON.stringify(item));
       const message = messageSchema.safeParse(item);
       if (!message.success) {
-        rejects.push({ reason: `message #${index} of chat ${channel}: ${message.error.issues[0]?.message}`, raw, context: { file, index } });
+        rejects.push({
+          reason: `message #${index} of chat ${channel}: ${message.error.issues[0]?.message}`,
+          raw,
+          context: { file, index },
+        });
         continue;
       }
       const m = message.data;
       if (m.type !== 'message') continue; // service messages (joins, pins, title changes) are not posts
       if (raw.length > ctx.maxPostBytes) {
-        rejects.push({ reason: `message ${m.id} is ${raw.length} bytes, over the ${ctx.maxPostBytes}-byte limit`, raw: raw.subarray(0, 1024 * 1024), context: { file, id: m.id } });
+        rejects.push({
+          reason: `message ${m.id} is ${raw.length} bytes, over the ${ctx.maxPostBytes}-byte limit`,
+          raw: raw.subarray(0, 1024 * 1024),
+          context: { file, id: m.id },
+        });
         continue;
       }
       posts.push(toPost(m, raw, channel, chat.name ?? null, file, ctx));
@@ -100,7 +127,14 @@ export const readTelegramExport: SourceReader<ExportSourceConfig> = async (confi
   return { posts, rejects, cursor, more: false };
 };
 
-function toPost(m: z.infer<typeof messageSchema>, raw: Buffer, channel: string, title: string | null, file: { path: string; size: number; sha256: string }, ctx: ReadContext): CapturedPost {
+function toPost(
+  m: z.infer<typeof messageSchema>,
+  raw: Buffer,
+  channel: string,
+  title: string | null,
+  file: { path: string; size: number; sha256: string },
+  ctx: ReadContext,
+): CapturedPost {
   return capturePost(
     {
       source: ctx.sourceName,

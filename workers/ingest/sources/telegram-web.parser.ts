@@ -37,7 +37,8 @@ export function parseViews(raw: string): number | null {
   return Number.isFinite(n) ? Math.round(n * (m[2] ? SUFFIX[m[2].toUpperCase()]! : 1)) : null;
 }
 
-const backgroundUrl = (style: string | undefined) => /background-image:\s*url\(['"]?([^'")]+)['"]?\)/.exec(style ?? '')?.[1];
+const backgroundUrl = (style: string | undefined) =>
+  /background-image:\s*url\(['"]?([^'")]+)['"]?\)/.exec(style ?? '')?.[1];
 
 const BREAK = '\u2028';
 
@@ -67,12 +68,23 @@ export function parseChannelPage(html: string): WebPage {
     if (!channel || !Number.isSafeInteger(id)) return;
     const wrap = msg.closest('.tgme_widget_message_wrap');
     const located = (wrap.length ? wrap : msg).get(0)!.sourceCodeLocation;
-    const text = msg.find('.tgme_widget_message_text').filter((__, t) => $(t).parents('.tgme_widget_message_text, .tgme_widget_message_reply, .tgme_widget_message_link_preview').length === 0).first();
+    const text = msg
+      .find('.tgme_widget_message_text')
+      .filter(
+        (__, t) =>
+          $(t).parents('.tgme_widget_message_text, .tgme_widget_message_reply, .tgme_widget_message_link_preview')
+            .length === 0,
+      )
+      .first();
     const preview = msg.find('a.tgme_widget_message_link_preview').first();
     const media: MediaRef[] = [];
     msg.find('.tgme_widget_message_photo_wrap').each((__, p) => {
       const url = backgroundUrl($(p).attr('style'));
-      media.push({ kind: 'photo', ...(url ? { url } : {}), ...($(p).attr('href') ? { fileName: $(p).attr('href')! } : {}) });
+      media.push({
+        kind: 'photo',
+        ...(url ? { url } : {}),
+        ...($(p).attr('href') ? { fileName: $(p).attr('href')! } : {}),
+      });
     });
     msg.find('video[src]').each((__, v) => {
       media.push({ kind: 'video', url: $(v).attr('src')! });
@@ -100,7 +112,11 @@ export function parseChannelPage(html: string): WebPage {
       forwardedFrom: forwarded.length ? forwarded.text().trim() || (forwarded.attr('href') ?? null) : null,
       replyTo: reply ? (/\/(\d+)(?:\?|$)/.exec(reply)?.[1] ?? null) : null,
       linkPreview: preview.length
-        ? { url: preview.attr('href') ?? '', title: preview.find('.link_preview_title').text().trim() || null, description: preview.find('.link_preview_description').text().trim() || null }
+        ? {
+            url: preview.attr('href') ?? '',
+            title: preview.find('.link_preview_title').text().trim() || null,
+            description: preview.find('.link_preview_description').text().trim() || null,
+          }
         : null,
       media,
       service: msg.hasClass('service_message'),
@@ -113,6 +129,9 @@ export function parseChannelPage(html: string): WebPage {
   return {
     posts,
     before: Number.isSafeInteger(before) && before > 0 ? before : null,
-    channelTitle: $('.tgme_channel_info_header_title').first().text().trim() || $('meta[property="og:title"]').attr('content') || null,
+    channelTitle:
+      $('.tgme_channel_info_header_title').first().text().trim() ||
+      $('meta[property="og:title"]').attr('content') ||
+      null,
   };
 }

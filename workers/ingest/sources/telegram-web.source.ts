@@ -31,21 +31,47 @@ async function fetchPage(config: WebSourceConfig, ctx: ReadContext, before?: num
   const url = `${base}/s/${config.channel}${before ? `?before=${before}` : ''}`;
   const res = await ctx.fetcher.get(url, { manualRedirect: true });
   if (res.status >= 300 && res.status < 400) {
-    throw new Error(`${url} redirects to ${res.headers.location ?? '?'}: t.me/${config.channel} has no public preview (private, restricted or missing)`);
+    throw new Error(
+      `${url} redirects to ${res.headers.location ?? '?'}: t.me/${config.channel} has no public preview (private, restricted or missing)`,
+    );
   }
   const html = decodeUtf8(res.body);
-  if (html === undefined) return { reason: `${url}: the page is not valid UTF-8`, raw: res.body.subarray(0, 1024 * 1024), context: { url, status: res.status } };
+  if (html === undefined)
+    return {
+      reason: `${url}: the page is not valid UTF-8`,
+      raw: res.body.subarray(0, 1024 * 1024),
+      context: { url, status: res.status },
+    };
   const page = parseChannelPage(html);
   if (page.posts.length === 0 && !/tgme_channel_history|tgme_widget_message/.test(html)) {
-    return { reason: `${url}: not a channel preview page (no message history)`, raw: res.body.subarray(0, 1024 * 1024), context: { url, status: res.status } };
+    return {
+      reason: `${url}: not a channel preview page (no message history)`,
+      raw: res.body.subarray(0, 1024 * 1024),
+      context: { url, status: res.status },
+    };
   }
-  const headers = Object.fromEntries(KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]));
-  return { url, page, status: res.status, headers, fetchedAt: res.fetchedAt, sha256: sha256Hex(res.body), size: res.body.length };
+  const headers = Object.fromEntries(
+    KEPT_HEADERS.filter((h) => res.headers[h] !== undefined).map((h) => [h, res.headers[h]!]),
+  );
+  return {
+    url,
+    page,
+    status: res.status,
+    headers,
+    fetchedAt: res.fetchedAt,
+    sha256: sha256Hex(res.body),
+    size: res.body.length,
+  };
 }
 
 function toPost(p: WebPost, from: FetchedPage, config: WebSourceConfig, ctx: ReadContext): CapturedPost | Reject {
   const raw = Buffer.from(p.html, 'utf8');
-  if (raw.length > ctx.maxPostBytes) return { reason: `post ${p.channel}/${p.id} is ${raw.length} bytes, over the ${ctx.maxPostBytes}-byte limit`, raw: raw.subarray(0, 1024 * 1024), context: { url: from.url, id: p.id } };
+  if (raw.length > ctx.maxPostBytes)
+    return {
+      reason: `post ${p.channel}/${p.id} is ${raw.length} bytes, over the ${ctx.maxPostBytes}-byte limit`,
+      raw: raw.subarray(0, 1024 * 1024),
+      context: { url: from.url, id: p.id },
+    };
   const base = config.baseUrl.replace(/\/+$/, '');
   return capturePost(
     {
@@ -64,14 +90,24 @@ function toPost(p: WebPost, from: FetchedPage, config: WebSourceConfig, ctx: Rea
     },
     raw,
     'text/html; charset=utf-8',
-    { url: from.url, fetchedAt: from.fetchedAt, fetcher: FETCHER, status: from.status, headers: from.headers, response: { size: from.size, sha256: from.sha256 } },
+    {
+      url: from.url,
+      fetchedAt: from.fetchedAt,
+      fetcher: FETCHER,
+      status: from.status,
+      headers: from.headers,
+      response: { size: from.size, sha256: from.sha256 },
+    },
   );
 }
 
 /** A post the channel showed before but a fresh page omits is deleted only if its own page says so. */
 async function confirmDeleted(config: WebSourceConfig, ctx: ReadContext, id: string): Promise<boolean> {
   const base = config.baseUrl.replace(/\/+$/, '');
-  const res = await ctx.fetcher.get(`${base}/${config.channel}/${id}?embed=1&mode=tme`, { manualRedirect: true, accept: [404] });
+  const res = await ctx.fetcher.get(`${base}/${config.channel}/${id}?embed=1&mode=tme`, {
+    manualRedirect: true,
+    accept: [404],
+  });
   const html = decodeUtf8(res.body) ?? '';
   return !parseChannelPage(html).posts.some((p) => String(p.id) === id);
 }
@@ -88,7 +124,9 @@ export const readTelegramWeb: SourceReader<WebSourceConfig> = async (config, ctx
   if ('reason' in newest) return { posts: [], rejects: [newest], cursor: ctx.cursor, more: false };
   pages.push(newest);
 
-  const wanted = cursor ? (ids: number[]) => Math.min(...ids) > cursor.lastId + 1 : () => pages.reduce((n, p) => n + p.page.posts.length, 0) < config.backfill;
+  const wanted = cursor
+    ? (ids: number[]) => Math.min(...ids) > cursor.lastId + 1
+    : () => pages.reduce((n, p) => n + p.page.posts.length, 0) < config.backfill;
   const limit = cursor ? MAX_GAP_PAGES : MAX_BACKFILL_PAGES;
   let before = newest.page.before;
   while (before && pages.length < limit && wanted(pages[pages.length - 1]!.page.posts.map((p) => p.id))) {
@@ -104,7 +142,11 @@ export const readTelegramWeb: SourceReader<WebSourceConfig> = async (config, ctx
   // Every post on the pages goes on: the handler drops the unchanged ones and versions the edited ones.
   // On first sight only the newest `backfill` are taken.
   let shown = pages.flatMap((fetched) => fetched.page.posts.filter((p) => !p.service).map((p) => ({ p, fetched })));
-  if (!cursor) shown = shown.sort((a, b) => b.p.id - a.p.id).slice(0, config.backfill).reverse();
+  if (!cursor)
+    shown = shown
+      .sort((a, b) => b.p.id - a.p.id)
+      .slice(0, config.backfill)
+      .reverse();
   const posts: CapturedPost[] = [];
   for (const { p, fetched } of shown) {
     const post = toPost(p, fetched, config, ctx);
@@ -117,7 +159,9 @@ export const readTelegramWeb: SourceReader<WebSourceConfig> = async (config, ctx
   if (ids.length) {
     const onPage = new Set(ids.map(String));
     // The newest page spans from its oldest post to the newest ever seen: anything seen there and now absent is suspect.
-    const suspects = (await ctx.seenIdsBetween(Math.min(...ids), Math.max(cursor?.lastId ?? 0, ...ids))).filter((id) => !onPage.has(id));
+    const suspects = (await ctx.seenIdsBetween(Math.min(...ids), Math.max(cursor?.lastId ?? 0, ...ids))).filter(
+      (id) => !onPage.has(id),
+    );
     for (const id of suspects.slice(0, MAX_DELETION_CHECKS)) if (await confirmDeleted(config, ctx, id)) gone.push(id);
   }
   const lastId = Math.max(cursor?.lastId ?? 0, ...pages.flatMap((p) => p.page.posts.map((q) => q.id)));
