@@ -18,7 +18,7 @@ export interface ImageRead extends ImageFacts {
 
 export interface ImageReadPool {
   /** Reads an image in a thread: decode and checks, hashes, QR code, OCR. Throws BadImage for bytes that can never be read. */
-  read(bytes: Buffer, limits: ImageLimits): Promise<ImageRead>;
+  read(bytes: Buffer, limits: ImageLimits, language?: string): Promise<ImageRead>;
   close(): Promise<void>;
 }
 
@@ -145,11 +145,11 @@ export function createImageReadPool(opts: ImageReadPoolOptions): ImageReadPool {
   let closed = false;
   let ids = 0;
 
-  async function withReader(bytes: Buffer, limits: ImageLimits): Promise<ImageRead> {
+  async function withReader(bytes: Buffer, limits: ImageLimits, language?: string): Promise<ImageRead> {
     const reader = idle.pop() ?? (await spawn(script));
     all.add(reader);
     try {
-      return await readOn(reader, { id: ++ids, bytes, maxPixels: limits.maxPixels }, opts.timeoutMs);
+      return await readOn(reader, { id: ++ids, bytes, maxPixels: limits.maxPixels, language }, opts.timeoutMs);
     } finally {
       if (reader.gone) all.delete(reader);
       else idle.push(reader);
@@ -157,9 +157,9 @@ export function createImageReadPool(opts: ImageReadPoolOptions): ImageReadPool {
   }
 
   return {
-    read(bytes, limits) {
+    read(bytes, limits, language) {
       if (closed) return Promise.reject(new Error('image-read pool is closed'));
-      return queue.add(() => withReader(bytes, limits), { throwOnTimeout: true });
+      return queue.add(() => withReader(bytes, limits, language), { throwOnTimeout: true });
     },
     async close() {
       closed = true;

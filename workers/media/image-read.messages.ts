@@ -5,6 +5,8 @@ export interface ReadRequest {
   id: number;
   bytes: Uint8Array;
   maxPixels: number;
+  /** The post's language (ISO 639-1, from its caption), when known: OCR reads with that language's model. */
+  language?: string;
 }
 
 /** What an image is, without its text: sent before OCR starts, so an OCR that overruns still leaves the evidence. */

@@ -51,12 +51,16 @@ async function locate(
   return botFileUrl(deps.db, deps.fetcher, post.source, ref.fileId);
 }
 
-/** One image of a post, read and classified; undefined when it is bad (then quarantined) or cannot be fetched. */
+/**
+ * One image of a post, read and classified; undefined when it is bad (then quarantined) or cannot be fetched.
+ * `language` is the caption's, so OCR reads a French post's poster with the French model.
+ */
 async function readOne(
   deps: MediaDeps,
   classify: (text: string) => Verdict,
   post: CapturedPost,
   ref: ImageRef,
+  language: string,
 ): Promise<Read | undefined> {
   const where = {
     postKey: post.key,
@@ -75,7 +79,7 @@ async function readOne(
     const captured = await captureImage(deps.fetcher, target.url);
     captured.capture.url = hide(captured.capture.url);
     bytes = captured.bytes;
-    const image = await deps.reader.read(bytes, { maxPixels: deps.maxPixels });
+    const image = await deps.reader.read(bytes, { maxPixels: deps.maxPixels }, language);
     // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
     if (image.ocrMissing) deps.log.warn({ ...where, err: image.ocrMissing }, 'OCR unfinished; image kept without text');
     const ocrText = cleanOcrText(image.ocrText);
@@ -134,7 +138,7 @@ export function mediaHandlers(deps: MediaDeps): Handlers<'media'> {
     'media.read': async ({ post, verdict, meta }) => {
       const reads: Read[] = [];
       for (const ref of imageRefs(post, deps.maxPerPost)) {
-        const read = await readOne(deps, classify, post, ref);
+        const read = await readOne(deps, classify, post, ref, verdict.language);
         if (read && !reads.some((r) => r.reading.sha256 === read.reading.sha256)) reads.push(read);
       }
       const images: ImageVerdict[] = reads.map((r) => ({
