@@ -91,6 +91,8 @@ function ocrEngines(langPath: string, english: Worker) {
   };
 }
 
+const WORD = /\p{L}{3,}/gu;
+
 /**
  * The text of an image. With the post's language (its caption's) the image is read with that language's
  * model beside English; without it, in English, and again with another covered language's model when the
@@ -104,7 +106,8 @@ async function recognise(
   const hinted = otherModel(language);
   if (hinted) return (await (await engines.withEnglish(hinted)).recognize(image)).data.text;
   const { text } = (await engines.english.recognize(image)).data;
-  const seen = otherModel(identifyLanguage(text).code);
+  // A photo's OCR noise is no language: only words (three of three letters or more) earn a second reading.
+  const seen = (text.match(WORD) ?? []).length >= 3 ? otherModel(identifyLanguage(text).code) : undefined;
   return seen ? (await (await engines.withEnglish(seen)).recognize(image)).data.text : text;
 }
 
