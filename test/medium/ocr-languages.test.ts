@@ -16,7 +16,9 @@ describe('OCR reads posters in the covered languages with their own models', () 
   let ukrainian: Buffer;
 
   beforeAll(async () => {
-    [polish, german, ukrainian] = await Promise.all([POLISH, GERMAN, UKRAINIAN].map((lines) => poster({ lines })));
+    polish = await poster({ lines: POLISH });
+    german = await poster({ lines: GERMAN });
+    ukrainian = await poster({ lines: UKRAINIAN });
     sut = createImageReadPool({ size: 1, timeoutMs: 60_000 });
   });
   afterAll(() => sut?.close());
