@@ -395,13 +395,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const id = await shownId(page);
       await page.locator('#detail h2').focus();
       await page.keyboard.press('Tab');
-      expect(
-        await page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document
-              .activeElement?.textContent,
-        ),
-      ).toMatch(/^Confirm/);
+      expect(await page.evaluate('document.activeElement?.textContent')).toMatch(/^Confirm/);
       await page.keyboard.press('Enter');
       await page.waitForSelector(`#items li[data-id="${id}"]`, { state: 'detached' });
       decided.push([id, 'confirmed']);

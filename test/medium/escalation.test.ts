@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Job } from 'bullmq';
+import { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
-import { QueueName, type JobData, type JobName } from '../../shared/queues/queue.catalog.js';
+import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, type Queues } from '../../shared/queues/queues.js';
 import { acknowledge, insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { decideItem, insertFlagged, type Decision } from '../../shared/repositories/review-item.repository.js';
@@ -18,10 +18,6 @@ import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { makeItem, makePost } from '../support/factories.js';
 
-/** What the handlers read of their job: its id and how many attempts it has. */
-const job = <N extends JobName>(id: string) =>
-  ({ id, attemptsMade: 0, opts: { attempts: 3 } }) as unknown as Job<JobData[N]>;
-
 /** The deliverer's escalation and delivery handlers on a real database and queue, run by hand at chosen moments. */
 describe('escalation follows the analyst: dismissed or acknowledged items are never escalated', () => {
   let testDb: TestDb;
@@ -31,6 +27,8 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
   let analyst: number;
   const sent: Delivery[] = [];
   const prefix = testPrefix();
+  /** A job as the handlers see it: its id, and three attempts of which none is made yet. */
+  const job = (id: string) => new Job(queues.byName[QueueName.Deliver], 'test', {}, { attempts: 3 }, id);
 
   beforeAll(async () => {
     testDb = await createTestDb();
@@ -108,7 +106,7 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
     await decide(dismissed.itemId, 'dismiss');
     await acknowledge(testDb.db, acknowledged.alertId, 'api:duty@example.org');
 
-    expect(await sut['alerts.escalate']({}, job<'alerts.escalate'>('escalate-1'))).toEqual({ escalated: 2 });
+    expect(await sut['alerts.escalate']({}, job('escalate-1'))).toEqual({ escalated: 2 });
     expect((await escalations(unanswered.itemId)).map((a) => [a.channel, a.tier, a.status])).toEqual([
       ['email', 1, 'pending'],
     ]);
@@ -123,14 +121,14 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
     expect(queued.filter((j) => j.name === 'alert.deliver')).toHaveLength(2);
 
     // Later runs, the dismissal long past the delay: still nothing for the dismissed item, nothing twice for the others.
-    expect(await sut['alerts.escalate']({}, job<'alerts.escalate'>('escalate-2'))).toEqual({ escalated: 0 });
+    expect(await sut['alerts.escalate']({}, job('escalate-2'))).toEqual({ escalated: 0 });
     expect(await escalations(dismissed.itemId)).toEqual([]);
   });
 
   it('cancels an escalation already queued when the item is dismissed before it goes out, and sends a confirmed one', async () => {
     const dismissedLate = await pagedItem('e-dismissed-late');
     const confirmed = await pagedItem('e-confirmed-2');
-    await sut['alerts.escalate']({}, job<'alerts.escalate'>('escalate-3'));
+    await sut['alerts.escalate']({}, job('escalate-3'));
     const [queuedForDismissed] = await escalations(dismissedLate.itemId);
     const [queuedForConfirmed] = await escalations(confirmed.itemId);
     expect(queuedForDismissed).toMatchObject({ status: 'pending', tier: 1 });
@@ -139,10 +137,10 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
     await decide(dismissedLate.itemId, 'dismiss');
     await decide(confirmed.itemId, 'confirm');
     const before = sent.length;
-    expect(await sut['alert.deliver']({ alertId: queuedForDismissed!.id }, job<'alert.deliver'>('deliver-d'))).toEqual({
+    expect(await sut['alert.deliver']({ alertId: queuedForDismissed!.id }, job('deliver-d'))).toEqual({
       skipped: 'dismissed',
     });
-    expect(await sut['alert.deliver']({ alertId: queuedForConfirmed!.id }, job<'alert.deliver'>('deliver-c'))).toEqual({
+    expect(await sut['alert.deliver']({ alertId: queuedForConfirmed!.id }, job('deliver-c'))).toEqual({
       sent: 'email',
     });
     expect(sent.slice(before).map((d) => d.alertId)).toEqual([queuedForConfirmed!.id]);

@@ -140,11 +140,11 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     expect(first!.labels).toContain('bounty_offer');
 
     const offerSha = sha256Hex(offer);
-    const imageSpans = (first!.rationale as { text: string; image?: { sha256: string } }[]).filter((r) => r.image);
+    const imageSpans = first!.rationale.filter((r) => r.image);
     expect(imageSpans.length).toBeGreaterThan(0);
     for (const span of imageSpans) expect(span.image!.sha256).toBe(offerSha);
     expect(imageSpans.map((s) => s.text)).toEqual(expect.arrayContaining(['£100', 'mosque', 'E10']));
-    const entities = first!.entities as { contacts?: string[]; qrTargets?: string[] };
+    const entities = first!.entities;
     expect(entities.qrTargets).toEqual(['https://t.me/somechannel']);
     expect(entities.contacts).toEqual(expect.arrayContaining(['https://t.me/somechannel', '@somechannel']));
 

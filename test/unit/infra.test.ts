@@ -39,7 +39,7 @@ describe('deployment files', () => {
   });
 
   it('ships Prometheus rules and a Grafana dashboard that parse', () => {
-    const rules = docs('infra/observability/prometheus-rules.yaml')[0] as unknown as {
+    const rules = parseAllDocuments(read('infra/observability/prometheus-rules.yaml'))[0]!.toJSON() as {
       groups: { rules: { alert: string; expr: string }[] }[];
     };
     expect(rules.groups[0]!.rules.map((r) => r.alert)).toEqual(
