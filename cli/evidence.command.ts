@@ -47,8 +47,8 @@ function place(partial: string, path: string, force: boolean): void {
   }
 }
 
-/** `vigil export`: writes the bundle to a temporary name beside the target and moves it there when complete. */
-export async function runExport(args: string[], config: Readonly<Config>): Promise<number> {
+/** `vigil export`'s flags, checked: items or a campaign, an output file, a recipient and a purpose. */
+function exportArgs(args: string[]) {
   const { values } = parseArgs({
     args,
     options: {
@@ -70,6 +70,12 @@ export async function runExport(args: string[], config: Readonly<Config>): Promi
   if (!values.out) throw new UsageError('export: give --out FILE.zip');
   if (!values.recipient || !values.purpose)
     throw new UsageError('export: say who receives it and why: --recipient "…" --purpose "…"');
+  return { values: { ...values, out: values.out, recipient: values.recipient, purpose: values.purpose }, itemIds };
+}
+
+/** `vigil export`: writes the bundle to a temporary name beside the target and moves it there when complete. */
+export async function runExport(args: string[], config: Readonly<Config>): Promise<number> {
+  const { values, itemIds } = exportArgs(args);
   const force = values.force === true;
   const out = outputPath(values.out, force);
   const selection = values.campaign !== undefined ? { campaignId: Number(values.campaign) } : { itemIds };

@@ -185,7 +185,7 @@ async function startAlertWorkers(
 
 /** The workers posts pass through before an alert: classify, media and ingest (which also brings the sources in line with the config). */
 async function startPostWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps): Promise<void> {
-  const { config, log, db, redis, queues } = p;
+  const { config, redis, queues } = p;
   if (kinds.includes('classify')) {
     p.workers.push(
       startWorker(
@@ -202,57 +202,64 @@ async function startPostWorkers(p: Parts, kinds: WorkerKind[], deps: WorkerDeps)
       ),
     );
   }
-  if (kinds.includes('media')) {
-    // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
-    const fetcher = createFetcher({
-      timeoutMs: config.media.fetchTimeout,
-      maxBytes: config.media.maxBytes,
-      allowPrivateNetworks: config.ingest.allowPrivateNetworks,
-      perHostIntervalMs: config.ingest.perHostInterval,
-    });
-    const reader = (p.imageReader = createImageReadPool({
-      size: config.media.ocrWorkers,
-      timeoutMs: config.media.ocrTimeout,
-    }));
-    const handlers = mediaHandlers({
-      db,
-      queues,
-      store: directoryStore(config.media.storeDir),
-      fetcher,
-      reader,
-      log: log.child({ worker: 'media' }),
-      maxPixels: config.media.maxPixels,
-      maxPerPost: config.media.maxPerPost,
-      orphanGrace: config.media.orphanGrace,
-    });
-    p.workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
-    p.schedules.push(() =>
-      ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, {
-        name: 'media.prune',
-        data: {},
-      }),
-    );
-  }
-  if (kinds.includes('ingest')) {
-    const budget = (p.budget = await createHostBudget(
-      redis,
-      config.redis.prefix,
-      config.ingest.hosts,
-      log.child({ module: 'host-budget' }),
-    ));
-    const fetcher = createFetcher({
-      budget,
-      timeoutMs: config.ingest.fetchTimeout,
-      maxBytes: config.ingest.maxResponseBytes,
-      allowPrivateNetworks: config.ingest.allowPrivateNetworks,
-      perHostIntervalMs: config.ingest.perHostInterval,
-    });
-    const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
-    p.workers.push(startWorker(QueueName.Ingest, handlers, deps, ingestConcurrency(config.database.poolSize)));
-    const sourcesLog = log.child({ module: 'sources' });
-    await syncSources(db, queues, config, sourcesLog);
-    p.schedules.push(() => resyncSources(db, queues, config, sourcesLog));
-  }
+  if (kinds.includes('media')) startMediaWorker(p, deps);
+  if (kinds.includes('ingest')) await startIngestWorker(p, deps);
+}
+
+function startMediaWorker(p: Parts, deps: WorkerDeps): void {
+  const { config, log, db, queues } = p;
+  // Image hosts get the same guarded fetcher as sources, with the media size cap and timeout.
+  const fetcher = createFetcher({
+    timeoutMs: config.media.fetchTimeout,
+    maxBytes: config.media.maxBytes,
+    allowPrivateNetworks: config.ingest.allowPrivateNetworks,
+    perHostIntervalMs: config.ingest.perHostInterval,
+  });
+  const reader = (p.imageReader = createImageReadPool({
+    size: config.media.ocrWorkers,
+    timeoutMs: config.media.ocrTimeout,
+  }));
+  const handlers = mediaHandlers({
+    db,
+    queues,
+    store: directoryStore(config.media.storeDir),
+    fetcher,
+    reader,
+    log: log.child({ worker: 'media' }),
+    maxPixels: config.media.maxPixels,
+    maxPerPost: config.media.maxPerPost,
+    orphanGrace: config.media.orphanGrace,
+  });
+  p.workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
+  p.schedules.push(() =>
+    ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, {
+      name: 'media.prune',
+      data: {},
+    }),
+  );
+}
+
+/** Ingest, which also brings the sources in line with the config. */
+async function startIngestWorker(p: Parts, deps: WorkerDeps): Promise<void> {
+  const { config, log, db, redis, queues } = p;
+  const budget = (p.budget = await createHostBudget(
+    redis,
+    config.redis.prefix,
+    config.ingest.hosts,
+    log.child({ module: 'host-budget' }),
+  ));
+  const fetcher = createFetcher({
+    budget,
+    timeoutMs: config.ingest.fetchTimeout,
+    maxBytes: config.ingest.maxResponseBytes,
+    allowPrivateNetworks: config.ingest.allowPrivateNetworks,
+    perHostIntervalMs: config.ingest.perHostInterval,
+  });
+  const handlers = ingestHandlers({ db, redis, queues, fetcher, config, log: log.child({ worker: 'ingest' }) });
+  p.workers.push(startWorker(QueueName.Ingest, handlers, deps, ingestConcurrency(config.database.poolSize)));
+  const sourcesLog = log.child({ module: 'sources' });
+  await syncSources(db, queues, config, sourcesLog);
+  p.schedules.push(() => resyncSources(db, queues, config, sourcesLog));
 }
 
 /** The review API, with its gauges; listening (and then known by its URL) when asked to. */

@@ -135,6 +135,47 @@ function isParseArgsError(err: unknown): err is TypeError {
   );
 }
 
+async function runEvalCommand(rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: { data: { type: 'string' }, voices: { type: 'string' }, misses: { type: 'string' } },
+  });
+  const { runEval } = await import('./eval.command.js');
+  const misses = Number(values.misses ?? 0);
+  if (!Number.isInteger(misses) || misses < 0)
+    throw new Error(`--misses expects a count, got ${JSON.stringify(values.misses)}`);
+  process.stdout.write(
+    runEval({
+      misses,
+      ...(values.data ? { dataFile: values.data } : {}),
+      ...(values.voices ? { voicesDir: values.voices } : {}),
+    }),
+  );
+  return 0;
+}
+
+async function runTrainCommand(rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'no-db': { type: 'boolean' },
+      out: { type: 'string' },
+      data: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+  });
+  const decisions = values['no-db'] ? [] : await readDecisions();
+  const { runTrain } = await import('./train.command.js');
+  const result = runTrain({
+    decisions,
+    force: values.force === true,
+    ...(values.out ? { out: values.out } : {}),
+    ...(values.data ? { dataDir: values.data } : {}),
+  });
+  process.stdout.write(result.report);
+  return result.written ? 0 : 1;
+}
+
 /** The commands that need no config (no database, no Redis); undefined for any other. */
 async function runStandalone(command: string, rest: string[]): Promise<number | undefined> {
   if (command === 'help' || [command, ...rest].some((a) => a === '--help' || a === '-h')) {
@@ -150,24 +191,7 @@ async function runStandalone(command: string, rest: string[]): Promise<number | 
     return classifyStream(process.stdin, process.stdout);
   }
 
-  if (command === 'eval') {
-    const { values } = parseArgs({
-      args: rest,
-      options: { data: { type: 'string' }, voices: { type: 'string' }, misses: { type: 'string' } },
-    });
-    const { runEval } = await import('./eval.command.js');
-    const misses = Number(values.misses ?? 0);
-    if (!Number.isInteger(misses) || misses < 0)
-      throw new Error(`--misses expects a count, got ${JSON.stringify(values.misses)}`);
-    process.stdout.write(
-      runEval({
-        misses,
-        ...(values.data ? { dataFile: values.data } : {}),
-        ...(values.voices ? { voicesDir: values.voices } : {}),
-      }),
-    );
-    return 0;
-  }
+  if (command === 'eval') return runEvalCommand(rest);
   if (command === 'eval-external') {
     const { externalDataDir, externalReport, formatExternal } = await import('./eval-external.command.js');
     const dir = externalDataDir(rest[0], process.env);
@@ -189,27 +213,7 @@ async function runStandalone(command: string, rest: string[]): Promise<number | 
       return EXIT_USAGE;
     });
   }
-  if (command === 'train') {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        'no-db': { type: 'boolean' },
-        out: { type: 'string' },
-        data: { type: 'string' },
-        force: { type: 'boolean' },
-      },
-    });
-    const decisions = values['no-db'] ? [] : await readDecisions();
-    const { runTrain } = await import('./train.command.js');
-    const result = runTrain({
-      decisions,
-      force: values.force === true,
-      ...(values.out ? { out: values.out } : {}),
-      ...(values.data ? { dataDir: values.data } : {}),
-    });
-    process.stdout.write(result.report);
-    return result.written ? 0 : 1;
-  }
+  if (command === 'train') return runTrainCommand(rest);
   return undefined;
 }
 

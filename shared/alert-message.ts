@@ -22,31 +22,60 @@ function incidentLine(i: AlertIncident | null): string | undefined {
   return defangLine(`${i.act.replace('_', ' ')} at ${place} on ${i.occurredOn}`);
 }
 
-/** What a duty officer reads: what, where, how much, from which channel, and where to open it. */
-export function composeAlert(a: DutyAlert, itemUrl: string): AlertMessage {
-  const { item } = a;
-  const { post } = item;
-  const { labels, entities } = item.classification;
-  const what =
-    labels
-      .filter((l) => l !== 'target_info')
-      .map(labelName)
-      .join(', ') || 'Flagged post';
-  // Why a claim (or the offer behind one) pages: the campaign it joined holds the other half.
-  const campaignHolds = FLAG_LABELS.filter((l) => a.campaignLabels?.includes(l));
+function incidentPayload(i: AlertIncident | null): Record<string, unknown> | null {
+  return i
+    ? {
+        id: i.id,
+        act: i.act,
+        placeType: i.placeType,
+        place: i.placeName,
+        road: i.road,
+        town: i.town,
+        postcodeDistrict: i.postcodeDistrict,
+        occurredOn: i.occurredOn,
+        url: i.url,
+      }
+    : null;
+}
+
+/** The post's targets, places and postcode districts, defanged and without repeats, comma-separated. */
+function alertWhere(entities: DutyAlert['item']['classification']['entities']): string {
   // Targets, places and amounts are words of the post, and the channel's title is its owner's: all attacker-written.
   const where = [
     ...(entities.targets ?? []).map((t) => t.text),
     ...(entities.places ?? []),
     ...(entities.postcodeDistricts ?? []),
   ].map(defangLine);
-  const uniqueWhere = [...new Set(where)].join(', ');
-  const channel = defangLine(post.channelTitle ? `${post.channelTitle} (${post.channel})` : post.channel);
-  const excerpt = post.text.length > MAX_TEXT ? `${post.text.slice(0, MAX_TEXT)}…` : post.text;
-  const incident = incidentLine(a.incident);
-  const subject = incident
+  return [...new Set(where)].join(', ');
+}
+
+function alertSubject(a: DutyAlert, incident: string | undefined, uniqueWhere: string): string {
+  const { item } = a;
+  const what =
+    item.classification.labels
+      .filter((l) => l !== 'target_info')
+      .map(labelName)
+      .join(', ') || 'Flagged post';
+  return incident
     ? `[Vigil CRITICAL] Offer acted on? ${incident}${a.tier ? ' · ESCALATED' : ''}`
     : `[Vigil ${item.severity.toUpperCase()}] ${what}${uniqueWhere ? ` · ${uniqueWhere}` : ''}${a.tier ? ' · ESCALATED' : ''}`;
+}
+
+interface AlertParts {
+  subject: string;
+  itemUrl: string;
+  incident: string | undefined;
+  uniqueWhere: string;
+  excerpt: string;
+}
+
+function alertText(a: DutyAlert, { subject, itemUrl, incident, uniqueWhere, excerpt }: AlertParts): string {
+  const { item } = a;
+  const { post } = item;
+  const { entities } = item.classification;
+  // Why a claim (or the offer behind one) pages: the campaign it joined holds the other half.
+  const campaignHolds = FLAG_LABELS.filter((l) => a.campaignLabels?.includes(l));
+  const channel = defangLine(post.channelTitle ? `${post.channelTitle} (${post.channel})` : post.channel);
   // Vigil's own lines, the real link first, then the post as a quoted, defanged block: nothing the post
   // says can stand above or look like the "Open:" link.
   const lines = [
@@ -72,8 +101,19 @@ export function composeAlert(a: DutyAlert, itemUrl: string): AlertMessage {
     quoteBlock(excerpt),
     '(end of post text)',
   ];
-  const text = lines.join('\n');
-  const i = a.incident;
+  return lines.join('\n');
+}
+
+/** What a duty officer reads: what, where, how much, from which channel, and where to open it. */
+export function composeAlert(a: DutyAlert, itemUrl: string): AlertMessage {
+  const { item } = a;
+  const { post } = item;
+  const { labels, entities } = item.classification;
+  const uniqueWhere = alertWhere(entities);
+  const excerpt = post.text.length > MAX_TEXT ? `${post.text.slice(0, MAX_TEXT)}…` : post.text;
+  const incident = incidentLine(a.incident);
+  const subject = alertSubject(a, incident, uniqueWhere);
+  const text = alertText(a, { subject, itemUrl, incident, uniqueWhere, excerpt });
   return {
     subject,
     text,
@@ -86,19 +126,7 @@ export function composeAlert(a: DutyAlert, itemUrl: string): AlertMessage {
       labels,
       labelNames: labels.map(labelName),
       campaign: item.campaignId !== null ? { id: item.campaignId, labels: a.campaignLabels ?? [] } : null,
-      incident: i
-        ? {
-            id: i.id,
-            act: i.act,
-            placeType: i.placeType,
-            place: i.placeName,
-            road: i.road,
-            town: i.town,
-            postcodeDistrict: i.postcodeDistrict,
-            occurredOn: i.occurredOn,
-            url: i.url,
-          }
-        : null,
+      incident: incidentPayload(a.incident),
       where: uniqueWhere ? uniqueWhere.split(', ') : [],
       amounts: (entities.amounts ?? []).map((x) => x.text),
       channel: { platform: post.platform, handle: post.channel, title: post.channelTitle },

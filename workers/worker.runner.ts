@@ -55,6 +55,35 @@ function boundHandler<Q extends QueueName, N extends JobsOf<Q>>(
   return () => handler(parsed.data, job);
 }
 
+/** Counts a failure; a final one is logged as such and handed to the final-failure hook for re-drive. */
+function onFailed(queue: QueueName, deps: WorkerDeps, log: Logger) {
+  return (job: Job<unknown> | undefined, err: Error): void => {
+    if (!job) return;
+    const final =
+      err instanceof UnrecoverableError ||
+      err.name === 'UnrecoverableError' ||
+      job.attemptsMade >= (job.opts.attempts ?? 1);
+    deps.metrics.jobsProcessed.inc({ queue, job: job.name, outcome: final ? 'failed' : 'retried' });
+    const fields = { err, jobId: job.id, job: job.name, attempt: job.attemptsMade };
+    if (!final) {
+      log.warn(fields, 'job failed; will retry with backoff');
+      return;
+    }
+    log.error(fields, 'job failed for good; kept in the failed set for re-drive');
+    const failure = {
+      queue,
+      jobId: job.id,
+      jobName: job.name,
+      attempts: job.attemptsMade,
+      reason: err.message,
+      data: job.data,
+    };
+    deps
+      .onFinalFailure?.(failure)
+      .catch((hookErr: unknown) => log.error({ err: hookErr, jobId: job.id }, 'could not record the failed job'));
+  };
+}
+
 /**
  * Runs one queue's handlers in a BullMQ Worker. Payloads are validated here, at the boundary;
  * one that can never be valid fails at once (UnrecoverableError) and stays in the failed set.
@@ -104,31 +133,7 @@ export function startWorker<Q extends QueueName>(
     const enqueuedAt = Date.parse((job.data as { meta?: { enqueuedAt?: string } }).meta?.enqueuedAt ?? '');
     if (Number.isFinite(enqueuedAt)) deps.metrics.jobLatency.observe({ queue }, (Date.now() - enqueuedAt) / 1000);
   });
-  worker.on('failed', (job, err) => {
-    if (!job) return;
-    const final =
-      err instanceof UnrecoverableError ||
-      err.name === 'UnrecoverableError' ||
-      job.attemptsMade >= (job.opts.attempts ?? 1);
-    deps.metrics.jobsProcessed.inc({ queue, job: job.name, outcome: final ? 'failed' : 'retried' });
-    const fields = { err, jobId: job.id, job: job.name, attempt: job.attemptsMade };
-    if (!final) {
-      log.warn(fields, 'job failed; will retry with backoff');
-      return;
-    }
-    log.error(fields, 'job failed for good; kept in the failed set for re-drive');
-    const failure = {
-      queue,
-      jobId: job.id,
-      jobName: job.name,
-      attempts: job.attemptsMade,
-      reason: err.message,
-      data: job.data,
-    };
-    deps
-      .onFinalFailure?.(failure)
-      .catch((hookErr: unknown) => log.error({ err: hookErr, jobId: job.id }, 'could not record the failed job'));
-  });
+  worker.on('failed', onFailed(queue, deps, log));
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   log.info({ concurrency }, 'worker started');
   return worker;

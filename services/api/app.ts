@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
+import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -74,6 +74,51 @@ export type RouteDeps = ApiDeps & Required<Pick<ApiDeps, 'login' | 'exports' | '
 
 const DEFAULTS = configSchema.parse({});
 
+/** The OpenAPI document's header: who may call what is in docs/security.md. */
+const OPENAPI: FastifyDynamicSwaggerOptions['openapi'] = {
+  info: {
+    title: 'Vigil API',
+    version: VIGIL_VERSION,
+    description:
+      'Review desk, alerts, watch-list and audit log. Every route but the desk shell, login, /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`, and a role it names; who may call what is in docs/security.md.',
+  },
+  components: {
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer' },
+      session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
+    },
+  },
+  security: [{ bearer: [] }, { session: [] }],
+};
+
+/** The routes under /api, with the config's defaults filled into their deps. */
+async function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const api: RouteDeps & { prefix: string } = {
+    ...deps,
+    login: deps.login ?? DEFAULTS.login,
+    exports: deps.exports ?? DEFAULTS.exports,
+    alerts: deps.alerts ?? DEFAULTS.alerts,
+    incidents: deps.incidents ?? DEFAULTS.incidents,
+    prefix: '/api',
+  };
+  await app.register(sessionRoutes, api);
+  await app.register(itemRoutes, api);
+  await app.register(itemMediaRoutes, api);
+  await app.register(labelRoutes, api);
+  await app.register(alertRoutes, api);
+  await app.register(campaignRoutes, api);
+  await app.register(incidentRoutes, api);
+  await app.register(incidentLinkRoutes, api);
+  await app.register(nearMissRoutes, api);
+  await app.register(exportRoutes, api);
+  await app.register(sourceRoutes, api);
+  await app.register(watchListRoutes, api);
+  await app.register(auditRoutes, api);
+  await app.register(userRoutes, api);
+  await app.register(viewRoutes, api);
+  await app.register(adminUserRoutes, api);
+}
+
 /** The HTTP service as a factory, so tests call `app.inject()` without opening a port. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // Typed as Fastify's logger so the app keeps Fastify's default generics.
@@ -101,51 +146,12 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   installAuth(app, deps.db);
   // Only login is limited (services/api/login-throttle.ts); counts live in Redis, shared by every API process.
   await app.register(rateLimit, { global: false, redis: deps.redis, nameSpace: `${deps.keyPrefix}:ratelimit:` });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Vigil API',
-        version: VIGIL_VERSION,
-        description:
-          'Review desk, alerts, watch-list and audit log. Every route but the desk shell, login, /healthz and /metrics needs a session cookie or `Authorization: Bearer <token>`, and a role it names; who may call what is in docs/security.md.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
-        },
-      },
-      security: [{ bearer: [] }, { session: [] }],
-    },
-  });
+  await app.register(swagger, { openapi: OPENAPI });
   await app.register(withRoles(READERS, swaggerUi, { routePrefix: '/docs' }));
 
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
-  const api: RouteDeps & { prefix: string } = {
-    ...deps,
-    login: deps.login ?? DEFAULTS.login,
-    exports: deps.exports ?? DEFAULTS.exports,
-    alerts: deps.alerts ?? DEFAULTS.alerts,
-    incidents: deps.incidents ?? DEFAULTS.incidents,
-    prefix: '/api',
-  };
-  await app.register(sessionRoutes, api);
-  await app.register(itemRoutes, api);
-  await app.register(itemMediaRoutes, api);
-  await app.register(labelRoutes, api);
-  await app.register(alertRoutes, api);
-  await app.register(campaignRoutes, api);
-  await app.register(incidentRoutes, api);
-  await app.register(incidentLinkRoutes, api);
-  await app.register(nearMissRoutes, api);
-  await app.register(exportRoutes, api);
-  await app.register(sourceRoutes, api);
-  await app.register(watchListRoutes, api);
-  await app.register(auditRoutes, api);
-  await app.register(userRoutes, api);
-  await app.register(viewRoutes, api);
-  await app.register(adminUserRoutes, api);
+  await registerApiRoutes(app, deps);
   await app.register(uiRoutes, deps);
   if (deps.queues)
     await app.register(bullBoard({ db: deps.db, queues: deps.queues, readOnly: deps.bullBoardReadOnly ?? true }), {

@@ -42,6 +42,21 @@ export interface BullBoardOptions {
   readOnly: boolean;
 }
 
+/** The board over every queue, retries and other operations allowed unless read-only. */
+function boardAdapter(queues: Queues, readOnly: boolean): FastifyAdapter {
+  const board = new FastifyAdapter();
+  const adapters = Object.values(queues.byName).map(
+    (q) => new BullMQAdapter(q, { readOnlyMode: readOnly, allowRetries: !readOnly }),
+  );
+  createBullBoard({
+    queues: adapters,
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: readOnly ? 'Vigil queues (read-only)' : 'Vigil queues' } },
+  });
+  board.setBasePath(BULL_BOARD_PATH);
+  return board;
+}
+
 /**
  * Bull Board for admins, mounted at BULL_BOARD_PATH: the queues, the failed sets (dead letters) and, when
  * not read-only, retries and other operations, each recorded in the audit log before it runs and its
@@ -49,16 +64,7 @@ export interface BullBoardOptions {
  */
 export function bullBoard({ db, queues, readOnly }: BullBoardOptions): FastifyPluginAsync {
   return async (scope) => {
-    const board = new FastifyAdapter();
-    const adapters = Object.values(queues.byName).map(
-      (q) => new BullMQAdapter(q, { readOnlyMode: readOnly, allowRetries: !readOnly }),
-    );
-    createBullBoard({
-      queues: adapters,
-      serverAdapter: board,
-      options: { uiConfig: { boardTitle: readOnly ? 'Vigil queues (read-only)' : 'Vigil queues' } },
-    });
-    board.setBasePath(BULL_BOARD_PATH);
+    const board = boardAdapter(queues, readOnly);
 
     const audited = new WeakMap<
       FastifyRequest,

@@ -192,14 +192,10 @@ function quotedRanges(text: string): [number, number][] {
   });
 }
 
-/** Every interpretable feature of one normalised segment, with its span. */
-export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatures {
-  const quotes = quotedRanges(text);
-  const inQuote = quotes.length ? (start: number) => quotes.some(([s, e]) => start >= s && start < e) : () => false;
-  const hits: Hit[] = [];
-  const add = (feature: string, start: number, end: number) =>
-    hits.push({ feature, start, end, quoted: inQuote(start) });
+type AddHit = (feature: string, start: number, end: number) => void;
 
+/** Each pattern feature's matches, with leading whitespace or sentence punctuation left out of the span. */
+function addPatternHits(text: string, add: AddHit): void {
   const ascii = ASCII_TEXT.test(text);
   for (const feature of PATTERN_FEATURES) {
     const pattern = ascii ? FEATURE_PATTERNS[feature].ascii : FEATURE_PATTERNS[feature].unicode;
@@ -217,12 +213,9 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
       add(feature, m.index + lead, m.index + match.length);
     }
   }
-  const offerFramed = hits.some((h) => h.feature === 'offer_frame');
-  const amounts = extractAmounts(text, offerFramed);
-  for (const a of amounts) add(a.slang ? 'money_slang' : 'money', a.start, a.end);
-  for (const m of text.matchAll(BARE_NUMBER))
-    if (!amounts.some((a) => m.index >= a.start && m.index < a.end)) add('number', m.index, m.index + m[0].length);
+}
 
+function findPostcodes(text: string, isUpper: UpperCheck, add: AddHit): SegmentFeatures['postcodes'] {
   const postcodes: SegmentFeatures['postcodes'] = [];
   for (const m of text.matchAll(POSTCODE)) {
     const area = m[1]!.toUpperCase();
@@ -232,7 +225,10 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
     postcodes.push({ district: `${area}${m[2]!.toUpperCase()}`, start: m.index, end: m.index + m[0].length });
     add('postcode', m.index, m.index + m[0].length);
   }
+  return postcodes;
+}
 
+function findPlaces(text: string, isUpper: UpperCheck, add: AddHit): SegmentFeatures['places'] {
   const places: SegmentFeatures['places'] = [];
   const capitalised = (at: number) => isUpper(at, at + 1) && !isUpper(at + 1, at + 2);
   for (const m of ROAD_WORD.test(text) ? text.matchAll(ROAD) : []) {
@@ -254,7 +250,10 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
     places.push({ name, start, end: start + name.length });
     add('place_name', start, start + name.length);
   }
+  return places;
+}
 
+function firedFeatures(hits: Hit[]): Set<string> {
   const fired = new Set<string>();
   for (const h of hits) if (!h.quoted) fired.add(h.feature);
   if (fired.has('money_slang') || fired.has('crypto') || fired.has('money_word')) fired.add('money');
@@ -266,6 +265,26 @@ export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatu
       .filter(Boolean),
   );
   if (quotedParts.size >= 2) fired.add('quote');
+  return fired;
+}
+
+/** Every interpretable feature of one normalised segment, with its span. */
+export function extractFeatures(text: string, isUpper: UpperCheck): SegmentFeatures {
+  const quotes = quotedRanges(text);
+  const inQuote = quotes.length ? (start: number) => quotes.some(([s, e]) => start >= s && start < e) : () => false;
+  const hits: Hit[] = [];
+  const add: AddHit = (feature, start, end) => hits.push({ feature, start, end, quoted: inQuote(start) });
+
+  addPatternHits(text, add);
+  const offerFramed = hits.some((h) => h.feature === 'offer_frame');
+  const amounts = extractAmounts(text, offerFramed);
+  for (const a of amounts) add(a.slang ? 'money_slang' : 'money', a.start, a.end);
+  for (const m of text.matchAll(BARE_NUMBER))
+    if (!amounts.some((a) => m.index >= a.start && m.index < a.end)) add('number', m.index, m.index + m[0].length);
+
+  const postcodes = findPostcodes(text, isUpper, add);
+  const places = findPlaces(text, isUpper, add);
+  const fired = firedFeatures(hits);
   hits.sort((a, b) => a.start - b.start || a.end - b.end);
   return { hits, fired, amounts, postcodes, places };
 }

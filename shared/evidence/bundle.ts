@@ -58,6 +58,66 @@ const MAX_QUEUED = 64;
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
+type Version = Evidence['versions'][number];
+
+/** One kept version: where its raw bytes sit in the bundle, how it was captured, and the normalised post. */
+function versionJson(e: Evidence, v: Version, name: ReturnType<typeof rawFileName>) {
+  return {
+    version: v.version,
+    raw: {
+      path: `v${v.version}/${name.stored}`,
+      originalName: name.original,
+      contentType: v.raw_content_type,
+      sha256: v.raw_sha256,
+    },
+    capture: { ...v.capture, capturedAt: v.captured_at.toISOString() },
+    post: {
+      postKey: v.post_key,
+      platform: v.platform,
+      channel: e.item.post.channel,
+      channelTitle: e.item.post.channelTitle,
+      externalId: v.external_id,
+      url: v.url,
+      author: v.author,
+      publishedAt: v.published_at?.toISOString() ?? null,
+      editedAt: v.edited_at?.toISOString() ?? null,
+      text: v.text,
+      replyTo: v.reply_to,
+      forwardedFrom: v.forwarded_from,
+      media: v.media,
+      context: v.context,
+    },
+  };
+}
+
+function classificationJson(c: Evidence['item']['classification']) {
+  return {
+    classifier: c.classifier,
+    classifiedAt: c.classifiedAt.toISOString(),
+    flagged: c.flagged,
+    labels: c.labels,
+    labelNames: c.labels.map(labelName),
+    severity: c.severity,
+    scores: c.scores,
+    rationale: c.rationale,
+    entities: c.entities,
+  };
+}
+
+function reviewJson(e: Evidence) {
+  return {
+    status: e.item.status,
+    severity: e.item.severity,
+    createdAt: e.item.createdAt.toISOString(),
+    assignedTo: e.assignedTo,
+    decidedBy: e.decidedBy,
+    decidedAt: e.item.decidedAt?.toISOString() ?? null,
+    decisionReason: e.item.decisionReason,
+    campaignId: e.item.campaignId,
+    notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })),
+  };
+}
+
 /**
  * The files of one item: every kept version's raw bytes exactly as captured, and one item.json with the
  * capture metadata and normalised post of each version, the classification with its rationale, the
@@ -66,7 +126,6 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
  */
 function itemFiles(e: Evidence, images: ItemImage[]): [string, Buffer][] {
   const dir = `items/${e.item.id}`;
-  const c = e.item.classification;
   const names = e.versions.map((v) => rawFileName(v.raw_content_type));
   const files: [string, Buffer][] = e.versions.map((v, i) => [`${dir}/v${v.version}/${names[i]!.stored}`, v.raw]);
   // Each image byte-exact, named by its SHA-256: the manifest lists it with size and hash like any file.
@@ -75,57 +134,12 @@ function itemFiles(e: Evidence, images: ItemImage[]): [string, Buffer][] {
     `${dir}/item.json`,
     json({
       reviewItemId: e.item.id,
-      versions: e.versions.map((v, i) => ({
-        version: v.version,
-        raw: {
-          path: `v${v.version}/${names[i]!.stored}`,
-          originalName: names[i]!.original,
-          contentType: v.raw_content_type,
-          sha256: v.raw_sha256,
-        },
-        capture: { ...v.capture, capturedAt: v.captured_at.toISOString() },
-        post: {
-          postKey: v.post_key,
-          platform: v.platform,
-          channel: e.item.post.channel,
-          channelTitle: e.item.post.channelTitle,
-          externalId: v.external_id,
-          url: v.url,
-          author: v.author,
-          publishedAt: v.published_at?.toISOString() ?? null,
-          editedAt: v.edited_at?.toISOString() ?? null,
-          text: v.text,
-          replyTo: v.reply_to,
-          forwardedFrom: v.forwarded_from,
-          media: v.media,
-          context: v.context,
-        },
-      })),
+      versions: e.versions.map((v, i) => versionJson(e, v, names[i]!)),
       images: imagesJson(images),
       mediaNote:
         'images of a flagged post are kept byte-exact under media/, named by SHA-256; other media (videos, documents) are references (URLs, file ids)',
-      classification: {
-        classifier: c.classifier,
-        classifiedAt: c.classifiedAt.toISOString(),
-        flagged: c.flagged,
-        labels: c.labels,
-        labelNames: c.labels.map(labelName),
-        severity: c.severity,
-        scores: c.scores,
-        rationale: c.rationale,
-        entities: c.entities,
-      },
-      review: {
-        status: e.item.status,
-        severity: e.item.severity,
-        createdAt: e.item.createdAt.toISOString(),
-        assignedTo: e.assignedTo,
-        decidedBy: e.decidedBy,
-        decidedAt: e.item.decidedAt?.toISOString() ?? null,
-        decisionReason: e.item.decisionReason,
-        campaignId: e.item.campaignId,
-        notes: e.notes.map((n) => ({ author: n.author, at: n.created_at.toISOString(), text: n.text })),
-      },
+      classification: classificationJson(e.item.classification),
+      review: reviewJson(e),
       atSource: {
         deletedAt: e.deletedAt?.toISOString() ?? null,
         versionsSeen: e.seen?.version ?? null,
@@ -369,6 +383,53 @@ async function seal(zip: BundleZip, key: SigningKey, head: Record<string, unknow
   return manifest;
 }
 
+/** report.html and VERIFY.md, which describe the items and incidents already in the zip. */
+async function addReport(
+  zip: BundleZip,
+  tmp: string,
+  { req, bundleId, items }: { req: ExportRequest; bundleId: string; items: number },
+  key: SigningKey,
+  acts: ActRow[],
+  incidents: IncidentEvidence | undefined,
+): Promise<void> {
+  const report = await composeReport(
+    tmp,
+    {
+      bundleId,
+      createdAt: zip.createdAt.toISOString(),
+      createdBy: req.createdBy,
+      recipient: req.recipient,
+      purpose: req.purpose,
+      items,
+    },
+    key.fingerprint,
+    acts,
+    incidents,
+  );
+  await addFile(zip, 'report.html', report);
+  await zip.add(
+    'VERIFY.md',
+    Buffer.from(verifyInstructions(key.fingerprint, { incidents: (incidents?.incidentIds.length ?? 0) > 0 })),
+  );
+}
+
+const recordSealed = (
+  db: Db,
+  req: ExportRequest,
+  bundleId: string,
+  details: { manifestSha256: string; files: number },
+) =>
+  db.transaction().execute((trx) =>
+    appendAudit(trx, {
+      actor: req.createdBy,
+      actorId: req.createdById,
+      action: 'evidence.export.sealed',
+      entity: 'evidence_bundle',
+      entityId: bundleId,
+      details,
+    }),
+  );
+
 /**
  * Streams an evidence bundle (zip) to `out`: per item the raw bytes of every kept version, capture
  * metadata, the normalised post, classification with rationale, the review, the deletion mark; for a
@@ -397,25 +458,7 @@ export async function writeBundle(
     await addCustody(db, ids, bundleId, incidents?.incidentIds, zip);
     // One line of JSON, so `vigil audit verify --checkpoints checkpoint.json` reads it like the checkpoint file.
     await zip.add('checkpoint.json', Buffer.from(`${JSON.stringify(checkpoint)}\n`));
-    const report = await composeReport(
-      tmp,
-      {
-        bundleId,
-        createdAt: createdAt.toISOString(),
-        createdBy: req.createdBy,
-        recipient: req.recipient,
-        purpose: req.purpose,
-        items: ids.length,
-      },
-      key.fingerprint,
-      acts,
-      incidents,
-    );
-    await addFile(zip, 'report.html', report);
-    await zip.add(
-      'VERIFY.md',
-      Buffer.from(verifyInstructions(key.fingerprint, { incidents: (incidents?.incidentIds.length ?? 0) > 0 })),
-    );
+    await addReport(zip, tmp, { req, bundleId, items: ids.length }, key, acts, incidents);
     const manifest = await seal(zip, key, {
       format: BUNDLE_FORMAT,
       bundleId,
@@ -430,16 +473,7 @@ export async function writeBundle(
       ...(incidents ? { incidents: incidents.summaries } : {}),
     });
     const manifestSha256 = sha256(manifest);
-    await db.transaction().execute((trx) =>
-      appendAudit(trx, {
-        actor: req.createdBy,
-        actorId: req.createdById,
-        action: 'evidence.export.sealed',
-        entity: 'evidence_bundle',
-        entityId: bundleId,
-        details: { manifestSha256, files: zip.files.length },
-      }),
-    );
+    await recordSealed(db, req, bundleId, { manifestSha256, files: zip.files.length });
     if (checkpoints) await takeCheckpoint(db, { key, ...checkpoints });
     return { bundleId, items: ids.length, manifestSha256, files: zip.files.length };
   } finally {

@@ -43,6 +43,96 @@ function signals({ post, verdict, media }: FlaggedInput) {
   };
 }
 
+type Signals = ReturnType<typeof signals>;
+
+/** Campaigns seen within the window, most recent first: the candidates a new item may join. */
+async function recentCampaigns(trx: Transaction<Database>): Promise<KnownCampaign[]> {
+  const rows = await trx
+    .selectFrom('campaign')
+    .select(['id', 'simhash', 'targets', 'handles', 'labels', 'image_hashes'])
+    .where('last_seen_at', '>', new Date(Date.now() - WINDOW_DAYS * 86_400_000))
+    .orderBy('last_seen_at', 'desc')
+    .limit(MAX_CANDIDATES)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    simhash: BigInt(`0x${r.simhash}`),
+    targets: r.targets,
+    handles: r.handles,
+    labels: r.labels,
+    imageHashes: r.image_hashes,
+  }));
+}
+
+/** Adds the item's signals to the campaign it matched, in the row and in `match` for the rest of the batch. */
+async function joinCampaign(
+  trx: Transaction<Database>,
+  match: KnownCampaign,
+  s: Signals,
+  input: FlaggedInput,
+): Promise<CampaignOutcome> {
+  const newTargets = s.targets.filter((t) => !match.targets.includes(t));
+  const joined = severityOnJoin(input.verdict, match.labels);
+  await trx
+    .updateTable('campaign')
+    .set((eb) => ({
+      last_seen_at: new Date(),
+      item_count: eb('item_count', '+', 1),
+      channels: sql`array(select distinct unnest(channels || ${[s.channel]}::text[]))`,
+      targets: sql`array(select distinct unnest(targets || ${s.targets}::text[]))`,
+      amounts: sql`array(select distinct unnest(amounts || ${s.amounts}::text[]))`,
+      handles: sql`array(select distinct unnest(handles || ${s.handles}::text[]))`,
+      labels: sql`array(select distinct unnest(labels || ${s.labels}::text[]))`,
+      image_hashes: sql`array(select distinct unnest(image_hashes || ${s.imageHashes}::text[]))`,
+    }))
+    .where('id', '=', match.id)
+    .execute();
+  match.targets.push(...newTargets);
+  match.handles.push(...s.handles.filter((h) => !match.handles.includes(h)));
+  match.labels.push(...s.labels.filter((l) => !match.labels.includes(l)));
+  match.imageHashes = [...new Set([...(match.imageHashes ?? []), ...s.imageHashes])];
+  return { campaignId: match.id, repeat: true, newTarget: newTargets.length > 0, ...joined };
+}
+
+/** Founds a campaign from the item, first among the candidates so later items of the batch can join it. */
+async function foundCampaign(
+  trx: Transaction<Database>,
+  known: KnownCampaign[],
+  s: Signals,
+  input: FlaggedInput,
+): Promise<CampaignOutcome> {
+  const created = await trx
+    .insertInto('campaign')
+    .values({
+      simhash: s.simhash.toString(16).padStart(16, '0'),
+      item_count: 1,
+      channels: [s.channel],
+      targets: s.targets,
+      amounts: s.amounts,
+      handles: s.handles,
+      labels: [...s.labels],
+      image_hashes: s.imageHashes,
+      last_seen_at: new Date(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  known.unshift({
+    id: created.id,
+    simhash: s.simhash,
+    targets: [...s.targets],
+    handles: [...s.handles],
+    labels: [...s.labels],
+    imageHashes: [...s.imageHashes],
+  });
+  return {
+    campaignId: created.id,
+    repeat: false,
+    newTarget: s.targets.length > 0,
+    severity: input.verdict.severity,
+    firstActedOn: false,
+  };
+}
+
 /**
  * Puts each new review item in a campaign, in the transaction that creates it. A transaction lock
  * keeps two batches from founding the same campaign twice.
@@ -54,81 +144,15 @@ export async function assignCampaigns(
   const out = new Map<number, CampaignOutcome>();
   if (items.length === 0) return out;
   await sql`select pg_advisory_xact_lock(hashtext('vigil.campaign'))`.execute(trx);
-  const rows = await trx
-    .selectFrom('campaign')
-    .select(['id', 'simhash', 'targets', 'handles', 'labels', 'image_hashes'])
-    .where('last_seen_at', '>', new Date(Date.now() - WINDOW_DAYS * 86_400_000))
-    .orderBy('last_seen_at', 'desc')
-    .limit(MAX_CANDIDATES)
-    .execute();
-  const known: KnownCampaign[] = rows.map((r) => ({
-    id: r.id,
-    simhash: BigInt(`0x${r.simhash}`),
-    targets: r.targets,
-    handles: r.handles,
-    labels: r.labels,
-    imageHashes: r.image_hashes,
-  }));
+  const known = await recentCampaigns(trx);
 
   for (const { reviewItemId, input } of items) {
     const s = signals(input);
     const match = matchCampaign(s, known);
-    if (match) {
-      const newTargets = s.targets.filter((t) => !match.targets.includes(t));
-      const joined = severityOnJoin(input.verdict, match.labels);
-      await trx
-        .updateTable('campaign')
-        .set((eb) => ({
-          last_seen_at: new Date(),
-          item_count: eb('item_count', '+', 1),
-          channels: sql`array(select distinct unnest(channels || ${[s.channel]}::text[]))`,
-          targets: sql`array(select distinct unnest(targets || ${s.targets}::text[]))`,
-          amounts: sql`array(select distinct unnest(amounts || ${s.amounts}::text[]))`,
-          handles: sql`array(select distinct unnest(handles || ${s.handles}::text[]))`,
-          labels: sql`array(select distinct unnest(labels || ${s.labels}::text[]))`,
-          image_hashes: sql`array(select distinct unnest(image_hashes || ${s.imageHashes}::text[]))`,
-        }))
-        .where('id', '=', match.id)
-        .execute();
-      match.targets.push(...newTargets);
-      match.handles.push(...s.handles.filter((h) => !match.handles.includes(h)));
-      match.labels.push(...s.labels.filter((l) => !match.labels.includes(l)));
-      match.imageHashes = [...new Set([...(match.imageHashes ?? []), ...s.imageHashes])];
-      out.set(reviewItemId, { campaignId: match.id, repeat: true, newTarget: newTargets.length > 0, ...joined });
-    } else {
-      const created = await trx
-        .insertInto('campaign')
-        .values({
-          simhash: s.simhash.toString(16).padStart(16, '0'),
-          item_count: 1,
-          channels: [s.channel],
-          targets: s.targets,
-          amounts: s.amounts,
-          handles: s.handles,
-          labels: [...s.labels],
-          image_hashes: s.imageHashes,
-          last_seen_at: new Date(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      known.unshift({
-        id: created.id,
-        simhash: s.simhash,
-        targets: [...s.targets],
-        handles: [...s.handles],
-        labels: [...s.labels],
-        imageHashes: [...s.imageHashes],
-      });
-      out.set(reviewItemId, {
-        campaignId: created.id,
-        repeat: false,
-        newTarget: s.targets.length > 0,
-        severity: input.verdict.severity,
-        firstActedOn: false,
-      });
-    }
+    const outcome = match ? await joinCampaign(trx, match, s, input) : await foundCampaign(trx, known, s, input);
+    out.set(reviewItemId, outcome);
     // The review item carries the campaign's view of it; the classification keeps what the classifier said of the post alone.
-    const { campaignId, severity } = out.get(reviewItemId)!;
+    const { campaignId, severity } = outcome;
     await trx
       .updateTable('review_item')
       .set({ campaign_id: campaignId, severity })

@@ -20,14 +20,11 @@ export async function loadEvidence(db: Db, ids: number[]) {
   return out;
 }
 
-async function loadEvidenceSlice(db: Db, ids: number[]) {
-  const items = await findReviewItems(db, ids);
-  // The review names people by their email, as the desk shows them.
-  const emails = await userEmails(db, [
-    ...new Set(items.flatMap((i) => [i.decidedBy, i.assignedTo]).filter((u) => u !== null)),
-  ]);
-  const email = (id: number | null) => (id === null ? null : (emails.get(id) ?? null));
-  const versions = await db
+type Items = Awaited<ReturnType<typeof findReviewItems>>;
+
+/** Every kept version of the items' posts, oldest first. */
+const keptVersions = (db: Db, items: Items) =>
+  db
     .selectFrom('post')
     .selectAll()
     .where((eb) =>
@@ -43,14 +40,19 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
     )
     .orderBy('version')
     .execute();
-  const notes = await db
+
+const itemNotes = (db: Db, ids: number[]) =>
+  db
     .selectFrom('review_note')
     .innerJoin('app_user', 'app_user.id', 'review_note.user_id')
     .select(['review_note.review_item_id', 'review_note.text', 'review_note.created_at', 'app_user.email as author'])
     .where('review_note.review_item_id', '=', anyId(ids))
     .orderBy('review_note.id')
     .execute();
-  const seen = await db
+
+/** What the source still shows of each post (its deletion mark); none when the lookup fails. */
+const seenAtSource = (db: Db, items: Items) =>
+  db
     .selectFrom('post_seen')
     .select(['source_id', 'external_id', 'version', 'deleted_at', 'first_seen_at', 'last_seen_at'])
     .where((eb) =>
@@ -64,6 +66,17 @@ async function loadEvidenceSlice(db: Db, ids: number[]) {
     )
     .execute()
     .catch(() => []);
+
+async function loadEvidenceSlice(db: Db, ids: number[]) {
+  const items = await findReviewItems(db, ids);
+  // The review names people by their email, as the desk shows them.
+  const emails = await userEmails(db, [
+    ...new Set(items.flatMap((i) => [i.decidedBy, i.assignedTo]).filter((u) => u !== null)),
+  ]);
+  const email = (id: number | null) => (id === null ? null : (emails.get(id) ?? null));
+  const versions = await keptVersions(db, items);
+  const notes = await itemNotes(db, ids);
+  const seen = await seenAtSource(db, items);
   const byId = new Map(items.map((i) => [i.id, i]));
   return ids
     .filter((id) => byId.has(id))

@@ -51,6 +51,40 @@ async function redisNow(connection: Redis): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
+/** One host's permit queue, its events and the worker that grants permits at the host's pace. */
+async function openGate(
+  connection: Redis,
+  prefix: string,
+  host: string,
+  limit: HostLimit,
+  log: Logger,
+): Promise<HostGate> {
+  const name = hostQueueName(host);
+  // 5% under the budget: a permit's request leaves a few ms after its grant, more when the process is busy,
+  // and two such delays meeting must not put a second over the budget.
+  const slotMs = Math.max(1, Math.ceil((1000 * SLOT_MARGIN) / limit.perSecond));
+  const queue = new Queue(name, {
+    connection,
+    prefix,
+    defaultJobOptions: { removeOnComplete: { age: 300, count: 1_000 }, removeOnFail: true },
+  });
+  // Blocking reads need connections of their own.
+  const eventsConnection = connection.duplicate();
+  const events = new QueueEvents(name, { connection: eventsConnection, prefix });
+  // A permit carries its grant time on Redis' clock, the one clock every process shares.
+  const worker = new Worker(name, async () => redisNow(connection), { connection, prefix, concurrency: 1 });
+  // Every waiting request listens for its permit's completion.
+  queue.setMaxListeners(1_000);
+  events.setMaxListeners(1_000);
+  const onError = (err: Error) => log.warn({ err, host }, 'host budget connection error');
+  queue.on('error', onError);
+  events.on('error', onError);
+  worker.on('error', onError);
+  await queue.setGlobalRateLimit(1, slotMs);
+  await events.waitUntilReady();
+  return { queue, events, eventsConnection, worker, slotMs };
+}
+
 export async function createHostBudget(
   connection: Redis,
   prefix: string,
@@ -58,32 +92,8 @@ export async function createHostBudget(
   log: Logger,
 ): Promise<HostBudget> {
   const gates = new Map<string, HostGate>();
-  for (const [host, limit] of Object.entries(hosts)) {
-    const name = hostQueueName(host);
-    // 5% under the budget: a permit's request leaves a few ms after its grant, more when the process is busy,
-    // and two such delays meeting must not put a second over the budget.
-    const slotMs = Math.max(1, Math.ceil((1000 * SLOT_MARGIN) / limit.perSecond));
-    const queue = new Queue(name, {
-      connection,
-      prefix,
-      defaultJobOptions: { removeOnComplete: { age: 300, count: 1_000 }, removeOnFail: true },
-    });
-    // Blocking reads need connections of their own.
-    const eventsConnection = connection.duplicate();
-    const events = new QueueEvents(name, { connection: eventsConnection, prefix });
-    // A permit carries its grant time on Redis' clock, the one clock every process shares.
-    const worker = new Worker(name, async () => redisNow(connection), { connection, prefix, concurrency: 1 });
-    // Every waiting request listens for its permit's completion.
-    queue.setMaxListeners(1_000);
-    events.setMaxListeners(1_000);
-    const onError = (err: Error) => log.warn({ err, host }, 'host budget connection error');
-    queue.on('error', onError);
-    events.on('error', onError);
-    worker.on('error', onError);
-    await queue.setGlobalRateLimit(1, slotMs);
-    await events.waitUntilReady();
-    gates.set(host, { queue, events, eventsConnection, worker, slotMs });
-  }
+  for (const [host, limit] of Object.entries(hosts))
+    gates.set(host, await openGate(connection, prefix, host, limit, log));
   const gate = (host: string) => {
     const g = gates.get(host);
     if (!g) throw new Error(`no budget for host ${host}`);

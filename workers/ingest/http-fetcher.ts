@@ -134,6 +134,31 @@ async function settle(response: Response, url: URL, opts: FetchOptions, policy: 
   return { url: url.href, status: response.status, headers, body, fetchedAt: new Date().toISOString() };
 }
 
+/** One request, no redirect followed, its failures as FetchErrors that say what went wrong. */
+async function requestOnce(
+  url: URL,
+  opts: FetchOptions,
+  policy: FetchPolicy,
+  { userAgent, dispatcher }: { userAgent: string; dispatcher: ReturnType<typeof guardedDispatcher> },
+): Promise<Response> {
+  assertAllowed(url, policy.allowPrivateNetworks);
+  const credentials = opts.credentials && url.origin === opts.credentials.origin ? opts.credentials.headers : {};
+  try {
+    return await fetch(url, {
+      redirect: 'manual',
+      headers: { 'user-agent': userAgent, ...opts.headers, ...credentials },
+      signal: AbortSignal.timeout(policy.timeoutMs),
+      dispatcher,
+    });
+  } catch (err) {
+    const e = err as Error;
+    if (e.cause instanceof AddressRefused) throw new FetchError(e.cause.message, 'refused');
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      throw new FetchError(`${url.href} did not answer within ${policy.timeoutMs} ms`, 'timeout');
+    throw new FetchError(`${url.href}: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
+  }
+}
+
 /**
  * HTTP for sources: http(s) only, public addresses only (checked on every connection, redirects included,
  * against the addresses the connection then uses), credentials only to their origin, a timeout, a size
@@ -155,24 +180,7 @@ export function createFetcher(policy: FetchPolicy) {
   const dispatcher = guardedDispatcher(policy.allowPrivateNetworks, policy.resolve);
   const agentFor = guardedNodeAgents(policy.allowPrivateNetworks, policy.resolve);
 
-  async function once(url: URL, opts: FetchOptions): Promise<Response> {
-    assertAllowed(url, policy.allowPrivateNetworks);
-    const credentials = opts.credentials && url.origin === opts.credentials.origin ? opts.credentials.headers : {};
-    try {
-      return await fetch(url, {
-        redirect: 'manual',
-        headers: { 'user-agent': userAgent, ...opts.headers, ...credentials },
-        signal: AbortSignal.timeout(policy.timeoutMs),
-        dispatcher,
-      });
-    } catch (err) {
-      const e = err as Error;
-      if (e.cause instanceof AddressRefused) throw new FetchError(e.cause.message, 'refused');
-      if (e.name === 'TimeoutError' || e.name === 'AbortError')
-        throw new FetchError(`${url.href} did not answer within ${policy.timeoutMs} ms`, 'timeout');
-      throw new FetchError(`${url.href}: ${(e.cause as Error | undefined)?.message ?? e.message}`, 'network');
-    }
-  }
+  const once = (url: URL, opts: FetchOptions) => requestOnce(url, opts, policy, { userAgent, dispatcher });
 
   async function send(url: URL, opts: FetchOptions): Promise<Response> {
     const budget = policy.budget;

@@ -51,6 +51,46 @@ async function locate(
   return botFileUrl(deps.db, deps.fetcher, post.source, ref.fileId);
 }
 
+type ImageReadout = Awaited<ReturnType<MediaDeps['reader']['read']>>;
+
+function readingOf(
+  image: ImageReadout,
+  rest: Pick<MediaReading, 'size' | 'ocrText' | 'kind' | 'capture'>,
+): MediaReading {
+  return {
+    sha256: image.sha256,
+    size: rest.size,
+    contentType: image.type,
+    width: image.width,
+    height: image.height,
+    phash: image.phash,
+    dhash: image.dhash,
+    ocrText: rest.ocrText,
+    qr: image.qr,
+    kind: rest.kind,
+    capture: rest.capture,
+  };
+}
+
+async function quarantineBadImage(
+  deps: MediaDeps,
+  raw: Buffer,
+  reason: string,
+  where: Record<string, unknown> & { url: string },
+  kind: ImageRef['kind'],
+): Promise<void> {
+  deps.log.warn({ ...where, reason }, 'bad image quarantined');
+  await quarantine(deps.db, [
+    {
+      sourceId: null,
+      stage: 'media',
+      reason: `${where.url}: ${reason}`,
+      raw: raw.subarray(0, MAX_QUARANTINE_BYTES),
+      context: { ...where, kind, size: raw.length },
+    },
+  ]);
+}
+
 /**
  * One image of a post, read and classified; undefined when it is bad (then quarantined) or cannot be fetched.
  * `language` is the caption's, so OCR reads a French post's poster with the French model.
@@ -83,34 +123,11 @@ async function readOne(
     // An image OCR cannot finish is still evidence (hashes, QR); it is read as having no text.
     if (image.ocrMissing) deps.log.warn({ ...where, err: image.ocrMissing }, 'OCR unfinished; image kept without text');
     const ocrText = cleanOcrText(image.ocrText);
-    const reading: MediaReading = {
-      sha256: image.sha256,
-      size: bytes.length,
-      contentType: image.type,
-      width: image.width,
-      height: image.height,
-      phash: image.phash,
-      dhash: image.dhash,
-      ocrText,
-      qr: image.qr,
-      kind: ref.kind,
-      capture: captured.capture,
-    };
+    const reading = readingOf(image, { size: bytes.length, ocrText, kind: ref.kind, capture: captured.capture });
     return { reading, bytes, verdict: classify(ocrText) };
   } catch (err) {
     if (err instanceof BadImage) {
-      const raw = err.bytes ?? bytes ?? Buffer.alloc(0);
-      const reason = hide(err.message);
-      deps.log.warn({ ...where, reason }, 'bad image quarantined');
-      await quarantine(deps.db, [
-        {
-          sourceId: null,
-          stage: 'media',
-          reason: `${where.url}: ${reason}`,
-          raw: raw.subarray(0, MAX_QUARANTINE_BYTES),
-          context: { ...where, kind: ref.kind, size: raw.length },
-        },
-      ]);
+      await quarantineBadImage(deps, err.bytes ?? bytes ?? Buffer.alloc(0), hide(err.message), where, ref.kind);
       return undefined;
     }
     if (

@@ -48,6 +48,29 @@ const reasonBody = {
 /** A password shown once to the admin, who passes it on; only its scrypt hash is kept. */
 const onceOnlyPassword = () => newSecret().slice(0, 24);
 
+const createUserSchema = {
+  body: {
+    type: 'object',
+    required: ['email', 'role'],
+    additionalProperties: false,
+    properties: {
+      email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320 },
+      role: { type: 'string', enum: ROLES },
+    },
+  },
+  response: {
+    201: {
+      type: 'object',
+      properties: {
+        id: { type: 'integer' },
+        email: { type: 'string' },
+        role: { type: 'string' },
+        password: { type: 'string' },
+      },
+    },
+  },
+};
+
 /** The users with their tokens, and a new user. */
 function accountRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   app.get(
@@ -83,28 +106,7 @@ function accountRoutes(app: FastifyInstance, { db }: ApiDeps): void {
     '/admin/users',
     {
       config: { roles: ADMINS },
-      schema: {
-        body: {
-          type: 'object',
-          required: ['email', 'role'],
-          additionalProperties: false,
-          properties: {
-            email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320 },
-            role: { type: 'string', enum: ROLES },
-          },
-        },
-        response: {
-          201: {
-            type: 'object',
-            properties: {
-              id: { type: 'integer' },
-              email: { type: 'string' },
-              role: { type: 'string' },
-              password: { type: 'string' },
-            },
-          },
-        },
-      },
+      schema: createUserSchema,
     },
     async (request, reply) => {
       const password = onceOnlyPassword();
@@ -131,8 +133,8 @@ function accountRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   );
 }
 
-/** Locking an account out and letting it back in, a new password, a token revoked. */
-function credentialRoutes(app: FastifyInstance, { db }: ApiDeps): void {
+/** Locking an account out and letting it back in. */
+function disableRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   for (const [verb, disabled] of [
     ['disable', true],
     ['enable', false],
@@ -167,7 +169,10 @@ function credentialRoutes(app: FastifyInstance, { db }: ApiDeps): void {
       },
     );
   }
+}
 
+/** A new password, shown once. */
+function passwordRoute(app: FastifyInstance, { db }: ApiDeps): void {
   app.post<{ Params: { id: number }; Body: { reason: string } }>(
     '/admin/users/:id/password',
     {
@@ -196,7 +201,10 @@ function credentialRoutes(app: FastifyInstance, { db }: ApiDeps): void {
       return { id, password };
     },
   );
+}
 
+/** A token revoked. */
+function revokeRoute(app: FastifyInstance, { db }: ApiDeps): void {
   app.post<{ Params: { id: number }; Body: { reason: string } }>(
     '/admin/tokens/:id/revoke',
     {
@@ -230,5 +238,7 @@ function credentialRoutes(app: FastifyInstance, { db }: ApiDeps): void {
 /** Accounts and API tokens, for admins: the desk's Users screen. Every change is audited with who and why. */
 export const adminUserRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   accountRoutes(app, deps);
-  credentialRoutes(app, deps);
+  disableRoutes(app, deps);
+  passwordRoute(app, deps);
+  revokeRoute(app, deps);
 };

@@ -30,6 +30,25 @@ const alertSchema = {
   },
 } as const;
 
+const toDto = (a: Awaited<ReturnType<typeof listAlerts>>[number]) => ({
+  id: a.id,
+  reviewItemId: a.review_item_id,
+  channel: a.channel,
+  tier: a.tier,
+  status: a.status,
+  attempts: a.attempts,
+  lastError: a.last_error,
+  createdAt: a.created_at.toISOString(),
+  sentAt: a.sent_at?.toISOString() ?? null,
+  acknowledgedAt: a.acknowledged_at?.toISOString() ?? null,
+  acknowledgedVia: a.acknowledged_via,
+  severity: a.severity,
+  itemStatus: a.item_status,
+  postChannel: a.post_channel,
+  postChannelTitle: a.post_channel_title,
+  excerpt: a.excerpt,
+});
+
 export const alertRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
   app.get<{ Querystring: { unacknowledged?: boolean; limit: number } }>(
     '/alerts',
@@ -50,24 +69,7 @@ export const alertRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
     async (request) => {
       const rows = await listAlerts(db, { unacknowledged: request.query.unacknowledged, limit: request.query.limit });
       return {
-        alerts: rows.map((a) => ({
-          id: a.id,
-          reviewItemId: a.review_item_id,
-          channel: a.channel,
-          tier: a.tier,
-          status: a.status,
-          attempts: a.attempts,
-          lastError: a.last_error,
-          createdAt: a.created_at.toISOString(),
-          sentAt: a.sent_at?.toISOString() ?? null,
-          acknowledgedAt: a.acknowledged_at?.toISOString() ?? null,
-          acknowledgedVia: a.acknowledged_via,
-          severity: a.severity,
-          itemStatus: a.item_status,
-          postChannel: a.post_channel,
-          postChannelTitle: a.post_channel_title,
-          excerpt: a.excerpt,
-        })),
+        alerts: rows.map(toDto),
       };
     },
   );

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { exportSelection, NothingToExport, writeBundle } from '../../../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey } from '../../../shared/evidence/signing-key.js';
 import type { RouteDeps } from '../app.js';
@@ -17,6 +17,37 @@ interface ExportBody {
   purpose: string;
 }
 
+const exportSchema = {
+  body: {
+    type: 'object',
+    required: ['recipient', 'purpose'],
+    additionalProperties: false,
+    properties: {
+      itemIds: { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'integer', minimum: 1 } },
+      campaignId: { type: 'integer', minimum: 1 },
+      recipient: { type: 'string', minLength: 2, maxLength: 500 },
+      purpose: { type: 'string', minLength: 2, maxLength: 2000 },
+    },
+  },
+};
+
+/** A slot for the user's export, or a refusal saying when to try again. */
+async function takeSlot(slots: ReturnType<typeof exportSlots>, request: FastifyRequest): Promise<() => Promise<void>> {
+  let release: (() => Promise<void>) | undefined;
+  try {
+    release = await slots.take(request.user!.id);
+  } catch (err) {
+    request.log.warn({ err }, 'export slots unavailable');
+    throw new AppError('unavailable', 'exports are unavailable for a moment, try again');
+  }
+  if (!release) {
+    throw new AppError('rate_limited', 'too many exports are running (yours, or on this instance); try again shortly', {
+      'retry-after': String(EXPORT_RETRY_AFTER_S),
+    });
+  }
+  return release;
+}
+
 /** POST /api/exports streams a signed evidence bundle (zip); the export is recorded in the audit log first. */
 export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (
   app,
@@ -28,19 +59,7 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (
     '/exports',
     {
       config: { roles: DECIDERS },
-      schema: {
-        body: {
-          type: 'object',
-          required: ['recipient', 'purpose'],
-          additionalProperties: false,
-          properties: {
-            itemIds: { type: 'array', minItems: 1, maxItems: 10_000, items: { type: 'integer', minimum: 1 } },
-            campaignId: { type: 'integer', minimum: 1 },
-            recipient: { type: 'string', minLength: 2, maxLength: 500 },
-            purpose: { type: 'string', minLength: 2, maxLength: 2000 },
-          },
-        },
-      },
+      schema: exportSchema,
     },
     async (request, reply) => {
       const { itemIds, campaignId, recipient, purpose } = request.body;
@@ -48,20 +67,7 @@ export const exportRoutes: FastifyPluginAsync<RouteDeps> = async (
       if ((itemIds === undefined) === (campaignId === undefined))
         throw new AppError('bad_request', 'give itemIds or campaignId');
       const selection = campaignId !== undefined ? { campaignId } : { itemIds: itemIds! };
-      let release: (() => Promise<void>) | undefined;
-      try {
-        release = await slots.take(request.user!.id);
-      } catch (err) {
-        request.log.warn({ err }, 'export slots unavailable');
-        throw new AppError('unavailable', 'exports are unavailable for a moment, try again');
-      }
-      if (!release) {
-        throw new AppError(
-          'rate_limited',
-          'too many exports are running (yours, or on this instance); try again shortly',
-          { 'retry-after': String(EXPORT_RETRY_AFTER_S) },
-        );
-      }
+      const release = await takeSlot(slots, request);
       try {
         try {
           await exportSelection(db, selection);

@@ -19,37 +19,39 @@ import { AppError } from '../app-error.js';
 const ID = { type: 'integer', minimum: 1, maximum: 2 ** 53 - 1 } as const;
 const REASON = { type: 'string', minLength: 1, maxLength: 1000 } as const;
 
+const linkSchema = {
+  params: { type: 'object', properties: { id: ID }, required: ['id'] },
+  body: {
+    type: 'object',
+    required: ['campaignId', 'reason'],
+    additionalProperties: false,
+    properties: { campaignId: ID, reason: REASON },
+  },
+  response: {
+    201: {
+      type: 'object',
+      properties: {
+        incidentId: { type: 'integer' },
+        campaignId: { type: 'integer' },
+        score: { type: 'integer' },
+        reasons: { type: 'array', items: { type: 'string' } },
+        linkedBy: { type: 'string' },
+        alerts: {
+          type: 'integer',
+          description:
+            'Alerts raised: none when the campaign has no standing offer, or the incident was announced before',
+        },
+      },
+    },
+  },
+};
+
 function linkRoute(app: FastifyInstance, { db, queues, alerts, incidents }: RouteDeps): void {
   app.post<{ Params: { id: number }; Body: { campaignId: number; reason: string } }>(
     '/incidents/:id/links',
     {
       config: { roles: DECIDERS },
-      schema: {
-        params: { type: 'object', properties: { id: ID }, required: ['id'] },
-        body: {
-          type: 'object',
-          required: ['campaignId', 'reason'],
-          additionalProperties: false,
-          properties: { campaignId: ID, reason: REASON },
-        },
-        response: {
-          201: {
-            type: 'object',
-            properties: {
-              incidentId: { type: 'integer' },
-              campaignId: { type: 'integer' },
-              score: { type: 'integer' },
-              reasons: { type: 'array', items: { type: 'string' } },
-              linkedBy: { type: 'string' },
-              alerts: {
-                type: 'integer',
-                description:
-                  'Alerts raised: none when the campaign has no standing offer, or the incident was announced before',
-              },
-            },
-          },
-        },
-      },
+      schema: linkSchema,
     },
     async (request, reply) => {
       const { id } = request.params;

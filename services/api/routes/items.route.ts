@@ -222,27 +222,29 @@ function eventRoutes(app: FastifyInstance, { db }: ApiDeps): void {
   );
 }
 
+const detailSchema = {
+  params: idParams,
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        ...itemSchema.properties,
+        notes: { type: 'array', items: noteSchema },
+        history: { type: 'array', items: historySchema },
+        alerts: { type: 'array', items: itemAlertSchema },
+        images: { type: 'array', items: itemImageSchema },
+      },
+    },
+  },
+};
+
 /** One item with its notes, history, alerts and images. */
 function detailRoute(app: FastifyInstance, { db }: ApiDeps): void {
   app.get<{ Params: { id: number } }>(
     '/items/:id',
     {
       config: { roles: READERS },
-      schema: {
-        params: idParams,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              ...itemSchema.properties,
-              notes: { type: 'array', items: noteSchema },
-              history: { type: 'array', items: historySchema },
-              alerts: { type: 'array', items: itemAlertSchema },
-              images: { type: 'array', items: itemImageSchema },
-            },
-          },
-        },
-      },
+      schema: detailSchema,
     },
     async (request) => {
       // Who looked at what is part of the chain of custody, so an entry must be a user's own look: refused, not
@@ -298,8 +300,8 @@ function detailRoute(app: FastifyInstance, { db }: ApiDeps): void {
   );
 }
 
-/** A decision on an item, and taking it back. */
-function decisionRoutes(app: FastifyInstance, { db, queues }: ApiDeps): void {
+/** A decision on an item. */
+function decisionRoute(app: FastifyInstance, { db, queues }: ApiDeps): void {
   app.post<{ Params: { id: number }; Body: { decision: Decision; reason?: string } }>(
     '/items/:id/decision',
     {
@@ -338,7 +340,10 @@ function decisionRoutes(app: FastifyInstance, { db, queues }: ApiDeps): void {
       return toItemDto((await findItem(db, id))!);
     },
   );
+}
 
+/** Taking a decision back, by whoever made it and within the undo window. */
+function undoRoute(app: FastifyInstance, { db, queues }: ApiDeps): void {
   app.post<{ Params: { id: number } }>(
     '/items/:id/undo',
     {
@@ -374,8 +379,8 @@ function decisionRoutes(app: FastifyInstance, { db, queues }: ApiDeps): void {
   );
 }
 
-/** Triage short of a decision: who has an item, and notes on it. */
-function assignRoutes(app: FastifyInstance, { db }: ApiDeps): void {
+/** Triage short of a decision: who has an item. */
+function assignRoute(app: FastifyInstance, { db }: ApiDeps): void {
   app.post<{ Params: { id: number }; Body: { userId: number | null } }>(
     '/items/:id/assign',
     {
@@ -408,7 +413,10 @@ function assignRoutes(app: FastifyInstance, { db }: ApiDeps): void {
       return toItemDto((await findItem(db, id))!);
     },
   );
+}
 
+/** Triage short of a decision: notes on an item. */
+function noteRoute(app: FastifyInstance, { db }: ApiDeps): void {
   app.post<{ Params: { id: number }; Body: { text: string } }>(
     '/items/:id/notes',
     {
@@ -447,6 +455,8 @@ export const itemRoutes: FastifyPluginAsync<ApiDeps> = async (app, deps) => {
   listRoutes(app, deps);
   eventRoutes(app, deps);
   detailRoute(app, deps);
-  decisionRoutes(app, deps);
-  assignRoutes(app, deps);
+  decisionRoute(app, deps);
+  undoRoute(app, deps);
+  assignRoute(app, deps);
+  noteRoute(app, deps);
 };

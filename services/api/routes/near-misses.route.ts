@@ -91,35 +91,52 @@ const toDto = (r: NearMissRow) => ({
 
 const noNearMiss = (id: number) => new AppError('not_found', `no near miss ${id}`);
 
+const listSchema = {
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      reason: { type: 'string', enum: NEAR_MISS_REASONS },
+      language: { type: 'string', pattern: '^([a-z]{2}|und)$' },
+      decided: { type: 'boolean' },
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        nearMisses: { type: 'array', items: nearMissSchema },
+        limit: { type: 'integer' },
+        offset: { type: 'integer' },
+      },
+    },
+  },
+};
+
+const decisionSchema = {
+  params: idParams,
+  body: {
+    type: 'object',
+    required: ['decision'],
+    additionalProperties: false,
+    properties: {
+      decision: { type: 'string', enum: NEAR_MISS_DECISIONS },
+      label: { type: 'string', enum: FLAG_LABELS },
+      reason: { type: 'string', maxLength: 2000 },
+    },
+  },
+  response: { 200: nearMissSchema },
+};
+
 /** Near misses and uncovered-language samples: analysts call each one, and `vigil train` learns from the calls. */
 export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, queues }) => {
   app.get<{ Querystring: NearMissQuery }>(
     '/near-misses',
     {
       config: { roles: READERS },
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            reason: { type: 'string', enum: NEAR_MISS_REASONS },
-            language: { type: 'string', pattern: '^([a-z]{2}|und)$' },
-            decided: { type: 'boolean' },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-            offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              nearMisses: { type: 'array', items: nearMissSchema },
-              limit: { type: 'integer' },
-              offset: { type: 'integer' },
-            },
-          },
-        },
-      },
+      schema: listSchema,
     },
     async (request) => ({
       nearMisses: (await listNearMisses(db, request.query)).map(toDto),
@@ -132,20 +149,7 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
     '/near-misses/:id/decision',
     {
       config: { roles: DECIDERS },
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['decision'],
-          additionalProperties: false,
-          properties: {
-            decision: { type: 'string', enum: NEAR_MISS_DECISIONS },
-            label: { type: 'string', enum: FLAG_LABELS },
-            reason: { type: 'string', maxLength: 2000 },
-          },
-        },
-        response: { 200: nearMissSchema },
-      },
+      schema: decisionSchema,
     },
     async (request) => {
       const { id } = request.params;

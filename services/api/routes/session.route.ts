@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { appendAudit } from '../../../shared/repositories/audit.repository.js';
 import { createSession, deleteSession, findUserByEmail } from '../../../shared/repositories/user.repository.js';
 import { verifyLogin } from '../../../shared/password.js';
@@ -12,6 +12,35 @@ const user = {
   properties: { id: { type: 'integer' }, email: { type: 'string' }, role: { type: 'string' } },
 } as const;
 
+const loginSchema = {
+  body: {
+    type: 'object',
+    required: ['email', 'password'],
+    additionalProperties: false,
+    properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 } },
+  },
+  response: { 200: { type: 'object', properties: { user, csrfToken: { type: 'string' } } } },
+};
+
+/** Refuses a sign-in over the attempt limit, or any sign-in while the shared counts cannot be read. */
+async function refuseThrottled(
+  throttle: ReturnType<typeof loginThrottle>,
+  request: FastifyRequest<{ Body: { email: string } }>,
+): Promise<void> {
+  let wait: number | undefined;
+  try {
+    wait = await throttle(request);
+  } catch (err) {
+    // Without the shared counts there is no throttle: refuse rather than let guesses through.
+    request.log.warn({ err }, 'login throttle unavailable');
+    throw new AppError('unavailable', 'sign-in is unavailable for a moment, try again');
+  }
+  if (wait !== undefined)
+    throw new AppError('rate_limited', `too many sign-in attempts, try again in ${wait} s`, {
+      'retry-after': String(wait),
+    });
+}
+
 export const sessionRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, secureCookies, login }) => {
   const throttle = loginThrottle(app, login);
 
@@ -19,29 +48,10 @@ export const sessionRoutes: FastifyPluginAsync<RouteDeps> = async (app, { db, se
     '/login',
     {
       config: { public: true },
-      schema: {
-        body: {
-          type: 'object',
-          required: ['email', 'password'],
-          additionalProperties: false,
-          properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 } },
-        },
-        response: { 200: { type: 'object', properties: { user, csrfToken: { type: 'string' } } } },
-      },
+      schema: loginSchema,
     },
     async (request, reply) => {
-      let wait: number | undefined;
-      try {
-        wait = await throttle(request);
-      } catch (err) {
-        // Without the shared counts there is no throttle: refuse rather than let guesses through.
-        request.log.warn({ err }, 'login throttle unavailable');
-        throw new AppError('unavailable', 'sign-in is unavailable for a moment, try again');
-      }
-      if (wait !== undefined)
-        throw new AppError('rate_limited', `too many sign-in attempts, try again in ${wait} s`, {
-          'retry-after': String(wait),
-        });
+      await refuseThrottled(throttle, request);
       const found = await findUserByEmail(db, request.body.email);
       const ok = await verifyLogin(request.body.password, found?.password_hash);
       await db.transaction().execute((trx) =>

@@ -22,6 +22,20 @@ const toDto = (v: { id: number; name: string; query: string; created_at: Date })
   createdAt: v.created_at.toISOString(),
 });
 
+const saveViewSchema = {
+  // The query is the desk's own query string; it is only ever sent back to the items API, which validates it.
+  body: {
+    type: 'object',
+    required: ['name', 'query'],
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 80 },
+      query: { type: 'string', maxLength: 1000 },
+    },
+  },
+  response: { 201: viewSchema },
+};
+
 /** Each user's saved searches of the review desk; a user sees and changes only their own. */
 export const viewRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
   app.get(
@@ -39,19 +53,7 @@ export const viewRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) => {
     '/views',
     {
       config: { roles: READERS },
-      schema: {
-        // The query is the desk's own query string; it is only ever sent back to the items API, which validates it.
-        body: {
-          type: 'object',
-          required: ['name', 'query'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 80 },
-            query: { type: 'string', maxLength: 1000 },
-          },
-        },
-        response: { 201: viewSchema },
-      },
+      schema: saveViewSchema,
     },
     async (request, reply) => {
       const view = await db.transaction().execute(async (trx) => {

@@ -8,6 +8,33 @@ import { actorOf } from '../auth.js';
 /** Skipped lines named in an answer; the count is always exact. */
 const MAX_REPORTED = 100;
 
+const importSchema = {
+  body: {
+    type: 'object',
+    required: ['list', 'reason'],
+    additionalProperties: false,
+    properties: {
+      list: { type: 'string', minLength: 1, maxLength: 1_500_000 },
+      reason: { type: 'string', minLength: 5, maxLength: 2000 },
+      priority: { type: 'integer', minimum: 1, maximum: 5 },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        added: { type: 'integer' },
+        updated: { type: 'integer' },
+        skipped: { type: 'integer' },
+        skippedLines: {
+          type: 'array',
+          items: { type: 'object', properties: { line: { type: 'integer' }, reason: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
+
 /**
  * A watch-list pasted in the desk (t.me links or names, one a line), as `vigil sources import` takes a file:
  * admins only, one audited transaction; the ingest processes schedule the new sources at their next resync.
@@ -18,32 +45,7 @@ export const watchListRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db }) 
     {
       config: { roles: ['admin'] },
       bodyLimit: 2 * 1024 * 1024,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['list', 'reason'],
-          additionalProperties: false,
-          properties: {
-            list: { type: 'string', minLength: 1, maxLength: 1_500_000 },
-            reason: { type: 'string', minLength: 5, maxLength: 2000 },
-            priority: { type: 'integer', minimum: 1, maximum: 5 },
-          },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              added: { type: 'integer' },
-              updated: { type: 'integer' },
-              skipped: { type: 'integer' },
-              skippedLines: {
-                type: 'array',
-                items: { type: 'object', properties: { line: { type: 'integer' }, reason: { type: 'string' } } },
-              },
-            },
-          },
-        },
-      },
+      schema: importSchema,
     },
     async (request) => {
       const { entries, rejects } = parseWatchList(request.body.list);

@@ -3,7 +3,7 @@ import LinkHeader from 'http-link-header';
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
 import { capturePost, sha256Hex, type CapturedPost, type MediaRef } from '../../../shared/domain/post.js';
-import { FetchError } from '../http-fetcher.js';
+import { FetchError, type Fetched } from '../http-fetcher.js';
 import { FETCHER, decodeUtf8, isoTime, type Reject, type SourceReader } from '../source.js';
 
 type MastodonSourceConfig = Extract<SourceConfig, { kind: 'mastodon' }>;
@@ -82,6 +82,69 @@ function onInstance(link: string, page: string, instance: URL): string {
   return next.href;
 }
 
+function firstPage(config: MastodonSourceConfig, instance: URL, minId: string | undefined): URL {
+  const first = new URL(timelinePath(config), instance);
+  first.searchParams.set('limit', String(PAGE_SIZE));
+  if (!config.hashtag && config.local) first.searchParams.set('local', 'true');
+  if (minId) first.searchParams.set('min_id', minId);
+  return first;
+}
+
+function parseStatuses(bytes: Buffer): unknown {
+  const body = decodeUtf8(bytes);
+  try {
+    return body === undefined ? undefined : JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Pages {
+  posts: CapturedPost[];
+  rejects: Reject[];
+  /** The highest status id seen: the next poll's cursor. */
+  maxId: string;
+}
+
+/** One page's statuses as posts, or rejects where malformed. */
+function capturePage(
+  acc: Pages,
+  statuses: unknown[],
+  res: Fetched,
+  { url, channel, source }: { url: string; channel: string; source: string },
+): void {
+  const response = { size: res.body.length, sha256: sha256Hex(res.body) };
+  const kept = Object.fromEntries(
+    ['date', 'content-type', 'link', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']
+      .filter((h) => res.headers[h])
+      .map((h) => [h, res.headers[h]!]),
+  );
+  for (const item of statuses) {
+    const raw = Buffer.from(JSON.stringify(item));
+    const parsed = statusSchema.safeParse(item);
+    if (!parsed.success) {
+      acc.rejects.push({
+        reason: `${url}: malformed status (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+        raw,
+        context: { url },
+      });
+      continue;
+    }
+    const s = parsed.data;
+    if (BigInt(s.id) > BigInt(acc.maxId)) acc.maxId = s.id;
+    acc.posts.push(
+      toPost(s, raw, channel, source, {
+        url,
+        fetchedAt: res.fetchedAt,
+        fetcher: FETCHER,
+        status: res.status,
+        headers: kept,
+        response,
+      }),
+    );
+  }
+}
+
 /**
  * Hashtag or public timelines with `min_id` cursors: the first poll takes the newest page; later polls
  * ask for what is newer than the cursor and follow `Link: rel="prev"` while pages come back full.
@@ -90,28 +153,18 @@ export const readMastodon: SourceReader<MastodonSourceConfig> = async (config, c
   const cursor = cursorSchema.safeParse(ctx.cursor).data;
   const instance = new URL(config.instance);
   const channel = `${instance.host}/${config.hashtag ? `tags/${config.hashtag.toLowerCase()}` : config.local ? 'local' : 'public'}`;
-  const first = new URL(timelinePath(config), instance);
-  first.searchParams.set('limit', String(PAGE_SIZE));
-  if (!config.hashtag && config.local) first.searchParams.set('local', 'true');
-  if (cursor) first.searchParams.set('min_id', cursor.minId);
+  const first = firstPage(config, instance, cursor?.minId);
   // The token is the instance's: the fetcher sends it to that origin only, redirect hops included.
   const credentials = config.accessToken
     ? { origin: instance.origin, headers: { authorization: `Bearer ${config.accessToken}` } }
     : undefined;
 
-  const posts: CapturedPost[] = [];
-  const rejects: Reject[] = [];
-  let maxId = cursor?.minId ?? '0';
+  const acc: Pages = { posts: [], rejects: [], maxId: cursor?.minId ?? '0' };
+  const { posts, rejects } = acc;
   let url: string | undefined = first.toString();
   for (let page = 0; url && page < MAX_PAGES; page++) {
     const res = await ctx.fetcher.get(url, { credentials });
-    const body = decodeUtf8(res.body);
-    let statuses: unknown;
-    try {
-      statuses = body === undefined ? undefined : JSON.parse(body);
-    } catch {
-      statuses = undefined;
-    }
+    const statuses = parseStatuses(res.body);
     if (!Array.isArray(statuses)) {
       rejects.push({
         reason: `${url}: expected a JSON array of statuses`,
@@ -120,43 +173,14 @@ export const readMastodon: SourceReader<MastodonSourceConfig> = async (config, c
       });
       break;
     }
-    const response = { size: res.body.length, sha256: sha256Hex(res.body) };
-    const kept = Object.fromEntries(
-      ['date', 'content-type', 'link', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']
-        .filter((h) => res.headers[h])
-        .map((h) => [h, res.headers[h]!]),
-    );
-    for (const item of statuses as unknown[]) {
-      const raw = Buffer.from(JSON.stringify(item));
-      const parsed = statusSchema.safeParse(item);
-      if (!parsed.success) {
-        rejects.push({
-          reason: `${url}: malformed status (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
-          raw,
-          context: { url },
-        });
-        continue;
-      }
-      const s = parsed.data;
-      if (BigInt(s.id) > BigInt(maxId)) maxId = s.id;
-      posts.push(
-        toPost(s, raw, channel, ctx.sourceName, {
-          url,
-          fetchedAt: res.fetchedAt,
-          fetcher: FETCHER,
-          status: res.status,
-          headers: kept,
-          response,
-        }),
-      );
-    }
+    capturePage(acc, statuses, res, { url, channel, source: ctx.sourceName });
     // Newer pages exist only while pages come back full; without a cursor the newest page is enough.
     const prev = res.headers.link ? LinkHeader.parse(res.headers.link).rel('prev')[0]?.uri : undefined;
     url = cursor && statuses.length >= PAGE_SIZE && prev ? onInstance(prev, res.url, instance) : undefined;
     if (url) checkBudget(res.headers);
   }
   posts.sort((a, b) => (BigInt(a.externalId) < BigInt(b.externalId) ? -1 : 1));
-  return { posts, rejects, cursor: maxId === '0' ? ctx.cursor : { minId: maxId }, more: false };
+  return { posts, rejects, cursor: acc.maxId === '0' ? ctx.cursor : { minId: acc.maxId }, more: false };
 };
 
 function toPost(

@@ -3,7 +3,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
 import { capturePost, sha256Hex, type CapturedPost, type MediaRef } from '../../../shared/domain/post.js';
-import { FETCHER, decodeUtf8, type Reject, type SourceReader } from '../source.js';
+import { FETCHER, decodeUtf8, type ReadContext, type Reject, type SourceReader } from '../source.js';
+import type { Fetched } from '../http-fetcher.js';
 
 type RssSourceConfig = Extract<SourceConfig, { kind: 'rss' }>;
 
@@ -134,53 +135,35 @@ function itemSlices(xml: string, atom: boolean, count: number): string[] | undef
   return slices.length === count ? slices : undefined;
 }
 
-/** RSS 2.0 and Atom with conditional GET; items are keyed by guid, id, or their link without tracking parameters. */
-export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
-  const cursor = cursorSchema.safeParse(ctx.cursor).data ?? {};
-  const headers: Record<string, string> = {};
-  if (cursor.etag) headers['if-none-match'] = cursor.etag;
-  if (cursor.lastModified) headers['if-modified-since'] = cursor.lastModified;
-  const res = await ctx.fetcher.get(config.url, { headers, accept: [304] });
-  if (res.status === 304) return { posts: [], rejects: [], cursor: ctx.cursor, more: false };
+type Feed = { atom: boolean; items: Item[]; title: string } | { fault: string };
 
-  const next = {
-    ...(res.headers.etag ? { etag: res.headers.etag } : {}),
-    ...(res.headers['last-modified'] ? { lastModified: res.headers['last-modified'] } : {}),
-  };
-  const reject = (reason: string): Reject => ({
-    reason: `${config.url}: ${reason}`,
-    raw: res.body.subarray(0, 1024 * 1024),
-    context: { url: config.url, status: res.status },
-  });
-  const xml = decodeUtf8(res.body);
-  if (xml === undefined)
-    return { posts: [], rejects: [reject('the feed is not valid UTF-8')], cursor: next, more: false };
+/** The feed's items and title, or why it cannot be read as RSS 2.0 or Atom. */
+function parseFeed(xml: string): Feed {
   const valid = XMLValidator.validate(xml);
-  if (valid !== true)
-    return {
-      posts: [],
-      rejects: [reject(`not well-formed XML (${valid.err.msg}, line ${valid.err.line})`)],
-      cursor: next,
-      more: false,
-    };
+  if (valid !== true) return { fault: `not well-formed XML (${valid.err.msg}, line ${valid.err.line})` };
   let doc: Record<string, Record<string, unknown> | undefined>;
   try {
     doc = parser.parse(xml) as typeof doc;
   } catch (err) {
-    return {
-      posts: [],
-      rejects: [reject(`not well-formed XML (${(err as Error).message})`)],
-      cursor: next,
-      more: false,
-    };
+    return { fault: `not well-formed XML (${(err as Error).message})` };
   }
   const channel = doc.rss?.channel as Record<string, unknown> | undefined;
   const atom = !channel && doc.feed !== undefined;
-  if (!channel && !atom)
-    return { posts: [], rejects: [reject('neither an RSS 2.0 channel nor an Atom feed')], cursor: next, more: false };
+  if (!channel && !atom) return { fault: 'neither an RSS 2.0 channel nor an Atom feed' };
   const items = atom ? atomEntries(doc.feed!) : rssItems(channel!);
-  const slices = itemSlices(xml, atom, items.length);
   const title = atom ? text(doc.feed!.title) : text(channel!.title);
+  return { atom, items, title };
+}
+
+/** Each item with an id as a post, its bytes cut from the feed where the cut agrees with the parse. */
+function feedPosts(
+  config: RssSourceConfig,
+  ctx: ReadContext,
+  res: Fetched,
+  { xml, feed, next }: { xml: string; feed: Exclude<Feed, { fault: string }>; next: Record<string, string> },
+): { posts: CapturedPost[]; rejects: Reject[] } {
+  const { atom, items, title } = feed;
+  const slices = itemSlices(xml, atom, items.length);
   const response = { size: res.body.length, sha256: sha256Hex(res.body) };
   const feedKey = cleanLink(config.url);
 
@@ -227,5 +210,31 @@ export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
       ),
     );
   });
-  return { posts, rejects, cursor: next, more: false };
+  return { posts, rejects };
+}
+
+/** RSS 2.0 and Atom with conditional GET; items are keyed by guid, id, or their link without tracking parameters. */
+export const readRss: SourceReader<RssSourceConfig> = async (config, ctx) => {
+  const cursor = cursorSchema.safeParse(ctx.cursor).data ?? {};
+  const headers: Record<string, string> = {};
+  if (cursor.etag) headers['if-none-match'] = cursor.etag;
+  if (cursor.lastModified) headers['if-modified-since'] = cursor.lastModified;
+  const res = await ctx.fetcher.get(config.url, { headers, accept: [304] });
+  if (res.status === 304) return { posts: [], rejects: [], cursor: ctx.cursor, more: false };
+
+  const next = {
+    ...(res.headers.etag ? { etag: res.headers.etag } : {}),
+    ...(res.headers['last-modified'] ? { lastModified: res.headers['last-modified'] } : {}),
+  };
+  const reject = (reason: string): Reject => ({
+    reason: `${config.url}: ${reason}`,
+    raw: res.body.subarray(0, 1024 * 1024),
+    context: { url: config.url, status: res.status },
+  });
+  const xml = decodeUtf8(res.body);
+  if (xml === undefined)
+    return { posts: [], rejects: [reject('the feed is not valid UTF-8')], cursor: next, more: false };
+  const feed = parseFeed(xml);
+  if ('fault' in feed) return { posts: [], rejects: [reject(feed.fault)], cursor: next, more: false };
+  return { ...feedPosts(config, ctx, res, { xml, feed, next }), cursor: next, more: false };
 };

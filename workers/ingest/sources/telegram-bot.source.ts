@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SourceConfig } from '../../../shared/config/config.js';
 import { capturePost, sha256Hex, type CapturedPost, type MediaRef } from '../../../shared/domain/post.js';
 import { FetchError } from '../http-fetcher.js';
-import { FETCHER, isoTime, type Reject, type SourceReader } from '../source.js';
+import { FETCHER, isoTime, type ReadContext, type Reject, type SourceReader } from '../source.js';
 
 type BotSourceConfig = Extract<SourceConfig, { kind: 'telegram-bot' }>;
 
@@ -150,20 +150,15 @@ function explain(err: TelegramError): Error {
   return new Error(`Bot API ${err.code}: ${err.description}`);
 }
 
-/**
- * Long-polls getUpdates through telegraf's client. Telegraf's own polling loop confirms a batch even
- * when handling it fails, so Vigil keeps the offset itself: it moves past a batch only after the
- * updates are queued (the cursor is saved after the enqueue), and Telegram keeps them until then.
- */
-export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx) => {
-  const cursor = cursorSchema.safeParse(ctx.cursor).data;
+/** One getUpdates call from `offset`; its errors say what went wrong without the token. */
+async function getUpdates(config: BotSourceConfig, ctx: ReadContext, offset: number): Promise<unknown[]> {
   const telegram = new Telegram(config.botToken, { apiRoot: config.apiRoot });
   // telegraf's connections pass the same outbound policy as every source's. Set after construction
   // because telegraf drops an agent given for an http:// apiRoot.
   telegram.options.agent = ctx.fetcher.agentFor(config.apiRoot);
   let updates: unknown[];
   try {
-    updates = await telegram.getUpdates(config.longPoll, BATCH, cursor?.offset ?? 0, UPDATE_TYPES);
+    updates = await telegram.getUpdates(config.longPoll, BATCH, offset, UPDATE_TYPES);
   } catch (err) {
     if (err instanceof TelegramError) throw explain(err);
     // Network and parse errors name the request URL, which holds the token: never let it into logs or the source row.
@@ -171,6 +166,60 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
   }
   if (!Array.isArray(updates))
     throw new Error('Bot API unreadable: getUpdates answered something other than a list of updates');
+  return updates;
+}
+
+function unknownType(u: Record<string, unknown>): string {
+  return `unknown update type (${
+    Object.keys(u)
+      .filter((k) => k !== 'update_id')
+      .join(', ') || 'empty'
+  })`;
+}
+
+function messagePost(
+  config: BotSourceConfig,
+  source: string,
+  m: Message,
+  raw: Buffer,
+  fetchedAt: string,
+): CapturedPost {
+  const channel = m.chat.username?.toLowerCase() ?? String(m.chat.id);
+  return capturePost(
+    {
+      source,
+      platform: 'telegram',
+      channel,
+      channelTitle: m.chat.title ?? null,
+      externalId: String(m.message_id),
+      url: m.chat.username ? `https://t.me/${m.chat.username}/${m.message_id}` : null,
+      author: m.author_signature ?? m.from?.username ?? m.sender_chat?.title ?? m.from?.first_name ?? null,
+      publishedAt: isoTime(m.date * 1000),
+      editedAt: m.edit_date ? isoTime(m.edit_date * 1000) : null,
+      text: m.text ?? m.caption ?? '',
+      replyTo: m.reply_to_message ? String(m.reply_to_message.message_id) : null,
+      forwardedFrom: forwardedFrom(m),
+      media: mediaOf(m),
+    },
+    raw,
+    'application/json',
+    {
+      url: `${config.apiRoot}/bot<token>/getUpdates`,
+      fetchedAt,
+      fetcher: `${FETCHER} telegraf`,
+      response: { size: raw.length, sha256: sha256Hex(raw) },
+    },
+  );
+}
+
+/**
+ * Long-polls getUpdates through telegraf's client. Telegraf's own polling loop confirms a batch even
+ * when handling it fails, so Vigil keeps the offset itself: it moves past a batch only after the
+ * updates are queued (the cursor is saved after the enqueue), and Telegram keeps them until then.
+ */
+export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx) => {
+  const cursor = cursorSchema.safeParse(ctx.cursor).data;
+  const updates = await getUpdates(config, ctx, cursor?.offset ?? 0);
   const posts: CapturedPost[] = [];
   const rejects: Reject[] = [];
   let offset = cursor?.offset ?? 0;
@@ -184,15 +233,7 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
     const parsed = type ? messageSchema.safeParse(u[type]) : undefined;
     if (updateId === undefined || !type || !parsed?.success) {
       rejects.push({
-        reason: `update ${updateId ?? '?'}: ${
-          !type
-            ? `unknown update type (${
-                Object.keys(u)
-                  .filter((k) => k !== 'update_id')
-                  .join(', ') || 'empty'
-              })`
-            : `malformed ${type}`
-        }`,
+        reason: `update ${updateId ?? '?'}: ${!type ? unknownType(u) : `malformed ${type}`}`,
         raw,
         context: { updateId },
       });
@@ -207,34 +248,7 @@ export const readTelegramBot: SourceReader<BotSourceConfig> = async (config, ctx
       });
       continue;
     }
-    const channel = m.chat.username?.toLowerCase() ?? String(m.chat.id);
-    posts.push(
-      capturePost(
-        {
-          source: ctx.sourceName,
-          platform: 'telegram',
-          channel,
-          channelTitle: m.chat.title ?? null,
-          externalId: String(m.message_id),
-          url: m.chat.username ? `https://t.me/${m.chat.username}/${m.message_id}` : null,
-          author: m.author_signature ?? m.from?.username ?? m.sender_chat?.title ?? m.from?.first_name ?? null,
-          publishedAt: isoTime(m.date * 1000),
-          editedAt: m.edit_date ? isoTime(m.edit_date * 1000) : null,
-          text: m.text ?? m.caption ?? '',
-          replyTo: m.reply_to_message ? String(m.reply_to_message.message_id) : null,
-          forwardedFrom: forwardedFrom(m),
-          media: mediaOf(m),
-        },
-        raw,
-        'application/json',
-        {
-          url: `${config.apiRoot}/bot<token>/getUpdates`,
-          fetchedAt,
-          fetcher: `${FETCHER} telegraf`,
-          response: { size: raw.length, sha256: sha256Hex(raw) },
-        },
-      ),
-    );
+    posts.push(messagePost(config, ctx.sourceName, m, raw, fetchedAt));
   }
   // A full batch means more are waiting: read again at once.
   return { posts, rejects, cursor: { offset }, more: updates.length >= BATCH };

@@ -63,6 +63,41 @@ function mediaOf(m: z.infer<typeof messageSchema>): MediaRef[] {
   return media;
 }
 
+type ExportFile = { path: string; size: number; sha256: string };
+
+/** One chat's messages as posts; malformed or oversized ones as rejects. */
+function readChat(
+  chat: z.infer<typeof chatSchema>,
+  file: ExportFile,
+  ctx: ReadContext,
+  { posts, rejects }: { posts: CapturedPost[]; rejects: Reject[] },
+): void {
+  const channel = chat.id !== undefined ? String(chat.id) : (chat.name ?? 'unknown');
+  for (const [index, item] of chat.messages.entries()) {
+    const raw = Buffer.from(JSON.stringify(item));
+    const message = messageSchema.safeParse(item);
+    if (!message.success) {
+      rejects.push({
+        reason: `message #${index} of chat ${channel}: ${message.error.issues[0]?.message}`,
+        raw,
+        context: { file, index },
+      });
+      continue;
+    }
+    const m = message.data;
+    if (m.type !== 'message') continue; // service messages (joins, pins, title changes) are not posts
+    if (raw.length > ctx.maxPostBytes) {
+      rejects.push({
+        reason: `message ${m.id} is ${raw.length} bytes, over the ${ctx.maxPostBytes}-byte limit`,
+        raw: raw.subarray(0, 1024 * 1024),
+        context: { file, id: m.id },
+      });
+      continue;
+    }
+    posts.push(toPost(m, raw, channel, chat.name ?? null, file, ctx));
+  }
+}
+
 export const readTelegramExport: SourceReader<ExportSourceConfig> = async (config, ctx) => {
   const path = resolve(config.path);
   const info = await stat(path);
@@ -98,32 +133,7 @@ export const readTelegramExport: SourceReader<ExportSourceConfig> = async (confi
   const file = { path, size: info.size, sha256: fileSha };
   const posts: CapturedPost[] = [];
   const rejects: Reject[] = [];
-  for (const chat of chats) {
-    const channel = chat.id !== undefined ? String(chat.id) : (chat.name ?? 'unknown');
-    for (const [index, item] of chat.messages.entries()) {
-      const raw = Buffer.from(JSON.stringify(item));
-      const message = messageSchema.safeParse(item);
-      if (!message.success) {
-        rejects.push({
-          reason: `message #${index} of chat ${channel}: ${message.error.issues[0]?.message}`,
-          raw,
-          context: { file, index },
-        });
-        continue;
-      }
-      const m = message.data;
-      if (m.type !== 'message') continue; // service messages (joins, pins, title changes) are not posts
-      if (raw.length > ctx.maxPostBytes) {
-        rejects.push({
-          reason: `message ${m.id} is ${raw.length} bytes, over the ${ctx.maxPostBytes}-byte limit`,
-          raw: raw.subarray(0, 1024 * 1024),
-          context: { file, id: m.id },
-        });
-        continue;
-      }
-      posts.push(toPost(m, raw, channel, chat.name ?? null, file, ctx));
-    }
-  }
+  for (const chat of chats) readChat(chat, file, ctx, { posts, rejects });
   return { posts, rejects, cursor, more: false };
 };
 

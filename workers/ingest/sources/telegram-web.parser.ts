@@ -57,6 +57,55 @@ function textOf($: cheerio.CheerioAPI, el: cheerio.Cheerio<Element>): string {
     .trim();
 }
 
+type Message = cheerio.Cheerio<Element>;
+
+/** The message's own text element, not one quoted in a reply or a link preview. */
+function ownText($: cheerio.CheerioAPI, msg: Message): Message {
+  return msg
+    .find('.tgme_widget_message_text')
+    .filter(
+      (_, t) =>
+        $(t).parents('.tgme_widget_message_text, .tgme_widget_message_reply, .tgme_widget_message_link_preview')
+          .length === 0,
+    )
+    .first();
+}
+
+function mediaOf($: cheerio.CheerioAPI, msg: Message): MediaRef[] {
+  const media: MediaRef[] = [];
+  msg.find('.tgme_widget_message_photo_wrap').each((_, p) => {
+    const url = backgroundUrl($(p).attr('style'));
+    media.push({
+      kind: 'photo',
+      ...(url ? { url } : {}),
+      ...($(p).attr('href') ? { fileName: $(p).attr('href')! } : {}),
+    });
+  });
+  msg.find('video[src]').each((_, v) => {
+    media.push({ kind: 'video', url: $(v).attr('src')! });
+  });
+  // A video's still frame: what the media worker reads in place of the video.
+  msg.find('.tgme_widget_message_video_thumb').each((_, t) => {
+    const url = backgroundUrl($(t).attr('style'));
+    if (url) media.push({ kind: 'video_thumbnail', url });
+  });
+  msg.find('.tgme_widget_message_document_title').each((_, d) => {
+    media.push({ kind: 'document', fileName: $(d).text().trim() });
+  });
+  return media;
+}
+
+function linkPreviewOf(msg: Message): WebPost['linkPreview'] {
+  const preview = msg.find('a.tgme_widget_message_link_preview').first();
+  return preview.length
+    ? {
+        url: preview.attr('href') ?? '',
+        title: preview.find('.link_preview_title').text().trim() || null,
+        description: preview.find('.link_preview_description').text().trim() || null,
+      }
+    : null;
+}
+
 /** Parses a t.me/s channel page (or one post's embed page). Malformed markup yields fewer posts, never a throw. */
 export function parseChannelPage(html: string): WebPage {
   const $ = cheerio.load(html, { sourceCodeLocationInfo: true });
@@ -68,35 +117,8 @@ export function parseChannelPage(html: string): WebPage {
     if (!channel || !Number.isSafeInteger(id)) return;
     const wrap = msg.closest('.tgme_widget_message_wrap');
     const located = (wrap.length ? wrap : msg).get(0)!.sourceCodeLocation;
-    const text = msg
-      .find('.tgme_widget_message_text')
-      .filter(
-        (__, t) =>
-          $(t).parents('.tgme_widget_message_text, .tgme_widget_message_reply, .tgme_widget_message_link_preview')
-            .length === 0,
-      )
-      .first();
-    const preview = msg.find('a.tgme_widget_message_link_preview').first();
-    const media: MediaRef[] = [];
-    msg.find('.tgme_widget_message_photo_wrap').each((__, p) => {
-      const url = backgroundUrl($(p).attr('style'));
-      media.push({
-        kind: 'photo',
-        ...(url ? { url } : {}),
-        ...($(p).attr('href') ? { fileName: $(p).attr('href')! } : {}),
-      });
-    });
-    msg.find('video[src]').each((__, v) => {
-      media.push({ kind: 'video', url: $(v).attr('src')! });
-    });
-    // A video's still frame: what the media worker reads in place of the video.
-    msg.find('.tgme_widget_message_video_thumb').each((__, t) => {
-      const url = backgroundUrl($(t).attr('style'));
-      if (url) media.push({ kind: 'video_thumbnail', url });
-    });
-    msg.find('.tgme_widget_message_document_title').each((__, d) => {
-      media.push({ kind: 'document', fileName: $(d).text().trim() });
-    });
+    const text = ownText($, msg);
+    const media = mediaOf($, msg);
     const forwarded = msg.find('.tgme_widget_message_forwarded_from_name').first();
     const reply = msg.find('a.tgme_widget_message_reply').attr('href');
     const views = msg.find('.tgme_widget_message_views').first().text();
@@ -111,13 +133,7 @@ export function parseChannelPage(html: string): WebPage {
       edited: /\bedited\b/.test(msg.find('.tgme_widget_message_meta').text()),
       forwardedFrom: forwarded.length ? forwarded.text().trim() || (forwarded.attr('href') ?? null) : null,
       replyTo: reply ? (/\/(\d+)(?:\?|$)/.exec(reply)?.[1] ?? null) : null,
-      linkPreview: preview.length
-        ? {
-            url: preview.attr('href') ?? '',
-            title: preview.find('.link_preview_title').text().trim() || null,
-            description: preview.find('.link_preview_description').text().trim() || null,
-          }
-        : null,
+      linkPreview: linkPreviewOf(msg),
       media,
       service: msg.hasClass('service_message'),
     });
