@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
  * Russian package; Ukrainian's Cyrillic model reads Russian posters well enough to classify them.
  * tesseract.js itself takes its worker script and wasm core from node_modules under Node.
  */
-export const OCR_MODEL: Readonly<Record<string, string>> = {
+const OCR_MODEL: Readonly<Record<string, string>> = {
   en: 'eng',
   fr: 'fra',
   de: 'deu',
@@ -51,7 +51,7 @@ function modelDir(): string {
 }
 
 /** A post's language as OCR needs it: the tesseract model of a covered language other than English. */
-export function otherModel(language: string | undefined): string | undefined {
+function otherModel(language: string | undefined): string | undefined {
   const code = language ? OCR_MODEL[language] : undefined;
   return code === 'eng' ? undefined : code;
 }
@@ -96,7 +96,7 @@ const WORD = /\p{L}{3,}/gu;
 /**
  * The text of an image. With the post's language (its caption's) the image is read with that language's
  * model beside English; without it, in English, and again with another covered language's model when the
- * English reading looks like that language (a French poster read as English loses its accents and more).
+ * English reading looks like that language (read as English, a Polish poster's zł becomes "zt", a German für "fur").
  */
 async function recognise(
   engines: ReturnType<typeof ocrEngines>,
