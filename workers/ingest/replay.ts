@@ -26,23 +26,16 @@ const allPast = async (queues: Queues, queue: QueueName, ids: string[]) =>
  * once it is past they exist or are past too.
  */
 async function readSettled(queues: Queues, read: { job_ids: string[]; media_post_keys: string[] }): Promise<boolean> {
-  if (!(await allPast(queues, QueueName.Classify, read.job_ids))) return false;
   const media = read.media_post_keys.map(mediaJobIds);
-  const followUps = read.job_ids.flatMap((id) => Object.values(followUpJobIds(id)));
-  if (
-    !(await allPast(queues, QueueName.Alert, followUps)) ||
-    !(await allPast(
-      queues,
-      QueueName.Media,
-      media.map((m) => m.read),
-    ))
-  )
-    return false;
-  return allPast(
-    queues,
-    QueueName.Alert,
-    media.map((m) => m.alert),
-  );
+  // In the order the jobs add one another: a stage is asked only once the one before it is past.
+  const stages: [QueueName, string[]][] = [
+    [QueueName.Classify, read.job_ids],
+    [QueueName.Alert, read.job_ids.flatMap((id) => Object.values(followUpJobIds(id)))],
+    [QueueName.Media, media.map((m) => m.read)],
+    [QueueName.Alert, media.map((m) => m.alert)],
+  ];
+  for (const [queue, ids] of stages) if (!(await allPast(queues, queue, ids))) return false;
+  return true;
 }
 
 /**
