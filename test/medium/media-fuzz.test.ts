@@ -5,10 +5,10 @@ import { classify } from '../../shared/classifier/index.js';
 import { capturePost, type CapturedPost } from '../../shared/domain/post.js';
 import { directoryStore } from '../../shared/media/media-store.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
-import { createFetcher } from '../../workers/ingest/http-fetcher.js';
-import { mediaHandlers } from '../../workers/media/media.worker.js';
+import type { mediaHandlers } from '../../workers/media/media.worker.js';
 import { createImageReadPool, type ImageReadPool } from '../../workers/media/image-read-pool.js';
 import { mutations, pngBomb, SVG_POSTER } from '../support/bad-images.js';
+import { testMediaHandlers } from '../support/media-handlers.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
@@ -38,22 +38,12 @@ describe('bad images are quarantined with a reason and never fail the media work
       send(res, 200, f.body, { 'content-type': f.type });
     });
     reader = createImageReadPool({ size: 1, timeoutMs: 30_000 });
-    const fetcher = createFetcher({
-      timeoutMs: 5_000,
-      maxBytes: MAX_BYTES,
-      allowPrivateNetworks: 'loopback',
-      perHostIntervalMs: 0,
-    });
-    handlers = mediaHandlers({
+    handlers = testMediaHandlers({
       db: testDb.db,
       queues,
       store: directoryStore(tempDir()),
-      fetcher,
       reader,
-      log: testLog,
-      maxPixels: 40_000_000,
-      maxPerPost: 10,
-      orphanGrace: 60_000,
+      maxBytes: MAX_BYTES,
     });
   }, 60_000);
 

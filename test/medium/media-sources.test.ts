@@ -6,9 +6,9 @@ import { directoryStore, type MediaStore } from '../../shared/media/media-store.
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
 import { upsertSource } from '../../shared/repositories/source.repository.js';
-import { createFetcher } from '../../workers/ingest/http-fetcher.js';
-import { mediaHandlers } from '../../workers/media/media.worker.js';
+import type { mediaHandlers } from '../../workers/media/media.worker.js';
 import { createImageReadPool, type ImageReadPool } from '../../workers/media/image-read-pool.js';
+import { testMediaHandlers } from '../support/media-handlers.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { startFakeBotApi } from '../support/fake-bot-api.js';
@@ -52,23 +52,7 @@ describe('media capture from the Bot API (getFile), Mastodon and feeds', () => {
     );
     reader = createImageReadPool({ size: 1, timeoutMs: 30_000 });
     store = directoryStore(tempDir());
-    const fetcher = createFetcher({
-      timeoutMs: 5_000,
-      maxBytes: 5 * 1024 * 1024,
-      allowPrivateNetworks: 'loopback',
-      perHostIntervalMs: 0,
-    });
-    handlers = mediaHandlers({
-      db: testDb.db,
-      queues,
-      store,
-      fetcher,
-      reader,
-      log: testLog,
-      maxPixels: 40_000_000,
-      maxPerPost: 10,
-      orphanGrace: 60_000,
-    });
+    handlers = testMediaHandlers({ db: testDb.db, queues, store: store, reader, maxBytes: 5 * 1024 * 1024 });
   }, 60_000);
 
   afterAll(async () => {
