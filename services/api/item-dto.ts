@@ -1,5 +1,6 @@
 import { entitiesSchema, LABELS, rationaleSpanSchema } from '../../shared/domain/verdict.js';
 import type { ReviewItem } from '../../shared/domain/review-item.js';
+import { AppError } from './app-error.js';
 import { responseSchemaOf } from './schemas.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -101,3 +102,5 @@ export const toItemDto = (r: ReviewItem) => ({
     entities: r.classification.entities,
   },
 });
+
+export const noItem = (id: number) => new AppError('not_found', `no item ${id}`);
