@@ -53,6 +53,8 @@ export const mediaRefSchema = z.object({
 });
 
 const contextPost = z.object({ externalId: identifierSchema(200, 1), text: z.string().max(1000) });
+/** Neighbouring posts of the same channel from the same read, so a flagged post keeps its context. */
+export const postContextSchema = z.object({ before: z.array(contextPost).max(5), after: z.array(contextPost).max(5) });
 
 /** A post as captured, carried through the queues; only flagged posts are written to Postgres. */
 export const capturedPostSchema = z.object({
@@ -73,8 +75,7 @@ export const capturedPostSchema = z.object({
   media: z.array(mediaRefSchema).max(100),
   raw: z.object({ base64: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), contentType: z.string().max(200) }),
   capture: captureSchema,
-  /** Neighbouring posts of the same channel from the same read, so a flagged post keeps its context. */
-  context: z.object({ before: z.array(contextPost).max(5), after: z.array(contextPost).max(5) }).optional(),
+  context: postContextSchema.optional(),
 });
 
 export type CapturedPost = z.infer<typeof capturedPostSchema>;

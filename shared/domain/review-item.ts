@@ -1,7 +1,8 @@
 import type { PostContext } from './post.js';
 import type { Entities, RationaleSpan } from './verdict.js';
 
-export type ReviewStatus = 'new' | 'confirmed' | 'dismissed' | 'escalated';
+export const REVIEW_STATUSES = ['new', 'confirmed', 'dismissed', 'escalated'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** The flagged version of the post, with where it was read. */
 export interface ItemPost {

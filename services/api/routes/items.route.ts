@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { REVIEW_STATUSES } from '../../../shared/domain/review-item.js';
 import { LABELS } from '../../../shared/domain/verdict.js';
 import { alertsForItem } from '../../../shared/repositories/alert.repository.js';
 import { appendAudit, entityHistory } from '../../../shared/repositories/audit.repository.js';
@@ -115,7 +116,7 @@ function listRoutes(app: FastifyInstance, { db }: ApiDeps): void {
           additionalProperties: false,
           properties: {
             ...filterProperties,
-            status: { type: 'string', enum: ['new', 'confirmed', 'dismissed', 'escalated'] },
+            status: { type: 'string', enum: REVIEW_STATUSES },
             sort: { type: 'string', enum: ITEM_SORTS, default: 'newest' },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
             offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
@@ -155,9 +156,7 @@ function listRoutes(app: FastifyInstance, { db }: ApiDeps): void {
         response: {
           200: {
             type: 'object',
-            properties: Object.fromEntries(
-              ['new', 'confirmed', 'escalated', 'dismissed', 'all'].map((s) => [s, { type: 'integer' }]),
-            ),
+            properties: Object.fromEntries([...REVIEW_STATUSES, 'all'].map((s) => [s, { type: 'integer' }])),
           },
         },
       },

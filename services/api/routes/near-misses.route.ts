@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { NearMissRow } from '../../../shared/db/database.js';
 import {
   NEAR_MISS_DECISIONS,
   NEAR_MISS_REASONS,
@@ -17,77 +16,9 @@ import {
 import type { ApiDeps } from '../app.js';
 import { requestAuditCheckpoint } from '../audit-checkpoint.js';
 import { actorOf, DECIDERS, READERS } from '../auth.js';
+import { nearMissSchema, toNearMissDto } from '../near-miss-dto.js';
 import { idParams } from '../schemas.js';
 import { AppError } from '../app-error.js';
-
-const nullableString = { type: ['string', 'null'] } as const;
-
-// The response schema is also the output filter: a column not listed here never leaves the service.
-const nearMissSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    reason: { type: 'string', enum: NEAR_MISS_REASONS },
-    language: { type: 'string' },
-    createdAt: { type: 'string', format: 'date-time' },
-    post: {
-      type: 'object',
-      properties: {
-        source: { type: 'string' },
-        platform: { type: 'string' },
-        channel: { type: 'string' },
-        externalId: { type: 'string' },
-        url: nullableString,
-        publishedAt: nullableString,
-        text: { type: 'string' },
-      },
-    },
-    classification: {
-      type: 'object',
-      properties: {
-        classifier: { type: 'string' },
-        labels: { type: 'array', items: { type: 'string' } },
-        scores: { type: 'object', additionalProperties: { type: 'number' } },
-        /** The flag label an 'incitement' decision gets when the analyst names none. */
-        suggestedLabel: { type: 'string', enum: FLAG_LABELS },
-      },
-    },
-    decision: { type: ['string', 'null'], enum: [...NEAR_MISS_DECISIONS, null] },
-    decidedLabel: { type: ['string', 'null'], enum: [...FLAG_LABELS, null] },
-    decidedBy: { type: ['integer', 'null'] },
-    decidedAt: nullableString,
-    decisionReason: nullableString,
-  },
-} as const;
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-const toDto = (r: NearMissRow) => ({
-  id: r.id,
-  reason: r.reason,
-  language: r.language,
-  createdAt: r.created_at.toISOString(),
-  post: {
-    source: r.source,
-    platform: r.platform,
-    channel: r.channel,
-    externalId: r.external_id,
-    url: r.url,
-    publishedAt: iso(r.published_at),
-    text: r.text,
-  },
-  classification: {
-    classifier: r.classifier_version,
-    labels: r.labels,
-    scores: r.scores,
-    suggestedLabel: topFlagLabel(r.scores),
-  },
-  decision: r.decision,
-  decidedLabel: r.decided_label,
-  decidedBy: r.decided_by,
-  decidedAt: iso(r.decided_at),
-  decisionReason: r.decision_reason,
-});
 
 const noNearMiss = (id: number) => new AppError('not_found', `no near miss ${id}`);
 
@@ -139,7 +70,7 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
       schema: listSchema,
     },
     async (request) => ({
-      nearMisses: (await listNearMisses(db, request.query)).map(toDto),
+      nearMisses: (await listNearMisses(db, request.query)).map(toNearMissDto),
       limit: request.query.limit,
       offset: request.query.offset,
     }),
@@ -181,7 +112,7 @@ export const nearMissRoutes: FastifyPluginAsync<ApiDeps> = async (app, { db, que
       });
       if (!done) throw noNearMiss(id);
       await requestAuditCheckpoint(queues, request);
-      return toDto((await findNearMiss(db, id))!);
+      return toNearMissDto((await findNearMiss(db, id))!);
     },
   );
 };
