@@ -1,4 +1,4 @@
-import { foldLetters } from './normalize.js';
+import { foldLetters } from './glyphs.js';
 
 /**
  * The words and phrases behind each interpretable feature, matched on normalised text (lower case,
