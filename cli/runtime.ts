@@ -10,7 +10,7 @@ import { safeUrl, type Logger } from '../shared/logger.js';
 import { createMetrics, registerDbGauges, registerQueueGauges, type Metrics } from '../shared/metrics.js';
 import { registerCoverageGauges } from '../shared/coverage-metrics.js';
 import { QueueName } from '../shared/queues/queue.catalog.js';
-import { ensureJobScheduler, keepSchedulers } from '../shared/queues/job-schedulers.js';
+import { keepSchedulers } from '../shared/queues/job-schedulers.js';
 import { createQueues, type Queues } from '../shared/queues/queues.js';
 import { createRedis } from '../shared/queues/redis.js';
 import { quarantineFailedJob } from '../shared/repositories/quarantine.repository.js';
@@ -27,6 +27,7 @@ import { directoryStore } from '../shared/media/media-store.js';
 import { resyncSources, syncSources } from '../workers/ingest/source-schedule.js';
 import { closeWorkers, startWorker, type WorkerDeps } from '../workers/worker.runner.js';
 import { WORKER_KINDS, type Role, type WorkerKind } from './roles.js';
+import { scheduleAlertChores, scheduleDeliveryChores, scheduleMediaChores } from './chores.js';
 import { deskItemUrl } from '../shared/desk-url.js';
 
 // Persisting waits on Postgres commits, so it needs many jobs in flight (Little's law); classifying is CPU-bound.
@@ -41,43 +42,6 @@ const ingestConcurrency = (poolSize: number) =>
   Math.max(CONCURRENCY.ingest, Math.min(16, Math.floor((poolSize - 2) / 2)));
 /** After the workers, whatever is left (HTTP, queues, pools) gets this long to close; a query stuck on a lock would hold the pool for good. */
 const CLOSE_REST_MS = 5_000;
-
-/**
- * The deliverer's periodic chores, as BullMQ job schedulers (one runs at a time whatever the process count).
- * Re-asserted by keepSchedulers, so they come back when Redis loses them.
- */
-async function scheduleDeliveryChores(queues: Queues, alerts: Config['alerts']): Promise<void> {
-  const deliver = queues.byName[QueueName.Deliver];
-  await ensureJobScheduler(deliver, 'outbox-sweep', 15_000, { name: 'outbox.sweep', data: {} });
-  // Checked often enough that an escalation goes out within a quarter of its delay.
-  const escalateEvery = alerts.escalation
-    ? Math.min(15_000, Math.max(500, Math.round(alerts.escalation.after / 4)))
-    : 0;
-  if (alerts.escalation)
-    await ensureJobScheduler(deliver, 'alerts-escalate', escalateEvery, { name: 'alerts.escalate', data: {} });
-  else await deliver.removeJobScheduler('alerts-escalate');
-  if (alerts.telegram) await ensureJobScheduler(deliver, 'alertbot-poll', 2_000, { name: 'alertbot.poll', data: {} });
-  else await deliver.removeJobScheduler('alertbot-poll');
-}
-
-/** Media retention: unkept images are looked for this often (they are deleted once past config media.orphanGrace). */
-const MEDIA_PRUNE_EVERY_MS = 10 * 60_000;
-/** Near-miss retention, as a BullMQ job scheduler: one prune runs at a time whatever the process count. */
-const NEAR_MISS_PRUNE_EVERY_MS = 10 * 60_000;
-/**
- * The alert worker owns the audit checkpoint as well: it runs in every deployment (the pipeline cannot work
- * without it), already runs Postgres chores on job schedulers, and the API runs no BullMQ workers.
- */
-async function scheduleAlertChores(queues: Queues, audit: Config['audit']): Promise<void> {
-  await ensureJobScheduler(queues.byName[QueueName.Alert], 'near-miss-prune', NEAR_MISS_PRUNE_EVERY_MS, {
-    name: 'near-misses.prune',
-    data: {},
-  });
-  await ensureJobScheduler(queues.byName[QueueName.Alert], 'audit-checkpoint', audit.checkpointEvery, {
-    name: 'audit.checkpoint',
-    data: {},
-  });
-}
 
 /** Runs `fn`, waiting for it at most `ms`; what it leaves running is abandoned (the process is about to exit). */
 async function withinMs(ms: number, fn: () => Promise<unknown>): Promise<void> {
@@ -231,12 +195,7 @@ function startMediaWorker(p: Parts, deps: WorkerDeps): void {
     orphanGrace: config.media.orphanGrace,
   });
   p.workers.push(startWorker(QueueName.Media, handlers, deps, CONCURRENCY.media));
-  p.schedules.push(() =>
-    ensureJobScheduler(queues.byName[QueueName.Media], 'media-prune', MEDIA_PRUNE_EVERY_MS, {
-      name: 'media.prune',
-      data: {},
-    }),
-  );
+  p.schedules.push(() => scheduleMediaChores(queues));
 }
 
 /** Ingest, which also brings the sources in line with the config. */
