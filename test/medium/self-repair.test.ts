@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { classify } from '../../shared/classifier/index.js';
@@ -21,7 +20,7 @@ import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
 import { makePost } from '../support/factories.js';
 import { closeRuntimeTest } from '../support/runtime-test.js';
-import { loseSources } from '../support/db-faults.js';
+import { backdateAlert, loseSources } from '../support/db-faults.js';
 
 describe('a source whose row is gone (the database recreated empty)', () => {
   let h: IngestHarness;
@@ -152,7 +151,7 @@ describe('job schedulers after Redis lost them', () => {
       .transaction()
       .execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     // Older than the sweep's grace, as an alert whose job went with Redis' data would be.
-    await sql`update alert set created_at = now() - interval '2 minutes' where id = ${row!.id}`.execute(testDb.db);
+    await backdateAlert(testDb.db, row!.id, 120);
     const alert = await findAlertForDelivery(testDb.db, row!.id);
     if (!alert) throw new Error(`alert ${row!.id} not found`);
     return alert.idempotencyKey;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../shared/db/client.js';
 
 /**
@@ -15,4 +16,10 @@ export async function loseSources(db: Db, ids?: number[]): Promise<void> {
   let query = db.deleteFrom('source');
   if (ids) query = query.where('id', 'in', ids);
   await query.execute();
+}
+
+/** An alert whose delivery job went with Redis' data: written `seconds` ago, so the outbox sweep's grace is over. */
+export async function backdateAlert(db: Db, id: number, seconds: number): Promise<void> {
+  // created_at is never updated by the app, so its type refuses an update: only raw SQL can.
+  await sql`update alert set created_at = now() - make_interval(secs => ${seconds}) where id = ${id}`.execute(db);
 }
