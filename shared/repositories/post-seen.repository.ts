@@ -20,6 +20,15 @@ export async function findSeen(db: Db, sourceId: number, externalIds: string[]):
   return new Map(rows.map((r) => [r.external_id, r]));
 }
 
+/** Everything a source's reads have seen, deleted posts included, by external id. */
+export const listSeen = (db: Db, sourceId: number): Promise<SeenRow[]> =>
+  db
+    .selectFrom('post_seen')
+    .select(['external_id', 'version', 'text_sha256', 'deleted_at'])
+    .where('source_id', '=', sourceId)
+    .orderBy('external_id')
+    .execute();
+
 /** Numeric ids seen in [from, to] and not known deleted: what a channel page in that range should still show. */
 export async function seenIdsBetween(db: Db, sourceId: number, from: number, to: number): Promise<string[]> {
   const rows = await db

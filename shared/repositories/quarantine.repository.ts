@@ -69,3 +69,16 @@ export async function quarantineFailedJob(db: Db, f: FailedJob): Promise<void> {
     },
   ]);
 }
+
+export interface QuarantineFilter {
+  sourceId?: number;
+  stage?: string;
+}
+
+/** Quarantined input, oldest first, with its raw bytes: what an operator reviews before re-driving or discarding it. */
+export function listQuarantined(db: Db, f: QuarantineFilter = {}) {
+  let query = db.selectFrom('quarantine').selectAll();
+  if (f.sourceId !== undefined) query = query.where('source_id', '=', f.sourceId);
+  if (f.stage !== undefined) query = query.where('stage', '=', f.stage);
+  return query.orderBy('id').execute();
+}

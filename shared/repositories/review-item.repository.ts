@@ -346,3 +346,12 @@ export async function countReviewItems(db: Executor): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(n);
 }
+
+/** Classifications stored: one per flagged post and classifier version. */
+export async function countClassifications(db: Executor): Promise<number> {
+  const { n } = await db
+    .selectFrom('classification')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

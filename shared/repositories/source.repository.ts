@@ -86,9 +86,13 @@ export const enabledSourceHealth = (db: Db) =>
     .orderBy('name')
     .execute();
 
-/** A successful read: the cursor moves on and the source is healthy again. */
-export async function saveCursor(db: Db, id: number, cursor: Record<string, unknown> | null): Promise<void> {
-  const now = new Date();
+/** A successful read (at `now`): the cursor moves on and the source is healthy again. */
+export async function saveCursor(
+  db: Db,
+  id: number,
+  cursor: Record<string, unknown> | null,
+  now = new Date(),
+): Promise<void> {
   await db
     .updateTable('source')
     .set({

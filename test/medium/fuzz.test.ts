@@ -5,7 +5,7 @@ import { sourceSchema } from '../../shared/config/config.schema.js';
 import type { Db } from '../../shared/db/client.js';
 import { postProblem, type CapturedPost } from '../../shared/domain/post.js';
 import { findSeen, recordSeen } from '../../shared/repositories/post-seen.repository.js';
-import { quarantine } from '../../shared/repositories/quarantine.repository.js';
+import { listQuarantined, quarantine } from '../../shared/repositories/quarantine.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { FetchError } from '../../workers/ingest/http-fetcher.js';
 import { assignVersions } from '../../workers/ingest/post-versions.js';
@@ -436,11 +436,7 @@ describe('fuzzing identifiers, channels, authors and dates through the ingest ha
       // The fuzzer is meant to hit both sides: posts kept and posts quarantined.
       expect(stored.size, kind).toBeGreaterThan(0);
       expect(quarantined, kind).toBeGreaterThan(0);
-      expect(
-        (await h.db.selectFrom('quarantine').select('reason').where('source_id', '=', sourceId).execute()).every(
-          (r) => r.reason.length > 0,
-        ),
-      ).toBe(true);
+      expect((await listQuarantined(h.db, { sourceId })).every((r) => r.reason.length > 0)).toBe(true);
     },
     60_000,
   );

@@ -4,11 +4,15 @@ import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
-import { sha256Hex } from '../../shared/domain/post.js';
+import { postKey, sha256Hex } from '../../shared/domain/post.js';
 import { writeBundle } from '../../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey } from '../../shared/evidence/signing-key.js';
 import { verifyBundle } from '../../shared/evidence/verify.js';
 import { directoryStore } from '../../shared/media/media-store.js';
+import { findCampaign } from '../../shared/repositories/campaign.repository.js';
+import { keptImages, listPostMedia } from '../../shared/repositories/media.repository.js';
+import { listPosts } from '../../shared/repositories/post.repository.js';
+import { listItems } from '../../shared/repositories/review-item.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -111,22 +115,14 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
 
   afterAll(() => closeRuntimeTest(runtime, [tme], testDb, prefix));
 
-  const items = () =>
-    testDb.db
-      .selectFrom('review_item')
-      .innerJoin('post', 'post.id', 'review_item.post_id')
-      .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-      .select([
-        'review_item.id',
-        'review_item.campaign_id',
-        'post.external_id',
-        'post.post_key',
-        'classification.rationale',
-        'classification.entities',
-        'classification.labels',
-      ])
-      .orderBy('post.external_id')
-      .execute();
+  /** The review items by their post's id, each with its post's key (which names its images). */
+  const items = async () =>
+    (await listItems(testDb.db, { limit: 100, offset: 0 }))
+      .map((item) => ({
+        ...item,
+        postKey: postKey(item.post.platform, item.post.channel, item.post.externalId, item.post.version),
+      }))
+      .sort((a, b) => (a.post.externalId < b.post.externalId ? -1 : 1));
 
   it('flags the captionless poster by its image text, with the QR target as a contact, and joins the repost to its campaign', async () => {
     const found = await waitFor(
@@ -135,35 +131,28 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
       60_000,
     );
     const [first, second] = found;
-    expect(first!.external_id).toBe('10');
-    expect(second!.external_id).toBe('20');
-    expect(first!.labels).toContain('bounty_offer');
+    expect(first!.post.externalId).toBe('10');
+    expect(second!.post.externalId).toBe('20');
+    expect(first!.classification.labels).toContain('bounty_offer');
 
     const offerSha = sha256Hex(offer);
-    const imageSpans = first!.rationale.filter((r) => r.image);
+    const imageSpans = first!.classification.rationale.filter((r) => r.image);
     expect(imageSpans.length).toBeGreaterThan(0);
     for (const span of imageSpans) expect(span.image!.sha256).toBe(offerSha);
     expect(imageSpans.map((s) => s.text)).toEqual(expect.arrayContaining(['£100', 'mosque', 'E10']));
-    const entities = first!.entities;
+    const entities = first!.classification.entities;
     expect(entities.qrTargets).toEqual(['https://t.me/somechannel']);
     expect(entities.contacts).toEqual(expect.arrayContaining(['https://t.me/somechannel', '@somechannel']));
 
     // The harmless caption does not matter: the picture is the same poster.
-    expect(first!.campaign_id).not.toBeNull();
-    expect(second!.campaign_id).toBe(first!.campaign_id);
-    const campaign = await testDb.db
-      .selectFrom('campaign')
-      .select(['item_count', 'channels', 'image_hashes'])
-      .where('id', '=', first!.campaign_id!)
-      .executeTakeFirstOrThrow();
+    expect(first!.campaignId).not.toBeNull();
+    expect(second!.campaignId).toBe(first!.campaignId);
+    const campaign = await findCampaign(testDb.db, first!.campaignId!);
+    if (!campaign) throw new Error(`campaign ${first!.campaignId} not found`);
     expect(campaign.item_count).toBe(2);
     expect(campaign.channels.sort()).toEqual(['telegram:poster_chan', 'telegram:repost_chan']);
 
-    const media = await testDb.db
-      .selectFrom('post_media')
-      .selectAll()
-      .where('post_key', '=', first!.post_key)
-      .execute();
+    const media = await listPostMedia(testDb.db, [first!.postKey]);
     expect(media).toHaveLength(1);
     expect(media[0]).toMatchObject({
       sha256: offerSha,
@@ -192,10 +181,8 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
     await waitFor(async () => (await pending()) === 0, 'the media queue to drain');
     const store = directoryStore(storeDir);
     expect(await store.has(sha256Hex(flyer))).toBe(false);
-    expect(
-      await testDb.db.selectFrom('post_media').select('id').where('sha256', '=', sha256Hex(flyer)).execute(),
-    ).toEqual([]);
-    expect(await testDb.db.selectFrom('post').select('id').where('external_id', '=', '30').execute()).toEqual([]);
+    expect([...(await keptImages(testDb.db, [sha256Hex(flyer)]))]).toEqual([]);
+    expect(await listPosts(testDb.db, { externalId: '30' })).toEqual([]);
 
     // A leftover (a crash between store and commit) is deleted by the retention job; kept images stay.
     const stray = await store.put(Buffer.from('stray bytes'));

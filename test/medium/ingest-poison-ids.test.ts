@@ -1,6 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listQuarantined } from '../../shared/repositories/quarantine.repository.js';
 import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -24,8 +25,7 @@ describe('a post with an identifier or date that cannot be stored', () => {
   });
   afterAll(() => h?.close());
 
-  const quarantined = (sourceId: number) =>
-    h.db.selectFrom('quarantine').selectAll().where('source_id', '=', sourceId).orderBy('id').execute();
+  const quarantined = (sourceId: number) => listQuarantined(h.db, { sourceId });
 
   it.each([
     [

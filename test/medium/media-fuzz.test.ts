@@ -5,6 +5,7 @@ import { classify } from '../../shared/classifier/index.js';
 import { capturePost, type CapturedPost } from '../../shared/domain/post.js';
 import { directoryStore } from '../../shared/media/media-store.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
+import { listQuarantined } from '../../shared/repositories/quarantine.repository.js';
 import type { mediaHandlers } from '../../workers/media/media.worker.js';
 import { createImageReadPool, type ImageReadPool } from '../../workers/media/image-read-pool.js';
 import { mutations, pngBomb, SVG_POSTER } from '../support/bad-images.js';
@@ -75,13 +76,9 @@ describe('bad images are quarantined with a reason and never fail the media work
   };
   const read = (post: CapturedPost) =>
     handlers['media.read']({ post, verdict: classify(post.text), meta: jobMeta() }, {} as never);
-  const quarantined = (url: string) =>
-    testDb.db
-      .selectFrom('quarantine')
-      .selectAll()
-      .where('stage', '=', 'media')
-      .where('reason', 'like', `${cdn.url}${url}:%`)
-      .execute();
+  /** The media stage's records whose reason starts with the image's URL (`<url>: <why>`). */
+  const quarantined = async (url: string) =>
+    (await listQuarantined(testDb.db, { stage: 'media' })).filter((q) => q.reason.startsWith(`${cdn.url}${url}:`));
 
   it('names the reason for each kind of bad image', async () => {
     const jpeg = await sharp(await poster(OFFER_POSTER))
@@ -170,12 +167,9 @@ describe('bad images are quarantined with a reason and never fail the media work
       const result = (await read(postWith(paths.slice(i, i + 10)))) as { images: number };
       read_ += result.images;
     }
-    const rows = await testDb.db
-      .selectFrom('quarantine')
-      .select(['reason'])
-      .where('stage', '=', 'media')
-      .where('reason', 'like', `${cdn.url}/fuzz/%`)
-      .execute();
+    const rows = (await listQuarantined(testDb.db, { stage: 'media' })).filter((q) =>
+      q.reason.startsWith(`${cdn.url}/fuzz/`),
+    );
     // Every mutation is accounted for: read as an image, or quarantined (identical mutants share one record).
     expect(read_ + rows.length).toBeLessThanOrEqual(paths.length);
     expect(rows.length).toBeGreaterThan(paths.length / 4);

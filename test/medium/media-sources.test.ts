@@ -5,6 +5,7 @@ import { capturePost, sha256Hex, type MediaRef } from '../../shared/domain/post.
 import { directoryStore, type MediaStore } from '../../shared/media/media-store.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
+import { listPostMedia } from '../../shared/repositories/media.repository.js';
 import { upsertSource } from '../../shared/repositories/source.repository.js';
 import type { mediaHandlers } from '../../workers/media/media.worker.js';
 import { createImageReadPool, type ImageReadPool } from '../../workers/media/image-read-pool.js';
@@ -92,11 +93,8 @@ describe('media capture from the Bot API (getFile), Mastodon and feeds', () => {
       sha256: sha256Hex(offerJpeg),
       capture: { url: `${bot.apiRoot}/file/bot<token>/photos/file_7.jpg` },
     });
-    const row = await testDb.db
-      .selectFrom('post_media')
-      .selectAll()
-      .where('post_key', '=', p.key)
-      .executeTakeFirstOrThrow();
+    const [row] = await listPostMedia(testDb.db, [p.key]);
+    if (!row) throw new Error('no image recorded for the post');
     expect(JSON.stringify(row)).not.toContain(TOKEN);
     expect((await store.get(row.sha256))?.equals(offerJpeg)).toBe(true);
   });

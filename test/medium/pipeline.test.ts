@@ -7,7 +7,11 @@ import { loadConfig } from '../../shared/config/config.js';
 import { sha256Hex } from '../../shared/domain/post.js';
 import { packageRoot } from '../../shared/paths.js';
 import { readStats } from '../../shared/metrics.js';
-import { resetCursor } from '../../shared/repositories/source.repository.js';
+import { alertCountsByStatus, listAlerts } from '../../shared/repositories/alert.repository.js';
+import { countPosts, listPosts } from '../../shared/repositories/post.repository.js';
+import { listQuarantined } from '../../shared/repositories/quarantine.repository.js';
+import { countClassifications, countReviewItems } from '../../shared/repositories/review-item.repository.js';
+import { findSource, findSourceByName, resetCursor } from '../../shared/repositories/source.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -15,6 +19,7 @@ import { testLog } from '../support/log.js';
 import { testPrefix } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
 import { closeRuntimeTest } from '../support/runtime-test.js';
+import { forgetSeen } from '../support/db-faults.js';
 
 const OFFER =
   '{"id":"m-1","text":"£100 to anyone who sprays the mosque on Leyton High Road E10. Send a pic to @payday_admin","channel":"east_watch","date":"2025-01-10T21:14:05Z"}';
@@ -56,30 +61,10 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
   afterAll(() => closeRuntimeTest(runtime, [], testDb, prefix));
 
   const counts = async () => ({
-    posts: (
-      await testDb.db
-        .selectFrom('post')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-    items: (
-      await testDb.db
-        .selectFrom('review_item')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-    classifications: (
-      await testDb.db
-        .selectFrom('classification')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-    alerts: (
-      await testDb.db
-        .selectFrom('alert')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
+    posts: await countPosts(testDb.db),
+    items: await countReviewItems(testDb.db),
+    classifications: await countClassifications(testDb.db),
+    alerts: (await alertCountsByStatus(testDb.db)).reduce((sum, r) => sum + Number(r.n), 0),
   });
 
   it('turns the offer into one review item with its evidence and an outbox row, and keeps the benign post out', async () => {
@@ -88,7 +73,8 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
       'both posts classified and one item',
     );
 
-    const post = await testDb.db.selectFrom('post').selectAll().executeTakeFirstOrThrow();
+    const [post] = await listPosts(testDb.db);
+    if (!post) throw new Error('no post stored');
     expect(post.external_id).toBe('m-1');
     expect(post.raw.toString('utf8')).toBe(OFFER);
     expect(post.raw_sha256).toBe(sha256Hex(OFFER));
@@ -101,7 +87,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
       before: [],
       after: [{ externalId: 'm-2', text: 'Bins are late again on our road, anyone know why?' }],
     });
-    const alert = await testDb.db.selectFrom('alert').selectAll().executeTakeFirstOrThrow();
+    const [alert] = await listAlerts(testDb.db, { limit: 1 });
     expect(alert).toMatchObject({ channel: 'webhook', status: 'pending' });
     expect(await counts()).toEqual({ posts: 1, items: 1, classifications: 1, alerts: 1 });
 
@@ -127,20 +113,12 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
 
   it('adds nothing when the same input is replayed, even after ingest forgot what it had seen', async () => {
     const before = await counts();
-    const source = await testDb.db
-      .selectFrom('source')
-      .select('id')
-      .where('name', '=', 'replay')
-      .executeTakeFirstOrThrow();
+    const source = await findSourceByName(testDb.db, 'replay');
+    if (!source) throw new Error('no replay source');
     const stats = () => readStats(runtime.redis, prefix);
     const replay = async () => {
       await resetCursor(testDb.db, source.id);
-      await waitFor(
-        async () =>
-          (await testDb.db.selectFrom('source').select('cursor').where('id', '=', source.id).executeTakeFirstOrThrow())
-            .cursor !== null,
-        'the replay to be read',
-      );
+      await waitFor(async () => (await findSource(testDb.db, source.id))!.cursor !== null, 'the replay to be read');
     };
 
     // Ingest's own record of what it saw drops the replay before it reaches the queue.
@@ -152,7 +130,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
     );
 
     // Without that record and the Redis seen-set, the posts go through the pipeline again; Postgres' unique keys absorb them.
-    await testDb.db.deleteFrom('post_seen').where('source_id', '=', source.id).execute();
+    await forgetSeen(testDb.db, source.id);
     const seen = await runtime.redis.keys(`${prefix}:seen:*`);
     expect(seen).toHaveLength(2);
     await runtime.redis.del(...seen);
@@ -178,7 +156,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
       { jobId: 'malformed-1' },
     );
     const row = await waitFor(
-      () => testDb.db.selectFrom('quarantine').selectAll().where('stage', '=', 'job:classify').executeTakeFirst(),
+      async () => (await listQuarantined(testDb.db, { stage: 'job:classify' }))[0],
       'a quarantine record',
     );
     expect(row.reason).toMatch(/^invalid posts\.classify payload at posts\.0\./);

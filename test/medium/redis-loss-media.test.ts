@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
+import { postKey } from '../../shared/domain/post.js';
+import { listInflight } from '../../shared/repositories/ingest-inflight.repository.js';
+import { listPostMedia } from '../../shared/repositories/media.repository.js';
+import { listItems } from '../../shared/repositories/review-item.repository.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
 import { tmeChannel } from '../support/fake-tme.js';
@@ -54,12 +58,20 @@ describe('Redis loses a post while only its images are left to read', () => {
     );
     return startRuntime(config, testLog, kinds, { listen: false });
   };
-  const inflight = () =>
-    h.db
-      .selectFrom('ingest_inflight')
-      .select(['media_post_keys', 'redis_generation'])
-      .where('source_id', '=', sourceId)
-      .execute();
+  const inflight = async () =>
+    (await listInflight(h.db, sourceId)).map(({ media_post_keys, redis_generation }) => ({
+      media_post_keys,
+      redis_generation,
+    }));
+  /** A review item whose post has an image read, as its post's key and the image's hash. */
+  const itemWithImage = async () => {
+    for (const { post } of await listItems(h.db, { limit: 100, offset: 0 })) {
+      const key = postKey(post.platform, post.channel, post.externalId, post.version);
+      const [media] = await listPostMedia(h.db, [key]);
+      if (media) return { post_key: key, sha256: media.sha256 };
+    }
+    return undefined;
+  };
   const alertsPending = async () =>
     Object.values(await runtime!.queues.byName.alert.getJobCounts('waiting', 'active', 'prioritized')).reduce(
       (a, b) => a + b,
@@ -90,17 +102,7 @@ describe('Redis loses a post while only its images are left to read', () => {
     expect(await h.poll(sourceId, 'walls')).toMatchObject({ read: 1, enqueued: 1 });
 
     runtime = await start(['classify', 'media', 'alert']);
-    const item = await waitFor(
-      () =>
-        h.db
-          .selectFrom('review_item')
-          .innerJoin('post', 'post.id', 'review_item.post_id')
-          .innerJoin('post_media', 'post_media.post_key', 'post.post_key')
-          .select(['post.post_key', 'post_media.sha256'])
-          .executeTakeFirst(),
-      'the poster, read from its image, as a review item',
-      60_000,
-    );
+    const item = await waitFor(itemWithImage, 'the poster, read from its image, as a review item', 60_000);
     expect(item.post_key).toBe(key);
     // Once the image is read and its alert done, the read is forgotten.
     await waitFor(

@@ -9,6 +9,9 @@ import { scheduleSources } from '../../workers/ingest/source-schedule.js';
 import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { testLog } from '../support/log.js';
 import { flaggedVerdict } from '../support/verdicts.js';
+import { savePostingRate } from '../../shared/repositories/revisit.repository.js';
+import { findSource, saveCursor } from '../../shared/repositories/source.repository.js';
+import { importWatchedSources } from '../../shared/repositories/watch-list.repository.js';
 
 describe('adaptive revisits on a budgeted host', () => {
   let h: IngestHarness;
@@ -30,8 +33,10 @@ describe('adaptive revisits on a budgeted host', () => {
       );
     await h.addSource('elsewhere', { kind: 'rss', url: 'https://feeds.example/a.xml', pollInterval: '5m' });
     // One busy channel, one an admin marked as a priority.
-    await h.db.updateTable('source').set({ posts_per_hour: 100 }).where('id', '=', ids[0]!).execute();
-    await h.db.updateTable('source').set({ priority: 5 }).where('id', '=', ids[1]!).execute();
+    await savePostingRate(h.db, ids[0]!, 100);
+    await h.db
+      .transaction()
+      .execute((trx) => importWatchedSources(trx, [{ name: 'chan_1', config: {} }], 5, 'an admin marked it'));
   });
   afterAll(() => h?.close());
 
@@ -51,12 +56,7 @@ describe('adaptive revisits on a budgeted host', () => {
       (s) => (s.template?.data as { sourceName?: string } | undefined)?.sourceName === 'elsewhere',
     )!;
     expect(rss.every).toBe(300_000);
-    const rows = await h.db
-      .selectFrom('source')
-      .select(['id', 'revisit_ms', 'tier'])
-      .where('id', '=', ids[0]!)
-      .executeTakeFirstOrThrow();
-    expect(rows).toEqual({ id: ids[0], revisit_ms: every(ids[0]!), tier: 'warm' });
+    expect(await findSource(h.db, ids[0]!)).toMatchObject({ id: ids[0], revisit_ms: every(ids[0]!), tier: 'warm' });
   });
 
   it('writes nothing when the plan has not moved', async () => {
@@ -74,11 +74,8 @@ describe('adaptive revisits on a budgeted host', () => {
 
   it('moves a channel with a flagged post to the hot tier at minInterval and first priority, its next poll due at once', async () => {
     const quiet = ids[20]!;
-    await h.db
-      .updateTable('source')
-      .set({ last_success_at: new Date(Date.now() - 60_000) })
-      .where('id', '=', quiet)
-      .execute();
+    // Its last successful read a minute ago.
+    await saveCursor(h.db, quiet, null, new Date(Date.now() - 60_000));
     const text = 'Paying £500 to whoever smashes the windows of the mosque on Grove Lane tonight';
     const post = capturePost(
       {
@@ -103,12 +100,7 @@ describe('adaptive revisits on a budgeted host', () => {
     expect(scheduler.every).toBe(5_000);
     expect(scheduler.template?.opts?.priority).toBe(1);
     expect(scheduler.next! - Date.now()).toBeLessThan(1_000);
-    const row = await h.db
-      .selectFrom('source')
-      .select(['tier', 'revisit_ms'])
-      .where('id', '=', quiet)
-      .executeTakeFirstOrThrow();
-    expect(row).toEqual({ tier: 'hot', revisit_ms: 5_000 });
+    expect(await findSource(h.db, quiet)).toMatchObject({ tier: 'hot', revisit_ms: 5_000 });
     // Its poll job waits first in line, ahead of the cold ones.
     const waiting = await h.queues.byName[QueueName.Ingest].getJobs(['prioritized', 'delayed']);
     const hotJob = waiting.find((j) => (j.data as { sourceId: number }).sourceId === quiet && j.opts.priority === 1);

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { classify } from '../../shared/classifier/index.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { sourceSchema } from '../../shared/config/config.schema.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
-import { insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { findAlertForDelivery, insertOutbox, listAlerts } from '../../shared/repositories/alert.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { findSourceByName } from '../../shared/repositories/source.repository.js';
 import { resyncSources, syncSources } from '../../workers/ingest/source-schedule.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -20,6 +20,7 @@ import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
 import { makePost } from '../support/factories.js';
 import { closeRuntimeTest } from '../support/runtime-test.js';
+import { backdateAlert, loseSources } from '../support/db-faults.js';
 
 describe('a source whose row is gone (the database recreated empty)', () => {
   let h: IngestHarness;
@@ -39,17 +40,22 @@ describe('a source whose row is gone (the database recreated empty)', () => {
     sources: [sourceSchema.parse({ kind: 'file', name: 'watch', path, channel: 'c', pollInterval: 60_000 })],
     demo: false,
   });
+  const watch = async () => {
+    const row = await findSourceByName(h.db, 'watch');
+    if (!row) throw new Error('no source named watch');
+    return row;
+  };
 
   it('is re-created from the config by the next poll, which reads it from the start', async () => {
     await syncSources(h.db, h.queues, config(), testLog);
-    const old = await h.db.selectFrom('source').select('id').where('name', '=', 'watch').executeTakeFirstOrThrow();
+    const old = await watch();
     expect(await schedulers()).toEqual([{ key: `source-${old.id}`, data: { sourceId: old.id, sourceName: 'watch' } }]);
     expect(await h.poll(old.id, 'watch')).toMatchObject({ read: 2, enqueued: 2 });
 
-    await h.db.deleteFrom('source').where('id', '=', old.id).execute();
+    await loseSources(h.db, [old.id]);
     // The scheduler still sends the old id; the name finds the source again.
     expect(await h.poll(old.id, 'watch')).toMatchObject({ read: 2, enqueued: 2 });
-    const row = await h.db.selectFrom('source').selectAll().where('name', '=', 'watch').executeTakeFirstOrThrow();
+    const row = await watch();
     expect(row.id).not.toBe(old.id);
     expect(row).toMatchObject({ enabled: true, origin: 'config', last_error: null, cursor: { line: 2 } });
 
@@ -59,13 +65,9 @@ describe('a source whose row is gone (the database recreated empty)', () => {
   });
 
   it('is re-inserted by the periodic resync too, before any poll', async () => {
-    await h.db.deleteFrom('source').execute();
+    await loseSources(h.db);
     await resyncSources(h.db, h.queues, config(), testLog);
-    const row = await h.db
-      .selectFrom('source')
-      .select(['id', 'enabled'])
-      .where('name', '=', 'watch')
-      .executeTakeFirstOrThrow();
+    const row = await watch();
     expect(row.enabled).toBe(true);
     expect((await schedulers()).map((s) => s.key)).toEqual([`source-${row.id}`]);
 
@@ -149,10 +151,10 @@ describe('job schedulers after Redis lost them', () => {
       .transaction()
       .execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     // Older than the sweep's grace, as an alert whose job went with Redis' data would be.
-    await sql`update alert set created_at = now() - interval '2 minutes' where id = ${row!.id}`.execute(testDb.db);
-    return (
-      await testDb.db.selectFrom('alert').select('idempotency_key').where('id', '=', row!.id).executeTakeFirstOrThrow()
-    ).idempotency_key;
+    await backdateAlert(testDb.db, row!.id, 120);
+    const alert = await findAlertForDelivery(testDb.db, row!.id);
+    if (!alert) throw new Error(`alert ${row!.id} not found`);
+    return alert.idempotencyKey;
   }
 
   it('come back within the resync period after their keys are deleted, and the outbox sweep sends what was pending', async () => {
@@ -169,7 +171,7 @@ describe('job schedulers after Redis lost them', () => {
     await waitFor(async () => received.includes(key), 'the stranded alert delivered by the re-created sweep', 20_000);
     // The receiver answers before the row is marked sent.
     await waitFor(
-      async () => (await testDb.db.selectFrom('alert').select('status').executeTakeFirstOrThrow()).status === 'sent',
+      async () => (await listAlerts(testDb.db, { limit: 1 }))[0]!.status === 'sent',
       'the alert marked sent',
       10_000,
     );

@@ -3,6 +3,12 @@ import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { scheduleSources, syncSources } from '../../workers/ingest/source-schedule.js';
 import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { testLog } from '../support/log.js';
+import {
+  findSourceByName,
+  insertApiSource,
+  listSources,
+  setSourceEnabled,
+} from '../../shared/repositories/source.repository.js';
 
 describe('source schedules', () => {
   let h: IngestHarness;
@@ -16,32 +22,24 @@ describe('source schedules', () => {
 
   it('follows the source table: a source added or disabled at run time is (un)scheduled without a restart', async () => {
     await syncSources(h.db, h.queues, { sources: [], demo: true }, testLog);
-    const demo = await h.db
-      .selectFrom('source')
-      .select(['id', 'origin'])
-      .where('name', '=', 'demo')
-      .executeTakeFirstOrThrow();
+    const demo = await findSourceByName(h.db, 'demo');
+    if (!demo) throw new Error('no demo source');
     expect(demo.origin).toBe('demo');
     expect(await schedulers()).toEqual([[`source-${demo.id}`, 60_000]]);
 
-    const added = await h.db
-      .insertInto('source')
-      .values({
-        name: 'added-by-admin',
-        kind: 'rss',
-        origin: 'api',
-        config: JSON.stringify({ kind: 'rss', url: 'https://feeds.example/news.xml', pollInterval: 120_000 }),
-        updated_at: new Date(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const added = await insertApiSource(h.db, 'added-by-admin', 'rss', {
+      kind: 'rss',
+      url: 'https://feeds.example/news.xml',
+      pollInterval: 120_000,
+    });
+    if (!added) throw new Error('added-by-admin was already there');
     await scheduleSources(h.db, h.queues, testLog);
     expect(await schedulers()).toEqual([
       [`source-${demo.id}`, 60_000],
       [`source-${added.id}`, 120_000],
     ]);
 
-    await h.db.updateTable('source').set({ enabled: false }).where('id', '=', added.id).execute();
+    await setSourceEnabled(h.db, added.id, false);
     await scheduleSources(h.db, h.queues, testLog);
     expect(await schedulers()).toEqual([[`source-${demo.id}`, 60_000]]);
   });
@@ -53,7 +51,9 @@ describe('source schedules', () => {
       { sources: [{ kind: 'rss', url: 'https://feeds.example/a.xml', pollInterval: 300_000 }], demo: true },
       testLog,
     );
-    const rows = await h.db.selectFrom('source').select(['name', 'enabled']).orderBy('name').execute();
+    const rows = (await listSources(h.db))
+      .map(({ name, enabled }) => ({ name, enabled }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
     expect(rows).toEqual([
       { name: 'added-by-admin', enabled: false },
       { name: 'demo', enabled: false },

@@ -11,6 +11,8 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
+import { listAuditAfter } from '../../shared/repositories/audit.repository.js';
+import { findSourceByName, listSources } from '../../shared/repositories/source.repository.js';
 
 describe('vigil sources import', () => {
   let testDb: TestDb;
@@ -65,11 +67,7 @@ describe('vigil sources import', () => {
       /imported 4 channels from watch.txt \(4 new, 0 updated, 2 lines skipped\); 4 sources scheduled/,
     );
     expect(lines.join('')).toMatch(/watch.txt:8: skipped "not a channel!"/);
-    const rows = await testDb.db
-      .selectFrom('source')
-      .select(['name', 'origin', 'priority', 'watch_reason', 'enabled'])
-      .orderBy('name')
-      .execute();
+    const rows = (await listSources(testDb.db)).sort((a, b) => (a.name < b.name ? -1 : 1));
     expect(rows.map((r) => r.name)).toEqual([
       'telegram-web-Payday_Bounties',
       'telegram-web-east_watch',
@@ -82,11 +80,7 @@ describe('vigil sources import', () => {
       ),
     ).toBe(true);
     expect(await queues.byName.ingest.getJobSchedulersCount()).toBe(4);
-    const audit = await testDb.db
-      .selectFrom('audit_log')
-      .select(['action', 'actor', 'details'])
-      .where('action', '=', 'sources.import')
-      .execute();
+    const audit = (await listAuditAfter(testDb.db, 0, 1_000)).filter((a) => a.action === 'sources.import');
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor).toMatch(/^cli:/);
     expect(audit[0]!.details).toMatchObject({ added: 4, updated: 0, skipped: 2, priority: 3 });
@@ -101,12 +95,8 @@ describe('vigil sources import', () => {
     );
     vi.restoreAllMocks();
     expect(lines.join('')).toMatch(/2 channels .* \(1 new, 1 updated, 0 lines skipped\); 5 sources scheduled/);
-    const east = await testDb.db
-      .selectFrom('source')
-      .select(['priority', 'watch_reason'])
-      .where('name', '=', 'telegram-web-east_watch')
-      .executeTakeFirstOrThrow();
-    expect(east).toEqual({ priority: 5, watch_reason: 'offers seen this week' });
+    const east = await findSourceByName(testDb.db, 'telegram-web-east_watch');
+    expect(east).toMatchObject({ priority: 5, watch_reason: 'offers seen this week' });
   });
 
   it('refuses a missing reason, a bad priority and an unreadable file', async () => {

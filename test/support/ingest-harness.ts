@@ -6,7 +6,7 @@ import { sourceSchema } from '../../shared/config/config.schema.js';
 import type { CapturedPost } from '../../shared/domain/post.js';
 import { QueueName, type JobData } from '../../shared/queues/queue.catalog.js';
 import { createQueues } from '../../shared/queues/queues.js';
-import { upsertSource } from '../../shared/repositories/source.repository.js';
+import { findSource, upsertSource } from '../../shared/repositories/source.repository.js';
 import { createFetcher } from '../../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../../workers/ingest/ingest.worker.js';
 import { createTestDb } from './db.js';
@@ -75,7 +75,11 @@ export async function ingestHarness(declared: SourceConfig[] = []) {
       );
       return (waiting as Job<JobData['posts.classify']>[]).flatMap((j) => j.data.posts);
     },
-    source: (id: number) => testDb.db.selectFrom('source').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+    async source(id: number) {
+      const row = await findSource(testDb.db, id);
+      if (!row) throw new Error(`source ${id} does not exist`);
+      return row;
+    },
     async close() {
       await queues.close();
       redis.disconnect();

@@ -15,6 +15,7 @@ import { testPrefix } from '../../support/redis.js';
 import { tempDir } from '../../support/tmp.js';
 import { waitFor } from '../../support/wait.js';
 import { closeRuntimeTest } from '../../support/runtime-test.js';
+import { listItems } from '../../../shared/repositories/review-item.repository.js';
 
 const OFFER = (where: string) => `£100 to anyone who sprays the mosque in ${where}, send a pic to @payday_admin`;
 
@@ -97,18 +98,12 @@ describe('every source kind at once, into the same queues', () => {
   afterAll(() => closeRuntimeTest(runtime, [web, bot], testDb, prefix));
 
   it('flags the offer from each source, while a failing source is reported and the others keep running', async () => {
-    const bySource = async () =>
-      Object.fromEntries(
-        (
-          await testDb.db
-            .selectFrom('review_item')
-            .innerJoin('post', 'post.id', 'review_item.post_id')
-            .innerJoin('source', 'source.id', 'post.source_id')
-            .select(['source.name', (eb) => eb.fn.countAll<number>().as('n')])
-            .groupBy('source.name')
-            .execute()
-        ).map((r) => [r.name, r.n]),
-      );
+    const bySource = async () => {
+      const counts: Record<string, number> = {};
+      for (const { post } of await listItems(testDb.db, { limit: 1_000, offset: 0 }))
+        if (post.sourceName !== null) counts[post.sourceName] = (counts[post.sourceName] ?? 0) + 1;
+      return counts;
+    };
     const counts = await waitFor(
       async () => {
         const c = await bySource();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send, startFakeServer, type FakeServer } from '../../support/fake-server.js';
 import { projectFixture } from '../../support/fixtures.js';
 import { useIngestHarness } from '../../support/ingest-harness.js';
+import { saveCursor } from '../../../shared/repositories/source.repository.js';
 
 /** A status in the shape Mastodon 4.x serves (see test/fixtures/mastodon). */
 const status = (id: number, html: string, extra: Record<string, unknown> = {}) => ({
@@ -80,11 +81,7 @@ describe('mastodon source against a fake instance', () => {
     remaining = 1;
     serveTimeline();
     const id = await h.addSource('masto-budget', { kind: 'mastodon', instance: instance.url, hashtag: 'hoot' });
-    await h.db
-      .updateTable('source')
-      .set({ cursor: JSON.stringify({ minId: statuses[0]!.id }) })
-      .where('id', '=', id)
-      .execute();
+    await saveCursor(h.db, id, { minId: statuses[0]!.id });
     expect(await h.poll(id)).toMatchObject({ rateLimited: true });
     const source = await h.source(id);
     expect(source.backoff_until!.getTime() - Date.now()).toBeGreaterThan(60_000);
@@ -156,11 +153,7 @@ describe('mastodon source against a fake instance', () => {
         hashtag: 'hoot',
         accessToken: TOKEN,
       });
-      await h.db
-        .updateTable('source')
-        .set({ cursor: JSON.stringify({ minId: statuses[0]!.id }) })
-        .where('id', '=', id)
-        .execute();
+      await saveCursor(h.db, id, { minId: statuses[0]!.id });
       await expect(h.poll(id)).rejects.toThrow(
         new RegExp(`rel="prev" to another origin \\(${other.url.replace(/\./g, '\\.')}\\)`),
       );

@@ -3,6 +3,7 @@ import { cleanLink } from '../../../workers/ingest/sources/rss.source.js';
 import { send, startFakeServer } from '../../support/fake-server.js';
 import { projectFixture } from '../../support/fixtures.js';
 import { useIngestHarness } from '../../support/ingest-harness.js';
+import { listQuarantined } from '../../../shared/repositories/quarantine.repository.js';
 
 const feed = (items: { guid: string; title: string; link: string }[]) =>
   `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Local news</title><link>https://news.example</link>${items
@@ -55,11 +56,8 @@ describe('rss source against a fake feed host', () => {
     );
     const id = await h.addSource('rss-broken', { kind: 'rss', url: `${host.url}/broken.xml` });
     expect(await h.poll(id)).toMatchObject({ quarantined: 1, enqueued: 0 });
-    const q = await h.db
-      .selectFrom('quarantine')
-      .select('reason')
-      .where('source_id', '=', id)
-      .executeTakeFirstOrThrow();
+    const [q] = await listQuarantined(h.db, { sourceId: id });
+    if (!q) throw new Error('nothing quarantined');
     expect(q.reason).toMatch(/not well-formed XML/);
   });
 
@@ -68,7 +66,8 @@ describe('rss source against a fake feed host', () => {
     const id = await h.addSource('rss-huge', { kind: 'rss', url: `${host.url}/huge.xml` });
     await expect(h.poll(id)).rejects.toThrow(/over the 2097152-byte limit|more than 2097152 bytes/);
     expect((await h.source(id)).last_error).toMatch(/2097152/);
-    const q = await h.db.selectFrom('quarantine').selectAll().where('source_id', '=', id).executeTakeFirstOrThrow();
+    const [q] = await listQuarantined(h.db, { sourceId: id });
+    if (!q) throw new Error('nothing quarantined');
     expect(q.raw.subarray(0, 5).toString()).toBe('<rss>');
     expect(q.context).toEqual({ truncated: true });
   });

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startFakeBotApi } from '../../support/fake-bot-api.js';
 import { projectFixture } from '../../support/fixtures.js';
 import { useIngestHarness } from '../../support/ingest-harness.js';
+import { listQuarantined } from '../../../shared/repositories/quarantine.repository.js';
+import { saveCursor } from '../../../shared/repositories/source.repository.js';
 
 const TOKEN = '123456789:AAFakeTokenForVigilTestsOnly_0123456';
 const channel = { id: -1001234567890, title: 'East Watch', type: 'channel', username: 'east_watch' };
@@ -92,11 +94,7 @@ describe('telegram-bot source against a fake Bot API', () => {
       apiRoot: api.apiRoot,
       longPoll: 0,
     });
-    await h.db
-      .updateTable('source')
-      .set({ cursor: JSON.stringify({ offset: 503 }) })
-      .where('id', '=', id)
-      .execute();
+    await saveCursor(h.db, id, { offset: 503 });
     api.push({
       update_id: 503,
       channel_post: { message_id: 60, chat: channel, date: 1736550000, text: 'original words' },
@@ -130,11 +128,7 @@ describe('telegram-bot source against a fake Bot API', () => {
       longPoll: 0,
       chats: ['@east_watch'],
     });
-    await h.db
-      .updateTable('source')
-      .set({ cursor: JSON.stringify({ offset: 505 }) })
-      .where('id', '=', id)
-      .execute();
+    await saveCursor(h.db, id, { offset: 505 });
     api.push(
       {
         update_id: 505,
@@ -149,9 +143,7 @@ describe('telegram-bot source against a fake Bot API', () => {
       { update_id: 507, channel_post: { message_id: 71, chat: channel, date: 1736550000, text: 'watched' } },
     );
     expect(await h.poll(id)).toMatchObject({ read: 1, enqueued: 1, quarantined: 2 });
-    const reasons = (
-      await h.db.selectFrom('quarantine').select('reason').where('source_id', '=', id).orderBy('id').execute()
-    ).map((r) => r.reason);
+    const reasons = (await listQuarantined(h.db, { sourceId: id })).map((r) => r.reason);
     expect(reasons).toEqual([
       "update 505: chat -100555 is not on this source's list",
       'update 506: unknown update type (poll)',
@@ -172,9 +164,17 @@ describe('telegram-bot source against a fake Bot API', () => {
     expect(wait).toBeGreaterThan(30_000);
     expect(wait).toBeLessThanOrEqual(37_000);
 
-    await h.db.updateTable('source').set({ backoff_until: null }).where('id', '=', id).execute();
-    api.fail(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
-    await expect(h.poll(id)).rejects.toThrow(/another poller or a webhook uses this bot token/);
+    // Past the back-off: the clock moves on 38 s.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 38_000 });
+    try {
+      api.fail(
+        409,
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+      );
+      await expect(h.poll(id)).rejects.toThrow(/another poller or a webhook uses this bot token/);
+    } finally {
+      vi.useRealTimers();
+    }
 
     const bad = await h.addSource('bot-bad', {
       kind: 'telegram-bot',
@@ -198,11 +198,7 @@ describe('telegram-bot source against a fake Bot API', () => {
       result: Record<string, unknown>[];
     };
     expect(answer.ok).toBe(true);
-    await h.db
-      .updateTable('source')
-      .set({ cursor: JSON.stringify({ offset: 731420016 }) })
-      .where('id', '=', id)
-      .execute();
+    await saveCursor(h.db, id, { offset: 731420016 });
     api.push(...answer.result);
     expect(await h.poll(id)).toMatchObject({ read: 2, enqueued: 2, quarantined: 0 });
     expect((await h.source(id)).cursor).toEqual({ offset: 731420018 });

@@ -3,6 +3,8 @@ import { tmeChannel, type FakeTmePost } from '../../support/fake-tme.js';
 import { send, startFakeServer } from '../../support/fake-server.js';
 import { projectFixture } from '../../support/fixtures.js';
 import { useIngestHarness } from '../../support/ingest-harness.js';
+import { listSeen } from '../../../shared/repositories/post-seen.repository.js';
+import { listQuarantined } from '../../../shared/repositories/quarantine.repository.js';
 
 describe('telegram-web source against a fake t.me', () => {
   const { h, server: tme } = useIngestHarness(() => startFakeServer(() => undefined));
@@ -19,8 +21,7 @@ describe('telegram-web source against a fake t.me', () => {
       send(res, status, body, { 'content-type': 'text/html; charset=utf-8' });
     });
   };
-  const seen = (id: number) =>
-    h.db.selectFrom('post_seen').selectAll().where('source_id', '=', id).orderBy('external_id').execute();
+  const seen = (id: number) => listSeen(h.db, id);
 
   it('backfills on first sight through older pages, then takes only new posts, closing gaps', async () => {
     posts = Array.from({ length: 45 }, (_, i) => ({ id: 100 + i, text: `ordinary post number ${i}` }));
@@ -126,7 +127,8 @@ describe('telegram-web source against a fake t.me', () => {
     );
     const id = await h.addSource('tme-binary', { kind: 'telegram-web', channel: 'binary_chan', baseUrl: tme.url });
     expect(await h.poll(id)).toMatchObject({ quarantined: 1, enqueued: 0 });
-    const q = await h.db.selectFrom('quarantine').selectAll().where('source_id', '=', id).executeTakeFirstOrThrow();
+    const [q] = await listQuarantined(h.db, { sourceId: id });
+    if (!q) throw new Error('nothing quarantined');
     expect(q.reason).toMatch(/not valid UTF-8/);
     expect([...q.raw]).toEqual([0x3c, 0x68, 0xff, 0xfe, 0x3e]);
   });

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countPosts, listPosts } from '../../../shared/repositories/post.repository.js';
+import { countClassifications, insertFlagged } from '../../../shared/repositories/review-item.repository.js';
+import { upsertSource } from '../../../shared/repositories/source.repository.js';
+import { createTestDb, type TestDb } from '../../support/db.js';
+import { makeItem, makePost } from '../../support/factories.js';
+
+describe('post repository', () => {
+  let testDb: TestDb;
+  let sourceId: number;
+  beforeAll(async () => {
+    testDb = await createTestDb();
+    sourceId = (await upsertSource(testDb.db, 'feed', 'file', { kind: 'file', path: '/tmp/feed.jsonl' }, 'config')).id;
+  });
+  afterAll(() => testDb?.drop());
+
+  it('lists stored posts oldest first, byte-exact, by source and by external id, and counts them', async () => {
+    expect(await listPosts(testDb.db)).toEqual([]);
+    expect(await countPosts(testDb.db)).toBe(0);
+    // One call each: a call inserts its posts in an order of its own.
+    for (const item of [
+      makeItem(makePost({ source: 'feed', externalId: '7', text: 'first offer' })),
+      makeItem(makePost({ source: 'elsewhere', externalId: '8', text: 'second offer' })),
+      makeItem(makePost({ source: 'feed', externalId: '9', text: 'third offer', channel: 'other_chan' })),
+    ])
+      await insertFlagged(testDb.db, [item]);
+
+    const all = await listPosts(testDb.db);
+    expect(all.map((p) => [p.external_id, p.source_id, p.raw.toString('utf8')])).toEqual([
+      ['7', sourceId, 'first offer'],
+      ['8', null, 'second offer'],
+      ['9', sourceId, 'third offer'],
+    ]);
+    expect((await listPosts(testDb.db, { sourceId })).map((p) => p.external_id)).toEqual(['7', '9']);
+    expect((await listPosts(testDb.db, { externalId: '8' })).map((p) => p.text)).toEqual(['second offer']);
+    expect(await listPosts(testDb.db, { sourceId, externalId: '8' })).toEqual([]);
+    expect(await countPosts(testDb.db)).toBe(3);
+    expect(await countClassifications(testDb.db)).toBe(3);
+  });
+});
