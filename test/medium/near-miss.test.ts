@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../cli/runtime.js';
 import { buildApp } from '../../services/api/app.js';
@@ -25,6 +24,7 @@ import { classifyHandlers } from '../../workers/classify/classify.worker.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
 import { startWorker } from '../../workers/worker.runner.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { ageNearMisses } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -36,11 +36,6 @@ import { waitFor } from '../support/wait.js';
 const NEAR_MISS_CONFIG = { maxRows: 5_000, retentionDays: 30, uncoveredSamplePerDay: 20 };
 const kept = (externalId: string, text = `post ${externalId}`): KeptPost =>
   selectKept([{ post: makePost(externalId, text), verdict: nearMissVerdict() }]).nearMisses[0]!;
-/** Rows are never back-dated by the application (created_at is insert-only); tests age them by hand. */
-const ageIn = (db: TestDb['db']) => (externalIdLike: string, days: number) =>
-  sql`update near_miss set created_at = now() - make_interval(days => ${days}) where external_id like ${externalIdLike}`.execute(
-    db,
-  );
 const rowCount = (db: TestDb['db']) => countNearMisses(db);
 const idOf = async (db: TestDb['db'], externalId: string) =>
   (await listNearMisses(db, { limit: 100, offset: 0 })).find((r) => r.external_id === externalId)!.id;
@@ -48,11 +43,9 @@ const idOf = async (db: TestDb['db'], externalId: string) =>
 describe('near misses', () => {
   let testDb: TestDb;
   let analystId: number;
-  let age: ReturnType<typeof ageIn>;
 
   beforeAll(async () => {
     testDb = await createTestDb();
-    age = ageIn(testDb.db);
     analystId = (await createUser(testDb.db, 'analyst@example.org', 'analyst', null)).id;
   });
   afterAll(() => testDb?.drop());
@@ -99,7 +92,7 @@ describe('near misses', () => {
 
     it('deletes rows past retention, decided or not', async () => {
       await insertNearMisses(testDb.db, [kept('old-undecided'), kept('old-decided'), kept('fresh')]);
-      await age('old-%', 31);
+      await ageNearMisses(testDb.db, 'old-%', 31);
       const decided = await idOf(testDb.db, 'old-decided');
       await decideNearMiss(testDb.db, decided, {
         decision: 'incitement',
@@ -250,7 +243,7 @@ describe('near misses', () => {
 
   it('prunes by retention on a BullMQ job scheduler that the alert role sets up', async () => {
     await insertNearMisses(testDb.db, [kept('expired'), kept('fresh')]);
-    await age('expired', 8);
+    await ageNearMisses(testDb.db, 'expired', 8);
     const prefix = testPrefix();
     const config = loadConfig(
       {

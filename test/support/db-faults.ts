@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../shared/db/client.js';
 
 // What the application never does to its own rows, played behind its back: tampering, legacy rows, time
@@ -24,3 +25,9 @@ export const backdateLastSuccess = (db: Db, sourceId: number, at: Date) =>
 
 /** Every source back to unplanned, as before the revisit planner first ran (the planner only ever sets a plan). */
 export const forgetRevisitPlans = (db: Db) => db.updateTable('source').set({ tier: null, revisit_ms: null }).execute();
+
+/** Near misses kept `days` ago: created_at is insert-only (the application never backdates it), so raw SQL. */
+export const ageNearMisses = (db: Db, externalIdLike: string, days: number) =>
+  sql`update near_miss set created_at = now() - make_interval(days => ${days}) where external_id like ${externalIdLike}`.execute(
+    db,
+  );
