@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import { jsonb } from '../db/jsonb.js';
+import { anyText } from './bind-limit.js';
 
 export interface AuditEntry {
   actor: string;
@@ -169,3 +170,28 @@ export const entityHistory = (db: Kysely<Database>, entity: string, entityId: st
 /** Audit entries after `afterId`, oldest first: how an auditor pages through the whole log. */
 export const listAuditAfter = (db: Kysely<Database>, afterId: number, limit: number) =>
   db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+
+export interface AuditFilter {
+  entity?: string;
+  /** Entries about any of these entities (their ids as the log keeps them, text). */
+  entityIds?: string[];
+  action?: string;
+  /** Every action under a prefix ('bullboard.'). */
+  actionPrefix?: string;
+  /** Every actor under a prefix ('cli:', 'user:'). */
+  actorPrefix?: string;
+}
+
+/** A prefix as a LIKE pattern that matches nothing but the prefix, whatever it holds. */
+const startsWith = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** Audit entries matching every given filter, oldest first: what an auditor asks of the log (who did what, to what). */
+export function listAudit(db: Kysely<Database>, f: AuditFilter, limit = 1000) {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (f.entity !== undefined) query = query.where('entity', '=', f.entity);
+  if (f.entityIds !== undefined) query = query.where('entity_id', '=', anyText(f.entityIds));
+  if (f.action !== undefined) query = query.where('action', '=', f.action);
+  if (f.actionPrefix !== undefined) query = query.where('action', 'like', startsWith(f.actionPrefix));
+  if (f.actorPrefix !== undefined) query = query.where('actor', 'like', startsWith(f.actorPrefix));
+  return query.orderBy('id').limit(limit).execute();
+}

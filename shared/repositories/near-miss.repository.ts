@@ -40,17 +40,22 @@ export async function insertNearMisses(db: Executor, items: KeptPost[]): Promise
   return inserted;
 }
 
+/** Every row kept, decided or not. */
+export async function countNearMisses(db: Executor): Promise<number> {
+  const { n } = await db
+    .selectFrom('near_miss')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
 /**
  * Deletes the oldest undecided rows past `maxRows`. Decided rows are training data and go only with
  * retention. A transaction-level lock makes concurrent trims count the same table, so none over-deletes.
  */
 export async function trimNearMisses(trx: Transaction<Database>, maxRows: number): Promise<number> {
   await sql`select pg_advisory_xact_lock(hashtext('vigil.near_miss'))`.execute(trx);
-  const { n } = await trx
-    .selectFrom('near_miss')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const excess = n - maxRows;
+  const excess = (await countNearMisses(trx)) - maxRows;
   if (excess <= 0) return 0;
   const oldest = trx
     .selectFrom('near_miss')

@@ -29,6 +29,16 @@ export function listTokens(db: Executor, userId?: number) {
 export const findUser = (db: Executor, id: number) =>
   db.selectFrom('app_user').select(['id', 'email', 'role', 'disabled_at']).where('id', '=', id).executeTakeFirst();
 
+/** How many sessions an account has open (expired ones not yet swept count too). */
+export async function countSessions(db: Executor, userId: number): Promise<number> {
+  const { n } = await db
+    .selectFrom('session')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
 /**
  * Disables (or enables) an account. Disabling ends its sessions at once; its tokens already stop working
  * (every lookup requires an enabled user) and stay listed.

@@ -11,7 +11,15 @@ import { createDb } from '../../shared/db/client.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { hashPassword } from '../../shared/password.js';
 import { createRedis } from '../../shared/queues/redis.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import {
+  findSource,
+  findSourceByName,
+  insertApiSource,
+  listSources,
+  setSourceEnabled,
+} from '../../shared/repositories/source.repository.js';
 import { createApiToken, createUser, type AuthUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, withDatabase } from '../support/env.js';
@@ -71,15 +79,7 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
   describe('item views (custody entries) only from the desk itself', () => {
     let sut: FastifyInstance;
     let cookie: string;
-    const views = async () =>
-      (
-        await testDb.db
-          .selectFrom('audit_log')
-          .select('id')
-          .where('action', '=', 'item.view')
-          .where('entity_id', '=', String(itemId))
-          .execute()
-      ).length;
+    const views = async () => (await listAudit(testDb.db, { action: 'item.view', entityIds: [String(itemId)] })).length;
     const view = (headers: Record<string, string>) =>
       sut.inject({
         method: 'GET',
@@ -169,12 +169,8 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
       const sut = await api({ importDir });
       const ok = await create(sut, { kind: 'file', path: 'posts.jsonl' }, 'partner-posts');
       expect(ok.statusCode).toBe(201);
-      const stored = await testDb.db
-        .selectFrom('source')
-        .select('config')
-        .where('name', '=', 'partner-posts')
-        .executeTakeFirstOrThrow();
-      expect(stored.config).toMatchObject({ kind: 'file', path: realpathSync(join(importDir, 'posts.jsonl')) });
+      const stored = await findSourceByName(testDb.db, 'partner-posts');
+      expect(stored?.config).toMatchObject({ kind: 'file', path: realpathSync(join(importDir, 'posts.jsonl')) });
       expect(
         (await create(sut, { kind: 'telegram-export', path: join(importDir, 'chat', 'result.json') })).statusCode,
       ).toBe(201);
@@ -194,26 +190,19 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
         expect(res.statusCode, path).toBe(400);
         expect(res.json<{ message: string }>().message, path).toMatch(message);
       }
-      const paths = (await testDb.db.selectFrom('source').select('config').execute()).map(
-        (r) => (r.config as { path?: string }).path,
+      const paths = (await listSources(testDb.db)).map((r) =>
+        typeof r.config.path === 'string' ? r.config.path : undefined,
       );
       expect(paths.filter((p) => p && !p.startsWith(realpathSync(importDir)))).toEqual([]);
     });
 
     it('will not re-enable a file source added through the API whose path is outside the import directory', async () => {
       // As written before paths were checked.
-      const [row] = await testDb.db
-        .insertInto('source')
-        .values({
-          name: 'old-api-file',
-          kind: 'file',
-          origin: 'api',
-          enabled: false,
-          config: JSON.stringify({ kind: 'file', path: join(outside, 'secrets.jsonl') }),
-          updated_at: new Date(),
-        })
-        .returning('id')
-        .execute();
+      const row = await insertApiSource(testDb.db, 'old-api-file', 'file', {
+        kind: 'file',
+        path: join(outside, 'secrets.jsonl'),
+      });
+      await setSourceEnabled(testDb.db, row!.id, false);
       const sut = await api({ importDir });
       const res = await sut.inject({
         method: 'PATCH',
@@ -222,10 +211,7 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
         payload: { enabled: true, reason: 'Turn it back on' },
       });
       expect(res.statusCode).toBe(400);
-      expect(
-        (await testDb.db.selectFrom('source').select('enabled').where('id', '=', row!.id).executeTakeFirstOrThrow())
-          .enabled,
-      ).toBe(false);
+      expect(await findSource(testDb.db, row!.id)).toMatchObject({ enabled: false });
     });
   });
 

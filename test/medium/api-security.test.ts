@@ -5,10 +5,19 @@ import { buildApp, type ApiDeps } from '../../services/api/app.js';
 import { createMetrics, registerDbGauges } from '../../shared/metrics.js';
 import { createQueues, type Queues } from '../../shared/queues/queues.js';
 import { createRedis } from '../../shared/queues/redis.js';
-import { recordSourceError, saveCursor, upsertSource } from '../../shared/repositories/source.repository.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
+import { saveRevisitPlans } from '../../shared/repositories/revisit.repository.js';
+import {
+  findSource,
+  listSources,
+  recordSourceError,
+  saveCursor,
+  upsertSource,
+} from '../../shared/repositories/source.repository.js';
 import { createApiToken, createUser, ROLES } from '../../shared/repositories/user.repository.js';
 import type { UserRole } from '../../shared/db/database.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { backdateLastSuccess, forgetRevisitPlans, storeUnredactedSourceError } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -71,12 +80,8 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
   });
 
   it('stores a source error with the credentials in its URL redacted', async () => {
-    const row = await testDb.db
-      .selectFrom('source')
-      .select('last_error')
-      .where('id', '=', failingId)
-      .executeTakeFirstOrThrow();
-    expect(row.last_error).toBe(
+    const row = await findSource(testDb.db, failingId);
+    expect(row?.last_error).toBe(
       'GET https://reader:[redacted]@feeds.example.org/private.rss?access_token=[redacted] answered 500',
     );
   });
@@ -95,26 +100,23 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
 
   it('counts hot and overdue sources at /healthz, never naming them', async () => {
     const sut = await app();
-    await testDb.db
-      .updateTable('source')
-      .set({ tier: 'hot', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 30_000) })
-      .where('id', '!=', failingId)
-      .execute();
-    await testDb.db
-      .updateTable('source')
-      .set({ tier: 'cold', revisit_ms: 60_000, last_success_at: new Date(Date.now() - 600_000) })
-      .where('id', '=', failingId)
-      .execute();
+    const others = (await listSources(testDb.db)).filter((s) => s.id !== failingId);
+    await saveRevisitPlans(testDb.db, [
+      ...others.map((s) => ({ id: s.id, intervalMs: 60_000, tier: 'hot' })),
+      { id: failingId, intervalMs: 60_000, tier: 'cold' },
+    ]);
+    for (const s of others) await backdateLastSuccess(testDb.db, s.id, new Date(Date.now() - 30_000));
+    await backdateLastSuccess(testDb.db, failingId, new Date(Date.now() - 600_000));
     const res = await sut.inject({ method: 'GET', url: '/healthz' });
     expect(res.json<{ sources: unknown }>().sources).toEqual({ enabled: 2, failing: 1, hot: 1, overdue: 1 });
     expect(res.body).not.toMatch(/east-watch|private-feed|cold/);
-    await testDb.db.updateTable('source').set({ tier: null, revisit_ms: null }).execute();
+    await forgetRevisitPlans(testDb.db);
   });
 
   it('gives source names and errors at /api/health to signed-in users only, redacted even when stored before redaction', async () => {
     const sut = await app();
     // A row written by a version that stored errors as they came.
-    await testDb.db.updateTable('source').set({ last_error: LEAKY_ERROR }).where('id', '=', failingId).execute();
+    await storeUnredactedSourceError(testDb.db, failingId, LEAKY_ERROR);
     expect((await sut.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(401);
     for (const role of ROLES) {
       const res = await sut.inject({ method: 'GET', url: '/api/health', headers: headers[role] });
@@ -173,8 +175,7 @@ describe('what the API gives away: health, metrics, Bull Board', () => {
   describe('Bull Board', () => {
     let queues: Queues;
     const prefix = testPrefix();
-    const auditRows = () =>
-      testDb.db.selectFrom('audit_log').selectAll().where('action', 'like', 'bullboard.%').orderBy('id').execute();
+    const auditRows = () => listAudit(testDb.db, { actionPrefix: 'bullboard.' });
 
     let connection: ReturnType<typeof createRedis>;
 

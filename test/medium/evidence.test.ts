@@ -8,7 +8,8 @@ import { rawFileName, writeBundle } from '../../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey, type SigningKey } from '../../shared/evidence/signing-key.js';
 import { verifyBundle } from '../../shared/evidence/verify.js';
 import { packageRoot } from '../../shared/paths.js';
-import { appendAudit } from '../../shared/repositories/audit.repository.js';
+import { appendAudit, listAuditAfter } from '../../shared/repositories/audit.repository.js';
+import { markDeleted, recordSeen } from '../../shared/repositories/post-seen.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { upsertSource } from '../../shared/repositories/source.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -64,17 +65,8 @@ describe('evidence bundles', () => {
     const [second] = await insertFlagged(testDb.db, [{ post: post(2, V2), verdict: classify(V2) }]);
     itemId = second!.reviewItemId;
     const deletedAt = new Date(Date.UTC(2025, 0, 11, 8, 0));
-    await testDb.db
-      .insertInto('post_seen')
-      .values({
-        source_id: source.id,
-        external_id: '42',
-        version: 2,
-        text_sha256: 'x'.repeat(64),
-        deleted_at: deletedAt,
-      })
-      .execute();
-    await testDb.db.updateTable('post').set({ deleted_at: deletedAt }).where('external_id', '=', '42').execute();
+    await recordSeen(testDb.db, source.id, [{ externalId: '42', version: 2, textSha256: 'x'.repeat(64) }]);
+    await markDeleted(testDb.db, source.id, ['42'], deletedAt);
     await testDb.db.transaction().execute((trx) =>
       appendAudit(trx, {
         actor: 'user:analyst@example.org',
@@ -156,7 +148,7 @@ describe('evidence bundles', () => {
     expect(report).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(report).toContain('Deleted at the source');
     expect(report).toContain('<mark title="money">£200</mark>');
-    const audit = await testDb.db.selectFrom('audit_log').select('action').orderBy('id').execute();
+    const audit = await listAuditAfter(testDb.db, 0, 1000);
     expect(audit.map((a) => a.action)).toEqual(['item.view', 'evidence.export', 'evidence.export.sealed']);
   });
 

@@ -11,8 +11,9 @@ import { verifyBundle } from '../../shared/evidence/verify.js';
 import { packageRoot } from '../../shared/paths.js';
 import { appendAudit } from '../../shared/repositories/audit.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
-import { insertLinks, recordIncidents } from '../../shared/repositories/incident.repository.js';
-import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { incidentReportRaw } from '../../shared/repositories/evidence.repository.js';
+import { insertLinks, listIncidents, recordIncidents } from '../../shared/repositories/incident.repository.js';
+import { insertFlagged, setItemsCampaign } from '../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { tempDir } from '../support/tmp.js';
 import { builtVerdict } from '../support/verdicts.js';
@@ -113,7 +114,7 @@ describe('evidence bundle of a campaign: its linked incident reports and its cou
       const outcome = await assignCampaigns(trx, [{ reviewItemId: items.offer, input: offer }]);
       campaignId = outcome.get(items.offer)!.campaignId;
       // The claim joins the offer's campaign, whatever the matcher makes of two short posts.
-      await trx.updateTable('review_item').set({ campaign_id: campaignId }).where('id', '=', items.claim).execute();
+      await setItemsCampaign(trx, [items.claim], campaignId);
       const recorded = await recordIncidents(trx, [
         {
           post: news('n-1', NEWS, '2025-01-07T09:00:00Z'),
@@ -155,11 +156,11 @@ describe('evidence bundle of a campaign: its linked incident reports and its cou
         details: { campaignId, reason: 'named in the claim' },
       });
     });
-    report = await testDb.db
-      .selectFrom('incident_report')
-      .select(['id', 'raw', 'raw_sha256'])
-      .where('id', '=', reportId)
-      .executeTakeFirstOrThrow();
+    // The report as kept: its bytes, and the hash stored with it (listed with each of its incidents).
+    const { raw_sha256 } = (await listIncidents(testDb.db, { limit: 100, offset: 0 })).find(
+      (i) => i.id === linked['West Norwood Mosque'],
+    )!;
+    report = { id: reportId, raw: (await incidentReportRaw(testDb.db, [reportId])).get(reportId)!, raw_sha256 };
     bundle = join(dir, 'campaign.zip');
     await writeBundle(
       testDb.db,

@@ -4,6 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { readStats } from '../../shared/metrics.js';
+import { listAlerts } from '../../shared/repositories/alert.repository.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
+import { listIncidents } from '../../shared/repositories/incident.repository.js';
+import { listItems } from '../../shared/repositories/review-queue.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -130,6 +134,7 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
   let dutyAuth: Record<string, string>;
   const prefix = testPrefix();
   let offers: string;
+  const items = () => listItems(testDb.db, { limit: 1_000, offset: 0 });
 
   beforeAll(async () => {
     testDb = await createTestDb();
@@ -161,9 +166,7 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
     );
     runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
     await waitFor(
-      async () =>
-        (await testDb.db.selectFrom('review_item').select('id').where('campaign_id', 'is not', null).execute())
-          .length >= OFFERS.length,
+      async () => (await items()).filter((i) => i.campaignId !== null).length >= OFFERS.length,
       'the offers in their campaigns',
       30_000,
     );
@@ -177,22 +180,18 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
 
   afterAll(() => closeRuntimeTest(runtime, [host], testDb, prefix));
 
-  const incidents = () =>
-    testDb.db
-      .selectFrom('incident')
-      .leftJoin('incident_link', 'incident_link.incident_id', 'incident.id')
-      .innerJoin('incident_report', 'incident_report.id', 'incident.report_id')
-      .select([
-        'incident.id',
-        'incident.place_name',
-        'incident.road',
-        'incident.postcode_district',
-        'incident.act',
-        'incident_link.campaign_id',
-        'incident_report.url',
-      ])
-      .select((eb) => eb.fn<string>('to_char', ['incident.occurred_on', eb.val('YYYY-MM-DD')]).as('day'))
-      .execute();
+  const allIncidents = () => listIncidents(testDb.db, { limit: 10_000, offset: 0 });
+  /** One row per incident and campaign it is linked to; one with no campaign for an incident linked to none. */
+  const incidents = async () =>
+    (await allIncidents()).flatMap((i) =>
+      (i.links.length ? i.links.map((l) => l.campaignId) : [null]).map((campaignId) => ({
+        ...i,
+        campaign_id: campaignId,
+      })),
+    );
+  const linksOf = async (incidentId: number) => (await allIncidents()).find((i) => i.id === incidentId)?.links;
+  const alerts = async () => listAlerts(testDb.db, { limit: 10_000 });
+  const alertsFor = async (incidentId: number) => (await alerts()).filter((a) => a.incident_id === incidentId);
 
   it('links the reported sites to the offer that named them, with their dates, and nothing else', async () => {
     await waitFor(
@@ -202,16 +201,13 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
     );
     await waitFor(async () => (await incidents()).length >= 10, 'incidents recorded', 30_000);
     await waitFor(
-      async () => (await testDb.db.selectFrom('incident_link').select('incident_id').execute()).length >= 9,
+      async () => (await incidents()).filter((r) => r.campaign_id !== null).length >= 9,
       'incidents linked',
       30_000,
     );
-    const campaigns = await testDb.db
-      .selectFrom('campaign')
-      .innerJoin('review_item', 'review_item.campaign_id', 'campaign.id')
-      .innerJoin('post', 'post.id', 'review_item.post_id')
-      .select(['campaign.id', 'post.external_id'])
-      .execute();
+    const campaigns = (await items()).flatMap((i) =>
+      i.campaignId === null ? [] : [{ id: i.campaignId, external_id: i.post.externalId }],
+    );
     const london = campaigns.find((c) => c.external_id === 'o-1')!.id;
     const brum = campaigns.find((c) => c.external_id === 'o-2')!.id;
     // No news item is an offer: the only review items are the two offers.
@@ -220,7 +216,7 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
     const rows = await incidents();
     const londonSites = rows
       .filter((r) => r.campaign_id === london)
-      .map((r) => `${r.place_name ?? r.road ?? r.postcode_district} ${r.day}`);
+      .map((r) => `${r.place_name ?? r.road ?? r.postcode_district} ${r.occurred_on}`);
     expect(londonSites.length).toBeGreaterThanOrEqual(7);
     for (const site of [
       'West Norwood Mosque 2025-01-06',
@@ -246,18 +242,14 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
   });
 
   it('raises exactly one alert per linked incident, pointing at the offer, and none for the report alone', async () => {
-    const linked = await testDb.db.selectFrom('incident_link').select('incident_id').distinct().execute();
-    const alerts = await testDb.db
-      .selectFrom('alert')
-      .select(['incident_id', 'review_item_id', 'idempotency_key'])
-      .where('incident_id', 'is not', null)
-      .execute();
-    expect(alerts.map((a) => a.incident_id).sort()).toEqual(linked.map((l) => l.incident_id).sort());
-    expect(new Set(alerts.map((a) => a.idempotency_key)).size).toBe(alerts.length);
+    const linked = await listIncidents(testDb.db, { linked: true, limit: 10_000, offset: 0 });
+    const incidentAlerts = (await alerts()).filter((a) => a.incident_id !== null);
+    expect(incidentAlerts.map((a) => a.incident_id).sort()).toEqual(linked.map((l) => l.id).sort());
+    expect(new Set(incidentAlerts.map((a) => a.idempotency_key)).size).toBe(incidentAlerts.length);
     // The Manchester synagogue is kept as a report but links to nothing and pages nobody.
     const manchester = (await incidents()).find((r) => r.postcode_district === 'M25');
     expect(manchester?.campaign_id).toBeNull();
-    expect(alerts.some((a) => a.incident_id === manchester?.id)).toBe(false);
+    expect(incidentAlerts.some((a) => a.incident_id === manchester?.id)).toBe(false);
   });
 
   it('lists incidents by area and a campaign with its incidents over the API', async () => {
@@ -289,27 +281,13 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
 
   it('lets an analyst link and unlink an incident by hand, audited, with one alert per incident however often it is linked', async () => {
     const campaignOf = async (externalId: string) =>
-      (
-        await testDb.db
-          .selectFrom('review_item')
-          .innerJoin('post', 'post.id', 'review_item.post_id')
-          .select('review_item.campaign_id')
-          .where('post.external_id', '=', externalId)
-          .executeTakeFirstOrThrow()
-      ).campaign_id!;
+      (await items()).find((i) => i.post.externalId === externalId)!.campaignId!;
     const london = await campaignOf('o-1');
     const brum = await campaignOf('o-2');
     const manchester = (await incidents()).find((r) => r.postcode_district === 'M25')!;
-    const alertsOf = async (incidentId: number) =>
-      (await testDb.db.selectFrom('alert').select('id').where('incident_id', '=', incidentId).execute()).length;
+    const alertsOf = async (incidentId: number) => (await alertsFor(incidentId)).length;
     const audit = async (incidentId: number) =>
-      testDb.db
-        .selectFrom('audit_log')
-        .select(['action', 'actor', 'details'])
-        .where('entity', '=', 'incident')
-        .where('entity_id', '=', String(incidentId))
-        .orderBy('id')
-        .execute();
+      listAudit(testDb.db, { entity: 'incident', entityIds: [String(incidentId)] });
     const link = (incidentId: number, body: object, headers = auth) =>
       runtime.app!.inject({ method: 'POST', url: `/api/incidents/${incidentId}/links`, headers, payload: body });
     const unlink = (incidentId: number, campaignId: number, body: object, headers = auth) =>
@@ -342,13 +320,9 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
       linkedBy: `user:${analystId}`,
       alerts: 1,
     });
-    expect(
-      await testDb.db
-        .selectFrom('incident_link')
-        .select(['linked_by'])
-        .where('incident_id', '=', manchester.id)
-        .execute(),
-    ).toEqual([{ linked_by: `user:${analystId}` }]);
+    expect((await linksOf(manchester.id))?.map((l) => ({ linked_by: l.linkedBy }))).toEqual([
+      { linked_by: `user:${analystId}` },
+    ]);
     expect(await alertsOf(manchester.id)).toBe(1);
     expect((await link(manchester.id, { campaignId: london, reason: 'again' })).statusCode).toBe(409);
     const shown = (await runtime.app!.inject({ method: 'GET', url: `/api/campaigns/${london}`, headers: auth })).json<{
@@ -365,28 +339,14 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
       (await unlink(manchester.id, london, { reason: 'the Manchester group was a different offer' })).statusCode,
     ).toBe(204);
     expect((await unlink(manchester.id, london, { reason: 'twice' })).statusCode).toBe(404);
-    expect(
-      await testDb.db
-        .selectFrom('incident_link')
-        .select('campaign_id')
-        .where('incident_id', '=', manchester.id)
-        .execute(),
-    ).toEqual([]);
-    expect(
-      await testDb.db
-        .selectFrom('incident')
-        .innerJoin('incident_report', 'incident_report.id', 'incident.report_id')
-        .select('incident.id')
-        .where('incident.id', '=', manchester.id)
-        .execute(),
-    ).toHaveLength(1);
+    expect((await linksOf(manchester.id))?.map((l) => ({ campaign_id: l.campaignId }))).toEqual([]);
+    // listIncidents lists an incident with its report only.
+    expect((await allIncidents()).filter((i) => i.id === manchester.id)).toHaveLength(1);
     // Linked again, to another live campaign: still the one alert.
     const again = await link(manchester.id, { campaignId: brum, reason: 'second thoughts' });
     expect(again.json()).toMatchObject({ alerts: 0 });
     expect(await alertsOf(manchester.id)).toBe(1);
-    expect(
-      (await audit(manchester.id)).map((a) => [a.action, a.actor, (a.details as { reason: string }).reason]),
-    ).toEqual([
+    expect((await audit(manchester.id)).map((a) => [a.action, a.actor, a.details.reason])).toEqual([
       ['incident.link', 'user:analyst@example.org', 'the offer was reposted in a Manchester group'],
       ['incident.unlink', 'user:analyst@example.org', 'the Manchester group was a different offer'],
       ['incident.link', 'user:analyst@example.org', 'second thoughts'],
@@ -431,18 +391,9 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
       30_000,
     );
     const row = (await gurdwara())!;
-    const alerts = await testDb.db
-      .selectFrom('alert')
-      .select(['id', 'review_item_id'])
-      .where('incident_id', '=', row.id)
-      .execute();
-    expect(alerts).toHaveLength(1);
-    const offerItem = await testDb.db
-      .selectFrom('review_item')
-      .innerJoin('post', 'post.id', 'review_item.post_id')
-      .select('review_item.id')
-      .where('post.external_id', '=', 'o-3')
-      .executeTakeFirstOrThrow();
-    expect(alerts[0]!.review_item_id).toBe(offerItem.id);
+    const rowAlerts = await alertsFor(row.id);
+    expect(rowAlerts).toHaveLength(1);
+    const offerItem = (await items()).find((i) => i.post.externalId === 'o-3')!;
+    expect(rowAlerts[0]!.review_item_id).toBe(offerItem.id);
   });
 });

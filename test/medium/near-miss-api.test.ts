@@ -4,8 +4,8 @@ import { buildApp } from '../../services/api/app.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { hashPassword } from '../../shared/password.js';
 import { createRedis } from '../../shared/queues/redis.js';
-import { verifyAuditChain } from '../../shared/repositories/audit.repository.js';
-import { insertNearMisses } from '../../shared/repositories/near-miss.repository.js';
+import { listAudit, verifyAuditChain } from '../../shared/repositories/audit.repository.js';
+import { findNearMiss, insertNearMisses, listNearMisses } from '../../shared/repositories/near-miss.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -45,8 +45,7 @@ describe('near-miss API: listing, decisions, roles, CSRF and the audit log', () 
       { post: makePost('pl', 'Sto złotych za zdjęcie meczetu <script>x()</script>'), verdict: uncoveredVerdict('pl') },
     ]);
     await insertNearMisses(testDb.db, [...nearMisses, ...uncovered]);
-    for (const r of await testDb.db.selectFrom('near_miss').select(['id', 'external_id']).execute())
-      id[r.external_id] = r.id;
+    for (const r of await listNearMisses(testDb.db, { limit: 100, offset: 0 })) id[r.external_id] = r.id;
   });
   afterAll(async () => {
     await app?.close();
@@ -116,9 +115,7 @@ describe('near-miss API: listing, decisions, roles, CSRF and the audit log', () 
     expect(notWithLabel.statusCode).toBe(400);
     expect(notWithLabel.json()).toMatchObject({ error: 'bad_request', message: "a 'not' decision takes no label" });
     expect((await decide(999_999, { decision: 'not' })).statusCode).toBe(404);
-    expect(await testDb.db.selectFrom('near_miss').select('id').where('decision', 'is not', null).execute()).toEqual(
-      [],
-    );
+    expect(await listNearMisses(testDb.db, { decided: true, limit: 100, offset: 0 })).toEqual([]);
   });
 
   it('lets analysts and admins decide, not auditors or duty officers', async () => {
@@ -174,9 +171,7 @@ describe('near-miss API: listing, decisions, roles, CSRF and the audit log', () 
       });
     expect((await post({})).statusCode).toBe(403);
     expect((await post({ 'x-csrf-token': 'guess' })).statusCode).toBe(403);
-    expect(
-      await testDb.db.selectFrom('near_miss').select('decision').where('id', '=', id.pl!).executeTakeFirstOrThrow(),
-    ).toEqual({ decision: null });
+    expect(await findNearMiss(testDb.db, id.pl!)).toMatchObject({ decision: null });
     const ok = await post({ 'x-csrf-token': csrf });
     expect(ok.statusCode).toBe(200);
     // Nothing scored: the default is the first flag label.
@@ -188,12 +183,9 @@ describe('near-miss API: listing, decisions, roles, CSRF and the audit log', () 
   });
 
   it('writes every decision to the hash-chained audit log, with its label and reason', async () => {
-    const entries = await testDb.db
-      .selectFrom('audit_log')
-      .select(['actor', 'action', 'entity', 'entity_id', 'details'])
-      .where('entity', '=', 'near_miss')
-      .orderBy('id')
-      .execute();
+    const entries = (await listAudit(testDb.db, { entity: 'near_miss' })).map(
+      ({ actor, action, entity, entity_id, details }) => ({ actor, action, entity, entity_id, details }),
+    );
     expect(entries).toEqual([
       {
         actor: 'user:admin@example.org',

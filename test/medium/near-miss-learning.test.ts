@@ -9,6 +9,7 @@ import {
   decideNearMiss,
   insertNearMisses,
   listNearMissDecisions,
+  listNearMisses,
 } from '../../shared/repositories/near-miss.repository.js';
 import { listDecisions } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
@@ -47,14 +48,14 @@ describe("learning from analysts' near-miss decisions", () => {
     analystId = (await createUser(testDb.db, 'analyst@example.org', 'analyst', null)).id;
   });
   afterAll(() => testDb?.drop());
+  const idOf = async (text: string) =>
+    (await listNearMisses(testDb.db, { limit: 100, offset: 0 })).find((r) => r.text === text)!.id;
 
   it("turns near-miss decisions into examples: an incitement carries its label, a 'not' none", async () => {
     const { nearMisses } = selectKept(
       [CALL, CLAIM, NOT].map((text, i) => ({ post: makePost(`nm-${i}`, text), verdict: nearMissVerdict() })),
     );
     await insertNearMisses(testDb.db, nearMisses);
-    const idOf = async (text: string) =>
-      (await testDb.db.selectFrom('near_miss').select('id').where('text', '=', text).executeTakeFirstOrThrow()).id;
     await decideNearMiss(testDb.db, await idOf(CALL), {
       decision: 'incitement',
       label: 'call_to_action',
@@ -90,12 +91,7 @@ describe("learning from analysts' near-miss decisions", () => {
     const post = makePost('nm-learn', text!);
     const { nearMisses } = selectKept([{ post, verdict: classify(text!) }]);
     await insertNearMisses(testDb.db, nearMisses);
-    const row = await testDb.db
-      .selectFrom('near_miss')
-      .select('id')
-      .where('text', '=', text!)
-      .executeTakeFirstOrThrow();
-    await decideNearMiss(testDb.db, row.id, {
+    await decideNearMiss(testDb.db, await idOf(text!), {
       decision: 'incitement',
       label: 'call_to_action',
       userId: analystId,

@@ -1,6 +1,5 @@
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../cli/runtime.js';
 import { buildApp } from '../../services/api/app.js';
@@ -11,18 +10,21 @@ import { createMetrics, readUncovered, registerQueueGauges } from '../../shared/
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
 import {
+  countNearMisses,
   decideNearMiss,
   insertNearMisses,
   listNearMisses,
   pruneNearMisses,
   trimNearMisses,
 } from '../../shared/repositories/near-miss.repository.js';
+import { countReviewItems } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { alertHandlers } from '../../workers/alert/alert.worker.js';
 import { classifyHandlers } from '../../workers/classify/classify.worker.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
 import { startWorker } from '../../workers/worker.runner.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { ageNearMisses } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -34,32 +36,22 @@ import { waitFor } from '../support/wait.js';
 const NEAR_MISS_CONFIG = { maxRows: 5_000, retentionDays: 30, uncoveredSamplePerDay: 20 };
 const kept = (externalId: string, text = `post ${externalId}`): KeptPost =>
   selectKept([{ post: makePost(externalId, text), verdict: nearMissVerdict() }]).nearMisses[0]!;
-/** Rows are never back-dated by the application (created_at is insert-only); tests age them by hand. */
-const ageIn = (db: TestDb['db']) => (externalIdLike: string, days: number) =>
-  sql`update near_miss set created_at = now() - make_interval(days => ${days}) where external_id like ${externalIdLike}`.execute(
-    db,
-  );
-const rowCount = async (db: TestDb['db']) =>
-  (
-    await db
-      .selectFrom('near_miss')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-  ).n;
+const rowCount = (db: TestDb['db']) => countNearMisses(db);
+const idOf = async (db: TestDb['db'], externalId: string) =>
+  (await listNearMisses(db, { limit: 100, offset: 0 })).find((r) => r.external_id === externalId)!.id;
 
 describe('near misses', () => {
   let testDb: TestDb;
   let analystId: number;
-  let age: ReturnType<typeof ageIn>;
 
   beforeAll(async () => {
     testDb = await createTestDb();
-    age = ageIn(testDb.db);
     analystId = (await createUser(testDb.db, 'analyst@example.org', 'analyst', null)).id;
   });
   afterAll(() => testDb?.drop());
   beforeEach(async () => {
-    await testDb.db.deleteFrom('near_miss').execute();
+    // Every row past a retention of none: each test starts from an empty table.
+    await pruneNearMisses(testDb.db, 0, new Date(Date.now() + 60_000));
   });
 
   describe('repository', () => {
@@ -87,12 +79,8 @@ describe('near misses', () => {
 
     it('holds the row bound by deleting the oldest undecided rows, and keeps decided ones (training data)', async () => {
       await insertNearMisses(testDb.db, [kept('1'), kept('2'), kept('3'), kept('4'), kept('5')]);
-      const oldest = await testDb.db
-        .selectFrom('near_miss')
-        .select('id')
-        .where('external_id', '=', '1')
-        .executeTakeFirstOrThrow();
-      await decideNearMiss(testDb.db, oldest.id, { decision: 'not', label: null, userId: analystId, reason: null });
+      const oldest = await idOf(testDb.db, '1');
+      await decideNearMiss(testDb.db, oldest, { decision: 'not', label: null, userId: analystId, reason: null });
 
       const trimmed = await testDb.db.transaction().execute((trx) => trimNearMisses(trx, 3));
       expect(trimmed).toBe(2);
@@ -104,13 +92,9 @@ describe('near misses', () => {
 
     it('deletes rows past retention, decided or not', async () => {
       await insertNearMisses(testDb.db, [kept('old-undecided'), kept('old-decided'), kept('fresh')]);
-      await age('old-%', 31);
-      const decided = await testDb.db
-        .selectFrom('near_miss')
-        .select('id')
-        .where('external_id', '=', 'old-decided')
-        .executeTakeFirstOrThrow();
-      await decideNearMiss(testDb.db, decided.id, {
+      await ageNearMisses(testDb.db, 'old-%', 31);
+      const decided = await idOf(testDb.db, 'old-decided');
+      await decideNearMiss(testDb.db, decided, {
         decision: 'incitement',
         label: 'claim',
         userId: analystId,
@@ -125,12 +109,8 @@ describe('near misses', () => {
       const polish = selectKept([{ post: makePost('pl-1', 'po polsku'), verdict: uncoveredVerdict('pl') }])
         .uncovered[0]!;
       await insertNearMisses(testDb.db, [kept('1'), kept('2'), polish]);
-      const one = await testDb.db
-        .selectFrom('near_miss')
-        .select('id')
-        .where('external_id', '=', '1')
-        .executeTakeFirstOrThrow();
-      await decideNearMiss(testDb.db, one.id, { decision: 'not', label: null, userId: analystId, reason: null });
+      const one = await idOf(testDb.db, '1');
+      await decideNearMiss(testDb.db, one, { decision: 'not', label: null, userId: analystId, reason: null });
       const ids = async (q: Parameters<typeof listNearMisses>[1]) =>
         (await listNearMisses(testDb.db, q)).map((r) => r.external_id).sort();
       expect(await ids({ reason: 'uncovered_language', limit: 10, offset: 0 })).toEqual(['pl-1']);
@@ -142,7 +122,7 @@ describe('near misses', () => {
 
     it('refuses an incitement without a label and a "not" with one', async () => {
       await insertNearMisses(testDb.db, [kept('1')]);
-      const { id } = await testDb.db.selectFrom('near_miss').select('id').executeTakeFirstOrThrow();
+      const { id } = (await listNearMisses(testDb.db, { limit: 1, offset: 0 }))[0]!;
       await expect(
         decideNearMiss(testDb.db, id, { decision: 'incitement', label: null, userId: analystId, reason: null }),
       ).rejects.toThrow(/near_miss_decision_label_check/);
@@ -212,16 +192,12 @@ describe('near misses', () => {
       await queues.enqueue('posts.classify', { posts: batch, meta: jobMeta() }, { jobId: 'batch-1' });
 
       await waitFor(
-        async () =>
-          (await rowCount(testDb.db)) === 4 &&
-          (await testDb.db.selectFrom('review_item').select('id').execute()).length === 1,
+        async () => (await rowCount(testDb.db)) === 4 && (await countReviewItems(testDb.db)) === 1,
         'the near miss, three samples and the review item',
       );
-      const rows = await testDb.db
-        .selectFrom('near_miss')
-        .select(['external_id', 'reason', 'language', 'text'])
-        .orderBy('external_id')
-        .execute();
+      const rows = (await listNearMisses(testDb.db, { limit: 100, offset: 0 })).sort((a, b) =>
+        a.external_id.localeCompare(b.external_id),
+      );
       expect(rows.map((r) => [r.external_id, r.reason, r.language])).toEqual([
         ['ar-1', 'uncovered_language', 'ar'],
         ['nm', 'near_miss', 'en'],
@@ -267,7 +243,7 @@ describe('near misses', () => {
 
   it('prunes by retention on a BullMQ job scheduler that the alert role sets up', async () => {
     await insertNearMisses(testDb.db, [kept('expired'), kept('fresh')]);
-    await age('expired', 8);
+    await ageNearMisses(testDb.db, 'expired', 8);
     const prefix = testPrefix();
     const config = loadConfig(
       {

@@ -6,6 +6,8 @@ import { buildApp } from '../../services/api/app.js';
 import { classify } from '../../shared/classifier/index.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { hashPassword } from '../../shared/password.js';
+import { beginSend, insertOutbox, markSent } from '../../shared/repositories/alert.repository.js';
+import { listAudit, listAuditAfter } from '../../shared/repositories/audit.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
@@ -14,6 +16,7 @@ import { createRedis } from '../../shared/queues/redis.js';
 import { createQueues } from '../../shared/queues/queues.js';
 import { testPrefix } from '../support/redis.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { rewriteAuditDetails } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { tempDir } from '../support/tmp.js';
@@ -135,9 +138,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
       status: 'confirmed',
       notes: [{ text: 'Same wording as the E15 offer last week.', author: 'analyst@example.org' }],
     });
-    const actions = (await testDb.db.selectFrom('audit_log').select(['actor', 'action']).orderBy('id').execute()).map(
-      (a) => `${a.actor} ${a.action}`,
-    );
+    const actions = (await listAuditAfter(testDb.db, 0, 10_000)).map((a) => `${a.actor} ${a.action}`);
     expect(actions).toEqual(
       expect.arrayContaining([
         'user:analyst@example.org item.escalate',
@@ -289,11 +290,10 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
   });
 
   it('lets duty officers acknowledge alerts through the API', async () => {
-    const [alert] = await testDb.db
-      .insertInto('alert')
-      .values({ review_item_id: itemId, channel: 'email', idempotency_key: 'vigil-alert-api-ack', status: 'sent' })
-      .returning('id')
-      .execute();
+    // An email alert for the item, sent as the alert worker sends it.
+    const [alert] = await insertOutbox(testDb.db, [{ reviewItemId: itemId, channel: 'email' }]);
+    await beginSend(testDb.db, alert!.id);
+    expect(await markSent(testDb.db, alert!.id, {})).toBe(true);
     const ack = await app.inject({ method: 'POST', url: `/api/alerts/${alert!.id}/ack`, headers: bearer.duty_officer });
     expect(ack.json()).toEqual({ reviewItemId: itemId, already: false });
     expect(
@@ -331,11 +331,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     const file = join(tempDir(), 'api.zip');
     writeFileSync(file, res.rawPayload);
     expect(await verifyBundle(file)).toMatchObject({ ok: true, problems: [] });
-    const entry = await testDb.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('action', '=', 'evidence.export')
-      .executeTakeFirstOrThrow();
+    const [entry] = await listAudit(testDb.db, { action: 'evidence.export' });
     expect(entry).toMatchObject({
       actor: 'user:analyst@example.org',
       details: { recipient: 'Tell MAMA', purpose: 'Victim support referral', itemIds: [itemId] },
@@ -368,18 +364,10 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     expect(good.stdout + good.stderr).toMatch(/^audit log intact/);
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^audit log intact: \d+ entries/);
-    const victim = await testDb.db
-      .selectFrom('audit_log')
-      .select('id')
-      .where('action', '=', 'item.confirm')
-      .executeTakeFirstOrThrow();
-    await testDb.db
-      .updateTable('audit_log')
-      .set({ details: JSON.stringify({ reason: 'rewritten' }) })
-      .where('id', '=', victim.id)
-      .execute();
+    const [victim] = await listAudit(testDb.db, { action: 'item.confirm' });
+    await rewriteAuditDetails(testDb.db, victim!.id, { reason: 'rewritten' });
     const bad = verify();
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toContain(`AUDIT LOG TAMPERED: entry ${victim.id}: the row was edited`);
+    expect(bad.stdout).toContain(`AUDIT LOG TAMPERED: entry ${victim!.id}: the row was edited`);
   });
 });

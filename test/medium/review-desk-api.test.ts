@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../services/api/app.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { createRedis } from '../../shared/queues/redis.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
-import { searchTerms } from '../../shared/repositories/review-queue.repository.js';
+import { findReviewItem } from '../../shared/repositories/review-item-view.repository.js';
+import { listItems, searchTerms } from '../../shared/repositories/review-queue.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -156,23 +158,20 @@ describe('review desk API: tabs, search, undo, campaign decisions, the user pick
     expect((await post(`/api/items/${item}/undo`)).statusCode).toBe(409);
 
     await post(`/api/items/${item}/decision`, { decision: 'dismiss', reason: 'Duplicate' });
-    await testDb.db
-      .updateTable('review_item')
-      .set({ decided_at: new Date(Date.now() - 6 * 60_000) })
-      .where('id', '=', item!)
-      .execute();
-    expect((await post(`/api/items/${item}/undo`)).json()).toMatchObject({
-      message: 'a decision can be undone for 5 minutes',
-    });
+    // Six minutes later (the clock only: timers run as ever).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 6 * 60_000 });
+    try {
+      expect((await post(`/api/items/${item}/undo`)).json()).toMatchObject({
+        message: 'a decision can be undone for 5 minutes',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
     expect((await post(`/api/items/${item}/undo`, {}, 'duty')).statusCode).toBe(403);
 
-    const audit = await testDb.db
-      .selectFrom('audit_log')
-      .select(['action', 'details'])
-      .where('entity_id', '=', String(item))
-      .where('action', '!=', 'item.view')
-      .orderBy('id')
-      .execute();
+    const audit = (await listAudit(testDb.db, { entityIds: [String(item)] }))
+      .filter((a) => a.action !== 'item.view')
+      .map(({ action, details }) => ({ action, details }));
     expect(audit).toEqual([
       { action: 'item.escalate', details: {} },
       { action: 'item.confirm', details: {} },
@@ -190,11 +189,7 @@ describe('review desk API: tabs, search, undo, campaign decisions, the user pick
   });
 
   it('decides every undecided item of a campaign with one reason, one audit entry each', async () => {
-    const { campaignId } = await testDb.db
-      .selectFrom('review_item')
-      .select('campaign_id as campaignId')
-      .where('id', '=', campaignItems[0]!)
-      .executeTakeFirstOrThrow();
+    const { campaignId } = (await findReviewItem(testDb.db, campaignItems[0]!))!;
     await post(`/api/items/${campaignItems[0]}/decision`, { decision: 'escalate' });
     expect((await post(`/api/campaigns/${campaignId}/decision`, { decision: 'dismiss' })).statusCode).toBe(400);
     expect(
@@ -206,20 +201,13 @@ describe('review desk API: tabs, search, undo, campaign decisions, the user pick
       reason: 'Old repost, already reported',
     });
     expect(res.json()).toEqual({ decided: campaignItems.slice(1) });
-    const rows = await testDb.db
-      .selectFrom('review_item')
-      .select(['id', 'status', 'decision_reason'])
-      .where('campaign_id', '=', campaignId)
-      .orderBy('id')
-      .execute();
+    const rows = (await listItems(testDb.db, { campaignId: campaignId!, limit: 100, offset: 0 })).sort(
+      (a, b) => a.id - b.id,
+    );
     expect(rows.map((r) => r.status)).toEqual(['escalated', 'dismissed', 'dismissed']);
-    const audit = await testDb.db
-      .selectFrom('audit_log')
-      .select(['entity_id', 'details'])
-      .where('action', '=', 'item.dismiss')
-      .where('entity_id', 'in', campaignItems.map(String))
-      .orderBy('id')
-      .execute();
+    const audit = (await listAudit(testDb.db, { action: 'item.dismiss', entityIds: campaignItems.map(String) })).map(
+      ({ entity_id, details }) => ({ entity_id, details }),
+    );
     expect(audit).toEqual(
       campaignItems
         .slice(1)
@@ -259,12 +247,7 @@ describe('review desk API: tabs, search, undo, campaign decisions, the user pick
       (await app.inject({ method: 'DELETE', url: `/api/views/${views[0]!.id}`, headers: bearer.analyst })).statusCode,
     ).toBe(204);
     expect((await get<{ views: unknown[] }>('/api/views', 'duty')).views).toHaveLength(1);
-    const audit = await testDb.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('entity', '=', 'saved_view')
-      .orderBy('id')
-      .execute();
+    const audit = await listAudit(testDb.db, { entity: 'saved_view' });
     expect(audit.map((a) => a.action)).toEqual(['view.save', 'view.save', 'view.save', 'view.delete']);
   });
 

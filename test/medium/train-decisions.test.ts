@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrain } from '../../cli/train.command.js';
 import { classify } from '../../shared/classifier/index.js';
-import { insertFlagged, listDecisions } from '../../shared/repositories/review-item.repository.js';
+import { decideItem, insertFlagged, listDecisions } from '../../shared/repositories/review-item.repository.js';
+import { createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { tempDir } from '../support/tmp.js';
 import { makePost } from '../support/factories.js';
@@ -29,16 +30,9 @@ describe("training on analysts' decisions", () => {
     const created = await insertFlagged(testDb.db, items);
     expect(created).toHaveLength(3);
     const idOf = (key: string) => created.find((c) => c.postKey === key)!.reviewItemId;
-    await testDb.db
-      .updateTable('review_item')
-      .set({ status: 'confirmed' })
-      .where('id', '=', idOf(items[0]!.post.key))
-      .execute();
-    await testDb.db
-      .updateTable('review_item')
-      .set({ status: 'dismissed' })
-      .where('id', '=', idOf(items[1]!.post.key))
-      .execute();
+    const analyst = await createUser(testDb.db, 'analyst@example.org', 'analyst', null);
+    await decideItem(testDb.db, idOf(items[0]!.post.key), 'confirm', analyst.id, null);
+    await decideItem(testDb.db, idOf(items[1]!.post.key), 'dismiss', analyst.id, null);
 
     // Items get their ids in post-key order (so concurrent batches cannot deadlock), not in the order given here.
     const decisions = await listDecisions(testDb.db);

@@ -6,6 +6,7 @@ import { loadConfig } from '../../shared/config/config.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { hashPassword } from '../../shared/password.js';
 import { createRedis } from '../../shared/queues/redis.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -40,14 +41,7 @@ describe("administration: accounts and API tokens, from the desk's API and the C
     app.inject({ method: 'POST', url: '/api/login', payload: { email, password } });
   const me = (cookie: string) => app.inject({ method: 'GET', url: '/api/me', cookies: { vigil_session: cookie } });
   const actions = async (entity: string) =>
-    (
-      await testDb.db
-        .selectFrom('audit_log')
-        .select(['actor', 'action', 'details'])
-        .where('entity', '=', entity)
-        .orderBy('id')
-        .execute()
-    ).map((a) => `${a.actor} ${a.action} ${JSON.stringify(a.details)}`);
+    (await listAudit(testDb.db, { entity })).map((a) => `${a.actor} ${a.action} ${JSON.stringify(a.details)}`);
 
   it('adds a user with a password shown once, disables (ending its sessions), enables and resets the password', async () => {
     const created = await post('/api/admin/users', { email: 'New.Analyst@example.org', role: 'analyst' });
@@ -156,12 +150,7 @@ describe("administration: accounts and API tokens, from the desk's API and the C
       expect(await runAdmin('token', ['revoke', '--id', String(tokenId), '--reason', 'contract ended'], config)).toBe(
         0,
       );
-      const audit = await testDb.db
-        .selectFrom('audit_log')
-        .select(['actor', 'action'])
-        .where('actor', 'like', 'cli:%')
-        .orderBy('id')
-        .execute();
+      const audit = await listAudit(testDb.db, { actorPrefix: 'cli:' });
       expect(audit.map((a) => a.action)).toEqual(['user.disable', 'user.password_reset', 'token.revoke']);
     } finally {
       spy.mockRestore();

@@ -5,6 +5,9 @@ import { buildApp } from '../../services/api/app.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { createQueues, type Queues } from '../../shared/queues/queues.js';
 import { createRedis } from '../../shared/queues/redis.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
+import { savePostingRate, saveRevisitPlans } from '../../shared/repositories/revisit.repository.js';
+import { findSourceByName } from '../../shared/repositories/source.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -61,13 +64,9 @@ describe('the watch-list in the desk', () => {
       skipped: 1,
       skippedLines: [{ line: 3, reason: expect.stringMatching(/not a public channel/) as string }],
     });
-    const audit = await testDb.db
-      .selectFrom('audit_log')
-      .select(['action', 'actor', 'details'])
-      .where('action', '=', 'sources.import')
-      .executeTakeFirstOrThrow();
-    expect(audit.actor).toBe('user:admin@example.org');
-    expect(audit.details).toMatchObject({ reason: 'partner list of 30 Nov', priority: 4, added: 2 });
+    const [audit] = await listAudit(testDb.db, { action: 'sources.import' });
+    expect(audit?.actor).toBe('user:admin@example.org');
+    expect(audit?.details).toMatchObject({ reason: 'partner list of 30 Nov', priority: 4, added: 2 });
   });
 
   it('refuses analysts, and lists coverage per source to admins', async () => {
@@ -81,11 +80,10 @@ describe('the watch-list in the desk', () => {
         })
       ).statusCode,
     ).toBe(403);
-    await testDb.db
-      .updateTable('source')
-      .set({ tier: 'hot', revisit_ms: 60_000, posts_per_hour: 3.14159 })
-      .where('name', '=', 'telegram-web-east_watch')
-      .execute();
+    // As the revisit planner leaves it.
+    const { id } = (await findSourceByName(testDb.db, 'telegram-web-east_watch'))!;
+    await saveRevisitPlans(testDb.db, [{ id, intervalMs: 60_000, tier: 'hot' }]);
+    await savePostingRate(testDb.db, id, 3.14159);
     const res = await sut.inject({ method: 'GET', url: '/api/sources', headers: headers.admin });
     const east = res
       .json<{ sources: Record<string, unknown>[] }>()

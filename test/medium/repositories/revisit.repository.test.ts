@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertFlagged } from '../../../shared/repositories/review-item.repository.js';
+import { decideItem, insertFlagged } from '../../../shared/repositories/review-item.repository.js';
 import {
   coverageByTier,
   savePostingRate,
@@ -8,6 +8,7 @@ import {
   sourcesForRevisit,
 } from '../../../shared/repositories/revisit.repository.js';
 import { upsertSource } from '../../../shared/repositories/source.repository.js';
+import { createUser } from '../../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { makeItem, makePost } from '../../support/factories.js';
 
@@ -38,11 +39,8 @@ describe('revisit repository', () => {
         makeItem(makePost({ source: 'hot-chan', channel: 'hot_chan', externalId: id, text: `offer ${id}` })),
       ),
     );
-    await testDb.db
-      .updateTable('review_item')
-      .set({ status: 'dismissed' })
-      .where('id', '=', created[0]!.reviewItemId)
-      .execute();
+    const analyst = await createUser(testDb.db, 'analyst@example.org', 'analyst', null);
+    await decideItem(testDb.db, created[0]!.reviewItemId, 'dismiss', analyst.id, null);
 
     const sut = await sourcesForRevisit(testDb.db, new Date(Date.now() - 3_600_000));
     expect(sut.map((s) => [s.name, Number(s.flagged)])).toEqual([

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  countSessions,
   findUser,
   listTokens,
   listUsers,
@@ -11,6 +12,7 @@ import {
   createApiToken,
   createSession,
   createUser,
+  findUserByEmail,
   userByApiToken,
   userBySession,
 } from '../../../shared/repositories/user.repository.js';
@@ -26,8 +28,7 @@ describe('user-admin repository', () => {
     amir = (await createUser(testDb.db, 'amir@example.org', 'duty_officer', null)).id;
   });
   afterAll(() => testDb?.drop());
-  const sessionsOf = async (userId: number) =>
-    (await testDb.db.selectFrom('session').select('user_id').where('user_id', '=', userId).execute()).length;
+  const sessionsOf = (userId: number) => countSessions(testDb.db, userId);
 
   it('lists users by email and tokens without their secrets, of one user or all', async () => {
     await createApiToken(testDb.db, zoe, 'laptop');
@@ -73,12 +74,8 @@ describe('user-admin repository', () => {
     expect(await testDb.db.transaction().execute((trx) => setPasswordHash(trx, zoe, 'scrypt$new'))).toBe(true);
     expect(await userBySession(testDb.db, session.token)).toBeUndefined();
     expect(await sessionsOf(zoe)).toBe(0);
-    const row = await testDb.db
-      .selectFrom('app_user')
-      .select('password_hash')
-      .where('id', '=', zoe)
-      .executeTakeFirstOrThrow();
-    expect(row.password_hash).toBe('scrypt$new');
+    const row = await findUserByEmail(testDb.db, 'zoe@example.org');
+    expect(row).toMatchObject({ id: zoe, password_hash: 'scrypt$new' });
   });
 
   it('revokes a live token once', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importWatchedSources } from '../../../shared/repositories/watch-list.repository.js';
-import { findSourceByName, upsertSource } from '../../../shared/repositories/source.repository.js';
+import { findSourceByName, setSourceEnabled, upsertSource } from '../../../shared/repositories/source.repository.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 
 const web = (channel: string) => ({ name: `tme-${channel}`, config: { kind: 'telegram-web', channel } });
@@ -36,7 +36,7 @@ describe('watch-list repository', () => {
       { kind: 'telegram-web', channel: 'south_watch', backfill: 10 },
       'config',
     );
-    await testDb.db.updateTable('source').set({ enabled: false }).where('name', '=', 'tme-east_watch').execute();
+    await setSourceEnabled(testDb.db, (await findSourceByName(testDb.db, 'tme-east_watch'))!.id, false);
 
     const sut = await testDb.db
       .transaction()
