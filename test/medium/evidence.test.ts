@@ -323,6 +323,7 @@ describe('evidence bundles', () => {
     expect(sh(commands[0]!).stdout + sh(commands[0]!).stderr).toMatch(/Signature Verification Failure/);
   });
 
+  // Several CLI processes in turn, each starting Node: on a busy 2-core host, well past the default 30 s.
   it('exports and verifies from the command line, with exit codes', () => {
     const bin = join(packageRoot(), 'bin', 'vigil.js');
     const env = {
@@ -368,5 +369,5 @@ describe('evidence bundles', () => {
     const broken = spawnSync(process.execPath, [bin, 'verify', out], { env: { PATH: env.PATH }, encoding: 'utf8' });
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/^NOT VERIFIED/);
-  });
+  }, 90_000);
 });
