@@ -139,6 +139,17 @@ async function storeRead(db: Db, sourceId: number, result: ReadResult): Promise<
   );
 }
 
+/** A source of `kind` reading from the fake server at `url`, or from the file at `path`. */
+const sourceConfigFor = (kind: keyof typeof VALID, url: string, path: string) =>
+  ({
+    'telegram-web': { kind, channel: 'fuzz_chan', baseUrl: url },
+    rss: { kind, url: `${url}/feed.xml` },
+    mastodon: { kind, instance: url, hashtag: 'fuzz' },
+    'telegram-bot': { kind, botToken: '123456:AAFakeTokenForVigilFuzzOnly_0123', apiRoot: url, longPoll: 0 },
+    file: { kind, path, channel: 'c' },
+    'telegram-export': { kind, path },
+  })[kind];
+
 describe('fuzzing the source parsers with malformed and random input', () => {
   let server: FakeServer;
   let h: IngestHarness;
@@ -159,21 +170,7 @@ describe('fuzzing the source parsers with malformed and random input', () => {
       const sourceId = await h.addSource(`bytes-${kind}`, { kind: 'file', path: '/dev/null', channel: 'c' });
       const dir = tempDir();
       const path = join(dir, 'input');
-      const config = sourceSchema.parse(
-        {
-          'telegram-web': { kind, channel: 'fuzz_chan', baseUrl: server.url },
-          rss: { kind, url: `${server.url}/feed.xml` },
-          mastodon: { kind, instance: server.url, hashtag: 'fuzz' },
-          'telegram-bot': {
-            kind,
-            botToken: '123456:AAFakeTokenForVigilFuzzOnly_0123',
-            apiRoot: server.url,
-            longPoll: 0,
-          },
-          file: { kind, path, channel: 'c' },
-          'telegram-export': { kind, path },
-        }[kind],
-      );
+      const config = sourceSchema.parse(sourceConfigFor(kind, server.url, path));
       const read = readerFor(config);
       // A fixed number of seeded inputs, each bounded in time: the same inputs on every run, fast or slow machine.
       const RUNS = 40;
@@ -393,22 +390,7 @@ describe('fuzzing identifiers, channels, authors and dates through the ingest ha
       const f = fieldFuzzer(prng(kind.length * 104_729));
       const path = join(tempDir(), 'input');
       writeFileSync(path, '');
-      const sourceId = await h.addSource(
-        `fields-${kind}`,
-        {
-          'telegram-web': { kind, channel: 'fuzz_chan', baseUrl: server.url },
-          rss: { kind, url: `${server.url}/feed.xml` },
-          mastodon: { kind, instance: server.url, hashtag: 'fuzz' },
-          'telegram-bot': {
-            kind,
-            botToken: '123456:AAFakeTokenForVigilFuzzOnly_0123',
-            apiRoot: server.url,
-            longPoll: 0,
-          },
-          file: { kind, path, channel: 'c' },
-          'telegram-export': { kind, path },
-        }[kind],
-      );
+      const sourceId = await h.addSource(`fields-${kind}`, sourceConfigFor(kind, server.url, path));
       const stored = new Set<string>();
       let quarantined = 0;
       for (let run = 0; run < 25; run++) {
