@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import { jsonb } from '../db/jsonb.js';
+import { anyText } from './bind-limit.js';
 
 export interface AuditEntry {
   actor: string;
@@ -169,3 +170,21 @@ export const entityHistory = (db: Kysely<Database>, entity: string, entityId: st
 /** Audit entries after `afterId`, oldest first: how an auditor pages through the whole log. */
 export const listAuditAfter = (db: Kysely<Database>, afterId: number, limit: number) =>
   db.selectFrom('audit_log').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+
+export interface AuditFilter {
+  entity?: string;
+  entityId?: string;
+  actor?: string;
+  /** Only these actions. */
+  actions?: string[];
+}
+
+/** Audit entries matching every filter given, oldest first: what an auditor asks of the log. */
+export function listAudit(db: Kysely<Database>, f: AuditFilter = {}) {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (f.entity !== undefined) query = query.where('entity', '=', f.entity);
+  if (f.entityId !== undefined) query = query.where('entity_id', '=', f.entityId);
+  if (f.actor !== undefined) query = query.where('actor', '=', f.actor);
+  if (f.actions) query = query.where('action', '=', anyText(f.actions));
+  return query.orderBy('id').execute();
+}

@@ -69,3 +69,12 @@ export async function quarantineFailedJob(db: Db, f: FailedJob): Promise<void> {
     },
   ]);
 }
+
+/** How many inputs are quarantined, at every stage. */
+export async function countQuarantined(db: Db): Promise<number> {
+  const { n } = await db
+    .selectFrom('quarantine')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
