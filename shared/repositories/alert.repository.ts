@@ -363,14 +363,15 @@ export interface AlertFilter {
 
 /** Outbox rows as stored, oldest first; every filter optional: what an operator checks of deliveries. */
 export function findAlerts(db: Executor, f: AlertFilter = {}): Promise<AlertRow[]> {
+  const { externalId } = f;
   let query = db.selectFrom('alert').selectAll('alert');
-  if (f.externalId !== undefined)
+  if (externalId !== undefined)
     query = query.where('alert.review_item_id', 'in', (eb) =>
       eb
         .selectFrom('review_item')
         .innerJoin('post', 'post.id', 'review_item.post_id')
         .select('review_item.id')
-        .where('post.external_id', '=', f.externalId!),
+        .where('post.external_id', '=', externalId),
     );
   if (f.reviewItemId !== undefined) query = query.where('alert.review_item_id', '=', f.reviewItemId);
   if (f.status) query = query.where('alert.status', '=', f.status);
