@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/database.js';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { AlertStatus, AlertTable, Database } from '../db/database.js';
 import type { DutyAlert } from '../domain/alert.js';
 import { redactSecrets } from '../redact.js';
-import { anyId, valueSlices } from './bind-limit.js';
+import { anyId, anyText, valueSlices } from './bind-limit.js';
 import { findReviewItem } from './review-item-view.repository.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -348,3 +348,37 @@ export const alertCountsByStatus = (db: Executor) =>
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy('status')
     .execute();
+
+export type AlertRow = Selectable<AlertTable>;
+
+export interface AlertFilter {
+  reviewItemId?: number;
+  /** Alerts for the items of posts with this external id. */
+  externalId?: string;
+  status?: AlertStatus;
+  idempotencyKeys?: string[];
+  /** 1: escalations only. */
+  minTier?: number;
+}
+
+/** Outbox rows as stored, oldest first; every filter optional: what an operator checks of deliveries. */
+export function findAlerts(db: Executor, f: AlertFilter = {}): Promise<AlertRow[]> {
+  const { externalId } = f;
+  let query = db.selectFrom('alert').selectAll('alert');
+  if (externalId !== undefined)
+    query = query.where('alert.review_item_id', 'in', (eb) =>
+      eb
+        .selectFrom('review_item')
+        .innerJoin('post', 'post.id', 'review_item.post_id')
+        .select('review_item.id')
+        .where('post.external_id', '=', externalId),
+    );
+  if (f.reviewItemId !== undefined) query = query.where('alert.review_item_id', '=', f.reviewItemId);
+  if (f.status) query = query.where('alert.status', '=', f.status);
+  if (f.idempotencyKeys) query = query.where('alert.idempotency_key', '=', anyText(f.idempotencyKeys));
+  if (f.minTier !== undefined) query = query.where('alert.tier', '>=', f.minTier);
+  return query.orderBy('alert.id').execute();
+}
+
+export const findAlert = (db: Executor, id: number): Promise<AlertRow | undefined> =>
+  db.selectFrom('alert').selectAll().where('id', '=', id).executeTakeFirst();

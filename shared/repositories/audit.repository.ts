@@ -175,23 +175,26 @@ export interface AuditFilter {
   entity?: string;
   /** Entries about any of these entities (their ids as the log keeps them, text). */
   entityIds?: string[];
-  action?: string;
-  /** Every action under a prefix ('bullboard.'). */
-  actionPrefix?: string;
+  actor?: string;
   /** Every actor under a prefix ('cli:', 'user:'). */
   actorPrefix?: string;
+  /** Only these actions. */
+  actions?: string[];
+  /** Every action under a prefix ('bullboard.'). */
+  actionPrefix?: string;
 }
 
 /** A prefix as a LIKE pattern that matches nothing but the prefix, whatever it holds. */
 const startsWith = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** Audit entries matching every given filter, oldest first: what an auditor asks of the log (who did what, to what). */
-export function listAudit(db: Kysely<Database>, f: AuditFilter, limit = 1000) {
+export function listAudit(db: Kysely<Database>, f: AuditFilter = {}, limit = 1000) {
   let query = db.selectFrom('audit_log').selectAll();
   if (f.entity !== undefined) query = query.where('entity', '=', f.entity);
   if (f.entityIds !== undefined) query = query.where('entity_id', '=', anyText(f.entityIds));
-  if (f.action !== undefined) query = query.where('action', '=', f.action);
-  if (f.actionPrefix !== undefined) query = query.where('action', 'like', startsWith(f.actionPrefix));
+  if (f.actor !== undefined) query = query.where('actor', '=', f.actor);
   if (f.actorPrefix !== undefined) query = query.where('actor', 'like', startsWith(f.actorPrefix));
+  if (f.actions !== undefined) query = query.where('action', '=', anyText(f.actions));
+  if (f.actionPrefix !== undefined) query = query.where('action', 'like', startsWith(f.actionPrefix));
   return query.orderBy('id').limit(limit).execute();
 }

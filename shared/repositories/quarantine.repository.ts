@@ -82,3 +82,12 @@ export function listQuarantined(db: Db, f: QuarantineFilter = {}) {
   if (f.stage !== undefined) query = query.where('stage', '=', f.stage);
   return query.orderBy('id').execute();
 }
+
+/** How many inputs are quarantined, at every stage. */
+export async function countQuarantined(db: Db): Promise<number> {
+  const { n } = await db
+    .selectFrom('quarantine')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { ReviewItem } from '../domain/review-item.js';
-import { anyId } from './bind-limit.js';
+import { anyId, anyText } from './bind-limit.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -106,4 +106,13 @@ export async function findReviewItems(db: Executor, ids: number[]): Promise<Revi
 export async function findReviewItem(db: Executor, id: number): Promise<ReviewItem | undefined> {
   const row = await selectReviewItems(db).where('review_item.id', '=', id).executeTakeFirst();
   return row && toReviewItem(row);
+}
+
+/** The review items of the posts with these external ids (any source), oldest first. */
+export async function findReviewItemsByExternalId(db: Executor, externalIds: string[]): Promise<ReviewItem[]> {
+  const rows = await selectReviewItems(db)
+    .where('post.external_id', '=', anyText(externalIds))
+    .orderBy('review_item.id')
+    .execute();
+  return rows.map(toReviewItem);
 }

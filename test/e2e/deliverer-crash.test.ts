@@ -7,7 +7,7 @@ import { classify } from '../../shared/classifier/index.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { packageRoot } from '../../shared/paths.js';
 import { createQueues } from '../../shared/queues/queues.js';
-import { duplicateRiskTotal, insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { duplicateRiskTotal, findAlerts, insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -94,7 +94,7 @@ describe('a deliverer killed mid-run (SIGKILL)', () => {
     children.push(child);
     return child;
   };
-  const statuses = async () => testDb.db.selectFrom('alert').select(['idempotency_key', 'status']).execute();
+  const statuses = () => findAlerts(testDb.db);
 
   it('loses no alert, and repeats only those caught between sending and marking', async () => {
     const first = deliverer();

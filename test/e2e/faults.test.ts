@@ -8,8 +8,9 @@ import { readStats } from '../../shared/metrics.js';
 import { packageRoot } from '../../shared/paths.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
-import { insertOutbox } from '../../shared/repositories/alert.repository.js';
-import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { findAlert, insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { findPostByExternalId } from '../../shared/repositories/post.repository.js';
+import { countReviewItems, insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { classify } from '../../shared/classifier/index.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -84,15 +85,7 @@ describe('faults: killed and stopped workers, poison messages', () => {
         { url: 'https://t.me/s/x', fetchedAt: new Date().toISOString(), fetcher: 'test' },
       );
     });
-  const reviewItems = async () =>
-    Number(
-      (
-        await testDb.db
-          .selectFrom('review_item')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const reviewItems = () => countReviewItems(testDb.db);
 
   it('recovers a classify worker killed mid-batch: every post classified once, every flagged post one item', async () => {
     const jobs = Array.from({ length: 60 }, () => ({ data: { posts: batch(50), meta: jobMeta() } }));
@@ -168,13 +161,7 @@ describe('faults: killed and stopped workers, poison messages', () => {
     );
     expect(failed.attemptsMade).toBe(3);
     expect(failed.failedReason).toBe('webhook answered 503');
-    expect(
-      await testDb.db
-        .selectFrom('alert')
-        .select(['status', 'attempts'])
-        .where('id', '=', row!.id)
-        .executeTakeFirstOrThrow(),
-    ).toEqual({ status: 'failed', attempts: 3 });
+    expect(await findAlert(testDb.db, row!.id)).toMatchObject({ status: 'failed', attempts: 3 });
     const listed = spawnSync(process.execPath, [BIN, 'jobs', 'failed', '--queue', 'deliver'], {
       cwd: dir,
       env: env(),
@@ -190,9 +177,7 @@ describe('faults: killed and stopped workers, poison messages', () => {
     });
     expect(retried.stdout).toBe('re-queued 1 failed job(s)\n');
     await waitFor(
-      async () =>
-        (await testDb.db.selectFrom('alert').select('status').where('id', '=', row!.id).executeTakeFirstOrThrow())
-          .status === 'sent',
+      async () => (await findAlert(testDb.db, row!.id))?.status === 'sent',
       'the re-driven alert to be sent',
       20_000,
     );
@@ -207,11 +192,7 @@ describe('faults: killed and stopped workers, poison messages', () => {
       { url: 'x', fetchedAt: new Date().toISOString(), fetcher: 'test' },
     );
     await insertFlagged(testDb.db, [{ post, verdict: classify(text) }]);
-    const row = await testDb.db
-      .selectFrom('post')
-      .select(['text', 'raw'])
-      .where('external_id', '=', 'n-1')
-      .executeTakeFirstOrThrow();
+    const row = (await findPostByExternalId(testDb.db, 'n-1'))!;
     expect(row.text).toBe(`${OFFER}\ufffd hidden`);
     expect(row.raw.toString('utf8')).toBe(text);
   });

@@ -9,6 +9,9 @@ import { migrateToLatest } from '../../shared/db/migrate.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { readStats } from '../../shared/metrics.js';
 import { createQueues, jobMeta } from '../../shared/queues/queues.js';
+import { countPosts } from '../../shared/repositories/post.repository.js';
+import { countReviewItems } from '../../shared/repositories/review-item.repository.js';
+import { findSourceByName } from '../../shared/repositories/source.repository.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { canOwnPostgres, ownPostgres, ownRedis } from '../support/owned-services.js';
@@ -35,15 +38,7 @@ describe.skipIf(!canOwnPostgres)(
       );
       const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
       const queues = createQueues(redis, prefix, testLog);
-      const count = async () =>
-        Number(
-          (
-            await db
-              .selectFrom('review_item')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+      const count = () => countReviewItems(db);
       try {
         let serial = 0;
         const jobs = Array.from({ length: 40 }, () => ({
@@ -72,11 +67,7 @@ describe.skipIf(!canOwnPostgres)(
           'all 100 flagged posts persisted after recovery',
           60_000,
         );
-        const distinct = await db
-          .selectFrom('post')
-          .select((eb) => eb.fn.count<number>('post_key').distinct().as('n'))
-          .executeTakeFirstOrThrow();
-        expect(Number(distinct.n)).toBe(100);
+        expect(await countPosts(db)).toBe(100);
         expect((await readStats(redis, prefix)).posts_flagged).toBe(100);
         expect((await runtime.queues.byName.alert.getJobCounts('failed')).failed).toBe(0);
       } finally {
@@ -107,15 +98,7 @@ describe.skipIf(!canOwnPostgres)(
         ['ingest', 'classify', 'alert'],
         { listen: false },
       );
-      const count = async () =>
-        Number(
-          (
-            await db
-              .selectFrom('review_item')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+      const count = () => countReviewItems(db);
       let line = 0;
       const append = (n: number) => {
         for (let k = 0; k < n; k++, line++)
@@ -131,11 +114,7 @@ describe.skipIf(!canOwnPostgres)(
         await redisOwned.restart(2_000);
         append(300);
         await waitFor(async () => (await count()) === 50, 'every offer flagged after the restart', 60_000);
-        const cursor = await db
-          .selectFrom('source')
-          .select('cursor')
-          .where('name', '=', 'replay')
-          .executeTakeFirstOrThrow();
+        const cursor = (await findSourceByName(db, 'replay'))!;
         expect(cursor.cursor).toMatchObject({ line: 500 });
         const redis = new Redis(redisOwned.url);
         expect((await readStats(redis, '{vigil}')).posts_classified).toBe(500);

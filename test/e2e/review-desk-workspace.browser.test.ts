@@ -9,10 +9,15 @@ import type { ExtractedIncident } from '../../shared/domain/incident.js';
 import { capturePost } from '../../shared/domain/post.js';
 import type { Label, Severity } from '../../shared/domain/verdict.js';
 import { hashPassword } from '../../shared/password.js';
-import { insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { findAlerts, insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { entityHistory, listAudit } from '../../shared/repositories/audit.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
-import { insertLinks, recordIncidents } from '../../shared/repositories/incident.repository.js';
+import { findIncident, insertLinks, recordIncidents } from '../../shared/repositories/incident.repository.js';
+import { findReviewItem, findReviewItems } from '../../shared/repositories/review-item-view.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { listSavedViews } from '../../shared/repositories/saved-view.repository.js';
+import { findSourceByName } from '../../shared/repositories/source.repository.js';
+import { listUsers } from '../../shared/repositories/user-admin.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import {
@@ -142,13 +147,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
             .map((c) => ({ reviewItemId: c.reviewItemId, input: inputs.find((i) => i.post.key === c.postKey)! })),
         );
         await insertOutbox(trx, [{ reviewItemId: ids['bounty']!, channel: 'email' }]);
-        hostelCampaign = (
-          await trx
-            .selectFrom('review_item')
-            .select('campaign_id')
-            .where('id', '=', ids['hostel-chan_a']!)
-            .executeTakeFirstOrThrow()
-        ).campaign_id!;
+        hostelCampaign = (await findReviewItem(trx, ids['hostel-chan_a']!))!.campaignId!;
         const [fire, windows] = await recordIncidents(trx, [
           {
             post: report('fire', FIRE, 'https://news.example/hostel-fire'),
@@ -231,16 +230,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         notes: { text: string }[];
       }>;
     const actions = async (id: number) =>
-      (
-        await testDb.db
-          .selectFrom('audit_log')
-          .select('action')
-          .where('entity', '=', 'review_item')
-          .where('entity_id', '=', String(id))
-          .where('action', '!=', 'item.view')
-          .orderBy('id')
-          .execute()
-      ).map((a) => a.action);
+      (await entityHistory(testDb.db, 'review_item', String(id))).map((a) => a.action);
     const shownId = async (page: Page) => Number(await page.locator('#detail').getAttribute('data-id'));
     const waitShown = (page: Page, id: number) => page.waitForSelector(`#detail[data-id="${id}"] .detail-title`);
 
@@ -340,7 +330,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.selectOption('#saved-views', { label: 'High mosque posts' });
       await expect.poll(() => page.locator('#items li[data-id]').count()).toBe(2);
       expect(await page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('mosque');
-      const views = await testDb.db.selectFrom('saved_view').select(['name', 'query']).execute();
+      const users = await listUsers(testDb.db);
+      const views = (await Promise.all(users.map((u) => listSavedViews(testDb.db, u.id))))
+        .flat()
+        .map(({ name, query }) => ({ name, query }));
       expect(views).toEqual([{ name: 'High mosque posts', query: 'status=all&q=mosque&severity=high' }]);
       expect(page.cspViolations).toEqual([]);
       await page.close();
@@ -400,15 +393,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.waitForSelector(`#items li[data-id="${id}"]`, { state: 'detached' });
       decided.push([id, 'confirmed']);
       await press('c', 'confirmed');
-      const rows = await testDb.db
-        .selectFrom('review_item')
-        .select(['id', 'status'])
-        .where(
-          'id',
-          'in',
-          decided.map(([i]) => i),
-        )
-        .execute();
+      const rows = await findReviewItems(
+        testDb.db,
+        decided.map(([i]) => i),
+      );
       expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual(Object.fromEntries(decided));
       expect(decided).toHaveLength(5);
       // The finding of #14: a key pressed again before the next item is shown decides nothing it has not shown.
@@ -499,13 +487,8 @@ describe.skipIf(!existsSync(CHROMIUM))(
         .poll(() => page.locator('#campaign-detail .course-count').innerText())
         .toBe('3 offers → 0 claims → 1 incident');
       expect(await windows.count()).toBe(0);
-      const audit = await testDb.db
-        .selectFrom('audit_log')
-        .select(['action', 'actor', 'details'])
-        .where('entity', '=', 'incident')
-        .where('entity_id', '=', String(incidentIds.windows))
-        .execute();
-      expect(audit).toEqual([
+      const audit = await listAudit(testDb.db, { entity: 'incident', entityIds: [String(incidentIds.windows)] });
+      expect(audit.map(({ action, actor, details }) => ({ action, actor, details }))).toEqual([
         {
           action: 'incident.unlink',
           actor: 'user:analyst@example.org',
@@ -515,9 +498,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
           }),
         },
       ]);
-      expect(
-        await testDb.db.selectFrom('incident').select('id').where('id', '=', incidentIds.windows).execute(),
-      ).toHaveLength(1);
+      expect(await findIncident(testDb.db, incidentIds.windows)).toMatchObject({ id: incidentIds.windows });
       await page.close();
     });
 
@@ -531,12 +512,8 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await page.getByRole('button', { name: 'Dismiss all', exact: true }).click();
       await expect.poll(() => page.locator('#status').innerText()).toContain('3 items dismissed');
       const hostel = ['chan_a', 'chan_b', 'chan_c'].map((c) => ids[`hostel-${c}`]!);
-      const rows = await testDb.db
-        .selectFrom('review_item')
-        .select(['status', 'decision_reason'])
-        .where('id', 'in', hostel)
-        .execute();
-      expect(rows).toEqual(
+      const rows = await findReviewItems(testDb.db, hostel);
+      expect(rows.map((r) => ({ status: r.status, decision_reason: r.decisionReason }))).toEqual(
         hostel.map(() => ({
           status: 'dismissed',
           decision_reason: 'Duplicate of another item: repost of an old bounty, already with police',
@@ -606,8 +583,8 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await row.getByRole('button', { name: /^Acknowledge alert/ }).click();
       await expect.poll(() => page.locator('#alert-list li .acked').count()).toBe(1);
       await screenshot(page, 'phone-alert-acknowledged');
-      const alert = await testDb.db.selectFrom('alert').select(['acknowledged_via']).executeTakeFirstOrThrow();
-      expect(alert.acknowledged_via).toBe('api:duty@example.org');
+      const [alert] = await findAlerts(testDb.db);
+      expect(alert!.acknowledged_via).toBe('api:duty@example.org');
       // A duty officer sees items but is offered no decisions.
       await row.getByRole('link').click();
       await waitShown(page, ids['bounty']!);
@@ -672,20 +649,13 @@ describe.skipIf(!existsSync(CHROMIUM))(
         await page.getByRole('button', { name: 'Enable source tme-east-watch' }).waitFor();
         await expectAccessible(page, 'sources');
         await screenshot(page, 'desktop-admin-sources');
-        const audit = await testDb.db
-          .selectFrom('audit_log')
-          .select(['action', 'details'])
-          .where('actor', '=', 'user:admin@example.org')
-          .where('action', 'in', ['user.create', 'user.disable', 'source.create', 'source.disable'])
-          .orderBy('id')
-          .execute();
+        const audit = await listAudit(testDb.db, {
+          actor: 'user:admin@example.org',
+          actions: ['user.create', 'user.disable', 'source.create', 'source.disable'],
+        });
         expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.disable', 'source.create', 'source.disable']);
         expect(audit[3]!.details).toEqual({ reason: 'Channel deleted by Telegram' });
-        const source = await testDb.db
-          .selectFrom('source')
-          .select(['kind', 'config', 'enabled'])
-          .where('name', '=', 'tme-east-watch')
-          .executeTakeFirstOrThrow();
+        const source = await findSourceByName(testDb.db, 'tme-east-watch');
         expect(source).toMatchObject({
           kind: 'telegram-web',
           enabled: false,

@@ -7,8 +7,10 @@ import { loadConfig } from '../../shared/config/config.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { hashPassword } from '../../shared/password.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
-import { insertNearMisses } from '../../shared/repositories/near-miss.repository.js';
-import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
+import { insertNearMisses, listNearMisses } from '../../shared/repositories/near-miss.repository.js';
+import { findReviewItems } from '../../shared/repositories/review-item-view.repository.js';
+import { insertFlagged, listItems } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -184,20 +186,12 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     await page.getByRole('button', { name: 'Dismiss', exact: true }).click();
     await page.waitForSelector(`#items li[data-id="${secondId}"]`, { state: 'detached' });
 
-    const rows = await testDb.db
-      .selectFrom('review_item')
-      .select(['id', 'status', 'decision_reason'])
-      .where('id', 'in', [firstId, secondId])
-      .execute();
-    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.decision_reason]]))).toEqual({
+    const rows = await findReviewItems(testDb.db, [firstId, secondId]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.decisionReason]]))).toEqual({
       [firstId]: ['confirmed', null],
       [secondId]: ['dismissed', 'Lawful offer (not for an act of harm): mural commission'],
     });
-    const audit = await testDb.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('actor', '=', 'user:analyst@example.org')
-      .execute();
+    const audit = await listAudit(testDb.db, { actor: 'user:analyst@example.org' });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['item.view', 'item.confirm', 'item.dismiss']));
     expect((page as Page & { violations: string[] }).violations).toEqual([]);
     await page.close();
@@ -254,21 +248,14 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
     await nearMiss.locator('button.nm-not').click();
     await page.waitForSelector(`#near-miss-list li[data-id="${nearMissId}"]`, { state: 'detached' });
 
-    const rows = await testDb.db
-      .selectFrom('near_miss')
-      .select(['id', 'decision', 'decided_label'])
-      .orderBy('id')
-      .execute();
+    const rows = (await listNearMisses(testDb.db, { limit: 1000, offset: 0 }))
+      .map(({ id, decision, decided_label }) => ({ id, decision, decided_label }))
+      .sort((a, b) => a.id - b.id);
     expect(rows).toEqual([
       { id: nearMissId, decision: 'not', decided_label: null },
       { id: polishId, decision: 'incitement', decided_label: 'claim' },
     ]);
-    const audit = await testDb.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('entity', '=', 'near_miss')
-      .orderBy('id')
-      .execute();
+    const audit = await listAudit(testDb.db, { entity: 'near_miss' });
     expect(audit.map((a) => a.action)).toEqual(['near_miss.incitement', 'near_miss.not']);
     expect((page as Page & { violations: string[] }).violations).toEqual([]);
     await page.close();
@@ -276,22 +263,9 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
 
   it("records no custody view when a page on another port of this host loads an item with the analyst's cookie", async () => {
     const page = await signIn();
-    const { id } = await testDb.db
-      .selectFrom('review_item')
-      .select('id')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirstOrThrow();
+    const { id } = (await listItems(testDb.db, { sort: 'oldest', limit: 1, offset: 0 }))[0]!;
     const target = `${runtime.url}/api/items/${id}`;
-    const views = async () =>
-      (
-        await testDb.db
-          .selectFrom('audit_log')
-          .select('id')
-          .where('action', '=', 'item.view')
-          .where('entity_id', '=', String(id))
-          .execute()
-      ).length;
+    const views = async () => (await listAudit(testDb.db, { entityIds: [String(id)], actions: ['item.view'] })).length;
     const before = await views();
     // Same site as the desk (a site ignores ports), so the SameSite=Strict cookie goes along.
     const other = await startFakeServer((_req, res) =>

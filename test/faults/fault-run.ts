@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { WORKER_KINDS, type WorkerKind } from '../../cli/roles.js';
 import { createDb } from '../../shared/db/client.js';
 import { packageRoot } from '../../shared/paths.js';
+import { findSourceByName } from '../../shared/repositories/source.repository.js';
 import { ownPostgres, ownRedis } from '../support/owned-services.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
@@ -115,8 +116,8 @@ export async function startFaultRun(scenario: string, opts: { receiverDelayMs?: 
       const end = input.written();
       await waitFor(
         async () => {
-          const source = await db.selectFrom('source').select('cursor').where('name', '=', 'live').executeTakeFirst();
-          return ((source?.cursor as { line?: number } | null)?.line ?? 0) >= end;
+          const line = (await findSourceByName(db, 'live'))?.cursor?.line;
+          return typeof line === 'number' && line >= end;
         },
         'ingest to read the burst',
         30_000,

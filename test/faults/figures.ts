@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QUEUE_NAMES } from '../../shared/queues/queue.catalog.js';
 import { packageRoot } from '../../shared/paths.js';
+import { findAlerts } from '../../shared/repositories/alert.repository.js';
+import { reviewItemsPerPost } from '../../shared/repositories/post.repository.js';
+import { countQuarantined } from '../../shared/repositories/quarantine.repository.js';
 import type { FaultRun } from './fault-run.js';
 import { externalId } from './live-input.js';
 
@@ -47,24 +50,14 @@ interface Observation {
 }
 
 async function observe(run: FaultRun): Promise<Observation> {
-  const items = await run.db
-    .selectFrom('review_item')
-    .innerJoin('post', 'post.id', 'review_item.post_id')
-    .select(['post.external_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('post.external_id')
-    .execute();
-  const alerts = await run.db.selectFrom('alert').select(['status', 'created_at', 'sent_at']).execute();
-  const quarantined = await run.db
-    .selectFrom('quarantine')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
+  const alerts = await findAlerts(run.db);
   return {
-    items: new Map(items.map((r) => [r.external_id, Number(r.n)])),
+    items: await reviewItemsPerPost(run.db),
     pending: alerts.filter((a) => a.status !== 'sent').length,
     sends: alerts
       .filter((a) => a.sent_at)
       .map((a) => ({ created: a.created_at.getTime(), sent: a.sent_at!.getTime() })),
-    quarantined: Number(quarantined.n),
+    quarantined: await countQuarantined(run.db),
   };
 }
 

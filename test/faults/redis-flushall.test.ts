@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alertCountsByStatus } from '../../shared/repositories/alert.repository.js';
 import { canOwnPostgres } from '../support/owned-services.js';
 import { waitFor } from '../support/wait.js';
 import { startFaultRun } from './fault-run.js';
@@ -15,12 +16,8 @@ describe.skipIf(!canOwnPostgres)('fault suite: Redis FLUSHALL', () => {
       await run.burst();
       await waitFor(
         async () => {
-          const pending = await run.db
-            .selectFrom('alert')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('status', '=', 'pending')
-            .executeTakeFirstOrThrow();
-          return pending.n >= 10;
+          const counts = await alertCountsByStatus(run.db);
+          return Number(counts.find((c) => c.status === 'pending')?.n ?? 0) >= 10;
         },
         'alerts waiting for delivery',
         30_000,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { WorkerKind } from '../../cli/roles.js';
+import { findAlerts } from '../../shared/repositories/alert.repository.js';
 import { canOwnPostgres } from '../support/owned-services.js';
 import { waitFor } from '../support/wait.js';
 import { startFaultRun, type FaultRun } from './fault-run.js';
@@ -11,12 +12,7 @@ async function killDelivererMidSend(run: FaultRun): Promise<number> {
   await waitFor(async () => run.receiver.open() >= 3, 'deliveries in flight', 30_000);
   await run.kill('deliver');
   const received = [...new Set(run.receiver.receipts.map((r) => r.key))];
-  const sent = await run.db
-    .selectFrom('alert')
-    .select('idempotency_key')
-    .where('status', '=', 'sent')
-    .where('idempotency_key', 'in', received)
-    .execute();
+  const sent = await findAlerts(run.db, { status: 'sent', idempotencyKeys: received });
   return received.length - sent.length;
 }
 

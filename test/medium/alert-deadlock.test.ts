@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../shared/db/client.js';
 import { insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
-import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
+import { countChannels } from '../../shared/repositories/post.repository.js';
+import { countReviewItems, insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { makeItem, makePost } from '../support/factories.js';
 
@@ -55,16 +56,8 @@ describe('concurrent alert batches over shared channels', () => {
       const failures = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
       expect(failures).toEqual([]);
     }
-    const items = await db
-      .selectFrom('review_item')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    expect(items.n).toBe(5 * PARALLEL * CHANNELS);
-    const channels = await db
-      .selectFrom('channel')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    expect(channels.n).toBe(CHANNELS);
+    expect(await countReviewItems(db)).toBe(5 * PARALLEL * CHANNELS);
+    expect(await countChannels(db)).toBe(CHANNELS);
   }, 60_000);
 
   it('returns created items in the batch order, whatever order they were written in', async () => {

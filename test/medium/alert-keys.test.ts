@@ -7,9 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
 import type { JobData } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
-import { alertIdempotencyKey, insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { alertIdempotencyKey, findAlerts, insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { instanceId } from '../../shared/repositories/instance.repository.js';
+import { findPostByExternalId } from '../../shared/repositories/post.repository.js';
+import { findReviewItemsByExternalId } from '../../shared/repositories/review-item-view.repository.js';
 import { alertHandlers } from '../../workers/alert/alert.worker.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { insertAlertRow } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -69,12 +73,7 @@ describe('alert idempotency keys', () => {
     const data: JobData['items.alert'] = { items: [makeItem(makePost(externalId, text))], meta: jobMeta() };
     return sut['items.alert'](data, { id: `alert-${externalId}` } as Job<JobData['items.alert']>);
   };
-  const alerts = (testDb: TestDb) =>
-    testDb.db
-      .selectFrom('alert')
-      .select(['id', 'review_item_id', 'channel', 'tier', 'idempotency_key'])
-      .orderBy('id')
-      .execute();
+  const alerts = (testDb: TestDb) => findAlerts(testDb.db);
 
   it('differ for two posts given the same review-item id in a database and its restored dump', async () => {
     await alertJob(first, 'k-1', '£100 to whoever does the shop on Leyton High Road');
@@ -83,10 +82,8 @@ describe('alert idempotency keys', () => {
     const [b] = await alerts(restored);
     expect(a!.review_item_id).toBe(b!.review_item_id);
     expect(a!.idempotency_key).not.toBe(b!.idempotency_key);
-    const instance = (await first.db.selectFrom('instance').select('id').executeTakeFirstOrThrow()).id;
-    const postKey = (
-      await first.db.selectFrom('post').select('post_key').where('external_id', '=', 'k-1').executeTakeFirstOrThrow()
-    ).post_key;
+    const instance = await instanceId(first.db);
+    const postKey = (await findPostByExternalId(first.db, 'k-1'))!.post_key;
     expect(a!.idempotency_key).toBe(alertIdempotencyKey({ instanceId: instance, postKey, channel: 'webhook' }));
     expect(a!.idempotency_key).toMatch(/^vigil-alert-[0-9a-f]{32}-webhook$/);
   });
@@ -95,16 +92,7 @@ describe('alert idempotency keys', () => {
     // A new install (or a database recreated empty) has an id of its own.
     await sql`update instance set id = gen_random_uuid()`.execute(restored.db);
     await alertJob(restored, 'k-1', '£100 to whoever does the shop on Leyton High Road');
-    const keyOf = async (testDb: TestDb) =>
-      (
-        await testDb.db
-          .selectFrom('alert')
-          .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
-          .innerJoin('post', 'post.id', 'review_item.post_id')
-          .select('alert.idempotency_key')
-          .where('post.external_id', '=', 'k-1')
-          .executeTakeFirstOrThrow()
-      ).idempotency_key;
+    const keyOf = async (testDb: TestDb) => (await findAlerts(testDb.db, { externalId: 'k-1' }))[0]!.idempotency_key;
     expect(await keyOf(restored)).not.toBe(await keyOf(first));
   });
 
@@ -119,24 +107,14 @@ describe('alert idempotency keys', () => {
 
   it('of rows written before this format are kept: a repeat of such a row adds nothing', async () => {
     await alertJob(first, 'k-3', '£50 each for the cars outside the mosque');
-    const item = (
-      await first.db
-        .selectFrom('review_item')
-        .innerJoin('post', 'post.id', 'review_item.post_id')
-        .select('review_item.id')
-        .where('post.external_id', '=', 'k-3')
-        .executeTakeFirstOrThrow()
-    ).id;
-    await first.db
-      .insertInto('alert')
-      .values({
-        review_item_id: item,
-        channel: 'email',
-        tier: 1,
-        idempotency_key: `vigil-alert-${item}-email-t1`,
-        status: 'sent',
-      })
-      .execute();
+    const item = (await findReviewItemsByExternalId(first.db, ['k-3']))[0]!.id;
+    await insertAlertRow(first.db, {
+      review_item_id: item,
+      channel: 'email',
+      tier: 1,
+      idempotency_key: `vigil-alert-${item}-email-t1`,
+      status: 'sent',
+    });
     expect(
       await first.db.transaction().execute((trx) =>
         insertOutbox(trx, [

@@ -3,9 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { loadConfig } from '../../shared/config/config.js';
-import { auditHash } from '../../shared/repositories/audit.repository.js';
+import { findAlert, findAlerts } from '../../shared/repositories/alert.repository.js';
+import { auditHash, listAudit } from '../../shared/repositories/audit.repository.js';
+import { findCampaign } from '../../shared/repositories/campaign.repository.js';
+import { findReviewItemsByExternalId } from '../../shared/repositories/review-item-view.repository.js';
 import { webhookSignature } from '../../workers/deliver/notifiers/webhook.notifier.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { insertAlertRow } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { startFakeBotApi } from '../support/fake-bot-api.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
@@ -87,15 +91,7 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
     appendFileSync(input, `${JSON.stringify({ id, text })}\n`);
     utimesSync(input, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
   };
-  const alertsOf = (externalId: string) =>
-    testDb.db
-      .selectFrom('alert')
-      .innerJoin('review_item', 'review_item.id', 'alert.review_item_id')
-      .innerJoin('post', 'post.id', 'review_item.post_id')
-      .selectAll('alert')
-      .where('post.external_id', '=', externalId)
-      .orderBy('alert.id')
-      .execute();
+  const alertsOf = (externalId: string) => findAlerts(testDb.db, { externalId });
 
   it('delivers a critical offer once on each channel, signed and keyed, and an Acknowledge stops escalation', async () => {
     const started = Date.now();
@@ -162,7 +158,7 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
     expect((await alertsOf('m-1')).filter((r) => r.tier > 0)).toEqual([]);
     expect(smtp.mails).toHaveLength(1);
 
-    const audit = await testDb.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+    const audit = await listAudit(testDb.db);
     expect(audit.map((a) => [a.actor, a.action])).toEqual([['telegram:@duty_officer', 'alert.acknowledge']]);
     const [row] = audit;
     expect(row!.hash).toBe(
@@ -203,13 +199,8 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
       '£100 to anyone who sprays the mosque on Leyton High Road E10 and the school in E15 tonight. Send a pic to @payday_admin',
     );
     const items = await waitFor(async () => {
-      const rows = await testDb.db
-        .selectFrom('review_item')
-        .innerJoin('post', 'post.id', 'review_item.post_id')
-        .select(['post.external_id', 'review_item.campaign_id'])
-        .where('post.external_id', 'in', ['m-1', 'm-3', 'm-4'])
-        .execute();
-      return rows.length === 3 ? Object.fromEntries(rows.map((r) => [r.external_id, r.campaign_id])) : undefined;
+      const rows = await findReviewItemsByExternalId(testDb.db, ['m-1', 'm-3', 'm-4']);
+      return rows.length === 3 ? Object.fromEntries(rows.map((r) => [r.post.externalId, r.campaignId])) : undefined;
     }, 'the reposts to become review items');
     expect(items['m-3']).toBe(items['m-1']);
     expect(items['m-4']).toBe(items['m-1']);
@@ -219,11 +210,7 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
     );
     expect(await alertsOf('m-3')).toEqual([]);
     expect(bot.calls.filter((c) => c.method === 'sendMessage').length).toBe(before + 1);
-    const campaign = await testDb.db
-      .selectFrom('campaign')
-      .selectAll()
-      .where('id', '=', items['m-1']!)
-      .executeTakeFirstOrThrow();
+    const campaign = (await findCampaign(testDb.db, items['m-1']!))!;
     expect(campaign.item_count).toBe(3);
     expect(campaign.targets).toEqual(expect.arrayContaining(['e10', 'e15', 'leyton high road']));
     expect(campaign.handles).toEqual(['@payday_admin']);
@@ -264,29 +251,20 @@ describe('duty alerts: telegram, email and webhook, acknowledgement and escalati
   });
 
   it('re-drives an outbox row whose delivery job was lost, and never sends a sent row again', async () => {
-    const [row] = await testDb.db
-      .insertInto('alert')
-      .values({
-        review_item_id: (await alertsOf('m-2'))[0]!.review_item_id,
-        channel: 'webhook',
-        tier: 5,
-        idempotency_key: 'vigil-alert-lost-job',
-        created_at: new Date(Date.now() - 60_000),
-      })
-      .returning('id')
-      .execute();
+    const row = await insertAlertRow(testDb.db, {
+      review_item_id: (await alertsOf('m-2'))[0]!.review_item_id,
+      channel: 'webhook',
+      tier: 5,
+      idempotency_key: 'vigil-alert-lost-job',
+      created_at: new Date(Date.now() - 60_000),
+    });
     const before = hooks.length;
     await runtime.queues.enqueue('outbox.sweep', {});
-    await waitFor(
-      async () =>
-        (await testDb.db.selectFrom('alert').select('status').where('id', '=', row!.id).executeTakeFirstOrThrow())
-          .status === 'sent',
-      'the lost alert to be sent',
-    );
+    await waitFor(async () => (await findAlert(testDb.db, row.id))?.status === 'sent', 'the lost alert to be sent');
     expect(hooks.length).toBe(before + 1);
     expect(hooks.at(-1)!.headers['idempotency-key']).toBe('vigil-alert-lost-job');
 
-    await runtime.queues.enqueue('alert.deliver', { alertId: row!.id }, { jobId: 'deliver-again' });
+    await runtime.queues.enqueue('alert.deliver', { alertId: row.id }, { jobId: 'deliver-again' });
     await runtime.queues.enqueue('outbox.sweep', {});
     await new Promise((r) => setTimeout(r, 500));
     expect(hooks.length).toBe(before + 1);

@@ -79,7 +79,8 @@ describe('API hardening: custody views, file sources, timeouts, export slots', (
   describe('item views (custody entries) only from the desk itself', () => {
     let sut: FastifyInstance;
     let cookie: string;
-    const views = async () => (await listAudit(testDb.db, { action: 'item.view', entityIds: [String(itemId)] })).length;
+    const views = async () =>
+      (await listAudit(testDb.db, { actions: ['item.view'], entityIds: [String(itemId)] })).length;
     const view = (headers: Record<string, string>) =>
       sut.inject({
         method: 'GET',

@@ -18,10 +18,12 @@ import {
 } from '../../shared/evidence/audit-checkpoint.js';
 import { writeBundle } from '../../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey, signingKeyFile, type SigningKey } from '../../shared/evidence/signing-key.js';
-import { appendAudit, auditHash, verifyAuditChain } from '../../shared/repositories/audit.repository.js';
+import { appendAudit, listAudit, verifyAuditChain } from '../../shared/repositories/audit.repository.js';
+import { instanceId } from '../../shared/repositories/instance.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { startRuntime } from '../../cli/runtime.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { rewriteAuditEntry, truncateAuditLog } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -89,13 +91,7 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
   afterAll(() => testDb?.drop());
 
   it('writes the head, signed, to a 0600 JSON Lines file beside the key and to the log, once per head', async () => {
-    expect(file).toBe(
-      join(
-        config.evidence.keyDir,
-        (await testDb.db.selectFrom('instance').select('id').executeTakeFirstOrThrow()).id,
-        CHECKPOINT_FILE_NAME,
-      ),
-    );
+    expect(file).toBe(join(config.evidence.keyDir, await instanceId(testDb.db), CHECKPOINT_FILE_NAME));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const [cp] = readCheckpoints(file)!.map((l) => JSON.parse(l.text) as AuditCheckpoint);
     expect(cp).toMatchObject({
@@ -113,7 +109,7 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
     await testDb.db
       .transaction()
       .execute(async (trx) => {
-        await trx.deleteFrom('audit_log').where('id', '=', 6).execute();
+        await truncateAuditLog(trx, 6);
         await takeCheckpoint(trx, { key, file, log });
         throw new Rollback();
       })
@@ -131,7 +127,7 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
 
   it('detects the newest entries deleted, which the chain alone does not', async () => {
     const { code, out } = await verifyAfter(async (db) => {
-      await db.deleteFrom('audit_log').where('id', '>=', 4).execute();
+      await truncateAuditLog(db, 4);
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 3 });
     });
     expect(code).toBe(1);
@@ -142,7 +138,7 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
 
   it('detects every entry deleted', async () => {
     const { code, out } = await verifyAfter(async (db) => {
-      await db.deleteFrom('audit_log').execute();
+      await truncateAuditLog(db);
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 0 });
     });
     expect(code).toBe(1);
@@ -152,25 +148,7 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
 
   it('detects an entry edited and the chain recomputed after it', async () => {
     const { code, out } = await verifyAfter(async (db) => {
-      const rows = await db.selectFrom('audit_log').selectAll().orderBy('id').execute();
-      let prev: string | null = null;
-      for (const r of rows) {
-        const details = r.id === 2 ? { reason: 'rewritten' } : r.details;
-        const hash = auditHash(prev, r.at.toISOString(), {
-          actor: r.actor,
-          actorId: r.actor_id,
-          action: r.action,
-          entity: r.entity,
-          entityId: r.entity_id,
-          details,
-        });
-        await db
-          .updateTable('audit_log')
-          .set({ details: JSON.stringify(details), prev_hash: prev, hash })
-          .where('id', '=', r.id)
-          .execute();
-        prev = hash;
-      }
+      await rewriteAuditEntry(db, 2, { reason: 'rewritten' });
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 6 });
     });
     expect(code).toBe(1);
@@ -258,12 +236,8 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
     const dir = tempDir();
     execFileSync('unzip', ['-q', bundleFile, '-d', dir]);
     const inBundle = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as AuditCheckpoint;
-    const exportEntry = await testDb.db
-      .selectFrom('audit_log')
-      .select(['id', 'hash'])
-      .where('action', '=', 'evidence.export')
-      .executeTakeFirstOrThrow();
-    expect(inBundle).toMatchObject({ lastId: exportEntry.id, hash: exportEntry.hash });
+    const [exportEntry] = await listAudit(testDb.db, { actions: ['evidence.export'] });
+    expect(inBundle).toMatchObject({ lastId: exportEntry!.id, hash: exportEntry!.hash });
     expect(
       (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: { path: string }[] }).files.map(
         (f) => f.path,
@@ -271,13 +245,10 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
     ).toContain('checkpoint.json');
     // The file got the export's head and the head after the bundle was sealed.
     const heads = readCheckpoints(file)!.map((l) => (JSON.parse(l.text) as AuditCheckpoint).lastId);
-    expect(heads.slice(-2)).toEqual([exportEntry.id, exportEntry.id + 1]);
+    expect(heads.slice(-2)).toEqual([exportEntry!.id, exportEntry!.id + 1]);
     expect((await verifyAfter(async () => undefined, join(dir, 'checkpoint.json'))).code).toBe(0);
-    const truncated = await verifyAfter(
-      (db) => db.deleteFrom('audit_log').where('id', '>=', exportEntry.id).execute(),
-      join(dir, 'checkpoint.json'),
-    );
+    const truncated = await verifyAfter((db) => truncateAuditLog(db, exportEntry!.id), join(dir, 'checkpoint.json'));
     expect(truncated.code).toBe(1);
-    expect(truncated.out).toContain(`entry ${exportEntry.id}, the head checkpointed at`);
+    expect(truncated.out).toContain(`entry ${exportEntry!.id}, the head checkpointed at`);
   });
 });

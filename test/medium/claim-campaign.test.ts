@@ -13,6 +13,9 @@ import { loadOrCreateSigningKey } from '../../shared/evidence/signing-key.js';
 import { createMetrics } from '../../shared/metrics.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, jobMeta, type Queues } from '../../shared/queues/queues.js';
+import { findAlerts } from '../../shared/repositories/alert.repository.js';
+import { findCampaign } from '../../shared/repositories/campaign.repository.js';
+import { findReviewItemsByExternalId } from '../../shared/repositories/review-item-view.repository.js';
 import { alertHandlers } from '../../workers/alert/alert.worker.js';
 import { deliverHandlers } from '../../workers/deliver/deliver.worker.js';
 import { startWorker } from '../../workers/worker.runner.js';
@@ -107,25 +110,19 @@ describe('a claim of an act meeting a bounty offer in one campaign', () => {
   /** Sends one item through the alert worker and waits for its review item. */
   async function alertOne(i: ReturnType<typeof item>) {
     await queues.enqueue('items.alert', { items: [i], meta: jobMeta() });
-    return waitFor(
-      () =>
-        testDb.db
-          .selectFrom('review_item')
-          .innerJoin('post', 'post.id', 'review_item.post_id')
-          .innerJoin('classification', 'classification.id', 'review_item.classification_id')
-          .select([
-            'review_item.id',
-            'review_item.severity',
-            'review_item.campaign_id',
-            'classification.severity as classified_severity',
-          ])
-          .where('post.external_id', '=', i.post.externalId)
-          .executeTakeFirst(),
-      `review item ${i.post.externalId}`,
-    );
+    return waitFor(async () => {
+      const [found] = await findReviewItemsByExternalId(testDb.db, [i.post.externalId]);
+      return (
+        found && {
+          id: found.id,
+          severity: found.severity,
+          campaign_id: found.campaignId,
+          classified_severity: found.classification.severity,
+        }
+      );
+    }, `review item ${i.post.externalId}`);
   }
-  const alertsOf = (reviewItemId: number) =>
-    testDb.db.selectFrom('alert').selectAll().where('review_item_id', '=', reviewItemId).execute();
+  const alertsOf = (reviewItemId: number) => findAlerts(testDb.db, { reviewItemId });
 
   it("makes a claim reporting to the offer's account critical, and pages once for it", async () => {
     const offer = await alertOne(
@@ -181,11 +178,7 @@ describe('a claim of an act meeting a bounty offer in one campaign', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await alertsOf(again.id)).toEqual([]);
 
-    const campaign = await testDb.db
-      .selectFrom('campaign')
-      .selectAll()
-      .where('id', '=', offer.campaign_id!)
-      .executeTakeFirstOrThrow();
+    const campaign = (await findCampaign(testDb.db, offer.campaign_id!))!;
     expect(campaign).toMatchObject({ item_count: 3, handles: ['@payday_admin'] });
     expect([...campaign.labels].sort()).toEqual(['bounty_offer', 'claim', 'target_info']);
   });
@@ -220,12 +213,7 @@ describe('a claim of an act meeting a bounty offer in one campaign', () => {
   });
 
   it('names the claim in words in the evidence bundle, and says where its severity came from', async () => {
-    const { campaign_id: campaignId, id } = await testDb.db
-      .selectFrom('review_item')
-      .innerJoin('post', 'post.id', 'review_item.post_id')
-      .select(['review_item.campaign_id', 'review_item.id'])
-      .where('post.external_id', '=', 'c-1')
-      .executeTakeFirstOrThrow();
+    const { campaignId, id } = (await findReviewItemsByExternalId(testDb.db, ['c-1']))[0]!;
     const dir = tempDir();
     const zip = join(dir, 'bundle.zip');
     const out = createWriteStream(zip);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classify } from '../../shared/classifier/index.js';
 import type { JobData } from '../../shared/queues/queue.catalog.js';
 import { createQueues, type Queues } from '../../shared/queues/queues.js';
-import { beginSend, duplicateRiskTotal, insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { beginSend, duplicateRiskTotal, findAlert, insertOutbox } from '../../shared/repositories/alert.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { deliverHandlers } from '../../workers/deliver/deliver.worker.js';
 import { webhookNotifier } from '../../workers/deliver/notifiers/webhook.notifier.js';
@@ -58,12 +58,10 @@ describe('delivery: possible repeats are counted, refusals are not', () => {
       .execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
     return row!.id;
   }
-  const row = (id: number) =>
-    testDb.db
-      .selectFrom('alert')
-      .select(['status', 'duplicate_risk', 'send_started_at'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+  const row = async (id: number) => {
+    const { status, duplicate_risk, send_started_at } = (await findAlert(testDb.db, id))!;
+    return { status, duplicate_risk, send_started_at };
+  };
 
   it('counts the attempt after a deliverer died mid-send as a possible repeat', async () => {
     const id = await pendingAlert();

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
 import { QueueName } from '../../shared/queues/queue.catalog.js';
 import { createQueues, type Queues } from '../../shared/queues/queues.js';
-import { acknowledge, insertOutbox } from '../../shared/repositories/alert.repository.js';
+import { acknowledge, findAlerts, insertOutbox, markSent } from '../../shared/repositories/alert.repository.js';
 import { decideItem, insertFlagged, type Decision } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { deliverHandlers } from '../../workers/deliver/deliver.worker.js';
 import type { Delivery } from '../../workers/deliver/notifiers/notifier.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { backdateAlertSent } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -84,17 +85,13 @@ describe('escalation follows the analyst: dismissed or acknowledged items are ne
     const [alert] = await testDb.db
       .transaction()
       .execute((trx) => insertOutbox(trx, [{ reviewItemId: created!.reviewItemId, channel: 'webhook' }]));
-    await testDb.db
-      .updateTable('alert')
-      .set({ status: 'sent', sent_at: new Date(Date.now() - agoMs) })
-      .where('id', '=', alert!.id)
-      .execute();
+    await markSent(testDb.db, alert!.id, {});
+    await backdateAlertSent(testDb.db, alert!.id, new Date(Date.now() - agoMs));
     return { itemId: created!.reviewItemId, alertId: alert!.id };
   }
   const decide = (itemId: number, decision: Decision) =>
     decideItem(testDb.db, itemId, decision, analyst, decision === 'dismiss' ? 'false positive: a news report' : null);
-  const escalations = (itemId: number) =>
-    testDb.db.selectFrom('alert').selectAll().where('review_item_id', '=', itemId).where('tier', '>', 0).execute();
+  const escalations = (itemId: number) => findAlerts(testDb.db, { reviewItemId: itemId, minTier: 1 });
 
   it('escalates the unanswered and the confirmed items, and neither the dismissed nor the acknowledged ones', async () => {
     const unanswered = await pagedItem('e-new');

@@ -4,6 +4,7 @@ import { runJobs } from '../../cli/jobs.command.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { createQueues, type Queues } from '../../shared/queues/queues.js';
 import { createRedis } from '../../shared/queues/redis.js';
+import { listAudit } from '../../shared/repositories/audit.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
@@ -51,11 +52,13 @@ describe('vigil jobs retry', () => {
     expect(code).toBe(0);
     expect(await queues.byName.ingest.getJobState('poll-2')).toBe('waiting');
     expect(await queues.byName.ingest.getJobState('poll-1')).toBe('failed');
-    const rows = await testDb.db
-      .selectFrom('audit_log')
-      .select(['actor', 'action', 'entity', 'entity_id', 'details'])
-      .orderBy('id')
-      .execute();
+    const rows = (await listAudit(testDb.db)).map(({ actor, action, entity, entity_id, details }) => ({
+      actor,
+      action,
+      entity,
+      entity_id,
+      details,
+    }));
     expect(rows).toEqual([
       {
         actor: expect.stringMatching(/^cli:/),

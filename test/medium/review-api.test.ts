@@ -331,7 +331,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     const file = join(tempDir(), 'api.zip');
     writeFileSync(file, res.rawPayload);
     expect(await verifyBundle(file)).toMatchObject({ ok: true, problems: [] });
-    const [entry] = await listAudit(testDb.db, { action: 'evidence.export' });
+    const [entry] = await listAudit(testDb.db, { actions: ['evidence.export'] });
     expect(entry).toMatchObject({
       actor: 'user:analyst@example.org',
       details: { recipient: 'Tell MAMA', purpose: 'Victim support referral', itemIds: [itemId] },
@@ -364,7 +364,7 @@ describe('review desk API: authentication, roles, CSRF, decisions and the audit 
     expect(good.stdout + good.stderr).toMatch(/^audit log intact/);
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^audit log intact: \d+ entries/);
-    const [victim] = await listAudit(testDb.db, { action: 'item.confirm' });
+    const [victim] = await listAudit(testDb.db, { actions: ['item.confirm'] });
     await rewriteAuditDetails(testDb.db, victim!.id, { reason: 'rewritten' });
     const bad = verify();
     expect(bad.status).toBe(1);

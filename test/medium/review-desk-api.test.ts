@@ -205,7 +205,7 @@ describe('review desk API: tabs, search, undo, campaign decisions, the user pick
       (a, b) => a.id - b.id,
     );
     expect(rows.map((r) => r.status)).toEqual(['escalated', 'dismissed', 'dismissed']);
-    const audit = (await listAudit(testDb.db, { action: 'item.dismiss', entityIds: campaignItems.map(String) })).map(
+    const audit = (await listAudit(testDb.db, { actions: ['item.dismiss'], entityIds: campaignItems.map(String) })).map(
       ({ entity_id, details }) => ({ entity_id, details }),
     );
     expect(audit).toEqual(

@@ -64,7 +64,7 @@ describe('the watch-list in the desk', () => {
       skipped: 1,
       skippedLines: [{ line: 3, reason: expect.stringMatching(/not a public channel/) as string }],
     });
-    const [audit] = await listAudit(testDb.db, { action: 'sources.import' });
+    const [audit] = await listAudit(testDb.db, { actions: ['sources.import'] });
     expect(audit?.actor).toBe('user:admin@example.org');
     expect(audit?.details).toMatchObject({ reason: 'partner list of 30 Nov', priority: 4, added: 2 });
   });

@@ -1,5 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../shared/db/client.js';
+import type { AlertTable } from '../../shared/db/database.js';
+import { auditHash, listAudit } from '../../shared/repositories/audit.repository.js';
 
 /**
  * What the application never does to its own rows, played behind its back for the tests that check it copes:
@@ -52,3 +54,40 @@ export const ageNearMisses = (db: Db, externalIdLike: string, days: number) =>
   sql`update near_miss set created_at = now() - make_interval(days => ${days}) where external_id like ${externalIdLike}`.execute(
     db,
   );
+
+/** An outbox row nobody enqueued a delivery for (its job was lost), or one an older version wrote in its own key format. */
+export const insertAlertRow = (db: Db, row: Insertable<AlertTable>) =>
+  db.insertInto('alert').values(row).returning('id').executeTakeFirstOrThrow();
+
+/** A page sent at `sentAt`: the escalation delay runs on the real clock, which a test cannot wait out. */
+export async function backdateAlertSent(db: Db, alertId: number, sentAt: Date): Promise<void> {
+  await db.updateTable('alert').set({ sent_at: sentAt }).where('id', '=', alertId).execute();
+}
+
+/** An attacker deleting the audit log's newest entries, from `fromId` on (by default every entry). */
+export async function truncateAuditLog(db: Db, fromId = 1): Promise<void> {
+  await db.deleteFrom('audit_log').where('id', '>=', fromId).execute();
+}
+
+/** An attacker editing one audit entry's details and recomputing every hash and link, so the chain alone still checks out. */
+export async function rewriteAuditEntry(db: Db, id: number, details: Record<string, unknown>): Promise<void> {
+  const rows = await listAudit(db);
+  let prev: string | null = null;
+  for (const r of rows) {
+    const content = r.id === id ? details : r.details;
+    const hash = auditHash(prev, r.at.toISOString(), {
+      actor: r.actor,
+      actorId: r.actor_id,
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entity_id,
+      details: content,
+    });
+    await db
+      .updateTable('audit_log')
+      .set({ details: JSON.stringify(content), prev_hash: prev, hash })
+      .where('id', '=', r.id)
+      .execute();
+    prev = hash;
+  }
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { saveCursor } from '../../../shared/repositories/source.repository.js';
 import { startFakeBotApi } from '../../support/fake-bot-api.js';
 import { fixture } from '../../support/fixtures.js';
 import { useIngestHarness } from '../../support/ingest-harness.js';
@@ -19,11 +20,7 @@ describe('telegram-bot source on a real captured update', () => {
       string,
       unknown
     >;
-    await h.db
-      .updateTable('source')
-      .set({ cursor: JSON.stringify({ offset: real.update_id as number }) })
-      .where('id', '=', id)
-      .execute();
+    await saveCursor(h.db, id, { offset: real.update_id as number });
     api.push(real);
     expect(await h.poll(id)).toMatchObject({ read: 1, enqueued: 1 });
     const post = (await h.enqueued()).find((p) => p.source === 'bot-real')!;

@@ -25,7 +25,12 @@ describe('audit repository', () => {
     expect(await actions({ entity: 'review_item' })).toEqual(['item.confirm', 'item.dismiss']);
     expect(await actions({ entityIds: ['1', '3'] })).toEqual(['item.confirm', 'bullboard.retry', 'bullboardXretry']);
     expect(await actions({ entity: 'review_item', entityIds: ['1'] })).toEqual(['item.confirm']);
-    expect(await actions({ action: 'item.dismiss' })).toEqual(['item.dismiss']);
+    expect(await actions({ actions: ['item.dismiss'] })).toEqual(['item.dismiss']);
+    expect(await actions({ actor: 'user:ben@example.org' })).toEqual(['item.dismiss']);
+    expect(await actions({ actions: ['item.confirm', 'item.dismiss'], actor: 'user:ana@example.org' })).toEqual([
+      'item.confirm',
+    ]);
+    expect(await actions({ actions: [] })).toEqual([]);
     expect(await actions({ actorPrefix: 'user:', entity: 'job' })).toEqual(['bullboard.retry']);
     expect(await actions({ entityIds: [] })).toEqual([]);
   });
