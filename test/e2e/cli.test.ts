@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp.js';
-import { VOICES_DIR } from '../../cli/corpus.js';
 import { packageRoot } from '../../shared/paths.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { TEST_REDIS_URL } from '../support/env.js';
@@ -79,14 +78,31 @@ describe('vigil command line', () => {
   });
 
   it('evaluates the classifier on each dev split beside the previous model and a keyword baseline, per label and language', () => {
-    const result = run(['eval']);
+    // A small voices folder of our own, so the voices section is checked on any clone (the real data sits outside it).
+    const voices = tempDir();
+    const posts = [
+      ['£50 to whoever sprays the shop shutters on Church Road tonight, pics to me', ['bounty_offer']],
+      ['Paying £80 for stickers on every bus stop by the mosque, DM for the cash', ['bounty_offer']],
+      ['Everyone get down to the community centre Saturday and smash the windows', ['call_to_action']],
+      ['Done the sign outside the temple last night, proof in the chat', ['claim']],
+      ['The council repainted the bus shelter on Church Road after the storm', []],
+      ['Police are appealing for witnesses after graffiti on the mosque in E10', []],
+    ] as const;
+    writeFileSync(
+      join(voices, 'own.jsonl'),
+      Array.from({ length: 30 }, (_, i) => {
+        const [text, labels] = posts[i % posts.length]!;
+        return JSON.stringify({ id: `own-${i}`, text, labels, lang: 'en', cat: labels.length ? 'offer' : 'negative' });
+      }).join('\n'),
+    );
+    const result = run(['eval', '--voices', voices]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^classifier vigil-lr-2\.\S+; previous model vigil-nb-1\.\S+ as recorded/);
     expect(result.stdout).toMatch(/^== corpus dev \(\d+ examples\)/m);
     expect(result.stdout).toMatch(/^ {2}claim\s+\d\.\d{3} {2}\d\.\d{3} {2}\d+\/\d+\/\d+/m);
     expect(result.stdout).toMatch(/^ {2}non-English o\+c\s+recall \d\.\d{3}/m);
     expect(result.stdout).toMatch(/^ {2}fr\s+\d+\/\d+ {2}\d+\/\d+/m);
-    if (existsSync(VOICES_DIR())) expect(result.stdout).toMatch(/^== voices dev \(\d+ examples\)/m);
+    expect(result.stdout).toMatch(/^== voices dev \(\d+ examples\)/m);
   });
 
   it('trains a model from the corpus and the voices data, and prints both dev splits before and after', () => {

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
 import { classify } from '../../shared/classifier/index.js';
@@ -17,12 +16,12 @@ import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer } from '../support/fake-server.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
+import { launchChromium } from '../support/desk-browser.js';
 import { tempDir } from '../support/tmp.js';
 import { builtVerdict, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
 import { makePost } from '../support/factories.js';
 import { selectKept } from '../../workers/classify/near-miss.select.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const HOSTILE_TAIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
 const HOSTILE = `£100 to anyone who sprays the mosque in E10, send a pic ${HOSTILE_TAIL}`;
@@ -41,7 +40,7 @@ function contrast(a: string, b: string): number {
   return (hi! + 0.05) / (lo! + 0.05);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Chromium, playwright-core)', () => {
+describe('review desk in a real browser (Debian Chromium, playwright-core)', () => {
   let testDb: TestDb;
   let runtime: Runtime;
   let browser: Browser;
@@ -90,19 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))('review desk in a real browser (Debian Ch
       tempDir(),
     );
     runtime = await startRuntime(config, testLog, ['api']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config/config.js';
 import type { JobData } from '../../shared/queues/queue.catalog.js';
@@ -13,7 +12,7 @@ import { findPostByExternalId } from '../../shared/repositories/post.repository.
 import { findReviewItemsByExternalId } from '../../shared/repositories/review-item-view.repository.js';
 import { alertHandlers } from '../../workers/alert/alert.worker.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { insertAlertRow } from '../support/db-faults.js';
+import { giveNewInstanceId, insertAlertRow } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -90,7 +89,7 @@ describe('alert idempotency keys', () => {
 
   it('differ for the same post in another instance', async () => {
     // A new install (or a database recreated empty) has an id of its own.
-    await sql`update instance set id = gen_random_uuid()`.execute(restored.db);
+    await giveNewInstanceId(restored.db);
     await alertJob(restored, 'k-1', '£100 to whoever does the shop on Leyton High Road');
     const keyOf = async (testDb: TestDb) => (await findAlerts(testDb.db, { externalId: 'k-1' }))[0]!.idempotency_key;
     expect(await keyOf(restored)).not.toBe(await keyOf(first));

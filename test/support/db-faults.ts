@@ -91,3 +91,9 @@ export async function rewriteAuditEntry(db: Db, id: number, details: Record<stri
     prev = hash;
   }
 }
+
+/** A new install, or a database recreated empty: the instance gets an id of its own. */
+export async function giveNewInstanceId(db: Db): Promise<void> {
+  // The id is never updated by the app, so its type refuses an update: only raw SQL can.
+  await sql`update instance set id = gen_random_uuid()`.execute(db);
+}
