@@ -2,8 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
+import type { Runtime } from '../../cli/runtime.js';
 import { deskItemUrl } from '../../shared/desk-url.js';
 import { directoryStore } from '../../shared/media/media-store.js';
 import { hashPassword } from '../../shared/password.js';
@@ -11,11 +10,10 @@ import { insertPostMedia } from '../../shared/repositories/media.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { expectAccessible, launchChromium, PASSWORD, screenshot, signIn } from '../support/desk-browser.js';
-import { TEST_REDIS_URL } from '../support/env.js';
-import { testLog } from '../support/log.js';
+import { expectAccessible, openDesk, PASSWORD, screenshot, signIn } from '../support/desk-browser.js';
 import { OFFER_POSTER, poster } from '../support/posters.js';
-import { dropPrefix, testPrefix } from '../support/redis.js';
+import { testPrefix } from '../support/redis.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 import { tempDir } from '../support/tmp.js';
 import { makeItem, makePost } from '../support/factories.js';
 import { builtVerdict } from '../support/verdicts.js';
@@ -70,25 +68,11 @@ describe('review desk: a flagged poster shows its image beside the text read fro
       },
     ]);
     writeFileSync(join(dir, 'vigil.config.yaml'), `demo: false\nmedia: { storeDir: "${storeDir}" }\n`);
-    const config = loadConfig(
-      {
-        DATABASE_URL: testDb.url,
-        REDIS_URL: TEST_REDIS_URL,
-        VIGIL_QUEUE_PREFIX: prefix,
-        LOG_LEVEL: 'silent',
-        PORT: '0',
-      },
-      dir,
-    );
-    runtime = await startRuntime(config, testLog, ['api']);
-    browser = await launchChromium();
+    ({ runtime, browser } = await openDesk(testDb, prefix, dir));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
+    await closeRuntimeTest(runtime, [browser], testDb, prefix);
   });
 
   it('serves the stored image, shows the OCR text as text with its rationale span, and the QR target', async () => {

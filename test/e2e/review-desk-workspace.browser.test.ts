@@ -2,8 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
+import type { Runtime } from '../../cli/runtime.js';
 import { deskItemUrl } from '../../shared/desk-url.js';
 import type { ExtractedIncident } from '../../shared/domain/incident.js';
 import { capturePost } from '../../shared/domain/post.js';
@@ -20,10 +19,9 @@ import { findSourceByName } from '../../shared/repositories/source.repository.js
 import { listUsers } from '../../shared/repositories/user-admin.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { launchChromium, expectAccessible, PASSWORD, PHONE, screenshot, signIn } from '../support/desk-browser.js';
-import { TEST_REDIS_URL } from '../support/env.js';
-import { testLog } from '../support/log.js';
-import { dropPrefix, testPrefix } from '../support/redis.js';
+import { openDesk, expectAccessible, PASSWORD, PHONE, screenshot, signIn } from '../support/desk-browser.js';
+import { testPrefix } from '../support/redis.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 import { tempDir } from '../support/tmp.js';
 import { builtVerdict } from '../support/verdicts.js';
 import { makePost } from '../support/factories.js';
@@ -191,20 +189,12 @@ describe('review desk as a workspace (Debian Chromium): item URLs, actions, find
     // Many sign-ins from one address within a minute: above the per-address login limit, which is not under test here.
     const dir = tempDir();
     writeFileSync(join(dir, 'vigil.config.yaml'), 'login:\n  perIp: { max: 1000 }\n  perAccount: { max: 1000 }\n');
-    const config = loadConfig(
-      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0' },
-      dir,
-    );
-    runtime = await startRuntime(config, testLog, ['api']);
+    ({ runtime, browser } = await openDesk(testDb, prefix, dir));
     url = runtime.url!;
-    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
+    await closeRuntimeTest(runtime, [browser], testDb, prefix);
   });
 
   const itemApi = async (id: number) =>

@@ -1,8 +1,7 @@
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntime, type Runtime } from '../../cli/runtime.js';
+import type { Runtime } from '../../cli/runtime.js';
 import { classify } from '../../shared/classifier/index.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { capturePost } from '../../shared/domain/post.js';
 import { hashPassword } from '../../shared/password.js';
 import { assignCampaigns } from '../../shared/repositories/campaign.repository.js';
@@ -12,11 +11,10 @@ import { findReviewItems } from '../../shared/repositories/review-item-view.repo
 import { insertFlagged, listItems } from '../../shared/repositories/review-item.repository.js';
 import { createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer } from '../support/fake-server.js';
-import { testLog } from '../support/log.js';
-import { dropPrefix, testPrefix } from '../support/redis.js';
-import { launchChromium } from '../support/desk-browser.js';
+import { testPrefix } from '../support/redis.js';
+import { openDesk } from '../support/desk-browser.js';
+import { closeRuntimeTest } from '../support/runtime-test.js';
 import { tempDir } from '../support/tmp.js';
 import { builtVerdict, nearMissVerdict, uncoveredVerdict } from '../support/verdicts.js';
 import { makePost } from '../support/factories.js';
@@ -84,19 +82,11 @@ describe('review desk in a real browser (Debian Chromium, playwright-core)', () 
       { post: makePost('nm-2', `Sto złotych za zdjęcie meczetu ${HOSTILE_TAIL}`), verdict: uncoveredVerdict('pl') },
     ]);
     await insertNearMisses(testDb.db, [...kept.nearMisses, ...kept.uncovered]);
-    const config = loadConfig(
-      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, PORT: '0' },
-      tempDir(),
-    );
-    runtime = await startRuntime(config, testLog, ['api']);
-    browser = await launchChromium();
+    ({ runtime, browser } = await openDesk(testDb, prefix, tempDir()));
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-    await testDb?.drop();
-    await dropPrefix(prefix);
+    await closeRuntimeTest(runtime, [browser], testDb, prefix);
   });
 
   async function signIn(): Promise<Page> {

@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startRuntime, type Runtime } from '../../cli/runtime.js';
+import { loadConfig } from '../../shared/config/config.js';
 import { packageRoot } from '../../shared/paths.js';
+import type { TestDb } from './db.js';
+import { TEST_REDIS_URL } from './env.js';
+import { testLog } from './log.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -24,6 +29,23 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`the desk's browser tests need Chromium at ${CHROMIUM}: apt-get install chromium (.ci/run does)`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** The API and desk on a free port over `testDb`, configured from `dir`, and a browser to drive them. */
+export async function openDesk(
+  testDb: TestDb,
+  prefix: string,
+  dir: string,
+): Promise<{ runtime: Runtime; browser: Browser }> {
+  const env = {
+    DATABASE_URL: testDb.url,
+    REDIS_URL: TEST_REDIS_URL,
+    VIGIL_QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+  };
+  const runtime = await startRuntime(loadConfig(env, dir), testLog, ['api']);
+  return { runtime, browser: await launchChromium() };
 }
 
 export const PASSWORD = 'correct horse battery staple';
