@@ -23,7 +23,7 @@ import { instanceId } from '../../shared/repositories/instance.repository.js';
 import { insertFlagged } from '../../shared/repositories/review-item.repository.js';
 import { startRuntime } from '../../cli/runtime.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { rewriteAuditEntry, truncateAuditLog } from '../support/db-faults.js';
+import { forgeAuditChain, truncateAuditLog } from '../support/db-faults.js';
 import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { dropPrefix, testPrefix } from '../support/redis.js';
@@ -148,7 +148,7 @@ describe('audit log checkpoints: signed heads kept outside the table', () => {
 
   it('detects an entry edited and the chain recomputed after it', async () => {
     const { code, out } = await verifyAfter(async (db) => {
-      await rewriteAuditEntry(db, 2, { reason: 'rewritten' });
+      await forgeAuditChain(db, 2, { reason: 'rewritten' });
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 6 });
     });
     expect(code).toBe(1);

@@ -70,7 +70,7 @@ export async function truncateAuditLog(db: Db, fromId = 1): Promise<void> {
 }
 
 /** An attacker editing one audit entry's details and recomputing every hash and link, so the chain alone still checks out. */
-export async function rewriteAuditEntry(db: Db, id: number, details: Record<string, unknown>): Promise<void> {
+export async function forgeAuditChain(db: Db, id: number, details: Record<string, unknown>): Promise<void> {
   const rows = await listAudit(db);
   let prev: string | null = null;
   for (const r of rows) {
