@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { postKey, sha256Hex } from '../../shared/domain/post.js';
 import { writeBundle } from '../../shared/evidence/bundle.js';
 import { loadOrCreateSigningKey } from '../../shared/evidence/signing-key.js';
@@ -15,7 +14,6 @@ import { listPosts } from '../../shared/repositories/post.repository.js';
 import { listItems } from '../../shared/repositories/review-item.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
 import { tmeChannel, type FakeTmePost } from '../support/fake-tme.js';
 import { testLog } from '../support/log.js';
@@ -24,7 +22,7 @@ import { testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
 import { craftZip, deflated } from '../support/zip-craft.js';
-import { closeRuntimeTest } from '../support/runtime-test.js';
+import { closeRuntimeTest, testConfig } from '../support/runtime-test.js';
 
 /** Every entry of a zip, by name. */
 async function unzip(path: string): Promise<Map<string, Buffer>> {
@@ -104,10 +102,7 @@ describe('images are evidence: a poster on a fake t.me, end to end', () => {
         ),
       ].join('\n'),
     );
-    const config = loadConfig(
-      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
-      dir,
-    );
+    const config = testConfig(testDb.url, prefix, dir);
     runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert', 'media'], { listen: false });
     const analyst = await createUser(testDb.db, 'analyst@example.org', 'analyst', null);
     auth = { authorization: `Bearer ${await createApiToken(testDb.db, analyst.id, 'test')}` };

@@ -2,7 +2,6 @@ import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { readStats } from '../../shared/metrics.js';
 import { listAlerts } from '../../shared/repositories/alert.repository.js';
 import { listAudit } from '../../shared/repositories/audit.repository.js';
@@ -10,13 +9,12 @@ import { listIncidents } from '../../shared/repositories/incident.repository.js'
 import { listItems } from '../../shared/repositories/review-queue.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
 import { testLog } from '../support/log.js';
 import { testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
-import { closeRuntimeTest } from '../support/runtime-test.js';
+import { closeRuntimeTest, testConfig } from '../support/runtime-test.js';
 
 const line = (id: string, date: string, text: string) => JSON.stringify({ id, text, channel: 'patriot_jobs', date });
 
@@ -160,10 +158,7 @@ describe('incidents: offers on a channel, acts in the news, linked', () => {
         '    - { minSeverity: high, channels: [webhook] }',
       ].join('\n'),
     );
-    const config = loadConfig(
-      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
-      dir,
-    );
+    const config = testConfig(testDb.url, prefix, dir);
     runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
     await waitFor(
       async () => (await items()).filter((i) => i.campaignId !== null).length >= OFFERS.length,

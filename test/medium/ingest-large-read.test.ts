@@ -2,19 +2,17 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { readStats } from '../../shared/metrics.js';
 import { findSeen, listSeen, markDeleted, recordSeen } from '../../shared/repositories/post-seen.repository.js';
 import { listItems } from '../../shared/repositories/review-item.repository.js';
 import { findSourceByName } from '../../shared/repositories/source.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { TEST_REDIS_URL } from '../support/env.js';
 import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { testLog } from '../support/log.js';
 import { testPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
-import { closeRuntimeTest } from '../support/runtime-test.js';
+import { closeRuntimeTest, testConfig } from '../support/runtime-test.js';
 
 /** Over Postgres' 65,535 bound parameters for any per-row statement: 13,107 rows of five was the old ceiling. */
 const POSTS = 50_000;
@@ -157,10 +155,7 @@ describe('pipeline: one append past the old ceiling, every offer becomes a revie
         '\n',
       ),
     );
-    const config = loadConfig(
-      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
-      dir,
-    );
+    const config = testConfig(testDb.url, prefix, dir);
     runtime = await startRuntime(config, testLog, ['ingest', 'classify', 'alert'], { listen: false });
   });
 

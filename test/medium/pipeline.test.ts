@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp.js';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { sha256Hex } from '../../shared/domain/post.js';
 import { packageRoot } from '../../shared/paths.js';
 import { readStats } from '../../shared/metrics.js';
@@ -14,11 +13,10 @@ import { countClassifications, countReviewItems } from '../../shared/repositorie
 import { findSource, findSourceByName, resetCursor } from '../../shared/repositories/source.repository.js';
 import { createApiToken, createUser } from '../../shared/repositories/user.repository.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { TEST_REDIS_URL } from '../support/env.js';
 import { testLog } from '../support/log.js';
 import { testPrefix } from '../support/redis.js';
 import { waitFor } from '../support/wait.js';
-import { closeRuntimeTest } from '../support/runtime-test.js';
+import { closeRuntimeTest, testConfig } from '../support/runtime-test.js';
 import { forgetSeen } from '../support/db-faults.js';
 
 const OFFER =
@@ -49,10 +47,7 @@ describe('pipeline: file source -> classify -> alert -> Postgres -> HTTP', () =>
         '    - { minSeverity: high, channels: [webhook] }',
       ].join('\n'),
     );
-    const config = loadConfig(
-      { DATABASE_URL: testDb.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
-      dir,
-    );
+    const config = testConfig(testDb.url, prefix, dir);
     runtime = await startRuntime(config, testLog, ['api', 'ingest', 'classify', 'alert'], { listen: false });
     const analyst = await createUser(testDb.db, 'analyst@example.org', 'analyst', null);
     auth = { authorization: `Bearer ${await createApiToken(testDb.db, analyst.id, 'test')}` };

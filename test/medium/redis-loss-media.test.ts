@@ -2,16 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { postKey } from '../../shared/domain/post.js';
 import { listInflight } from '../../shared/repositories/ingest-inflight.repository.js';
 import { listPostMedia } from '../../shared/repositories/media.repository.js';
 import { listItems } from '../../shared/repositories/review-item.repository.js';
-import { TEST_REDIS_URL } from '../support/env.js';
 import { send, startFakeServer, type FakeServer } from '../support/fake-server.js';
 import { tmeChannel } from '../support/fake-tme.js';
 import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { testLog } from '../support/log.js';
+import { testConfig } from '../support/runtime-test.js';
 import { OFFER_POSTER, poster } from '../support/posters.js';
 import { dropPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
@@ -52,10 +51,7 @@ describe('Redis loses a post while only its images are left to read', () => {
         `media: { storeDir: "${join(dir, 'media')}" }`,
       ].join('\n'),
     );
-    const config = loadConfig(
-      { DATABASE_URL: h.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: h.prefix, LOG_LEVEL: 'silent' },
-      dir,
-    );
+    const config = testConfig(h.url, h.prefix, dir);
     return startRuntime(config, testLog, kinds, { listen: false });
   };
   const inflight = async () =>

@@ -6,7 +6,6 @@ import type { Job } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../cli/runtime.js';
-import { loadConfig } from '../../shared/config/config.js';
 import { createDb, type Db } from '../../shared/db/client.js';
 import { postKey } from '../../shared/domain/post.js';
 import { readStats } from '../../shared/metrics.js';
@@ -23,6 +22,7 @@ import { forgetSeen } from '../support/db-faults.js';
 import { databaseName, TEST_DATABASE_URL, TEST_REDIS_URL, withDatabase } from '../support/env.js';
 import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
 import { testLog } from '../support/log.js';
+import { testConfig } from '../support/runtime-test.js';
 import { dropPrefix } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
@@ -70,10 +70,7 @@ describe('Redis loses its data while posts are in flight (FLUSHALL)', () => {
   const startPipeline = async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'vigil.config.yaml'), 'demo: false\n');
-    const config = loadConfig(
-      { DATABASE_URL: h.url, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: h.prefix, LOG_LEVEL: 'silent' },
-      dir,
-    );
+    const config = testConfig(h.url, h.prefix, dir);
     return startRuntime(config, testLog, ['classify', 'alert'], { listen: false });
   };
   const pending = async (

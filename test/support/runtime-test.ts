@@ -1,5 +1,7 @@
 import type { Runtime } from '../../cli/runtime.js';
+import { loadConfig, type Config } from '../../shared/config/config.js';
 import type { TestDb } from './db.js';
+import { TEST_REDIS_URL } from './env.js';
 import { dropPrefix } from './redis.js';
 
 /**
@@ -17,3 +19,10 @@ export async function closeRuntimeTest(
   await testDb?.drop();
   await dropPrefix(prefix);
 }
+
+/** A runtime's config for a test: its database copy and Redis prefix, quiet logs, and the config file in `dir`. */
+export const testConfig = (databaseUrl: string, prefix: string, dir: string): Config =>
+  loadConfig(
+    { DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, VIGIL_QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' },
+    dir,
+  );
