@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -15,7 +16,17 @@ import { liveInput } from './live-input.js';
 import { startWebhookReceiver } from './webhook-receiver.js';
 
 const BIN = join(packageRoot(), 'bin', 'vigil.js');
-const port = () => 40_000 + Math.floor(Math.random() * 20_000);
+/**
+ * A port nothing listens on, as the kernel hands one out. A random pick in 40,000-60,000 once met a port in
+ * use (that range is inside Linux's ephemeral range) and the run's PostgreSQL failed to start.
+ */
+async function port(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 const exited = (c: ChildProcess) =>
   new Promise<void>((resolve) =>
@@ -29,8 +40,8 @@ const exited = (c: ChildProcess) =>
  */
 export async function startFaultRun(scenario: string, opts: { receiverDelayMs?: number } = {}) {
   const startedAt = Date.now();
-  const pg = await ownPostgres(port());
-  const redisOwned = await ownRedis(port());
+  const pg = await ownPostgres(await port());
+  const redisOwned = await ownRedis(await port());
   const dir = tempDir();
   const logDir = join(FIGURES_DIR, 'logs', scenario);
   rmSync(logDir, { recursive: true, force: true });
