@@ -4,6 +4,7 @@ import { jsonb } from '../db/jsonb.js';
 import type { KeptPost, NearMissDecision, NearMissReason } from '../domain/near-miss.js';
 import type { FlagLabel } from '../domain/verdict.js';
 import { valueSlices } from './bind-limit.js';
+import { countRows } from './count-rows.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -41,13 +42,7 @@ export async function insertNearMisses(db: Executor, items: KeptPost[]): Promise
 }
 
 /** Every row kept, decided or not. */
-export async function countNearMisses(db: Executor): Promise<number> {
-  const { n } = await db
-    .selectFrom('near_miss')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
+export const countNearMisses = (db: Executor): Promise<number> => countRows(db, 'near_miss');
 
 /**
  * Deletes the oldest undecided rows past `maxRows`. Decided rows are training data and go only with

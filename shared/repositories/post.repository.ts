@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, PostRow } from '../db/database.js';
+import { countRows } from './count-rows.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -28,13 +29,7 @@ export function findPostByExternalId(
 }
 
 /** How many flagged posts are stored, each version once (its post key is unique): a duplicate write shows here. */
-export async function countPosts(db: Executor): Promise<number> {
-  const { n } = await db
-    .selectFrom('post')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
+export const countPosts = (db: Executor): Promise<number> => countRows(db, 'post');
 
 /** How many review items each post has, by the post's external id: a post with two has been persisted twice. */
 export async function reviewItemsPerPost(db: Executor): Promise<Map<string, number>> {
@@ -48,10 +43,4 @@ export async function reviewItemsPerPost(db: Executor): Promise<Map<string, numb
 }
 
 /** How many channels posts were stored from. */
-export async function countChannels(db: Executor): Promise<number> {
-  const { n } = await db
-    .selectFrom('channel')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
+export const countChannels = (db: Executor): Promise<number> => countRows(db, 'channel');

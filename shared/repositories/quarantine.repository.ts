@@ -3,6 +3,7 @@ import { sha256Hex } from '../domain/post.js';
 import { jsonb } from '../db/jsonb.js';
 import { redactSecrets } from '../redact.js';
 import { valueSlices } from './bind-limit.js';
+import { countRows } from './count-rows.js';
 
 export interface QuarantineEntry {
   sourceId: number | null;
@@ -84,10 +85,4 @@ export function listQuarantined(db: Db, f: QuarantineFilter = {}) {
 }
 
 /** How many inputs are quarantined, at every stage. */
-export async function countQuarantined(db: Db): Promise<number> {
-  const { n } = await db
-    .selectFrom('quarantine')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
+export const countQuarantined = (db: Db): Promise<number> => countRows(db, 'quarantine');

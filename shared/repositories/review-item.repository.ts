@@ -5,6 +5,7 @@ import type { MediaReading } from '../domain/media.js';
 import type { CapturedPost } from '../domain/post.js';
 import type { Verdict } from '../domain/verdict.js';
 import { bindSlices } from './bind-limit.js';
+import { countRows } from './count-rows.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -339,19 +340,7 @@ export const itemCaptureTimes = (db: Executor, until: Date) =>
     .where('r.created_at', '<=', until)
     .execute();
 
-export async function countReviewItems(db: Executor): Promise<number> {
-  const { n } = await db
-    .selectFrom('review_item')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
+export const countReviewItems = (db: Executor): Promise<number> => countRows(db, 'review_item');
 
 /** Classifications stored: one per flagged post and classifier version. */
-export async function countClassifications(db: Executor): Promise<number> {
-  const { n } = await db
-    .selectFrom('classification')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
+export const countClassifications = (db: Executor): Promise<number> => countRows(db, 'classification');

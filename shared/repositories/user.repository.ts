@@ -3,6 +3,7 @@ import type { UserRole } from '../db/database.js';
 import { sha256Hex } from '../domain/post.js';
 import { newSecret } from '../password.js';
 import { anyId } from './bind-limit.js';
+import { countRows } from './count-rows.js';
 
 export const ROLES: UserRole[] = ['analyst', 'duty_officer', 'admin', 'auditor'];
 
@@ -96,10 +97,4 @@ export async function userEmails(db: Db, ids: number[]): Promise<Map<number, str
 export const listActiveUsers = (db: Db) =>
   db.selectFrom('app_user').select(['id', 'email', 'role']).where('disabled_at', 'is', null).orderBy('email').execute();
 
-export async function countUsers(db: Db): Promise<number> {
-  const { n } = await db
-    .selectFrom('app_user')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(n);
-}
+export const countUsers = (db: Db): Promise<number> => countRows(db, 'app_user');
