@@ -29,6 +29,10 @@ const desk = {
   seenNew: null,
   loading: null,
   busy: false,
+  /** The decision on its way, until its answer is in. */
+  answer: null,
+  /** Counts moves the analyst asked for: a move to the next item after a decision yields to a later one (an undo). */
+  moves: 0,
   hooks: {},
 };
 
@@ -224,8 +228,8 @@ async function decide(decision) {
   // One decision at a time: a key pressed again before the next item is shown must not land on this one.
   desk.busy = true;
   try {
-    await api(`/api/items/${item.id}/decision`, { method: 'POST', body: reason ? { decision, reason } : { decision } });
-    desk.lastDecision = { id: item.id, decision, at: Date.now() };
+    desk.answer = send(item, decision, reason);
+    await desk.answer;
     status(
       `Item ${item.id} ${DONE[decision]}. `,
       false,
@@ -236,16 +240,26 @@ async function decide(decision) {
     reportError(err);
   } finally {
     desk.busy = false;
+    desk.answer = null;
   }
+}
+
+async function send(item, decision, reason) {
+  await api(`/api/items/${item.id}/decision`, { method: 'POST', body: reason ? { decision, reason } : { decision } });
+  desk.lastDecision = { id: item.id, decision, at: Date.now() };
 }
 
 /** The decided item leaves a tab it no longer belongs to; the next one opens in its place. */
 async function afterDecision(id) {
+  const move = desk.moves;
   const at = desk.items.findIndex((i) => i.id === id);
   const fresh = await api(
     `/api/items?${new URLSearchParams([...apiFilters(), ...(desk.status ? [['status', desk.status]] : []), ['sort', desk.filters.sort || 'newest'], ['limit', String(PAGE)], ['offset', String(desk.offset)]])}`,
   );
-  desk.counts = await api(`/api/items/counts?${apiFilters()}`);
+  const counts = await api(`/api/items/counts?${apiFilters()}`);
+  // Undone meanwhile: the undo has the list and the item to show.
+  if (move !== desk.moves) return;
+  desk.counts = counts;
   desk.seenNew = desk.counts.new;
   desk.items = fresh.items;
   renderTabs();
@@ -261,10 +275,14 @@ async function afterDecision(id) {
 }
 
 async function undo() {
+  // Pressed before the decision's answer is in (the server may have it already), an undo waits for the answer
+  // rather than finding nothing to undo; it then takes over from the move to the next item.
+  await desk.answer?.catch(() => undefined);
   const last = desk.lastDecision;
   if (!last || Date.now() - last.at > UNDO_MS)
     return status('Nothing to undo: a decision can be undone for 5 minutes.', true);
   try {
+    desk.moves += 1;
     await api(`/api/items/${last.id}/undo`, { method: 'POST' });
     desk.lastDecision = null;
     status(`Item ${last.id}: ${DONE[last.decision]} undone.`);
