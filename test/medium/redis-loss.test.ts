@@ -16,11 +16,10 @@ import { databaseEpoch, instanceId } from '../../shared/repositories/instance.re
 import { countPosts } from '../../shared/repositories/post.repository.js';
 import { countReviewItems, listItems } from '../../shared/repositories/review-item.repository.js';
 import { resetCursor } from '../../shared/repositories/source.repository.js';
-import { createFetcher } from '../../workers/ingest/http-fetcher.js';
 import { ingestHandlers } from '../../workers/ingest/ingest.worker.js';
 import { forgetSeen } from '../support/db-faults.js';
-import { databaseName, TEST_DATABASE_URL, TEST_REDIS_URL, withDatabase } from '../support/env.js';
-import { ingestHarness, type IngestHarness } from '../support/ingest-harness.js';
+import { databaseName, TEST_DATABASE_URL, withDatabase } from '../support/env.js';
+import { ingestHarness, ingestTestConfig, testFetcher, type IngestHarness } from '../support/ingest-harness.js';
 import { testLog } from '../support/log.js';
 import { testConfig } from '../support/runtime-test.js';
 import { dropPrefix } from '../support/redis.js';
@@ -199,26 +198,8 @@ describe('the seen-set is a cache: Postgres decides what was seen', () => {
     expect(await databaseEpoch(h.db)).toBe(await databaseEpoch(h.db));
 
     // Ingest on the restored database, against the same Redis: the posts in flight at the dump are read and sent again.
-    const config = {
-      redis: { url: TEST_REDIS_URL, prefix: h.prefix },
-      ingest: {
-        batchSize: 50,
-        seenTtl: 3_600_000,
-        maxPostBytes: 256 * 1024,
-        allowPrivateNetworks: 'loopback' as const,
-        fetchTimeout: 5_000,
-        maxResponseBytes: 2 * 1024 * 1024,
-        perHostInterval: 0,
-      },
-      sources: [],
-      demo: false,
-    };
-    const fetcher = createFetcher({
-      timeoutMs: 5_000,
-      maxBytes: 2 * 1024 * 1024,
-      allowPrivateNetworks: 'loopback',
-      perHostIntervalMs: 0,
-    });
+    const config = ingestTestConfig(h.prefix, []);
+    const fetcher = testFetcher();
     const sut = ingestHandlers({ db: restored.db, redis: h.redis, queues: h.queues, fetcher, config, log: testLog });
     const outcome = await sut['source.poll']({ sourceId, sourceName: 'restored' }, { id: 'restored-poll' } as Job<
       JobData['source.poll']

@@ -14,32 +14,39 @@ import { TEST_REDIS_URL } from './env.js';
 import { testLog } from './log.js';
 import { dropPrefix, testPrefix } from './redis.js';
 
+/** The guarded fetcher as ingest uses it, allowed onto the loopback fakes. */
+export const testFetcher = () =>
+  createFetcher({
+    timeoutMs: 5_000,
+    maxBytes: 2 * 1024 * 1024,
+    allowPrivateNetworks: 'loopback',
+    perHostIntervalMs: 0,
+  });
+
+/** The config the ingest handler reads, for a test's Redis prefix and declared sources. */
+export const ingestTestConfig = (prefix: string, sources: SourceConfig[]) => ({
+  redis: { url: TEST_REDIS_URL, prefix },
+  ingest: {
+    batchSize: 50,
+    seenTtl: 3_600_000,
+    maxPostBytes: 256 * 1024,
+    allowPrivateNetworks: 'loopback' as const,
+    fetchTimeout: 5_000,
+    maxResponseBytes: 2 * 1024 * 1024,
+    perHostInterval: 0,
+  },
+  sources,
+  demo: false,
+});
+
 /** The ingest handler on a real database copy and a real Redis prefix, polled by hand; `declared` are the config's sources. */
 export async function ingestHarness(declared: SourceConfig[] = []) {
   const testDb = await createTestDb();
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const prefix = testPrefix();
   const queues = createQueues(redis, prefix, testLog);
-  const fetcher = createFetcher({
-    timeoutMs: 5_000,
-    maxBytes: 2 * 1024 * 1024,
-    allowPrivateNetworks: 'loopback',
-    perHostIntervalMs: 0,
-  });
-  const config = {
-    redis: { url: TEST_REDIS_URL, prefix },
-    ingest: {
-      batchSize: 50,
-      seenTtl: 3_600_000,
-      maxPostBytes: 256 * 1024,
-      allowPrivateNetworks: 'loopback' as const,
-      fetchTimeout: 5_000,
-      maxResponseBytes: 2 * 1024 * 1024,
-      perHostInterval: 0,
-    },
-    sources: declared,
-    demo: false,
-  };
+  const fetcher = testFetcher();
+  const config = ingestTestConfig(prefix, declared);
   const build = () => ingestHandlers({ db: testDb.db, redis, queues, fetcher, config, log: testLog });
   let handlers = build();
   let jobs = 0;
